@@ -1,0 +1,1 @@
+namespace InterTrack.Tests; public class T { [Fact] public void A() => Assert.True(true); }
