@@ -72,7 +72,7 @@ public sealed class MessageCodec
             IgnoreComments = true,
             IgnoreProcessingInstructions = true,
             ValidationType = ValidationType.Schema,
-            ValidationFlags = XmlSchemaValidationFlags.None,
+            ValidationFlags = XmlSchemaValidationFlags.ReportValidationWarnings,
             Schemas = t_schemas ??= MessageSchema.Load(),
         };
         settings.ValidationEventHandler += static (_, e) => throw new ProtocolException($"invalid message: {e.Message}");
