@@ -1,1 +1,3 @@
-System.Console.WriteLine("x");
+using InterTrack.Cli;
+
+return IntertrackCommand.Run(args);

@@ -362,7 +362,10 @@ internal sealed class MessageXmlReader(ProtocolLimits limits)
         total += add;
         if (total > cap)
         {
-            throw new ProtocolException($"more than {cap} {what} in one message");
+            throw new ProtocolException($"more than {cap} {what} in one message")
+            {
+                Reply = ErrorType.RefusedLimit, PublicText = $"too many {what}",
+            };
         }
     }
 

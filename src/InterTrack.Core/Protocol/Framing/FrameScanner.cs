@@ -1,3 +1,5 @@
+using InterTrack.Protocol.Model;
+
 namespace InterTrack.Protocol.Framing;
 
 /// <summary>
@@ -40,7 +42,10 @@ internal sealed class FrameScanner(ProtocolLimits limits)
         {
             if (++_frameBytes > limits.MaxMessageBytes)
             {
-                throw Fail($"message exceeds {limits.MaxMessageBytes} bytes");
+                throw new ProtocolException($"message exceeds {limits.MaxMessageBytes} bytes")
+                {
+                    Fatal = true, Reply = ErrorType.RefusedLimit, PublicText = "message too large",
+                };
             }
             if (Step(data[i]))
             {
@@ -132,5 +137,5 @@ internal sealed class FrameScanner(ProtocolLimits limits)
 
     private static bool IsNameStart(byte b) => b is >= (byte)'a' and <= (byte)'z' or >= (byte)'A' and <= (byte)'Z' or (byte)'_' or (byte)':' or >= 0x80;
 
-    private static ProtocolException Fail(string reason) => new(reason) { Fatal = true };
+    private static ProtocolException Fail(string reason) => new(reason) { Fatal = true, PublicText = "malformed message" };
 }

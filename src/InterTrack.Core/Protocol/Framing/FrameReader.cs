@@ -42,7 +42,7 @@ public sealed class FrameReader(PipeReader reader, ProtocolLimits limits)
             if (result.IsCompleted || result.IsCanceled)
             {
                 reader.AdvanceTo(buffer.End);
-                return scanner.Started ? throw new ProtocolException("stream ended inside a message") { Fatal = true } : null;
+                return scanner.Started ? throw new ProtocolException("stream ended inside a message") { Fatal = true, PublicText = "truncated message" } : null;
             }
             reader.AdvanceTo(buffer.Start, buffer.End);
         }

@@ -1,0 +1,54 @@
+using System.CommandLine;
+
+namespace InterTrack.Cli;
+
+/// <summary>The root command. Exit codes: 0 success, 1 a negative answer (where a command has one), 2 error.</summary>
+internal static class IntertrackCommand
+{
+    public const int ExitError = 2;
+
+    public static RootCommand Create()
+    {
+        var root = new RootCommand(
+            "InterTrack: inter-domain IP traceback. Interconnects the traceback systems of many networks " +
+            "so a victim can trace spoofed packets back across ASes.");
+        root.Subcommands.Add(PkiCommand.Create());
+        root.Subcommands.Add(SchemaCommand.Create());
+        return root;
+    }
+
+    public static int Run(string[] args, TextWriter? output = null, TextWriter? error = null)
+    {
+        output ??= Console.Out;
+        error ??= Console.Error;
+        var parsed = Create().Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var problem in parsed.Errors)
+            {
+                error.WriteLine($"error: {problem.Message}");
+            }
+            error.WriteLine("Try 'intertrack --help'.");
+            return ExitError;
+        }
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (CommandException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return ExitError;
+        }
+    }
+}
+
+/// <summary>A failure to report to the user as one line, without a stack trace.</summary>
+internal sealed class CommandException : Exception
+{
+    public CommandException(string message) : base(message) { }
+
+    public CommandException(string message, Exception inner) : base(message, inner) { }
+
+    public CommandException() { }
+}

@@ -1,0 +1,149 @@
+using System.CommandLine;
+using System.Security.Cryptography;
+using InterTrack.Pki;
+
+namespace InterTrack.Cli;
+
+/// <summary><c>intertrack pki init|issue</c>: the federation CA and node certificates.</summary>
+internal static class PkiCommand
+{
+    public const string CaCertificateFile = "ca.crt";
+    public const string CaKeyFile = "ca.key";
+
+    public static Command Create()
+    {
+        var pki = new Command("pki", "Create the federation CA and issue node certificates (PEM files; keys are written 0600).");
+        pki.Subcommands.Add(Init());
+        pki.Subcommands.Add(Issue());
+        return pki;
+    }
+
+    private static Command Init()
+    {
+        var outDir = new Option<DirectoryInfo>("--out") { Description = "Directory for ca.crt and ca.key (created if missing).", Required = true };
+        var name = new Option<string>("--name") { Description = "Common name of the CA.", DefaultValueFactory = _ => "InterTrack federation CA" };
+        var days = Days(3650);
+        var force = Force();
+        var command = new Command("init", "Create a federation CA: a self-signed ECDSA P-256 root in ca.crt, its key in ca.key.")
+        {
+            outDir, name, days, force,
+        };
+        command.SetAction(parsed =>
+        {
+            var dir = parsed.GetValue(outDir)!;
+            string certPath = Path.Combine(dir.FullName, CaCertificateFile);
+            string keyPath = Path.Combine(dir.FullName, CaKeyFile);
+            PrepareOutputs(parsed.GetValue(force), certPath, keyPath);
+            var now = DateTimeOffset.UtcNow;
+            using var ca = CertificateAuthority.Create(parsed.GetValue(name)!, now.AddMinutes(-5), now.AddDays(parsed.GetValue(days)));
+            PemFiles.WriteCertificate(certPath, ca.Certificate);
+            PemFiles.WritePrivateKey(keyPath, ca.Certificate);
+            var output = parsed.InvocationConfiguration.Output;
+            output.WriteLine($"certificate: {certPath}");
+            output.WriteLine($"key: {keyPath}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Issue()
+    {
+        var caDir = new Option<DirectoryInfo>("--ca") { Description = "Directory holding ca.crt and ca.key (from 'pki init').", Required = true };
+        var asNumber = new Option<uint>("--as") { Description = "AS number of the node (1-4294967295).", Required = true };
+        asNumber.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<uint>() == 0)
+            {
+                result.AddError("--as must be an AS number from 1 to 4294967295.");
+            }
+        });
+        var role = new Option<string>("--role")
+        {
+            Description = "Role of the node: itm, btm, dtm, dp (D Point) or tc (Traceback Client).",
+            Required = true,
+        };
+        role.AcceptOnlyFromAmong("itm", "btm", "dtm", "dp", "tc");
+        var outDir = new Option<DirectoryInfo>("--out") { Description = "Directory for asN-role.crt and asN-role.key.", Required = true };
+        var dns = new Option<string[]>("--dns") { Description = "DNS names to add to the certificate (informational; peers are matched by AS and role).", AllowMultipleArgumentsPerToken = true };
+        var days = Days(365);
+        var force = Force();
+        var command = new Command("issue", "Issue a node certificate binding an AS number and a role (SAN URI urn:intertrack:asN:role).")
+        {
+            caDir, asNumber, role, outDir, dns, days, force,
+        };
+        command.SetAction(parsed =>
+        {
+            if (!NodeIdentity.TryParseRole(parsed.GetValue(role)!, out var nodeRole))
+            {
+                throw new CommandException("--role must be one of itm, btm, dtm, dp, tc.");
+            }
+            var identity = new NodeIdentity(parsed.GetValue(asNumber), nodeRole);
+            var dir = parsed.GetValue(outDir)!;
+            string stem = $"as{identity.AsNumber}-{identity.RoleName}";
+            string certPath = Path.Combine(dir.FullName, stem + ".crt");
+            string keyPath = Path.Combine(dir.FullName, stem + ".key");
+            using var ca = LoadCa(parsed.GetValue(caDir)!);
+            PrepareOutputs(parsed.GetValue(force), certPath, keyPath);
+            var now = DateTimeOffset.UtcNow;
+            using var certificate = ca.Issue(identity, now.AddMinutes(-5), now.AddDays(parsed.GetValue(days)), parsed.GetValue(dns));
+            PemFiles.WriteCertificate(certPath, certificate);
+            PemFiles.WritePrivateKey(keyPath, certificate);
+            var output = parsed.InvocationConfiguration.Output;
+            output.WriteLine($"identity: {identity}");
+            output.WriteLine($"certificate: {certPath}");
+            output.WriteLine($"key: {keyPath}");
+            output.WriteLine($"expires: {certificate.NotAfter.ToUniversalTime():yyyy-MM-dd HH:mm} UTC");
+            return 0;
+        });
+        return command;
+    }
+
+    private static CertificateAuthority LoadCa(DirectoryInfo dir)
+    {
+        string certPath = Path.Combine(dir.FullName, CaCertificateFile);
+        string keyPath = Path.Combine(dir.FullName, CaKeyFile);
+        if (!File.Exists(certPath) || !File.Exists(keyPath))
+        {
+            throw new CommandException($"{dir.FullName} does not hold {CaCertificateFile} and {CaKeyFile}; create them with 'intertrack pki init'.");
+        }
+        try
+        {
+            return CertificateAuthority.Load(certPath, keyPath);
+        }
+        catch (CryptographicException e)
+        {
+            throw new CommandException($"cannot load the CA from {dir.FullName}: {e.Message}", e);
+        }
+    }
+
+    private static void PrepareOutputs(bool force, params string[] paths)
+    {
+        foreach (var path in paths)
+        {
+            if (File.Exists(path))
+            {
+                if (!force)
+                {
+                    throw new CommandException($"{path} exists; use --force to replace it.");
+                }
+                File.Delete(path);
+            }
+        }
+        Directory.CreateDirectory(Path.GetDirectoryName(paths[0])!);
+    }
+
+    private static Option<int> Days(int defaultDays)
+    {
+        var days = new Option<int>("--days") { Description = "Validity in days.", DefaultValueFactory = _ => defaultDays };
+        days.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1)
+            {
+                result.AddError("--days must be at least 1.");
+            }
+        });
+        return days;
+    }
+
+    private static Option<bool> Force() => new("--force") { Description = "Replace existing files." };
+}

@@ -1,0 +1,78 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using InterTrack.Pki;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace InterTrack.Transport;
+
+/// <summary>Opens connections to peers: mutual TLS to exactly the expected identity, or plain TCP for legacy use.</summary>
+public static class MessageClient
+{
+    /// <summary>
+    /// Connects to <paramref name="host"/>:<paramref name="port"/> and accepts the server only if
+    /// its certificate chains to our federation CA and binds <paramref name="expectedPeer"/>.
+    /// </summary>
+    /// <exception cref="AuthenticationException">The server is not who we expected, or refused us.</exception>
+    /// <exception cref="IOException">Could not connect in time.</exception>
+    public static async Task<MessageConnection> ConnectTlsAsync(string host, int port, NodeIdentity expectedPeer, TlsCredentials credentials,
+        TransportOptions? options = null, ILogger? logger = null, TimeProvider? time = null, CancellationToken cancellationToken = default)
+    {
+        options ??= TransportOptions.Default;
+        var socket = await ConnectSocketAsync(host, port, options, cancellationToken).ConfigureAwait(false);
+        var authenticator = new PeerAuthenticator(credentials.FederationCa, id => id == expectedPeer, time);
+        var ssl = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
+        string? refusal = null;
+        var clientOptions = new SslClientAuthenticationOptions
+        {
+            TargetHost = $"as{expectedPeer.AsNumber}-{expectedPeer.RoleName}",
+            ClientCertificateContext = SslStreamCertificateContext.Create(credentials.Certificate, null, offline: true),
+            EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+            CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
+            RemoteCertificateValidationCallback = (_, certificate, _, _) => authenticator.Authenticate(certificate, out refusal) is not null,
+        };
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(options.HandshakeTimeout);
+            await ssl.AuthenticateAsClientAsync(clientOptions, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException)
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            throw new AuthenticationException($"TLS with {host}:{port} as {expectedPeer} failed: {refusal ?? e.Message}", e);
+        }
+        return new MessageConnection(ssl, credentials.Identity, expectedPeer, socket.RemoteEndPoint, options, logger ?? NullLogger.Instance);
+    }
+
+    /// <summary>Plain TCP, for the legacy client port of a D Point. <paramref name="local"/> names us in error replies.</summary>
+    public static async Task<MessageConnection> ConnectPlainAsync(string host, int port, NodeIdentity local,
+        TransportOptions? options = null, ILogger? logger = null, CancellationToken cancellationToken = default)
+    {
+        options ??= TransportOptions.Default;
+        var socket = await ConnectSocketAsync(host, port, options, cancellationToken).ConfigureAwait(false);
+        return new MessageConnection(new NetworkStream(socket, ownsSocket: true), local, null, socket.RemoteEndPoint, options,
+            logger ?? NullLogger.Instance);
+    }
+
+    private static async Task<Socket> ConnectSocketAsync(string host, int port, TransportOptions options, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(options.ConnectTimeout);
+            await socket.ConnectAsync(host, port, timeout.Token).ConfigureAwait(false);
+            return socket;
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        {
+            socket.Dispose();
+            cancellationToken.ThrowIfCancellationRequested();
+            throw new IOException($"cannot connect to {host}:{port}: {e.Message}", e);
+        }
+    }
+}

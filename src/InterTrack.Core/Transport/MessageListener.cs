@@ -1,0 +1,194 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using InterTrack.Pki;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace InterTrack.Transport;
+
+/// <summary>Handles one message received on a connection; replies go back through the connection.</summary>
+public delegate ValueTask MessageHandler(MessageConnection connection, Protocol.Model.InterTrackMessage message, CancellationToken cancellationToken);
+
+/// <summary>
+/// Accepts connections, authenticates peers (mutual TLS, or none for the legacy plain port),
+/// and feeds their messages to a handler, one connection per task. A misbehaving peer affects
+/// only its own connection.
+/// </summary>
+public sealed class MessageListener : IAsyncDisposable
+{
+    private readonly TcpListener _listener;
+    private readonly TlsCredentials? _tls;
+    private readonly PeerAuthenticator? _authenticator;
+    private readonly NodeIdentity _local;
+    private readonly MessageHandler _handler;
+    private readonly TransportOptions _options;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly SemaphoreSlim _slots;
+    private readonly Task _acceptLoop;
+
+    private MessageListener(IPEndPoint endPoint, TlsCredentials? tls, PeerAuthenticator? authenticator, NodeIdentity local,
+        MessageHandler handler, TransportOptions options, ILogger? logger)
+    {
+        options.Validate();
+        _tls = tls;
+        _authenticator = authenticator;
+        _local = local;
+        _handler = handler;
+        _options = options;
+        _logger = logger ?? NullLogger.Instance;
+        _slots = new SemaphoreSlim(options.MaxConnections);
+        _listener = new TcpListener(endPoint);
+        _listener.Start();
+        LocalEndPoint = (IPEndPoint)_listener.LocalEndpoint;
+        TransportLog.Listening(_logger, LocalEndPoint, tls is null ? "plain TCP" : "mutual TLS");
+        _acceptLoop = Task.Run(AcceptLoopAsync);
+    }
+
+    public IPEndPoint LocalEndPoint { get; }
+
+    /// <summary>A mutual-TLS listener that admits the peers <paramref name="isAllowed"/> accepts.</summary>
+    public static MessageListener StartTls(IPEndPoint endPoint, TlsCredentials credentials, Func<NodeIdentity, bool> isAllowed,
+        MessageHandler handler, TransportOptions? options = null, ILogger? logger = null, TimeProvider? time = null) =>
+        new(endPoint, credentials, new PeerAuthenticator(credentials.FederationCa, isAllowed, time), credentials.Identity,
+            handler, options ?? TransportOptions.Default, logger);
+
+    /// <summary>
+    /// A plain-TCP listener for legacy Traceback Clients of the D Point. Its peers are not
+    /// authenticated, so it binds to loopback unless <paramref name="bindAddress"/> says otherwise.
+    /// </summary>
+    public static MessageListener StartPlain(int port, NodeIdentity local, MessageHandler handler, IPAddress? bindAddress = null,
+        TransportOptions? options = null, ILogger? logger = null) =>
+        new(new IPEndPoint(bindAddress ?? IPAddress.Loopback, port), null, null, local, handler, options ?? TransportOptions.Default, logger);
+
+    private async Task AcceptLoopAsync()
+    {
+        var connections = new List<Task>();
+        while (!_stopping.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await _listener.AcceptSocketAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                break;
+            }
+            if (!_slots.Wait(0))
+            {
+                TransportLog.TooManyConnections(_logger, socket.RemoteEndPoint);
+                socket.Dispose();
+                continue;
+            }
+            connections.RemoveAll(t => t.IsCompleted);
+            connections.Add(Task.Run(() => ServeAsync(socket)));
+        }
+        await Task.WhenAll(connections).ConfigureAwait(false);
+    }
+
+    private async Task ServeAsync(Socket socket)
+    {
+        try
+        {
+            socket.NoDelay = true;
+            var endPoint = socket.RemoteEndPoint;
+            var connection = await HandshakeAsync(socket, endPoint).ConfigureAwait(false);
+            if (connection is null)
+            {
+                return;
+            }
+            await using (connection.ConfigureAwait(false))
+            {
+                await ServeMessagesAsync(connection).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    private async Task<MessageConnection?> HandshakeAsync(Socket socket, EndPoint? endPoint)
+    {
+        var network = new NetworkStream(socket, ownsSocket: true);
+        if (_tls is null)
+        {
+            return new MessageConnection(network, _local, null, endPoint, _options, _logger);
+        }
+        var ssl = new SslStream(network, leaveInnerStreamOpen: false);
+        NodeIdentity? peer = null;
+        string? refusal = null;
+        var serverOptions = new SslServerAuthenticationOptions
+        {
+            ServerCertificateContext = SslStreamCertificateContext.Create(_tls.Certificate, null, offline: true),
+            ClientCertificateRequired = true,
+            EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+            CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
+            RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+            {
+                peer = _authenticator!.Authenticate(certificate, out refusal);
+                return peer is not null;
+            },
+        };
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+            timeout.CancelAfter(_options.HandshakeTimeout);
+            await ssl.AuthenticateAsServerAsync(serverOptions, timeout.Token).ConfigureAwait(false);
+            return new MessageConnection(ssl, _local, peer, endPoint, _options, _logger);
+        }
+        catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            TransportLog.PeerRefused(_logger, endPoint, refusal ?? e.Message);
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            return null;
+        }
+    }
+
+    private async Task ServeMessagesAsync(MessageConnection connection)
+    {
+        while (await connection.ReceiveAsync(_stopping.Token).ConfigureAwait(false) is { } message)
+        {
+            try
+            {
+                await _handler(connection, message, _stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // A handler bug must not take the listener down; the peer learns only that it failed.
+                TransportLog.HandlerFailed(_logger, connection.RemoteIdentity?.ToString() ?? "peer", e);
+                try
+                {
+                    await connection.SendErrorAsync(Protocol.Model.ErrorType.UnknownError, "internal error").ConfigureAwait(false);
+                }
+                catch (IOException)
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _listener.Stop();
+        try
+        {
+            await _acceptLoop.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping
+        }
+        _stopping.Dispose();
+        _slots.Dispose();
+    }
+}

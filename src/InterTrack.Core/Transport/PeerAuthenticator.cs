@@ -1,0 +1,56 @@
+using System.Security.Cryptography.X509Certificates;
+using InterTrack.Pki;
+
+namespace InterTrack.Transport;
+
+/// <summary>
+/// Decides whether a peer's certificate is acceptable: it must chain to the federation CA (and
+/// nothing else: the system trust store plays no part), be valid now, bind exactly one
+/// InterTrack identity, and that identity must be one the configuration names.
+/// </summary>
+public sealed class PeerAuthenticator(X509Certificate2 federationCa, Func<NodeIdentity, bool> isAllowed, TimeProvider? time = null)
+{
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
+    /// <summary>A policy that admits exactly the listed identities.</summary>
+    public static Func<NodeIdentity, bool> Only(IEnumerable<NodeIdentity> identities)
+    {
+        var set = identities.ToHashSet();
+        return set.Contains;
+    }
+
+    /// <returns>The peer's identity, or null with <paramref name="reason"/> saying why it was refused.</returns>
+    public NodeIdentity? Authenticate(X509Certificate? presented, out string? reason)
+    {
+        if (presented is null)
+        {
+            reason = "no certificate presented";
+            return null;
+        }
+        using var certificate = new X509Certificate2(presented);
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(federationCa);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.DisableCertificateDownloads = true;
+        chain.ChainPolicy.VerificationTime = _time.GetUtcNow().UtcDateTime;
+        if (!chain.Build(certificate))
+        {
+            reason = "certificate rejected: " + string.Join(", ", chain.ChainStatus.Select(s => s.Status.ToString()).Distinct());
+            return null;
+        }
+        var identity = CertificateIdentity.Read(certificate);
+        if (identity is null)
+        {
+            reason = "certificate binds no single InterTrack identity";
+            return null;
+        }
+        if (!isAllowed(identity))
+        {
+            reason = $"{identity} is not a configured peer";
+            return null;
+        }
+        reason = null;
+        return identity;
+    }
+}

@@ -1,0 +1,36 @@
+using System.Security.Cryptography.X509Certificates;
+using InterTrack.Pki;
+
+namespace InterTrack.Transport;
+
+/// <summary>A node's certificate and key, and the federation CA it trusts for its peers.</summary>
+public sealed class TlsCredentials : IDisposable
+{
+    public TlsCredentials(X509Certificate2 certificate, X509Certificate2 federationCa)
+    {
+        if (!certificate.HasPrivateKey)
+        {
+            throw new ArgumentException("the node certificate has no private key", nameof(certificate));
+        }
+        Certificate = certificate;
+        FederationCa = federationCa;
+        Identity = CertificateIdentity.Read(certificate)
+            ?? throw new ArgumentException("the node certificate binds no InterTrack identity (urn:intertrack:asN:role)", nameof(certificate));
+    }
+
+    public X509Certificate2 Certificate { get; }
+
+    public X509Certificate2 FederationCa { get; }
+
+    /// <summary>This node's AS and role, as its own certificate states them.</summary>
+    public NodeIdentity Identity { get; }
+
+    public static TlsCredentials Load(string certificatePath, string keyPath, string caPath) =>
+        new(PemFiles.LoadCertificateWithKey(certificatePath, keyPath), PemFiles.LoadCertificate(caPath));
+
+    public void Dispose()
+    {
+        Certificate.Dispose();
+        FederationCa.Dispose();
+    }
+}
