@@ -49,9 +49,14 @@ public sealed class CertificateAuthority : IDisposable
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, true, false));
 
+        // A node certificate cannot be valid outside its CA's validity.
+        if (notBefore < Certificate.NotBefore)
+        {
+            notBefore = Certificate.NotBefore;
+        }
         if (notAfter > Certificate.NotAfter)
         {
-            notAfter = Certificate.NotAfter; // a node certificate cannot outlive its CA
+            notAfter = Certificate.NotAfter;
         }
         Span<byte> serial = stackalloc byte[16];
         RandomNumberGenerator.Fill(serial);

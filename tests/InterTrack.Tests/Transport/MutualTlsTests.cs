@@ -1,0 +1,140 @@
+using System.Net;
+using System.Security.Authentication;
+using InterTrack.Pki;
+using InterTrack.Protocol.Model;
+using InterTrack.Transport;
+
+namespace InterTrack.Tests.Transport;
+
+public sealed class MutualTlsTests : IDisposable
+{
+    private static readonly NodeIdentity Itm1 = new(65001, NodeRole.Itm);
+    private static readonly NodeIdentity Itm2 = new(65002, NodeRole.Itm);
+
+    private readonly TestPki _pki = new();
+
+    [Fact]
+    public async Task Two_nodes_with_certificates_from_intertrack_pki_exchange_messages()
+    {
+        using var serverCredentials = _pki.Issue(65001, "itm");
+        using var clientCredentials = _pki.Issue(65002, "itm");
+        await using var server = EchoServer.Start(serverCredentials, [Itm2]);
+        await using var client = await MessageClient.ConnectTlsAsync("127.0.0.1", server.LocalEndPoint.Port, Itm1, clientCredentials);
+
+        for (int i = 0; i < 3; i++)
+        {
+            var reply = Assert.IsType<HeartbeatReply>(await EchoServer.PingAsync(client, 65002));
+            Assert.Equal(Itm1.ToNeighborNode(), reply.Slave);
+            Assert.Equal(NeighborNode.ForItm(65002), reply.Master);
+        }
+        Assert.Equal(Itm1, client.RemoteIdentity);
+    }
+
+    [Fact]
+    public async Task Server_refuses_a_client_of_an_unknown_ca()
+    {
+        using var otherPki = new TestPki();
+        using var serverCredentials = _pki.Issue(65001, "itm");
+        using var stranger = otherPki.Issue(65002, "itm");
+        await using var server = EchoServer.Start(serverCredentials, [Itm2]);
+        await AssertRefusedAsync(server, stranger, Itm1);
+    }
+
+    [Fact]
+    public async Task Server_refuses_an_expired_client_certificate()
+    {
+        using var serverCredentials = _pki.Issue(65001, "itm");
+        using var expired = _pki.IssueExpired(Itm2);
+        await using var server = EchoServer.Start(serverCredentials, [Itm2]);
+        await AssertRefusedAsync(server, expired, Itm1);
+    }
+
+    [Theory]
+    [InlineData(65003u, "itm")] // right CA and role, another AS
+    [InlineData(65002u, "btm")] // right CA and AS, another role
+    public async Task Server_refuses_a_valid_certificate_for_another_as_or_role(uint asNumber, string role)
+    {
+        using var serverCredentials = _pki.Issue(65001, "itm");
+        using var wrong = _pki.Issue(asNumber, role);
+        await using var server = EchoServer.Start(serverCredentials, [Itm2]);
+        await AssertRefusedAsync(server, wrong, Itm1);
+
+        // The configured peer is still served.
+        using var right = _pki.Issue(65002, "itm");
+        await using var client = await MessageClient.ConnectTlsAsync("127.0.0.1", server.LocalEndPoint.Port, Itm1, right);
+        Assert.IsType<HeartbeatReply>(await EchoServer.PingAsync(client, 65002));
+    }
+
+    [Fact]
+    public async Task Client_refuses_a_server_that_is_not_the_expected_peer()
+    {
+        using var impostor = _pki.Issue(65009, "itm");
+        using var clientCredentials = _pki.Issue(65002, "itm");
+        await using var server = EchoServer.Start(impostor, [Itm2]);
+        var e = await Assert.ThrowsAsync<AuthenticationException>(() =>
+            MessageClient.ConnectTlsAsync("127.0.0.1", server.LocalEndPoint.Port, Itm1, clientCredentials));
+        Assert.Contains("AS65009/itm is not a configured peer", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Client_refuses_an_expired_server_certificate()
+    {
+        using var expired = _pki.IssueExpired(Itm1);
+        using var clientCredentials = _pki.Issue(65002, "itm");
+        await using var server = EchoServer.Start(expired, [Itm2]);
+        await Assert.ThrowsAsync<AuthenticationException>(() =>
+            MessageClient.ConnectTlsAsync("127.0.0.1", server.LocalEndPoint.Port, Itm1, clientCredentials));
+    }
+
+    [Fact]
+    public async Task Legacy_plain_listener_binds_to_loopback_by_default_and_serves()
+    {
+        var dp = new NodeIdentity(65001, NodeRole.DPoint);
+        await using var listener = MessageListener.StartPlain(0, dp, (c, m, ct) => EchoServer.Answer(c, m, dp, ct));
+        Assert.Equal(IPAddress.Loopback, listener.LocalEndPoint.Address);
+        await using var client = await MessageClient.ConnectPlainAsync("127.0.0.1", listener.LocalEndPoint.Port, new NodeIdentity(65001, NodeRole.Client));
+        Assert.IsType<HeartbeatReply>(await EchoServer.PingAsync(client, 65001));
+        Assert.Null(client.RemoteIdentity);
+    }
+
+    [Fact]
+    public void Issued_private_keys_are_readable_by_the_owner_only()
+    {
+        using var credentials = _pki.Issue(65001, "dp");
+        var keys = Directory.GetFiles(Path.GetDirectoryName(_pki.CaDir)!, "*.key", SearchOption.AllDirectories);
+        Assert.Equal(2, keys.Length); // the CA's and the node's
+        Assert.All(keys, k => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(k)));
+    }
+
+    /// <summary>
+    /// Refusal shows either as a failed handshake or, with TLS 1.3 where the client finishes
+    /// before the server has judged its certificate, as a connection closed without an answer.
+    /// </summary>
+    private static async Task AssertRefusedAsync(MessageListener server, TlsCredentials credentials, NodeIdentity serverIdentity)
+    {
+        MessageConnection client;
+        try
+        {
+            client = await MessageClient.ConnectTlsAsync("127.0.0.1", server.LocalEndPoint.Port, serverIdentity, credentials);
+        }
+        catch (AuthenticationException)
+        {
+            return;
+        }
+        await using (client)
+        {
+            InterTrackMessage? answer;
+            try
+            {
+                answer = await EchoServer.PingAsync(client, credentials.Identity.AsNumber);
+            }
+            catch (IOException)
+            {
+                return;
+            }
+            Assert.Null(answer);
+        }
+    }
+
+    public void Dispose() => _pki.Dispose();
+}
