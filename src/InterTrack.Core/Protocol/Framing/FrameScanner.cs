@@ -7,6 +7,8 @@ namespace InterTrack.Protocol.Framing;
 /// no length prefix (the historic InterTrack framing). It follows just enough XML syntax to track
 /// element depth — tags with quoted attributes, comments, CDATA, processing instructions — and
 /// enforces the byte and depth caps as it goes, so nothing is parsed or buffered beyond them.
+/// End tags must match their start tags (compared by a hash of the name), so a document with a
+/// missing end tag is refused at once instead of swallowing the messages after it.
 /// A DOCTYPE is refused here, before any parser sees it. Bytes are fed once each, in order,
 /// possibly across many calls. UTF-8 is safe to scan byte-wise: multi-byte sequences never
 /// contain ASCII bytes.
@@ -24,6 +26,9 @@ internal sealed class FrameScanner(ProtocolLimits limits)
     private byte _quote;
     private int _run; // dashes seen in a comment, brackets in CDATA, or matched chars of "[CDATA["
     private long _frameBytes;
+    private ulong _nameHash;
+    private bool _inName;
+    private readonly ulong[] _openNames = new ulong[limits.MaxDepth + 1];
 
     /// <summary>Whitespace before the frame's first '&lt;' (not part of the document handed to the parser).</summary>
     public long LeadingWhitespace { get; private set; }
@@ -71,11 +76,17 @@ internal sealed class FrameScanner(ProtocolLimits limits)
                 _prev = 0;
                 if (b == (byte)'?') _state = State.ProcessingInstruction;
                 else if (b == (byte)'!') _state = State.Bang;
-                else if (b == (byte)'/') _state = _rootSeen ? State.EndTag : throw Fail("end tag before the root element");
+                else if (b == (byte)'/')
+                {
+                    _state = _rootSeen ? State.EndTag : throw Fail("end tag before the root element");
+                    _nameHash = FnvOffset;
+                    _inName = true;
+                }
                 else if (IsNameStart(b))
                 {
                     _state = State.StartTag;
                     _quote = 0;
+                    StartName(b);
                 }
                 else throw Fail("malformed markup");
                 break;
@@ -104,6 +115,10 @@ internal sealed class FrameScanner(ProtocolLimits limits)
                 _run = b == (byte)']' ? _run + 1 : 0;
                 break;
             case State.StartTag:
+                if (_inName && ContinueName(b))
+                {
+                    break;
+                }
                 if (_quote != 0)
                 {
                     if (b == _quote) _quote = 0;
@@ -117,11 +132,17 @@ internal sealed class FrameScanner(ProtocolLimits limits)
                     _state = State.Content;
                     if (_prev == (byte)'/') return _depth == 0;
                     if (++_depth > limits.MaxDepth) throw Fail($"elements nested deeper than {limits.MaxDepth}");
+                    _openNames[_depth] = _nameHash;
                 }
                 break;
             case State.EndTag:
+                if (_inName && ContinueName(b))
+                {
+                    break;
+                }
                 if (b == (byte)'>')
                 {
+                    if (_openNames[_depth] != _nameHash) throw Fail("end tag does not match its start tag");
                     _state = State.Content;
                     return --_depth == 0;
                 }
@@ -129,6 +150,27 @@ internal sealed class FrameScanner(ProtocolLimits limits)
         }
         _prev = b;
         return false;
+    }
+
+    private const ulong FnvOffset = 14695981039346656037UL;
+    private const ulong FnvPrime = 1099511628211UL;
+
+    private void StartName(byte first)
+    {
+        _nameHash = (FnvOffset ^ first) * FnvPrime;
+        _inName = true;
+    }
+
+    /// <summary>Adds a byte to the tag name being read; false (and the name ends) on a byte that cannot be in a name.</summary>
+    private bool ContinueName(byte b)
+    {
+        if (IsSpace(b) || b is (byte)'>' or (byte)'/')
+        {
+            _inName = false;
+            return false;
+        }
+        _nameHash = (_nameHash ^ b) * FnvPrime;
+        return true;
     }
 
     private State Outside => _depth == 0 ? State.Prolog : State.Content;
