@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The full InterTrack test suite. Run as root on Debian with the .NET SDK installed; it installs
+# what the tests need from Debian's packages when missing, builds, runs every test, and ends
+# with one summary line "tests: N passed, N failed, N skipped".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Packages the tests use: iproute2 (network namespaces for the lab), libpcap (packet capture).
+missing=()
+command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+ldconfig -p 2>/dev/null | grep -q 'libpcap\.so\.0\.8' || missing+=(libpcap0.8)
+if ((${#missing[@]})); then
+  echo "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+set +e
+dotnet test InterTrack.slnx -c Release 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+# dotnet test prints one "Passed!/Failed! - Failed: a, Passed: b, Skipped: c" line per test project.
+summary=$(grep -E '(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+' "$log" \
+  | sed -E 's/.*Failed: +([0-9]+), Passed: +([0-9]+), Skipped: +([0-9]+).*/\1 \2 \3/' \
+  | awk '{f+=$1; p+=$2; s+=$3} END {printf "%d passed, %d failed, %d skipped", p, f, s}')
+echo "tests: ${summary:-0 passed, 0 failed, 0 skipped}"
+if [[ -z "$summary" || "$summary" == 0\ passed* ]]; then
+  echo "error: no test ran" >&2
+  exit 1
+fi
+exit "$status"
