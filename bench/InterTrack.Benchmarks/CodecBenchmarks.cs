@@ -40,6 +40,4 @@ public class CodecBenchmarks
 
     [Benchmark]
     public InterTrackMessage Decode() => _codec.Decode(_document);
-
-    public int DocumentBytes => _document.Length;
 }
