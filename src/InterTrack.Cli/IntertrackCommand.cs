@@ -14,6 +14,8 @@ internal static class IntertrackCommand
             "so a victim can trace spoofed packets back across ASes.");
         root.Subcommands.Add(PkiCommand.Create());
         root.Subcommands.Add(SchemaCommand.Create());
+        root.Subcommands.Add(DigestCommand.Create());
+        root.Subcommands.Add(QueryCommand.Create());
         return root;
     }
 

@@ -1,0 +1,143 @@
+using System.Security.Cryptography;
+
+namespace InterTrack.Digest;
+
+/// <summary>
+/// The digest history of one link: a current page that takes new packets and a ring of sealed
+/// pages, bounded by the memory budget (the oldest page goes first). Packets are hashed as they
+/// come and inserted in batches. Not thread-safe: one capture loop feeds one table.
+/// </summary>
+public sealed class DigestTable : IDisposable
+{
+    private const int BatchSize = 64;
+
+    private readonly DigestOptions _options;
+    private readonly LinkedList<DigestPage> _pages = new();
+    private readonly ulong[] _batch = new ulong[BatchSize];
+    private int _batched;
+    private long _bytes;
+
+    public DigestTable(string link, DigestOptions options, ulong? seed = null)
+    {
+        options.Validate();
+        Link = link;
+        _options = options;
+        Seed = seed ?? BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8));
+    }
+
+    public string Link { get; }
+
+    /// <summary>The table's hash seed: random unless given, and kept with every page.</summary>
+    public ulong Seed { get; }
+
+    /// <summary>Pages oldest first; the last one is current (it may still take packets).</summary>
+    public IReadOnlyCollection<DigestPage> Pages => _pages;
+
+    /// <summary>Latest packet time of any page dropped for the memory budget (0 when none was).</summary>
+    public long EvictedUntilNs { get; private set; }
+
+    /// <summary>Raised when a page is sealed (full or its window ended), before it can be evicted.</summary>
+    public event Action<DigestPage>? PageSealed;
+
+    public long Packets { get; private set; }
+
+    /// <summary>Digests one packet's invariant bytes (see <see cref="PacketInvariant"/>) seen at the given time.</summary>
+    public void Add(ReadOnlySpan<byte> invariant, long timestampNs)
+    {
+        var page = _pages.Last?.Value;
+        if (page is null || page.IsFull || timestampNs >= page.StartNs + _options.Window.Ticks * 100)
+        {
+            page = OpenPage(timestampNs);
+        }
+        if (timestampNs < page.StartNs)
+        {
+            page.StartNs = timestampNs; // slightly out of order: widen, rather than lose it
+        }
+        if (timestampNs > page.EndNs)
+        {
+            page.EndNs = timestampNs;
+        }
+        page.Count++;
+        Packets++;
+        _batch[_batched++] = DigestPage.Hash(invariant, Seed);
+        if (_batched == BatchSize)
+        {
+            Flush();
+        }
+    }
+
+    /// <summary>Inserts the packets still batched; call before querying or saving the current page.</summary>
+    public void Flush()
+    {
+        if (_batched > 0)
+        {
+            _pages.Last!.Value.InsertBatch(_batch.AsSpan(0, _batched));
+            _batched = 0;
+        }
+    }
+
+    /// <summary>Seals the current page (at the end of a capture), so it is saved like the others.</summary>
+    public void SealCurrent()
+    {
+        Flush();
+        if (_pages.Last?.Value is { Count: > 0 } current)
+        {
+            PageSealed?.Invoke(current);
+        }
+    }
+
+    /// <summary>Adds a page from the archive (for queries and for history that survives a restart).</summary>
+    public void AddSealed(DigestPage page)
+    {
+        var node = _pages.First;
+        while (node is not null && node.Value.StartNs <= page.StartNs)
+        {
+            node = node.Next;
+        }
+        if (node is null)
+        {
+            _pages.AddLast(page);
+        }
+        else
+        {
+            _pages.AddBefore(node, page);
+        }
+        _bytes += page.Bytes;
+        Evict();
+    }
+
+    private DigestPage OpenPage(long timestampNs)
+    {
+        if (_pages.Last?.Value is { } previous)
+        {
+            Flush();
+            PageSealed?.Invoke(previous);
+        }
+        var page = new DigestPage(Link, Seed, _options.Hashes, _options.PageBits, _options.PageCapacity, timestampNs);
+        _pages.AddLast(page);
+        _bytes += page.Bytes;
+        Evict();
+        return page;
+    }
+
+    private void Evict()
+    {
+        while (_bytes > _options.MemoryBudgetBytes && _pages.Count > 1)
+        {
+            var oldest = _pages.First!.Value;
+            _pages.RemoveFirst();
+            _bytes -= oldest.Bytes;
+            EvictedUntilNs = Math.Max(EvictedUntilNs, oldest.EndNs);
+            oldest.Dispose();
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var page in _pages)
+        {
+            page.Dispose();
+        }
+        _pages.Clear();
+    }
+}
