@@ -1,0 +1,104 @@
+using System.Text.Json;
+using InterTrack.Capture;
+using InterTrack.Tests.Capture;
+
+namespace InterTrack.Tests.Cli;
+
+public sealed class DigestCliTests : IDisposable
+{
+    private const long T0 = 1_764_000_000L * 1_000_000_000;
+    private readonly string _dir = Directory.CreateTempSubdirectory("intertrack-cli-").FullName;
+
+    private string PathOf(string name) => Path.Combine(_dir, name);
+
+    private string WriteCapture(string name, int count, Func<int, byte[]>? packet = null)
+    {
+        string path = PathOf(name);
+        using var writer = PcapWriter.Create(path, LinkType.Ethernet, nanoseconds: true);
+        for (int i = 0; i < count; i++)
+        {
+            writer.Write(TestPackets.Frame((packet ?? (j => TestPackets.Udp4(j)))(i), LinkType.Ethernet), T0 + i * 1_000_000L);
+        }
+        return path;
+    }
+
+    [Fact]
+    public void Digest_then_query_answers_like_grep_seen_0_not_seen_1()
+    {
+        string pcap = WriteCapture("attack.pcap", 1000);
+        var digest = CliRunner.Run("digest", "--pcap", pcap, "--out", PathOf("d"), "--link", "r1-eth0", "--page-packets", "100000");
+        Assert.True(digest.Code == 0, digest.Error);
+        Assert.Contains("packets: 1000 (1000 digested, 0 not IP)", digest.Output, StringComparison.Ordinal);
+        Assert.Single(Directory.GetFiles(PathOf("d"), "*.itd"));
+
+        var seen = CliRunner.Run("query", "--digests", PathOf("d"), "--pcap", pcap, "--index", "617", "--json");
+        Assert.Equal(0, seen.Code);
+        using var json = JsonDocument.Parse(seen.Output);
+        Assert.True(json.RootElement.GetProperty("seen").GetBoolean());
+        Assert.False(json.RootElement.GetProperty("expired").GetBoolean());
+        var match = Assert.Single(json.RootElement.GetProperty("matches").EnumerateArray());
+        Assert.Equal("r1-eth0", match.GetProperty("link").GetString());
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1_764_000_000), match.GetProperty("windowStart").GetDateTimeOffset());
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1_764_000_000).AddMilliseconds(999), match.GetProperty("windowEnd").GetDateTimeOffset());
+        Assert.InRange(match.GetProperty("falsePositiveRate").GetDouble(), 0, 1e-6);
+
+        // The same packet by hex, after a router hop (another TTL): seen. Another packet: not seen.
+        var hopped = Convert.ToHexString(TestPackets.Udp4(617, ttl: 3));
+        Assert.Equal(0, CliRunner.Run("query", "--digests", PathOf("d"), "--hex", hopped).Code);
+        var never = CliRunner.Run("query", "--digests", PathOf("d"), "--hex", Convert.ToHexString(TestPackets.Udp4(5000)));
+        Assert.Equal(1, never.Code);
+        Assert.StartsWith("not seen", never.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_query_at_a_time_no_page_covers_says_expired()
+    {
+        string pcap = WriteCapture("a.pcap", 10);
+        Assert.Equal(0, CliRunner.Run("digest", "--pcap", pcap, "--out", PathOf("d")).Code);
+        var result = CliRunner.Run("query", "--digests", PathOf("d"), "--pcap", pcap, "--index", "3", "--at", "2020-01-01T00:00:00Z", "--json");
+        Assert.Equal(1, result.Code);
+        using var json = JsonDocument.Parse(result.Output);
+        Assert.True(json.RootElement.GetProperty("expired").GetBoolean());
+        Assert.False(json.RootElement.GetProperty("seen").GetBoolean());
+        Assert.StartsWith("expired", CliRunner.Run("query", "--digests", PathOf("d"), "--pcap", pcap, "--index", "3", "--at", "1577836800").Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_damaged_capture_is_an_error_naming_the_offset_and_the_packets_before_it_are_kept()
+    {
+        string pcap = WriteCapture("cut.pcap", 50);
+        var bytes = File.ReadAllBytes(pcap);
+        File.WriteAllBytes(pcap, bytes[..^20]); // cut into the last record
+        var digest = CliRunner.Run("digest", "--pcap", pcap, "--out", PathOf("d"));
+        Assert.Equal(2, digest.Code);
+        Assert.Contains("truncated packet record at byte offset", digest.Error, StringComparison.Ordinal);
+        Assert.Contains("the 49 packets before it were digested and saved", digest.Error, StringComparison.Ordinal);
+        Assert.Equal(0, CliRunner.Run("query", "--digests", PathOf("d"), "--hex", Convert.ToHexString(TestPackets.Udp4(48))).Code);
+        Assert.Equal(1, CliRunner.Run("query", "--digests", PathOf("d"), "--hex", Convert.ToHexString(TestPackets.Udp4(49))).Code);
+    }
+
+    [Theory]
+    [InlineData("query", "--digests", "{d}", "--hex", "zz")]
+    [InlineData("query", "--digests", "{d}", "--hex", "4500")]
+    [InlineData("query", "--digests", "{d}")]
+    [InlineData("query", "--digests", "{d}", "--pcap", "{pcap}")]
+    [InlineData("query", "--digests", "{d}", "--pcap", "{pcap}", "--index", "99")]
+    [InlineData("query", "--digests", "{missing}", "--pcap", "{pcap}", "--index", "0")]
+    [InlineData("digest", "--pcap", "{missing}", "--out", "{d}")]
+    [InlineData("digest", "--pcap", "{pcap}", "--out", "{d}", "--hashes", "40")]
+    [InlineData("digest", "--pcap", "{notcapture}", "--out", "{d}")]
+    public void Bad_input_is_an_error_with_exit_code_2(params string[] args)
+    {
+        string pcap = WriteCapture("ok.pcap", 5);
+        File.WriteAllText(PathOf("text.txt"), "not a capture at all");
+        Assert.Equal(0, CliRunner.Run("digest", "--pcap", pcap, "--out", PathOf("d")).Code);
+        var resolved = args.Select(a => a.Replace("{d}", PathOf("d"), StringComparison.Ordinal).Replace("{pcap}", pcap, StringComparison.Ordinal)
+            .Replace("{missing}", PathOf("missing"), StringComparison.Ordinal).Replace("{notcapture}", PathOf("text.txt"), StringComparison.Ordinal)).ToArray();
+        var result = CliRunner.Run(resolved);
+        Assert.Equal(2, result.Code);
+        Assert.StartsWith("error: ", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal); // no stack trace
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}
