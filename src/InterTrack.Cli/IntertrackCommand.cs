@@ -16,6 +16,7 @@ internal static class IntertrackCommand
         root.Subcommands.Add(SchemaCommand.Create());
         root.Subcommands.Add(DigestCommand.Create());
         root.Subcommands.Add(QueryCommand.Create());
+        root.Subcommands.Add(CaptureCommand.Create());
         return root;
     }
 
@@ -35,7 +36,12 @@ internal static class IntertrackCommand
         }
         try
         {
-            return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+            // Long-running commands get time to seal and save their pages after Ctrl+C or SIGTERM.
+            var configuration = new InvocationConfiguration
+            {
+                Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
+            };
+            return parsed.Invoke(configuration);
         }
         catch (CommandException e)
         {
