@@ -13,8 +13,9 @@ public sealed record CaptureCounters(string Interface, long Frames, long Digeste
 /// <summary>
 /// A live digest agent: captures interfaces with libpcap and digests every IP packet into one
 /// table per interface and direction ("IF:in" for frames from another MAC, "IF:out" for frames
-/// the interface sent; links without MAC addresses get one table "IF"). Sealed pages are written
-/// to the output directory, so history survives a restart. Queries may run while capturing.
+/// the interface sent; links without MAC addresses get one table "IF"), or, for border links given
+/// by a MAC pair, into that link's table (see <see cref="FrameLinkSelector"/>). Sealed pages are
+/// written to the output directory, so history survives a restart. Queries may run while capturing.
 /// </summary>
 public sealed class LiveDigestAgent : IDigestSource, IDisposable
 {
@@ -25,8 +26,12 @@ public sealed class LiveDigestAgent : IDigestSource, IDisposable
     private readonly List<InterfaceCapture> _captures = [];
     private readonly ulong _seed = BitConverter.ToUInt64(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
 
-    public LiveDigestAgent(IEnumerable<string> interfaces, DigestOptions options, string? outputDirectory, ILogger? logger = null)
+    private readonly IReadOnlyList<BorderLink> _macPairLinks;
+
+    public LiveDigestAgent(IEnumerable<string> interfaces, DigestOptions options, string? outputDirectory, ILogger? logger = null,
+        IReadOnlyList<BorderLink>? macPairLinks = null)
     {
+        _macPairLinks = macPairLinks ?? [];
         options.Validate();
         _options = options;
         _outputDirectory = outputDirectory;
@@ -142,8 +147,8 @@ public sealed class LiveDigestAgent : IDigestSource, IDisposable
     /// <summary>One interface: its device, its two tables and its counters. Only its loop thread adds.</summary>
     private sealed class InterfaceCapture(LiveDigestAgent agent, LibPcapLiveDevice device)
     {
-        private DigestTable? _in, _out, _undirected;
-        private byte[] _ownMac = [];
+        private readonly Dictionary<string, DigestTable> _byLink = new(StringComparer.Ordinal);
+        private FrameLinkSelector? _selector;
         private long _frames, _digested;
         private ICaptureStatistics? _lastStatistics;
 
@@ -160,7 +165,7 @@ public sealed class LiveDigestAgent : IDigestSource, IDisposable
                 ReadTimeout = 100,
                 BufferSize = 64 << 20,      // kernel ring: absorbs bursts while a page is sealed
             });
-            _ownMac = device.MacAddress?.GetAddressBytes() ?? [];
+            _selector = new FrameLinkSelector(device.Name, device.MacAddress?.GetAddressBytes() ?? [], agent._macPairLinks);
         }
 
         public void Loop(CancellationToken cancellationToken)
@@ -198,13 +203,14 @@ public sealed class LiveDigestAgent : IDigestSource, IDisposable
 
         private DigestTable TableFor(LinkType link, ReadOnlySpan<byte> frame)
         {
-            if (link != LinkType.Ethernet || _ownMac.Length != 6 || frame.Length < 12)
+            string name = link == LinkType.Ethernet && frame.Length >= 12
+                ? _selector!.Select(frame)
+                : BorderLink.InterfaceLink(device.Name, null);
+            if (!_byLink.TryGetValue(name, out var table))
             {
-                return _undirected ??= agent.Table(BorderLink.InterfaceLink(device.Name, null));
+                _byLink[name] = table = agent.Table(name);
             }
-            return frame.Slice(6, 6).SequenceEqual(_ownMac)
-                ? _out ??= agent.Table(BorderLink.InterfaceLink(device.Name, BorderDirection.Out))
-                : _in ??= agent.Table(BorderLink.InterfaceLink(device.Name, BorderDirection.In));
+            return table;
         }
 
         public CaptureCounters Counters()

@@ -10,12 +10,11 @@ namespace InterTrack.Digest;
 /// One time-stamped Bloom filter page of packet digests. The k bit positions of a packet come
 /// from one 64-bit XxHash3 of its invariant bytes (seeded per table, so an outsider cannot aim
 /// collisions) by double hashing, mapped onto the m bits without a modulo. The bitmap lives in
-/// native memory: a large page should not burden the garbage collector.
+/// native memory (on huge pages where the kernel allows): a large page should not burden the
+/// garbage collector or the TLB.
 /// </summary>
 public sealed unsafe class DigestPage : IDisposable
 {
-    private const int PrefetchGroup = 8;
-
     private ulong* _words;
 
     public DigestPage(string link, ulong seed, int hashes, long bitCount, long capacity, long startNs)
@@ -31,9 +30,27 @@ public sealed unsafe class DigestPage : IDisposable
         Capacity = capacity;
         StartNs = startNs;
         EndNs = startNs;
-        _words = (ulong*)NativeMemory.AlignedAlloc((nuint)(bitCount / 8), 64);
-        NativeMemory.Clear(_words, (nuint)(bitCount / 8));
+        _words = Allocate((nuint)(bitCount / 8));
         GC.AddMemoryPressure(bitCount / 8);
+    }
+
+    /// <summary>
+    /// A new, empty page in the memory of <paramref name="recycled"/> (same size), which is
+    /// disposed. Steady-state rotation then reuses memory that already sits on huge pages instead
+    /// of asking the kernel for fresh memory, which it may not back with huge pages.
+    /// </summary>
+    internal DigestPage(DigestPage recycled, long startNs)
+    {
+        Link = recycled.Link;
+        Seed = recycled.Seed;
+        Hashes = recycled.Hashes;
+        BitCount = recycled.BitCount;
+        Capacity = recycled.Capacity;
+        StartNs = startNs;
+        EndNs = startNs;
+        _words = recycled._words;
+        recycled._words = null;
+        NativeMemory.Clear(_words, (nuint)(BitCount / 8));
     }
 
     public string Link { get; }
@@ -57,50 +74,47 @@ public sealed unsafe class DigestPage : IDisposable
 
     public static ulong Hash(ReadOnlySpan<byte> invariant, ulong seed) => XxHash3.HashToUInt64(invariant, (long)seed);
 
-    public bool Contains(ulong hash)
+    /// <summary>
+    /// Asks the memory system for the cache lines of a packet's bits, so that by the time its
+    /// batch is inserted they are there. Call at hashing time, well before <see cref="InsertBatch"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Prefetch(ulong hash)
     {
+        if (!Sse.IsSupported)
+        {
+            return;
+        }
         uint a = (uint)hash, b = (uint)(hash >> 32) | 1;
         for (int i = 0; i < Hashes; i++)
         {
-            ulong position = Position(a + (uint)i * b);
-            if ((_words[position >> 6] & (1UL << (int)position)) == 0)
-            {
-                return false;
-            }
+            Sse.Prefetch0(_words + (Position(a + (uint)i * b) >> 6));
         }
-        return true;
     }
 
-    /// <summary>
-    /// Sets the bits of many packets. Positions of a group of packets are computed and
-    /// prefetched first, then set, so the memory latency of a large page overlaps instead of
-    /// adding up. Does not count packets: <see cref="DigestTable"/> does.
-    /// </summary>
+    public bool Contains(ulong hash)
+    {
+        // All k words are loaded before any is tested: the loads overlap instead of waiting on each other.
+        uint a = (uint)hash, b = (uint)(hash >> 32) | 1;
+        bool all = true;
+        for (int i = 0; i < Hashes; i++)
+        {
+            ulong position = Position(a + (uint)i * b);
+            all &= (_words[position >> 6] & (1UL << (int)position)) != 0;
+        }
+        return all;
+    }
+
+    /// <summary>Sets the bits of many packets (prefetched by <see cref="Prefetch"/>). Does not count packets: <see cref="DigestTable"/> does.</summary>
     public void InsertBatch(ReadOnlySpan<ulong> hashes)
     {
-        Span<ulong> positions = stackalloc ulong[PrefetchGroup * DigestOptions.MaxHashes];
         int k = Hashes;
-        for (int start = 0; start < hashes.Length; start += PrefetchGroup)
+        foreach (ulong hash in hashes)
         {
-            int n = Math.Min(PrefetchGroup, hashes.Length - start);
-            int t = 0;
-            for (int j = 0; j < n; j++)
+            uint a = (uint)hash, b = (uint)(hash >> 32) | 1;
+            for (int i = 0; i < k; i++)
             {
-                ulong hash = hashes[start + j];
-                uint a = (uint)hash, b = (uint)(hash >> 32) | 1;
-                for (int i = 0; i < k; i++)
-                {
-                    ulong position = Position(a + (uint)i * b);
-                    positions[t++] = position;
-                    if (Sse.IsSupported)
-                    {
-                        Sse.Prefetch0(_words + (position >> 6));
-                    }
-                }
-            }
-            for (int i = 0; i < t; i++)
-            {
-                ulong position = positions[i];
+                ulong position = Position(a + (uint)i * b);
                 _words[position >> 6] |= 1UL << (int)position;
             }
         }
@@ -122,6 +136,31 @@ public sealed unsafe class DigestPage : IDisposable
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ulong Position(uint mixed) => ((ulong)mixed * (ulong)BitCount) >> 32;
+
+    private const nuint HugePage = 2 << 20;
+
+    /// <summary>
+    /// Zeroed memory for the bitmap. Large bitmaps are aligned to 2 MiB and marked for transparent
+    /// huge pages: with 4 KiB pages nearly every random bit access would also miss the TLB.
+    /// </summary>
+    private static ulong* Allocate(nuint bytes)
+    {
+        if (bytes < HugePage || !OperatingSystem.IsLinux())
+        {
+            var small = (ulong*)NativeMemory.AlignedAlloc(bytes, 64);
+            NativeMemory.Clear(small, bytes);
+            return small;
+        }
+        var words = (ulong*)NativeMemory.AlignedAlloc(bytes, HugePage);
+        _ = Madvise(words, bytes, MadviseHugePage); // advice only: without huge pages it still works
+        NativeMemory.Clear(words, bytes);
+        return words;
+    }
+
+    private const int MadviseHugePage = 14; // MADV_HUGEPAGE
+
+    [DllImport("libc", EntryPoint = "madvise", SetLastError = true)]
+    private static extern int Madvise(void* address, nuint length, int advice);
 
     public void Dispose()
     {

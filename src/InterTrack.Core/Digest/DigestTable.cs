@@ -9,13 +9,17 @@ namespace InterTrack.Digest;
 /// </summary>
 public sealed class DigestTable : IDisposable
 {
-    private const int BatchSize = 64;
+    // Packets hashed (and their bits prefetched) before the batch is inserted: enough hashing
+    // work to cover the memory latency of the first prefetches.
+    private const int BatchSize = 32;
 
     private readonly DigestOptions _options;
     private readonly LinkedList<DigestPage> _pages = new();
     private readonly ulong[] _batch = new ulong[BatchSize];
     private int _batched;
     private long _bytes;
+    private DigestPage? _current;
+    private long _currentWindowEndNs;
 
     public DigestTable(string link, DigestOptions options, ulong? seed = null)
     {
@@ -44,8 +48,8 @@ public sealed class DigestTable : IDisposable
     /// <summary>Digests one packet's invariant bytes (see <see cref="PacketInvariant"/>) seen at the given time.</summary>
     public void Add(ReadOnlySpan<byte> invariant, long timestampNs)
     {
-        var page = _pages.Last?.Value;
-        if (page is null || page.IsFull || timestampNs >= page.StartNs + _options.Window.Ticks * 100)
+        var page = _current;
+        if (page is null || page.IsFull || timestampNs >= _currentWindowEndNs)
         {
             page = OpenPage(timestampNs);
         }
@@ -59,7 +63,9 @@ public sealed class DigestTable : IDisposable
         }
         page.Count++;
         Packets++;
-        _batch[_batched++] = DigestPage.Hash(invariant, Seed);
+        ulong hash = DigestPage.Hash(invariant, Seed);
+        page.Prefetch(hash);
+        _batch[_batched++] = hash;
         if (_batched == BatchSize)
         {
             Flush();
@@ -71,7 +77,7 @@ public sealed class DigestTable : IDisposable
     {
         if (_batched > 0)
         {
-            _pages.Last!.Value.InsertBatch(_batch.AsSpan(0, _batched));
+            _current!.InsertBatch(_batch.AsSpan(0, _batched));
             _batched = 0;
         }
     }
@@ -103,7 +109,7 @@ public sealed class DigestTable : IDisposable
             _pages.AddBefore(node, page);
         }
         _bytes += page.Bytes;
-        Evict();
+        Evict(0)?.Dispose();
     }
 
     private DigestPage OpenPage(long timestampNs)
@@ -113,23 +119,37 @@ public sealed class DigestTable : IDisposable
             Flush();
             PageSealed?.Invoke(previous);
         }
-        var page = new DigestPage(Link, Seed, _options.Hashes, _options.PageBits, _options.PageCapacity, timestampNs);
+        // Make room first, so the oldest page's memory can become the new page.
+        _current = null;
+        var recycled = Evict(_options.PageBytes);
+        var page = recycled is not null && recycled.BitCount == _options.PageBits && recycled.Hashes == _options.Hashes
+            ? new DigestPage(recycled, timestampNs)
+            : new DigestPage(Link, Seed, _options.Hashes, _options.PageBits, _options.PageCapacity, timestampNs);
+        recycled?.Dispose(); // frees nothing when its memory went to the new page
         _pages.AddLast(page);
+        _current = page;
+        _currentWindowEndNs = timestampNs + _options.Window.Ticks * 100;
         _bytes += page.Bytes;
-        Evict();
         return page;
     }
 
-    private void Evict()
+    /// <summary>
+    /// Drops the oldest pages until <paramref name="room"/> more bytes fit the budget, never the
+    /// current page. The last page dropped is returned (not disposed) for its memory to be
+    /// reused; the others are disposed.
+    /// </summary>
+    private DigestPage? Evict(long room)
     {
-        while (_bytes > _options.MemoryBudgetBytes && _pages.Count > 1)
+        DigestPage? last = null;
+        while (_bytes + room > _options.MemoryBudgetBytes && _pages.Count > 0 && _pages.First!.Value != _current)
         {
-            var oldest = _pages.First!.Value;
+            last?.Dispose();
+            last = _pages.First.Value;
             _pages.RemoveFirst();
-            _bytes -= oldest.Bytes;
-            EvictedUntilNs = Math.Max(EvictedUntilNs, oldest.EndNs);
-            oldest.Dispose();
+            _bytes -= last.Bytes;
+            EvictedUntilNs = Math.Max(EvictedUntilNs, last.EndNs);
         }
+        return last;
     }
 
     public void Dispose()
