@@ -15,7 +15,8 @@ command -v tcpdump >/dev/null || need+=(tcpdump)
 command -v softflowd >/dev/null || need+=(softflowd)
 if ((${#need[@]})); then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null; fi
 
-dotnet build -c Release -v q src/InterTrack.Cli bench/InterTrack.Benchmarks >/dev/null
+dotnet build -c Release -v q src/InterTrack.Cli >/dev/null
+dotnet build -c Release -v q bench/InterTrack.Benchmarks >/dev/null
 dotnet bench/InterTrack.Benchmarks/bin/Release/net10.0/InterTrack.Benchmarks.dll make-pcap "$work/small.pcap" "$n"
 cat "$work/small.pcap" > /dev/null # into the page cache
 echo "capture: $n packets, $(du -m "$work/small.pcap" | cut -f1) MiB"
