@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Globalization;
 using InterTrack.Capture;
 using InterTrack.Digest;
 

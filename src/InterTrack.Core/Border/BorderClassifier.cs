@@ -20,8 +20,9 @@ public enum BorderCase
 /// <summary>A BTS's answer for a set of packets.</summary>
 /// <param name="Confidence">0–100: the share of packets the border saw, discounted by the pages' false-positive rates.</param>
 /// <param name="Unanswered">Packets for whose time no border link kept pages (expired).</param>
+/// <param name="EnteredFrom">Per packet, in order, the neighbour ASes it came in from: whom to ask about which packet.</param>
 public sealed record BorderVerdict(BorderCase Case, IReadOnlyList<uint> IncomingAses, IReadOnlyList<uint> OutgoingAses,
-    int Confidence, int Packets, int Unanswered);
+    int Confidence, int Packets, int Unanswered, IReadOnlyList<IReadOnlyList<uint>> EnteredFrom);
 
 /// <summary>One packet to classify: its invariant bytes and when it was seen (null: any time).</summary>
 public readonly record struct BorderPacket(byte[] Invariant, long? TimestampNs);
@@ -41,9 +42,11 @@ public sealed class BorderClassifier(IReadOnlyList<BorderLink> links, IDigestSou
         var outgoing = new SortedSet<uint>();
         int transit = 0, originated = 0, ended = 0, unanswered = 0;
         double worstFalsePositive = 0;
+        var enteredFrom = new List<IReadOnlyList<uint>>(packets.Count);
         foreach (var packet in packets)
         {
             bool cameIn = false, wentOut = false, answered = false;
+            var from = new List<uint>();
             foreach (var link in links)
             {
                 var answer = digests.Ask(link.DigestLink, packet.Invariant, packet.TimestampNs, tolerance);
@@ -57,6 +60,10 @@ public sealed class BorderClassifier(IReadOnlyList<BorderLink> links, IDigestSou
                 {
                     cameIn = true;
                     incoming.Add(link.NeighborAs);
+                    if (!from.Contains(link.NeighborAs))
+                    {
+                        from.Add(link.NeighborAs);
+                    }
                 }
                 else
                 {
@@ -65,6 +72,7 @@ public sealed class BorderClassifier(IReadOnlyList<BorderLink> links, IDigestSou
                 }
             }
             unanswered += answered ? 0 : 1;
+            enteredFrom.Add(from);
             if (cameIn && wentOut) transit++;
             else if (wentOut) originated++;
             else if (cameIn) ended++;
@@ -82,6 +90,6 @@ public sealed class BorderClassifier(IReadOnlyList<BorderLink> links, IDigestSou
             : verdict == BorderCase.None
                 ? (int)Math.Round(100.0 * (packets.Count - unanswered) / packets.Count) // sure of "not seen" only where pages existed
                 : (int)Math.Round(100.0 * classified / packets.Count * (1 - worstFalsePositive));
-        return new BorderVerdict(verdict, [.. incoming], [.. outgoing], confidence, packets.Count, unanswered);
+        return new BorderVerdict(verdict, [.. incoming], [.. outgoing], confidence, packets.Count, unanswered, enteredFrom);
     }
 }

@@ -68,6 +68,8 @@ public class BorderClassifierTests
         Assert.Equal(BorderCase.Transit, verdict.Case);
         Assert.Equal([100u, 300u], verdict.IncomingAses);
         Assert.Equal([200u], verdict.OutgoingAses);
+        Assert.Equal([300u], verdict.EnteredFrom[0]); // whom to ask about which packet
+        Assert.Equal([100u], verdict.EnteredFrom[1]);
     }
 
     [Fact]

@@ -1,0 +1,47 @@
+using System.Collections.Concurrent;
+using InterTrack.Protocol;
+using InterTrack.Protocol.Model;
+
+namespace InterTrack.Managers;
+
+/// <summary>
+/// ITMs of many ASes in one process (the emulator's "memory" transport). Every request and reply
+/// is still encoded to XML and decoded again, so protocol cost and validation stay real; messages
+/// and bytes are counted. An AS can be taken down to play a dead neighbour.
+/// </summary>
+public sealed class InMemoryItmNetwork : IItmNeighbors
+{
+    private readonly ConcurrentDictionary<uint, Itm> _itms = new();
+    private readonly ConcurrentDictionary<uint, bool> _down = new();
+    private readonly MessageCodec _codec = new();
+    private long _messages;
+    private long _bytes;
+
+    public long Messages => Interlocked.Read(ref _messages);
+
+    public long Bytes => Interlocked.Read(ref _bytes);
+
+    public void Add(Itm itm) => _itms[itm.AsNumber] = itm;
+
+    /// <summary>Takes an AS's ITM off the network (true) or back on (false).</summary>
+    public void SetDown(uint asNumber, bool down) => _down[asNumber] = down;
+
+    public async Task<ItmTraceReply> TraceAsync(uint neighborAs, ItmTraceRequest request, CancellationToken cancellationToken)
+    {
+        if (!_itms.TryGetValue(neighborAs, out var itm) || _down.GetValueOrDefault(neighborAs))
+        {
+            throw new IOException($"no ITM of AS{neighborAs} answers");
+        }
+        var delivered = (ItmTraceRequest)Carry(request);
+        var outcome = await itm.TraceAsync(delivered, fromOwnDPoint: false, cancellationToken).ConfigureAwait(false);
+        return (ItmTraceReply)Carry(outcome.Reply);
+    }
+
+    private InterTrackMessage Carry(InterTrackMessage message)
+    {
+        var bytes = _codec.Encode(message);
+        Interlocked.Increment(ref _messages);
+        Interlocked.Add(ref _bytes, bytes.Length);
+        return _codec.Decode(bytes);
+    }
+}

@@ -1,0 +1,20 @@
+namespace InterTrack.Managers;
+
+/// <summary>How an ITM runs traces. Defaults follow ARCHITECTURE.md §4.</summary>
+public sealed record ItmSettings(uint AsNumber)
+{
+    /// <summary>AS hops a trace from our own D Point may take (at most 64).</summary>
+    public uint DefaultTtl { get; init; } = 16;
+
+    /// <summary>Time a whole trace from our own D Point may take.</summary>
+    public TimeSpan TraceTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Time kept back at each hop to merge and answer before the caller's deadline.</summary>
+    public TimeSpan HopMargin { get; init; } = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>Longest wait for our own BTM or a DTM.</summary>
+    public TimeSpan ComponentTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a message id is remembered to answer duplicates once.</summary>
+    public TimeSpan DuplicateMemory { get; init; } = TimeSpan.FromMinutes(10);
+}

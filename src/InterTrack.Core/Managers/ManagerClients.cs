@@ -1,0 +1,22 @@
+using InterTrack.Protocol.Model;
+
+namespace InterTrack.Managers;
+
+/// <summary>An ITM's way to its BTM: over the network to a border agent, or a stub where no BTS exists.</summary>
+public interface IBtmClient
+{
+    Task<BtmTraceReply> TraceAsync(BtmTraceRequest request, CancellationToken cancellationToken);
+}
+
+/// <summary>An ITM's way to one of its DTMs (one per traceback system of the domain).</summary>
+public interface IDtmClient
+{
+    Task<DtmTraceReply> TraceAsync(DtmTraceRequest request, CancellationToken cancellationToken);
+}
+
+/// <summary>An ITM's way to the ITMs of neighbouring ASes.</summary>
+public interface IItmNeighbors
+{
+    /// <exception cref="IOException">The neighbour cannot be reached.</exception>
+    Task<ItmTraceReply> TraceAsync(uint neighborAs, ItmTraceRequest request, CancellationToken cancellationToken);
+}
