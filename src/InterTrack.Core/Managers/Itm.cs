@@ -102,7 +102,7 @@ public sealed class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyList<IDtm
         if (!fromOwnDPoint && request.Options.FirstOrDefault(o => o.Type == DeadlineOption) is { } option
             && long.TryParse(option.Value, NumberStyles.None, CultureInfo.InvariantCulture, out long unixMs))
         {
-            var asked = DateTimeOffset.FromUnixTimeMilliseconds(unixMs) - settings.HopMargin;
+            var asked = DateTimeOffset.FromUnixTimeMilliseconds(unixMs); // the requester kept its own margin
             return asked < latest ? asked : latest;
         }
         return latest;
@@ -205,6 +205,7 @@ public sealed class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyList<IDtm
             Incomings = border.Incomings,
             Outgoings = border.Outgoings,
             AskDtm = askedDomain,
+            Error = status == AsStatus.Unknown ? border.Error : null, // why the AS could not be traced
         };
     }
 

@@ -4,6 +4,8 @@ using InterTrack.Digest;
 using InterTrack.Managers;
 using InterTrack.Protocol.Model;
 using InterTrack.Tests.Capture;
+using InterTrack.Tests.Transport;
+using InterTrack.Transport;
 
 namespace InterTrack.Tests.Managers;
 
@@ -28,7 +30,10 @@ internal sealed class AsWorld : IDisposable
 
     public Dictionary<uint, Itm> Itms { get; } = [];
 
-    private static ItmSettings Settings(uint asNumber) => new(asNumber) { TraceTimeout = TimeSpan.FromSeconds(3), ComponentTimeout = TimeSpan.FromSeconds(2) };
+    /// <summary>The victim's whole-trace budget: short, so that tests of silent neighbours end soon.</summary>
+    public TimeSpan TraceTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    private ItmSettings Settings(uint asNumber) => new(asNumber) { TraceTimeout = TraceTimeout, ComponentTimeout = TimeSpan.FromSeconds(2) };
 
     public void Connect(uint a, uint b)
     {
@@ -71,8 +76,59 @@ internal sealed class AsWorld : IDisposable
         }
     }
 
+    private readonly List<IAsyncDisposable> _network = [];
+
     public void Start(Func<uint, IBtmClient?>? btmOverride = null)
     {
+        foreach (var (asNumber, btm) in LocalBtms(btmOverride))
+        {
+            var itm = new Itm(Settings(asNumber), btm, [new RecordingDtm(this, asNumber)], Network);
+            Itms[asNumber] = itm;
+            Network.Add(itm);
+        }
+    }
+
+    /// <summary>
+    /// The same ASes, but every ITM and BTM is a server on 127.0.0.1 with a certificate from
+    /// <paramref name="pki"/>: ITM↔ITM and ITM→BTM go over mutual TLS.
+    /// </summary>
+    public void StartTls(TestPki pki)
+    {
+        var btms = LocalBtms(null);
+        var itmPorts = new Dictionary<uint, int>();
+        foreach (var (asNumber, btm) in btms)
+        {
+            var itmIdentity = new Pki.NodeIdentity(asNumber, NodeRole.Itm);
+            var btmCredentials = pki.Issue(asNumber, "btm");
+            var btmListener = MessageListener.StartTls(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0), btmCredentials,
+                PeerAuthenticator.Only([itmIdentity]), ManagerServices.Btm(btm));
+            _network.Add(btmListener);
+            var itmCredentials = pki.Issue(asNumber, "itm");
+            var neighbors = _links[asNumber].Select(l => l.NeighborAs).Distinct().ToList();
+            var itmListener = MessageListener.StartTls(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0), itmCredentials,
+                PeerAuthenticator.Only(neighbors.Select(n => new Pki.NodeIdentity(n, NodeRole.Itm))),
+                (connection, message, ct) => ManagerServices.Itm(Itms[asNumber])(connection, message, ct));
+            _network.Add(itmListener);
+            _itmListeners[asNumber] = itmListener;
+            itmPorts[asNumber] = itmListener.LocalEndPoint.Port;
+            var btmClient = new NetworkBtmClient(new PeerEndpoint("127.0.0.1", btmListener.LocalEndPoint.Port, new Pki.NodeIdentity(asNumber, NodeRole.Btm)), itmCredentials);
+            _network.Add(btmClient);
+            _pendingTls[asNumber] = (btmClient, itmCredentials, neighbors);
+        }
+        foreach (var (asNumber, (btmClient, credentials, neighbors)) in _pendingTls)
+        {
+            var endpoints = neighbors.ToDictionary(n => n, n => new PeerEndpoint("127.0.0.1", itmPorts[n], new Pki.NodeIdentity(n, NodeRole.Itm)));
+            var network = new NetworkItmNeighbors(endpoints, credentials);
+            _network.Add(network);
+            Itms[asNumber] = new Itm(Settings(asNumber), btmClient, [new RecordingDtm(this, asNumber)], network);
+        }
+    }
+
+    private readonly Dictionary<uint, (IBtmClient Btm, TlsCredentials Credentials, List<uint> Neighbors)> _pendingTls = [];
+
+    private List<(uint AsNumber, IBtmClient Btm)> LocalBtms(Func<uint, IBtmClient?>? btmOverride)
+    {
+        var btms = new List<(uint, IBtmClient)>();
         foreach (var (asNumber, links) in _links)
         {
             // Every link has pages for the attack's time, as a running agent would.
@@ -86,11 +142,19 @@ internal sealed class AsWorld : IDisposable
             _pageSets.Add(pages);
             var btm = btmOverride?.Invoke(asNumber)
                 ?? (_stubs.Contains(asNumber) ? new StubBtm(asNumber) : new DigestBtm(asNumber, links, pages, TimeSpan.FromSeconds(5)));
-            var itm = new Itm(Settings(asNumber), btm, [new RecordingDtm(this, asNumber)], Network);
-            Itms[asNumber] = itm;
-            Network.Add(itm);
+            btms.Add((asNumber, btm));
         }
+        return btms;
     }
+
+    /// <summary>Stops an AS's ITM server (as if its process were killed).</summary>
+    public async Task KillItmAsync(uint asNumber)
+    {
+        var listener = _itmListeners[asNumber];
+        await listener.DisposeAsync();
+    }
+
+    private readonly Dictionary<uint, MessageListener> _itmListeners = [];
 
     public async Task<ItmTraceReply> TraceAsync(uint victim, IEnumerable<byte[]> packets)
     {
@@ -109,6 +173,14 @@ internal sealed class AsWorld : IDisposable
 
     public void Dispose()
     {
+        foreach (var resource in _network)
+        {
+            resource.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+        foreach (var (_, credentials, _) in _pendingTls.Values)
+        {
+            credentials.Dispose();
+        }
         _pageSets.ForEach(p => p.Dispose());
     }
 

@@ -1,0 +1,79 @@
+using InterTrack.Protocol.Model;
+using InterTrack.Transport;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace InterTrack.Managers;
+
+/// <summary>
+/// Message handlers that put managers on the network: each request is worked on in its own task
+/// (a connection keeps receiving meanwhile) and answered on the connection it came on.
+/// </summary>
+public static class ManagerServices
+{
+    /// <summary>The ITM's port for neighbour ITMs: ITMTraceRequest in, ITMTraceReply out.</summary>
+    public static MessageHandler Itm(Itm itm, ILogger? logger = null) => (connection, message, cancellationToken) =>
+    {
+        if (message is not ItmTraceRequest request)
+        {
+            return connection.SendErrorAsync(ErrorType.HeartbeatWrongSemantic, "unexpected message");
+        }
+        Answer(connection, async ct => (await itm.TraceAsync(request, fromOwnDPoint: false, ct).ConfigureAwait(false)).Reply, logger, cancellationToken);
+        return ValueTask.CompletedTask;
+    };
+
+    /// <summary>A BTM's port for its ITM: BTMTraceRequest in, BTMTraceReply out.</summary>
+    public static MessageHandler Btm(IBtmClient btm, ILogger? logger = null) => (connection, message, cancellationToken) =>
+    {
+        if (message is not BtmTraceRequest request)
+        {
+            return connection.SendErrorAsync(ErrorType.HeartbeatWrongSemantic, "unexpected message");
+        }
+        Answer(connection, async ct => await btm.TraceAsync(request, ct).ConfigureAwait(false), logger, cancellationToken);
+        return ValueTask.CompletedTask;
+    };
+
+    /// <summary>A DTM's port for its ITM: DTMTraceRequest in, DTMTraceReply out.</summary>
+    public static MessageHandler Dtm(IDtmClient dtm, ILogger? logger = null) => (connection, message, cancellationToken) =>
+    {
+        if (message is not DtmTraceRequest request)
+        {
+            return connection.SendErrorAsync(ErrorType.HeartbeatWrongSemantic, "unexpected message");
+        }
+        Answer(connection, async ct => await dtm.TraceAsync(request, ct).ConfigureAwait(false), logger, cancellationToken);
+        return ValueTask.CompletedTask;
+    };
+
+    private static void Answer(MessageConnection connection, Func<CancellationToken, Task<InterTrackMessage>> work, ILogger? logger,
+        CancellationToken cancellationToken) =>
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                var reply = await work(cancellationToken).ConfigureAwait(false);
+                await connection.SendAsync(reply, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or OperationCanceledException)
+            {
+                // the requester left or we are stopping: nobody to answer
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                ManagerLog.RequestFailed(logger ?? NullLogger.Instance, e);
+                try
+                {
+                    await connection.SendErrorAsync(ErrorType.UnknownError, "internal error").ConfigureAwait(false);
+                }
+                catch (IOException)
+                {
+                    // closed meanwhile
+                }
+            }
+        }, CancellationToken.None);
+}
+
+internal static partial class ManagerLog
+{
+    [LoggerMessage(100, LogLevel.Error, "A request failed")]
+    public static partial void RequestFailed(ILogger logger, Exception exception);
+}

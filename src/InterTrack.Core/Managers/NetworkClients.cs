@@ -1,0 +1,53 @@
+using InterTrack.Pki;
+using InterTrack.Protocol.Model;
+using InterTrack.Transport;
+
+namespace InterTrack.Managers;
+
+/// <summary>Where a peer listens and who it must prove to be.</summary>
+public sealed record PeerEndpoint(string Host, int Port, NodeIdentity Identity);
+
+/// <summary>The ITMs of neighbouring ASes, reached over mutual TLS, one connection each.</summary>
+public sealed class NetworkItmNeighbors(IReadOnlyDictionary<uint, PeerEndpoint> neighbors, TlsCredentials credentials, TransportOptions? options = null)
+    : IItmNeighbors, IAsyncDisposable
+{
+    private readonly Dictionary<uint, PeerChannel> _channels = neighbors.ToDictionary(n => n.Key, n => Channel(n.Value, credentials, options));
+
+    public Task<ItmTraceReply> TraceAsync(uint neighborAs, ItmTraceRequest request, CancellationToken cancellationToken) =>
+        _channels.TryGetValue(neighborAs, out var channel)
+            ? channel.RequestAsync<ItmTraceReply>(request, request.MessageId, cancellationToken)
+            : throw new IOException($"AS{neighborAs} is not a configured neighbour");
+
+    internal static PeerChannel Channel(PeerEndpoint peer, TlsCredentials credentials, TransportOptions? options) =>
+        new(peer.Identity.ToString(), ct => MessageClient.ConnectTlsAsync(peer.Host, peer.Port, peer.Identity, credentials, options, cancellationToken: ct));
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var channel in _channels.Values)
+        {
+            await channel.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}
+
+/// <summary>A BTM running elsewhere (a border agent), reached over mutual TLS.</summary>
+public sealed class NetworkBtmClient(PeerEndpoint btm, TlsCredentials credentials, TransportOptions? options = null) : IBtmClient, IAsyncDisposable
+{
+    private readonly PeerChannel _channel = NetworkItmNeighbors.Channel(btm, credentials, options);
+
+    public Task<BtmTraceReply> TraceAsync(BtmTraceRequest request, CancellationToken cancellationToken) =>
+        _channel.RequestAsync<BtmTraceReply>(request, request.MessageId, cancellationToken);
+
+    public ValueTask DisposeAsync() => _channel.DisposeAsync();
+}
+
+/// <summary>A DTM running elsewhere, reached over mutual TLS.</summary>
+public sealed class NetworkDtmClient(PeerEndpoint dtm, TlsCredentials credentials, TransportOptions? options = null) : IDtmClient, IAsyncDisposable
+{
+    private readonly PeerChannel _channel = NetworkItmNeighbors.Channel(dtm, credentials, options);
+
+    public Task<DtmTraceReply> TraceAsync(DtmTraceRequest request, CancellationToken cancellationToken) =>
+        _channel.RequestAsync<DtmTraceReply>(request, request.MessageId, cancellationToken);
+
+    public ValueTask DisposeAsync() => _channel.DisposeAsync();
+}
