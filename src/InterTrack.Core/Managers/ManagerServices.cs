@@ -11,16 +11,42 @@ namespace InterTrack.Managers;
 /// </summary>
 public static class ManagerServices
 {
-    /// <summary>The ITM's port for neighbour ITMs: ITMTraceRequest in, ITMTraceReply out.</summary>
+    /// <summary>
+    /// The ITM's port: ITMTraceRequest from neighbour ITMs (answered with ITMTraceReply), and
+    /// DPointTraceRequest from our own D Point (answered at once with DPointMessageIDReply, then
+    /// with DPointTraceReply carrying everything: the AllResultExport).
+    /// </summary>
     public static MessageHandler Itm(Itm itm, ILogger? logger = null) => (connection, message, cancellationToken) =>
     {
-        if (message is not ItmTraceRequest request)
+        switch (message)
         {
-            return connection.SendErrorAsync(ErrorType.HeartbeatWrongSemantic, "unexpected message");
+            case ItmTraceRequest request when connection.RemoteIdentity?.Role == NodeRole.Itm:
+                Answer(connection, async ct => (await itm.TraceAsync(request, fromOwnDPoint: false, ct).ConfigureAwait(false)).Reply, logger, cancellationToken);
+                return ValueTask.CompletedTask;
+            case DPointTraceRequest request when connection.RemoteIdentity is { Role: NodeRole.DPoint } dp && dp.AsNumber == itm.AsNumber:
+                Answer(connection, ct => TraceForDPointAsync(itm, connection, request, ct), logger, cancellationToken);
+                return ValueTask.CompletedTask;
+            default:
+                return connection.SendErrorAsync(ErrorType.HeartbeatWrongSemantic, "unexpected message");
         }
-        Answer(connection, async ct => (await itm.TraceAsync(request, fromOwnDPoint: false, ct).ConfigureAwait(false)).Reply, logger, cancellationToken);
-        return ValueTask.CompletedTask;
     };
+
+    private static async Task<InterTrackMessage> TraceForDPointAsync(Itm itm, MessageConnection connection, DPointTraceRequest request, CancellationToken cancellationToken)
+    {
+        var id = itm.NewMessageId();
+        await connection.SendAsync(new DPointMessageIdReply(request.Source, request.Client, id), cancellationToken).ConfigureAwait(false);
+        var itmRequest = new ItmTraceRequest(NeighborNode.ForItm(itm.AsNumber), id, Math.Min(request.Ttl, 64), ItmPathList.Empty, request.Evidence)
+        {
+            Options = request.Options,
+        };
+        var outcome = await itm.TraceAsync(itmRequest, fromOwnDPoint: true, cancellationToken).ConfigureAwait(false);
+        var export = new AllResultExport(itmRequest, outcome.Reply)
+        {
+            BtmReplies = outcome.Border is null ? [] : [outcome.Border],
+            DtmReplies = [.. outcome.Domain],
+        };
+        return new DPointTraceReply(request.Source, request.Client, id, export);
+    }
 
     /// <summary>A BTM's port for its ITM: BTMTraceRequest in, BTMTraceReply out.</summary>
     public static MessageHandler Btm(IBtmClient btm, ILogger? logger = null) => (connection, message, cancellationToken) =>

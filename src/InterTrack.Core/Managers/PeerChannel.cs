@@ -6,37 +6,42 @@ namespace InterTrack.Managers;
 
 /// <summary>
 /// Requests to one peer over one (re)connected connection, with replies matched to requests by
-/// reply type and message id, so many requests can be in flight at once. If the connection
-/// drops, every pending request fails with an <see cref="IOException"/> and the next request
-/// connects again.
+/// reply type and key — the message id, or for D Point replies the D Point's sequence number in
+/// SourceClient — so many requests can be in flight at once. If the connection drops, every
+/// pending request fails with an <see cref="IOException"/> and the next request connects again.
 /// </summary>
 public sealed class PeerChannel(string peerName, Func<CancellationToken, Task<MessageConnection>> connect) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _connecting = new(1, 1);
-    private readonly ConcurrentDictionary<(Type, MessageId), TaskCompletionSource<InterTrackMessage>> _pending = new();
+    private readonly ConcurrentDictionary<(Type, object), TaskCompletionSource<InterTrackMessage>> _pending = new();
     private MessageConnection? _connection;
 
-    /// <summary>Sends <paramref name="request"/> and waits for the <typeparamref name="TReply"/> with the same message id.</summary>
+    /// <summary>Sends <paramref name="request"/> and waits for the <typeparamref name="TReply"/> with the given key.</summary>
     /// <exception cref="IOException">No connection, or it closed before the reply.</exception>
-    public async Task<TReply> RequestAsync<TReply>(InterTrackMessage request, MessageId id, CancellationToken cancellationToken)
+    public async Task<TReply> RequestAsync<TReply>(InterTrackMessage request, object replyKey, CancellationToken cancellationToken)
         where TReply : InterTrackMessage
     {
-        var connection = await ConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var key = (typeof(TReply), id);
+        using var reply = Expect<TReply>(replyKey);
+        await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return await reply.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Registers for a reply before the request goes out (for requests answered more than once).</summary>
+    public ExpectedReply<TReply> Expect<TReply>(object replyKey) where TReply : InterTrackMessage
+    {
+        var key = (typeof(TReply), replyKey);
         var reply = new TaskCompletionSource<InterTrackMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!_pending.TryAdd(key, reply))
         {
-            throw new InvalidOperationException($"a {typeof(TReply).Name} for {id} is already awaited from {peerName}");
+            throw new InvalidOperationException($"a {typeof(TReply).Name} for {replyKey} is already awaited from {peerName}");
         }
-        try
-        {
-            await connection.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            return (TReply)await reply.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _pending.TryRemove(key, out _);
-        }
+        return new ExpectedReply<TReply>(reply.Task, () => _pending.TryRemove(key, out _));
+    }
+
+    public async Task SendAsync(InterTrackMessage request, CancellationToken cancellationToken)
+    {
+        var connection = await ConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await connection.SendAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<MessageConnection> ConnectionAsync(CancellationToken cancellationToken)
@@ -88,13 +93,13 @@ public sealed class PeerChannel(string peerName, Func<CancellationToken, Task<Me
         FailAll(new IOException($"connection to {peerName} closed"));
     }
 
-    private static MessageId? ReplyId(InterTrackMessage message) => message switch
+    private static object? ReplyId(InterTrackMessage message) => message switch
     {
         ItmTraceReply r => r.MessageId,
         BtmTraceReply r => r.MessageId,
         DtmTraceReply r => r.MessageId,
-        DPointMessageIdReply r => r.MessageId,
-        DPointTraceReply r => r.MessageId,
+        DPointMessageIdReply r => r.Client.TemporarySequenceNumber,
+        DPointTraceReply r => r.Client.TemporarySequenceNumber,
         _ => null,
     };
 
@@ -114,4 +119,14 @@ public sealed class PeerChannel(string peerName, Func<CancellationToken, Task<Me
         }
         _connecting.Dispose();
     }
+}
+
+/// <summary>A reply being waited for; disposing stops waiting.</summary>
+public sealed class ExpectedReply<TReply>(Task<InterTrackMessage> reply, Action cancel) : IDisposable where TReply : InterTrackMessage
+{
+    public Task<TReply> Task { get; } = Cast(reply);
+
+    private static async Task<TReply> Cast(Task<InterTrackMessage> reply) => (TReply)await reply.ConfigureAwait(false);
+
+    public void Dispose() => cancel();
 }

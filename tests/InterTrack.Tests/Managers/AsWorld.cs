@@ -16,7 +16,8 @@ namespace InterTrack.Tests.Managers;
 /// </summary>
 internal sealed class AsWorld : IDisposable
 {
-    private const long T0 = 1_764_000_000L * 1_000_000_000;
+    // The attack happens now, as far as the digest tables know: evidence is fresh for the D Point's age policy.
+    private readonly long T0 = DigestQuery.ToNs(DateTimeOffset.UtcNow);
     private readonly Dictionary<uint, Dictionary<string, DigestTable>> _tables = [];
     private readonly Dictionary<uint, List<BorderLink>> _links = [];
     private readonly HashSet<uint> _stubs = [];
@@ -106,11 +107,12 @@ internal sealed class AsWorld : IDisposable
             var itmCredentials = pki.Issue(asNumber, "itm");
             var neighbors = _links[asNumber].Select(l => l.NeighborAs).Distinct().ToList();
             var itmListener = MessageListener.StartTls(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0), itmCredentials,
-                PeerAuthenticator.Only(neighbors.Select(n => new Pki.NodeIdentity(n, NodeRole.Itm))),
+                PeerAuthenticator.Only([.. neighbors.Select(n => new Pki.NodeIdentity(n, NodeRole.Itm)), new Pki.NodeIdentity(asNumber, NodeRole.DPoint)]),
                 (connection, message, ct) => ManagerServices.Itm(Itms[asNumber])(connection, message, ct));
             _network.Add(itmListener);
             _itmListeners[asNumber] = itmListener;
             itmPorts[asNumber] = itmListener.LocalEndPoint.Port;
+            ItmPorts[asNumber] = itmListener.LocalEndPoint.Port;
             var btmClient = new NetworkBtmClient(new PeerEndpoint("127.0.0.1", btmListener.LocalEndPoint.Port, new Pki.NodeIdentity(asNumber, NodeRole.Btm)), itmCredentials);
             _network.Add(btmClient);
             _pendingTls[asNumber] = (btmClient, itmCredentials, neighbors);
@@ -156,12 +158,17 @@ internal sealed class AsWorld : IDisposable
 
     private readonly Dictionary<uint, MessageListener> _itmListeners = [];
 
+    /// <summary>Where each AS's ITM listens (after <see cref="StartTls"/>).</summary>
+    public Dictionary<uint, int> ItmPorts { get; } = [];
+
+    public long AttackTimeNs => T0;
+
     public async Task<ItmTraceReply> TraceAsync(uint victim, IEnumerable<byte[]> packets)
     {
         var itm = Itms[victim];
         var footmarks = packets.Select(p => EvidencePackets.ToFootmark(p, T0)).ToList();
         var request = new ItmTraceRequest(NeighborNode.ForItm(victim), itm.NewMessageId(), 16, ItmPathList.Empty,
-            EvidencePackets.ToEvidence(footmarks, new TimeVal(1_764_000_000, 0)));
+            EvidencePackets.ToEvidence(footmarks, TimeVal.FromDateTimeOffset(DigestQuery.FromNs(T0))));
         return (await itm.TraceAsync(request, fromOwnDPoint: true, CancellationToken.None)).Reply;
     }
 

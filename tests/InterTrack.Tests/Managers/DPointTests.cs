@@ -1,0 +1,160 @@
+using System.Net;
+using System.Security.Authentication;
+using InterTrack.Managers;
+using InterTrack.Pki;
+using InterTrack.Protocol.Model;
+using InterTrack.Tests.Transport;
+using InterTrack.Transport;
+
+namespace InterTrack.Tests.Managers;
+
+/// <summary>A Traceback Client, the D Point and the ITMs of three ASes, all over mutual TLS on loopback.</summary>
+public sealed class DPointTests : IAsyncLifetime, IDisposable
+{
+    private static readonly NodeIdentity Dp = new(1, NodeRole.DPoint);
+    private readonly TestPki _pki = new();
+    private readonly AsWorld _world = new() { TraceTimeout = TimeSpan.FromSeconds(15) };
+    private readonly string _database = Path.Combine(Path.GetTempPath(), $"intertrack-dp-{Guid.NewGuid():N}.db");
+    private List<byte[]> _packets = null!;
+    private TlsCredentials _dpCredentials = null!;
+    private TlsCredentials _client = null!;
+    private (MessageListener Listener, PeerChannel Itm, DPointStore Store) _dp;
+
+    public Task InitializeAsync()
+    {
+        _world.Connect(3, 2);
+        _world.Connect(2, 1);
+        _packets = _world.Attack(5, 3, 2, 1);
+        _world.StartTls(_pki);
+        _dpCredentials = _pki.Issue(1, "dp");
+        _client = _pki.Issue(1, "tc");
+        _dp = StartDPoint();
+        return Task.CompletedTask;
+    }
+
+    private (MessageListener, PeerChannel, DPointStore) StartDPoint()
+    {
+        var itm = new PeerChannel("AS1/itm", ct => MessageClient.ConnectTlsAsync("127.0.0.1", _world.ItmPorts[1], new NodeIdentity(1, NodeRole.Itm), _dpCredentials, cancellationToken: ct));
+        var store = new DPointStore(_database);
+        var dpoint = new DPoint(1, new DPointPolicy(), itm, store);
+        var listener = MessageListener.StartTls(new IPEndPoint(IPAddress.Loopback, 0), _dpCredentials,
+            PeerAuthenticator.Only([new NodeIdentity(1, NodeRole.Client)]), dpoint.Handler);
+        return (listener, itm, store);
+    }
+
+    private async Task StopDPointAsync()
+    {
+        await _dp.Listener.DisposeAsync();
+        await _dp.Itm.DisposeAsync();
+        _dp.Store.Dispose();
+    }
+
+    private ClientTraceRequest Request() => new(new NeighborNode(Dp.ToNodeId()), new NeighborNode(_client.Identity.ToNodeId()), new TimeVal(7, 0), 16)
+    {
+        PacketDumps = [.. _packets.Select(p => EvidencePackets.ToFootmark(p, _world.AttackTimeNs).Dump)],
+        Options = [.. _packets.Select(_ => new MessageOption(DPoint.CapturedOption, TimeVal.FromDateTimeOffset(InterTrack.Digest.DigestQuery.FromNs(_world.AttackTimeNs)).ToString()))],
+    };
+
+    private static async Task<InterTrackMessage?> NextAsync(MessageConnection connection)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        return await connection.ReceiveAsync(timeout.Token);
+    }
+
+    [Fact]
+    public async Task A_client_gets_the_message_id_at_once_and_the_traced_result_later_and_again_after_a_restart()
+    {
+        MessageId id;
+        await using (var client = await MessageClient.ConnectTlsAsync("127.0.0.1", _dp.Listener.LocalEndPoint.Port, Dp, _client))
+        {
+            await client.SendAsync(Request());
+            var idReply = Assert.IsType<ClientMessageIdReply>(await NextAsync(client));
+            Assert.Equal(new TimeVal(7, 0), idReply.TemporarySequenceNumber);
+            id = idReply.MessageId;
+            Assert.Equal(NeighborNode.ForItm(1), id.Origin);
+
+            var result = Assert.IsType<ClientTraceReply>(await NextAsync(client));
+            Assert.Equal(id, result.MessageId);
+            var export = Assert.IsType<AllResultExport>(result.Export);
+            var source = Assert.Single(export.Reply.Result.Ases, e => e.Status == AsStatus.Source);
+            Assert.Equal(NodeId.ForItm(3), source.NodeId);
+        }
+
+        await StopDPointAsync();
+        _dp = StartDPoint(); // a new process on the same database
+
+        await using var again = await MessageClient.ConnectTlsAsync("127.0.0.1", _dp.Listener.LocalEndPoint.Port, Dp, _client);
+        await again.SendAsync(Request() with { Options = [new MessageOption(DPoint.ResultOfOption, id.ToString())] });
+        var stored = Assert.IsType<ClientTraceReply>(await NextAsync(again));
+        Assert.Equal(id, stored.MessageId);
+        Assert.Equal(NodeId.ForItm(3), Assert.Single(((AllResultExport)stored.Export).Reply.Result.Ases, e => e.Status == AsStatus.Source).NodeId);
+    }
+
+    [Fact]
+    public async Task A_client_without_an_authorised_certificate_is_refused()
+    {
+        using var stranger = _pki.Issue(9, "tc");
+        try
+        {
+            await using var client = await MessageClient.ConnectTlsAsync("127.0.0.1", _dp.Listener.LocalEndPoint.Port, Dp, stranger);
+            await client.SendAsync(Request());
+            Assert.Null(await NextAsync(client));
+        }
+        catch (Exception e) when (e is AuthenticationException or IOException)
+        {
+            // refused during the handshake
+        }
+    }
+
+    [Fact]
+    public async Task Evidence_older_than_the_digest_history_is_refused_with_a_reason()
+    {
+        await using var client = await MessageClient.ConnectTlsAsync("127.0.0.1", _dp.Listener.LocalEndPoint.Port, Dp, _client);
+        await client.SendAsync(Request() with { Options = [new MessageOption(DPoint.CapturedOption, "1000000000.0")] });
+        var refusal = Assert.IsType<HeartbeatError>(await NextAsync(client));
+        Assert.Equal((ErrorType.RefusedLimit, "evidence older than the kept digest history"), (refusal.Error.Type, refusal.Error.Message));
+    }
+
+    [Fact]
+    public void A_trace_in_flight_when_the_d_point_stops_is_reported_failed_after_the_restart()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"intertrack-dp-{Guid.NewGuid():N}.db");
+        try
+        {
+            var id = new MessageId(NeighborNode.ForItm(1), new TimeVal(5, 5));
+            using (var store = new DPointStore(path))
+            {
+                store.SetMessageId(store.Add("client"), id);
+            }
+            using (var reopened = new DPointStore(path))
+            {
+                var record = reopened.Find(id)!;
+                Assert.Equal(TraceRecordState.Failed, record.State);
+                Assert.Contains("restarted", record.Failure, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var file in Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(path) + "*"))
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
+    public Task DisposeAsync() => StopDPointAsync();
+
+    public void Dispose()
+    {
+        _world.Dispose();
+        _dpCredentials.Dispose();
+        _client.Dispose();
+        _pki.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var file in Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(_database) + "*"))
+        {
+            File.Delete(file);
+        }
+    }
+}
