@@ -17,6 +17,8 @@ internal static class IntertrackCommand
         root.Subcommands.Add(DigestCommand.Create());
         root.Subcommands.Add(QueryCommand.Create());
         root.Subcommands.Add(CaptureCommand.Create());
+        root.Subcommands.Add(TraceCommand.Create());
+        root.Subcommands.Add(RunCommand.Create());
         return root;
     }
 

@@ -1,0 +1,167 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Security.Authentication;
+using System.Security.Cryptography;
+using System.Text.Json;
+using InterTrack.Capture;
+using InterTrack.Digest;
+using InterTrack.Managers;
+using InterTrack.Pki;
+using InterTrack.Protocol.Model;
+using InterTrack.Transport;
+
+namespace InterTrack.Cli;
+
+/// <summary><c>intertrack trace</c>: the Traceback Client. Exit 0 when a source AS was found, 1 when none, 2 on error.</summary>
+internal static class TraceCommand
+{
+    public static Command Create()
+    {
+        var dp = new Option<string>("--dp") { Description = "The D Point, HOST:PORT (its client port, 9005 by default).", Required = true };
+        var pcap = new Option<FileInfo>("--pcap") { Description = "Capture holding the attack packets." };
+        var index = new Option<long?>("--index") { Description = "0-based index of the packet in --pcap (default 0)." };
+        var all = new Option<bool>("--all") { Description = "Trace every IP packet of --pcap (one bulk request)." };
+        var hex = new Option<string>("--hex") { Description = "One packet in hex, from its IP header on (its time: now)." };
+        var wait = new Option<double>("--wait") { Description = "Seconds to wait for the result.", DefaultValueFactory = _ => 120 };
+        var json = new Option<bool>("--json") { Description = "Print the result as JSON: messageId, originAses, asPaths, ases." };
+        var cert = new Option<FileInfo>("--cert") { Description = "This client's certificate (from 'pki issue --role tc')." };
+        var key = new Option<FileInfo>("--key") { Description = "Its private key." };
+        var ca = new Option<FileInfo>("--ca") { Description = "The federation CA certificate." };
+        var legacy = new Option<bool>("--legacy") { Description = "Plain TCP to a D Point's legacy client port (no certificates)." };
+        var command = new Command("trace", "Trace attack packets through a D Point. Exit code: 0 a source AS was found, 1 none, 2 error.")
+        {
+            dp, pcap, index, all, hex, wait, json, cert, key, ca, legacy,
+        };
+        command.Validators.Add(result =>
+        {
+            if ((result.GetResult(pcap) is null) == (result.GetResult(hex) is null))
+            {
+                result.AddError("give either --pcap FILE [--index N | --all] or --hex HEX.");
+            }
+            if (result.GetResult(legacy) is null && (result.GetResult(cert) is null || result.GetResult(key) is null || result.GetResult(ca) is null))
+            {
+                result.AddError("--cert, --key and --ca are needed (or --legacy for a plain-TCP D Point port).");
+            }
+        });
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            var (host, port) = ParseEndpoint(parsed.GetValue(dp)!);
+            var packets = parsed.GetValue(hex) is { } text
+                ? [(QueryCommand.ParseHex(text), DigestQuery.ToNs(DateTimeOffset.UtcNow))]
+                : ReadPackets(parsed.GetValue(pcap)!, parsed.GetValue(all) ? null : parsed.GetValue(index) ?? 0);
+            var output = parsed.InvocationConfiguration.Output;
+            bool asJson = parsed.GetValue(json);
+            TlsCredentials? credentials = null;
+            try
+            {
+                MessageConnection connection;
+                NodeId self, dpoint;
+                if (parsed.GetValue(legacy))
+                {
+                    var me = new NodeIdentity(1, NodeRole.Client);
+                    connection = await MessageClient.ConnectPlainAsync(host, port, me, cancellationToken: cancellationToken);
+                    self = new OtherNodeId("legacy client");
+                    dpoint = new OtherNodeId($"{host}:{port}");
+                }
+                else
+                {
+                    credentials = TlsCredentials.Load(parsed.GetValue(cert)!.FullName, parsed.GetValue(key)!.FullName, parsed.GetValue(ca)!.FullName);
+                    connection = await TracebackClient.ConnectAsync(host, port, credentials, cancellationToken);
+                    self = credentials.Identity.ToNodeId();
+                    dpoint = new NodeIdentity(credentials.Identity.AsNumber, NodeRole.DPoint).ToNodeId();
+                }
+                await using (connection)
+                {
+                    var view = await TracebackClient.TraceAsync(connection, self, dpoint, packets, id =>
+                    {
+                        if (!asJson)
+                        {
+                            output.WriteLine($"message id: {id}");
+                            output.Flush();
+                        }
+                    }, TimeSpan.FromSeconds(parsed.GetValue(wait)), cancellationToken);
+                    Print(output, view, asJson);
+                    return view.OriginAses.Count > 0 ? 0 : 1;
+                }
+            }
+            catch (Exception e) when (e is IOException or AuthenticationException or TimeoutException or CryptographicException or ArgumentException)
+            {
+                throw new CommandException(e.Message, e);
+            }
+            finally
+            {
+                credentials?.Dispose();
+            }
+        });
+        return command;
+    }
+
+    private static void Print(TextWriter output, TraceResultView view, bool json)
+    {
+        if (json)
+        {
+            output.WriteLine(JsonSerializer.Serialize(new
+            {
+                messageId = view.MessageId.ToString(),
+                originAses = view.OriginAses,
+                asPaths = view.AsPaths,
+                ases = view.Ases.Select(a => new { @as = a.As, depth = a.Depth, status = a.Status.ToString(), state = a.State.ToString().ToLowerInvariant(), degree = a.Degree }),
+            }));
+            return;
+        }
+        view.WriteTree(output);
+        output.WriteLine(view.OriginAses.Count == 0
+            ? "no source AS found"
+            : $"source ASes: {string.Join(", ", view.OriginAses.Select(a => $"AS{a}"))}");
+        foreach (var router in view.Routers)
+        {
+            output.WriteLine($"  router {router.NodeId} (hop {router.Depth}){(router.Suspected is { } s ? $", first hop of the source: {s.NodeId}" : "")}");
+        }
+    }
+
+    private static List<(byte[] IpPacket, long TimestampNs)> ReadPackets(FileInfo file, long? only)
+    {
+        var packets = new List<(byte[], long)>();
+        try
+        {
+            using var reader = CaptureReader.Open(file.FullName);
+            for (long i = 0; reader.TryRead(out var packet); i++)
+            {
+                if (only is { } n && i != n)
+                {
+                    continue;
+                }
+                int offset = PacketInvariant.FindIp(packet.Data, packet.LinkType);
+                if (offset >= 0)
+                {
+                    packets.Add((packet.Data[offset..].ToArray(), packet.TimestampNs));
+                }
+                else if (only is not null)
+                {
+                    throw new CommandException($"packet {i} of {file.FullName} is not an IP packet");
+                }
+                if (only is not null)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception e) when (e is CaptureFormatException or IOException)
+        {
+            throw new CommandException($"{file.FullName}: {e.Message}", e);
+        }
+        return packets.Count > 0 ? packets : throw new CommandException(only is { } missing
+            ? $"{file.FullName} has no packet {missing} (indices start at 0)"
+            : $"{file.FullName} holds no IP packet");
+    }
+
+    internal static (string Host, int Port) ParseEndpoint(string text)
+    {
+        int colon = text.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port is < 1 or > 65535)
+        {
+            throw new CommandException($"'{text}' is not HOST:PORT");
+        }
+        return (text[..colon].Trim('[', ']'), port);
+    }
+}

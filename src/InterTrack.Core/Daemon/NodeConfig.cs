@@ -1,0 +1,174 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace InterTrack.Daemon;
+
+/// <summary>
+/// The configuration of one AS's InterTrack node: which roles run in this process and how they
+/// reach each other (docs/configuration.md). Relative paths are relative to the file.
+/// </summary>
+public sealed record NodeConfig
+{
+    [JsonPropertyName("as")] public uint As { get; init; }
+    /// <summary>The federation CA certificate (PEM).</summary>
+    public string Ca { get; init; } = "";
+    /// <summary>Directory of this AS's node certificates as 'pki issue' names them: asN-role.crt and asN-role.key.</summary>
+    public string Certificates { get; init; } = "";
+    public ItmConfig? Itm { get; init; }
+    public BtmConfig? Btm { get; init; }
+    [JsonPropertyName("dp")] public DPointConfig? DPoint { get; init; }
+    public CaptureConfig? Capture { get; init; }
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+
+    /// <exception cref="ConfigException">The file is missing, not JSON, or a field is wrong (the message names it).</exception>
+    public static NodeConfig Load(string path)
+    {
+        NodeConfig? config;
+        try
+        {
+            config = JsonSerializer.Deserialize<NodeConfig>(File.ReadAllText(path), Json);
+        }
+        catch (JsonException e)
+        {
+            throw new ConfigException($"{path}: {(e.Path is null ? "" : $"field {e.Path}: ")}{e.Message.Split(". Path:")[0]}");
+        }
+        catch (IOException e)
+        {
+            throw new ConfigException($"{path}: {e.Message}");
+        }
+        config = (config ?? throw new ConfigException($"{path}: empty")).Resolve(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        config.Validate();
+        return config;
+    }
+
+    private NodeConfig Resolve(string baseDirectory) => this with
+    {
+        Ca = Full(baseDirectory, Ca),
+        Certificates = Full(baseDirectory, Certificates),
+        Btm = Btm is null ? null : Btm with { Digests = Btm.Digests is null ? null : Full(baseDirectory, Btm.Digests) },
+        DPoint = DPoint is null ? null : DPoint with { Database = Full(baseDirectory, DPoint.Database) },
+        Capture = Capture is null ? null : Capture with { Out = Full(baseDirectory, Capture.Out) },
+    };
+
+    private static string Full(string baseDirectory, string path) => path.Length == 0 ? path : Path.GetFullPath(path, baseDirectory);
+
+    private void Validate()
+    {
+        Require(As > 0, "as", "must be an AS number from 1 to 4294967295");
+        Require(Itm is not null || Btm is not null || DPoint is not null || Capture is not null, "itm/btm/dp/capture", "no role is configured");
+        Require(File.Exists(Ca), "ca", $"no such file {Ca}");
+        Require(Directory.Exists(Certificates), "certificates", $"no such directory {Certificates}");
+        if (Itm is not null)
+        {
+            Endpoint(Itm.Listen, "itm.listen");
+            foreach (var (asText, endpoint) in Itm.Neighbors)
+            {
+                Require(uint.TryParse(asText, out uint n) && n > 0, $"itm.neighbors.{asText}", "keys must be AS numbers");
+                Endpoint(endpoint, $"itm.neighbors.{asText}");
+            }
+            if (Itm.Btm is not null) Endpoint(Itm.Btm, "itm.btm");
+            Require(Itm.TraceTimeoutSeconds > 0, "itm.traceTimeoutSeconds", "must be positive");
+        }
+        if (Btm is not null)
+        {
+            Endpoint(Btm.Listen, "btm.listen");
+            Require(Btm.Stub || Btm.Digests is not null || Capture is not null, "btm.digests", "a BTM needs a digest directory, a capture in the same node, or \"stub\": true");
+            for (int i = 0; i < Btm.Links.Count; i++)
+            {
+                Require(Btm.Links[i].Link.Length > 0, $"btm.links[{i}].link", "is empty");
+                Require(Btm.Links[i].NeighborAs > 0, $"btm.links[{i}].neighborAs", "must be an AS number");
+                Require(Btm.Links[i].Direction is "in" or "out", $"btm.links[{i}].direction", "must be \"in\" or \"out\"");
+            }
+        }
+        if (DPoint is not null)
+        {
+            Endpoint(DPoint.Listen, "dp.listen");
+            Endpoint(DPoint.Itm, "dp.itm");
+            Require(DPoint.Database.Length > 0, "dp.database", "is empty");
+            Require(DPoint.RateLimit > 0, "dp.rateLimit", "must be positive");
+            Require(DPoint.LegacyPort is null or (> 0 and < 65536), "dp.legacyPort", "must be a port number");
+        }
+        if (Capture is not null)
+        {
+            Require(Capture.Interfaces.Count > 0, "capture.interfaces", "is empty");
+            Require(Capture.Out.Length > 0, "capture.out", "is empty");
+        }
+    }
+
+    private static void Endpoint(string text, string field) =>
+        Require(text.LastIndexOf(':') > 0 && int.TryParse(text[(text.LastIndexOf(':') + 1)..], out int port) && port is > 0 and < 65536,
+            field, $"'{text}' is not HOST:PORT");
+
+    private static void Require(bool ok, string field, string problem)
+    {
+        if (!ok)
+        {
+            throw new ConfigException($"{field}: {problem}");
+        }
+    }
+}
+
+public sealed record ItmConfig
+{
+    public string Listen { get; init; } = "0.0.0.0:9001";
+    /// <summary>Neighbour AS number → its ITM's HOST:PORT.</summary>
+    public Dictionary<string, string> Neighbors { get; init; } = [];
+    /// <summary>Our BTM's HOST:PORT; null runs a stub (no border traceback system).</summary>
+    public string? Btm { get; init; }
+    public double TraceTimeoutSeconds { get; init; } = 30;
+}
+
+public sealed record BtmConfig
+{
+    public string Listen { get; init; } = "127.0.0.1:9002";
+    /// <summary>Directory of digest pages; ignored when the node captures itself.</summary>
+    public string? Digests { get; init; }
+    public List<BorderLinkConfig> Links { get; init; } = [];
+    public bool Stub { get; init; }
+    public double ToleranceSeconds { get; init; } = 2;
+}
+
+public sealed record BorderLinkConfig
+{
+    /// <summary>Digest link name, e.g. "eth1:in".</summary>
+    public string Link { get; init; } = "";
+    public uint NeighborAs { get; init; }
+    /// <summary>"in" or "out".</summary>
+    public string Direction { get; init; } = "";
+}
+
+public sealed record DPointConfig
+{
+    public string Listen { get; init; } = "0.0.0.0:9005";
+    public string Itm { get; init; } = "127.0.0.1:9001";
+    public string Database { get; init; } = "dpoint.db";
+    /// <summary>ASes whose Traceback Client certificates may connect (default: our own).</summary>
+    public List<uint> Clients { get; init; } = [];
+    /// <summary>Plain-TCP port for legacy clients; off unless set.</summary>
+    public int? LegacyPort { get; init; }
+    public string LegacyBind { get; init; } = "127.0.0.1";
+    public double RateLimit { get; init; } = 100;
+    public double MaxEvidenceAgeSeconds { get; init; } = 3600;
+    public int MaxFootmarks { get; init; } = 1000;
+}
+
+public sealed record CaptureConfig
+{
+    public List<string> Interfaces { get; init; } = [];
+    public string Out { get; init; } = "";
+}
+
+/// <summary>A configuration problem; the message names the file or field.</summary>
+public sealed class ConfigException : Exception
+{
+    public ConfigException(string message) : base(message) { }
+    public ConfigException() { }
+    public ConfigException(string message, Exception inner) : base(message, inner) { }
+}

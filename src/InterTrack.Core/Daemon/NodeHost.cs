@@ -1,0 +1,167 @@
+using System.Globalization;
+using System.Net;
+using InterTrack.Border;
+using InterTrack.Capture;
+using InterTrack.Digest;
+using InterTrack.Managers;
+using InterTrack.Pki;
+using InterTrack.Protocol.Model;
+using InterTrack.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace InterTrack.Daemon;
+
+/// <summary>Runs the roles a <see cref="NodeConfig"/> names, each on its own mutual-TLS listener.</summary>
+public sealed class NodeHost : IAsyncDisposable
+{
+    private readonly List<IAsyncDisposable> _resources = [];
+    private readonly List<IDisposable> _owned = [];
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _capture = Task.CompletedTask;
+
+    private NodeHost() { }
+
+    /// <summary>Where each role listens, for logs and tests.</summary>
+    public Dictionary<string, IPEndPoint> Listening { get; } = [];
+
+    /// <exception cref="ConfigException">Certificates or interfaces named by the configuration cannot be used.</exception>
+    public static NodeHost Start(NodeConfig config, ILoggerFactory loggers)
+    {
+        var host = new NodeHost();
+        try
+        {
+            host.StartRoles(config, loggers);
+            return host;
+        }
+        catch
+        {
+            host.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+    }
+
+    private void StartRoles(NodeConfig config, ILoggerFactory loggers)
+    {
+        uint self = config.As;
+        LiveDigestAgent? agent = null;
+        if (config.Capture is { } capture)
+        {
+            agent = new LiveDigestAgent(capture.Interfaces, new DigestOptions(), capture.Out, loggers.CreateLogger("capture"));
+            _owned.Add(agent);
+            agent.Open();
+            _capture = Task.Run(() => agent.RunAsync(_stopping.Token));
+        }
+        if (config.Btm is { } btmConfig)
+        {
+            var links = btmConfig.Links.Select(l => new BorderLink(l.Link, l.NeighborAs, l.Direction == "in" ? BorderDirection.In : BorderDirection.Out)).ToList();
+            var tolerance = TimeSpan.FromSeconds(btmConfig.ToleranceSeconds);
+            IBtmClient btm = btmConfig.Stub ? new StubBtm(self)
+                : agent is not null ? new DigestBtm(self, links, agent, tolerance)
+                : new ArchiveBtm(self, links, btmConfig.Digests!, tolerance);
+            Listen("btm", btmConfig.Listen, Credentials(config, NodeRole.Btm), [new NodeIdentity(self, NodeRole.Itm)],
+                ManagerServices.Btm(btm, loggers.CreateLogger("btm")), loggers);
+        }
+        if (config.Itm is { } itmConfig)
+        {
+            var credentials = Credentials(config, NodeRole.Itm);
+            IBtmClient btm = itmConfig.Btm is null ? new StubBtm(self) : Own(new NetworkBtmClient(Peer(itmConfig.Btm, self, NodeRole.Btm), credentials));
+            var neighbors = itmConfig.Neighbors.ToDictionary(n => uint.Parse(n.Key, CultureInfo.InvariantCulture), n => Peer(n.Value, uint.Parse(n.Key, CultureInfo.InvariantCulture), NodeRole.Itm));
+            var itm = new Itm(new ItmSettings(self) { TraceTimeout = TimeSpan.FromSeconds(itmConfig.TraceTimeoutSeconds) }, btm, [],
+                Own(new NetworkItmNeighbors(neighbors, credentials)));
+            Listen("itm", itmConfig.Listen, credentials,
+                [.. neighbors.Keys.Select(n => new NodeIdentity(n, NodeRole.Itm)), new NodeIdentity(self, NodeRole.DPoint)],
+                ManagerServices.Itm(itm, loggers.CreateLogger("itm")), loggers);
+        }
+        if (config.DPoint is { } dpConfig)
+        {
+            var credentials = Credentials(config, NodeRole.DPoint);
+            var itmPeer = Peer(dpConfig.Itm, self, NodeRole.Itm);
+            var channel = Own(new PeerChannel(itmPeer.Identity.ToString(),
+                ct => MessageClient.ConnectTlsAsync(itmPeer.Host, itmPeer.Port, itmPeer.Identity, credentials, cancellationToken: ct)));
+            var store = new DPointStore(dpConfig.Database);
+            _owned.Add(store);
+            var policy = new DPointPolicy
+            {
+                RateLimit = dpConfig.RateLimit,
+                MaxEvidenceAge = TimeSpan.FromSeconds(dpConfig.MaxEvidenceAgeSeconds),
+                MaxFootmarks = dpConfig.MaxFootmarks,
+            };
+            var dpoint = new DPoint(self, policy, channel, store, loggers.CreateLogger("dp"));
+            var clients = (dpConfig.Clients.Count == 0 ? [self] : dpConfig.Clients).Select(a => new NodeIdentity(a, NodeRole.Client));
+            Listen("dp", dpConfig.Listen, credentials, clients, dpoint.Handler, loggers);
+            if (dpConfig.LegacyPort is { } legacyPort)
+            {
+                var legacy = MessageListener.StartPlain(legacyPort, new NodeIdentity(self, NodeRole.DPoint), dpoint.Handler,
+                    IPAddress.Parse(dpConfig.LegacyBind), logger: loggers.CreateLogger("dp-legacy"));
+                _resources.Add(legacy);
+                Listening["dp-legacy"] = legacy.LocalEndPoint;
+            }
+        }
+    }
+
+    private void Listen(string role, string endpoint, TlsCredentials credentials, IEnumerable<NodeIdentity> allowed, MessageHandler handler, ILoggerFactory loggers)
+    {
+        var (host, port) = Split(endpoint);
+        var listener = MessageListener.StartTls(new IPEndPoint(IPAddress.Parse(host), port), credentials, PeerAuthenticator.Only(allowed),
+            handler, logger: loggers.CreateLogger(role));
+        _resources.Add(listener);
+        Listening[role] = listener.LocalEndPoint;
+    }
+
+    private TlsCredentials Credentials(NodeConfig config, NodeRole role)
+    {
+        var identity = new NodeIdentity(config.As, role);
+        string stem = Path.Combine(config.Certificates, $"as{config.As}-{identity.RoleName}");
+        try
+        {
+            var credentials = TlsCredentials.Load(stem + ".crt", stem + ".key", config.Ca);
+            _owned.Add(credentials);
+            return credentials.Identity == identity ? credentials
+                : throw new ConfigException($"certificates: {stem}.crt is for {credentials.Identity}, not {identity}");
+        }
+        catch (Exception e) when (e is IOException or System.Security.Cryptography.CryptographicException or ArgumentException)
+        {
+            throw new ConfigException($"certificates: cannot load {stem}.crt/.key for {identity}: {e.Message}");
+        }
+    }
+
+    private static PeerEndpoint Peer(string endpoint, uint asNumber, NodeRole role)
+    {
+        var (host, port) = Split(endpoint);
+        return new PeerEndpoint(host, port, new NodeIdentity(asNumber, role));
+    }
+
+    private static (string Host, int Port) Split(string endpoint)
+    {
+        int colon = endpoint.LastIndexOf(':');
+        return (endpoint[..colon].Trim('[', ']'), int.Parse(endpoint[(colon + 1)..], CultureInfo.InvariantCulture));
+    }
+
+    private T Own<T>(T resource) where T : IAsyncDisposable
+    {
+        _resources.Add(resource);
+        return resource;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _capture.ConfigureAwait(false); // seals and saves the capture's pages
+        }
+        catch (OperationCanceledException)
+        {
+            // stopped
+        }
+        foreach (var resource in Enumerable.Reverse(_resources))
+        {
+            await resource.DisposeAsync().ConfigureAwait(false);
+        }
+        foreach (var owned in Enumerable.Reverse(_owned))
+        {
+            owned.Dispose();
+        }
+        _stopping.Dispose();
+    }
+}

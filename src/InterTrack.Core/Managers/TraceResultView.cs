@@ -1,0 +1,98 @@
+using InterTrack.Protocol.Model;
+
+namespace InterTrack.Managers;
+
+/// <summary>One AS of a trace result, as a client shows it.</summary>
+public sealed record AsView(uint As, uint Depth, AsStatus Status, TraceState State, uint Degree, IReadOnlyList<uint> Incomings, string? Error);
+
+/// <summary>
+/// A trace result as the attack tree rooted at the victim AS: the ASes, the origin ASes (status
+/// Source) and the AS path from the victim to each origin (following each AS's incoming
+/// neighbours one hop further from the victim).
+/// </summary>
+public sealed record TraceResultView(MessageId MessageId, IReadOnlyList<AsView> Ases, IReadOnlyList<uint> OriginAses,
+    IReadOnlyList<IReadOnlyList<uint>> AsPaths, IReadOnlyList<SubAgent> Routers)
+{
+    public static TraceResultView From(MessageId id, ResultExport export)
+    {
+        var reply = export switch
+        {
+            AllResultExport e => e.Reply,
+            InterAsResultExport e => e.Reply,
+            _ => null,
+        };
+        var ases = (reply?.Result.Ases ?? []).Where(e => e.NodeId is ItmNodeId)
+            .Select(e => new AsView(((ItmNodeId)e.NodeId).Itm.AsNumber, e.Depth, e.Status, e.State, e.Degree,
+                [.. (e.Incomings ?? []).Select(n => n.AsNumber)], e.Error?.Message))
+            .ToList();
+        var byAs = ases.GroupBy(a => a.As).ToDictionary(g => g.Key, g => g.First());
+        var parent = new Dictionary<uint, uint>();
+        foreach (var a in ases.OrderBy(a => a.Depth))
+        {
+            foreach (var up in a.Incomings)
+            {
+                if (byAs.TryGetValue(up, out var upstream) && upstream.Depth == a.Depth + 1)
+                {
+                    parent.TryAdd(up, a.As);
+                }
+            }
+        }
+        var origins = ases.Where(a => a.Status == AsStatus.Source).Select(a => a.As).ToList();
+        var paths = origins.Select(origin =>
+        {
+            var path = new List<uint> { origin };
+            while (parent.TryGetValue(path[^1], out uint next) && path.Count <= 64)
+            {
+                path.Add(next);
+            }
+            path.Reverse();
+            return (IReadOnlyList<uint>)path;
+        }).ToList();
+        var routers = export switch
+        {
+            AllResultExport e => e.DtmReplies,
+            IntraAsResultExport e => e.DtmReplies,
+            _ => [],
+        };
+        return new TraceResultView(id, ases, origins, paths,
+            [.. routers.SelectMany(d => d.Result.SubDomains).SelectMany(s => s.Agent?.SubAgents ?? [])]);
+    }
+
+    /// <summary>The tree, one AS a line, children indented under the AS they entered.</summary>
+    public void WriteTree(TextWriter output)
+    {
+        var children = Ases.ToDictionary(a => a.As, _ => new List<AsView>());
+        var roots = new List<AsView>();
+        var placed = new HashSet<uint>();
+        foreach (var path in AsPaths.Concat(Ases.Select(a => (IReadOnlyList<uint>)[a.As])))
+        {
+            for (int i = 0; i < path.Count; i++)
+            {
+                if (!placed.Add(path[i]))
+                {
+                    continue;
+                }
+                var view = Ases.First(a => a.As == path[i]);
+                if (i == 0) roots.Add(view);
+                else children[path[i - 1]].Add(view);
+            }
+        }
+        foreach (var root in roots.OrderBy(r => r.Depth))
+        {
+            Write(output, root, children, "", true, isRoot: true);
+        }
+    }
+
+    private static void Write(TextWriter output, AsView view, Dictionary<uint, List<AsView>> children, string indent, bool last, bool isRoot)
+    {
+        string branch = isRoot ? "" : last ? "└─ " : "├─ ";
+        string error = view.Error is null ? "" : $" ({view.Error})";
+        output.WriteLine($"{indent}{branch}AS{view.As}  {view.Status}  depth {view.Depth}  degree {view.Degree}{error}");
+        var next = children[view.As].OrderBy(c => c.As).ToList();
+        string childIndent = isRoot ? indent : indent + (last ? "   " : "│  ");
+        for (int i = 0; i < next.Count; i++)
+        {
+            Write(output, next[i], children, childIndent, i == next.Count - 1, isRoot: false);
+        }
+    }
+}

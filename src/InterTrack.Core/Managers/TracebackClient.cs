@@ -1,0 +1,53 @@
+using InterTrack.Pki;
+using InterTrack.Protocol.Model;
+using InterTrack.Transport;
+
+namespace InterTrack.Managers;
+
+/// <summary>The Traceback Client: submits attack packets to a D Point, learns the message id, then the result.</summary>
+public static class TracebackClient
+{
+    /// <param name="packets">IP packets (from the IP header on) and the times they were captured, ns since the epoch.</param>
+    /// <param name="onMessageId">Called as soon as the D Point answers the message id.</param>
+    /// <exception cref="IOException">The D Point refused the request or closed the connection.</exception>
+    /// <exception cref="TimeoutException">No result within <paramref name="wait"/>.</exception>
+    public static async Task<TraceResultView> TraceAsync(MessageConnection dpoint, NodeId self, NodeId dpointId,
+        IReadOnlyList<(byte[] IpPacket, long TimestampNs)> packets, Action<MessageId> onMessageId, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var sequence = TimeVal.FromDateTimeOffset(DateTimeOffset.UtcNow);
+        var request = new ClientTraceRequest(new NeighborNode(dpointId), new NeighborNode(self), sequence, 16)
+        {
+            PacketDumps = [.. packets.Select(p => EvidencePackets.ToFootmark(p.IpPacket, p.TimestampNs).Dump)],
+            Options = [.. packets.Select(p => new MessageOption(DPoint.CapturedOption,
+                TimeVal.FromDateTimeOffset(Digest.DigestQuery.FromNs(p.TimestampNs)).ToString()))],
+        };
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(wait);
+        await dpoint.SendAsync(request, timeout.Token).ConfigureAwait(false);
+        try
+        {
+            while (await dpoint.ReceiveAsync(timeout.Token).ConfigureAwait(false) is { } message)
+            {
+                switch (message)
+                {
+                    case ClientMessageIdReply id when id.TemporarySequenceNumber == sequence:
+                        onMessageId(id.MessageId);
+                        break;
+                    case ClientTraceReply result:
+                        return TraceResultView.From(result.MessageId, result.Export);
+                    case HeartbeatError error:
+                        throw new IOException($"the D Point refused: {error.Error.Message}");
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"no result within {wait.TotalSeconds:F0} s; ask again later with the message id");
+        }
+        throw new IOException("the D Point closed the connection before the result");
+    }
+
+    /// <summary>Connects to a D Point over mutual TLS; the D Point must be of the client's own AS.</summary>
+    public static Task<MessageConnection> ConnectAsync(string host, int port, TlsCredentials credentials, CancellationToken cancellationToken) =>
+        MessageClient.ConnectTlsAsync(host, port, new NodeIdentity(credentials.Identity.AsNumber, NodeRole.DPoint), credentials, cancellationToken: cancellationToken);
+}
