@@ -1,10 +1,16 @@
 using BenchmarkDotNet.Running;
 using InterTrack.Benchmarks;
 
-// "make-pcap FILE N" writes the capture that bench/digest-vs-tools.sh times; anything else goes to BenchmarkDotNet.
+// "make-pcap FILE N" writes the capture that bench/digest-vs-tools.sh times; "trace-latency [N]" times
+// whole traces over TLS chains of 2, 5 and 10 AS hops (N traces each, default 100); anything else goes to BenchmarkDotNet.
 if (args is ["make-pcap", var path, var count])
 {
     SyntheticCapture.Write(path, long.Parse(count, System.Globalization.CultureInfo.InvariantCulture));
+    return;
+}
+if (args is ["trace-latency", .. var rest])
+{
+    await TraceLatency.RunAsync([2, 5, 10], rest.Length > 0 ? int.Parse(rest[0], System.Globalization.CultureInfo.InvariantCulture) : 100);
     return;
 }
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
