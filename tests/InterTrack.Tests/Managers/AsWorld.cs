@@ -14,8 +14,11 @@ namespace InterTrack.Tests.Managers;
 /// in-memory transport (XML on every hop). Attack packets are digested on every border link they
 /// cross. DTMs are test doubles that record what they were asked and find the packets an AS originated.
 /// </summary>
-internal sealed class AsWorld : IDisposable
+internal sealed class AsWorld(TestPki? pki = null) : IDisposable
 {
+    /// <summary>True when every ITM, BTM and DTM is a mutual-TLS server on loopback; false for the in-memory transport.</summary>
+    public bool OverTls => pki is not null;
+
     // The attack happens now, as far as the digest tables know: evidence is fresh for the D Point's age policy.
     private readonly long T0 = DigestQuery.ToNs(DateTimeOffset.UtcNow);
     private readonly Dictionary<uint, Dictionary<string, DigestTable>> _tables = [];
@@ -81,6 +84,11 @@ internal sealed class AsWorld : IDisposable
 
     public void Start(Func<uint, IBtmClient?>? btmOverride = null)
     {
+        if (pki is not null)
+        {
+            StartTls(pki, btmOverride);
+            return;
+        }
         foreach (var (asNumber, btm) in LocalBtms(btmOverride))
         {
             var itm = new Itm(Settings(asNumber), btm, [new RecordingDtm(this, asNumber)], Network);
@@ -93,9 +101,9 @@ internal sealed class AsWorld : IDisposable
     /// The same ASes, but every ITM and BTM is a server on 127.0.0.1 with a certificate from
     /// <paramref name="pki"/>: ITM↔ITM and ITM→BTM go over mutual TLS.
     /// </summary>
-    public void StartTls(TestPki pki)
+    private void StartTls(TestPki pki, Func<uint, IBtmClient?>? btmOverride)
     {
-        var btms = LocalBtms(null);
+        var btms = LocalBtms(btmOverride);
         var itmPorts = new Dictionary<uint, int>();
         foreach (var (asNumber, btm) in btms)
         {
@@ -115,6 +123,12 @@ internal sealed class AsWorld : IDisposable
             ItmPorts[asNumber] = itmListener.LocalEndPoint.Port;
             var btmClient = new NetworkBtmClient(new PeerEndpoint("127.0.0.1", btmListener.LocalEndPoint.Port, new Pki.NodeIdentity(asNumber, NodeRole.Btm)), itmCredentials);
             _network.Add(btmClient);
+            var dtmListener = MessageListener.StartTls(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0), pki.Issue(asNumber, "dtm"),
+                PeerAuthenticator.Only([itmIdentity]), ManagerServices.Dtm(new RecordingDtm(this, asNumber)));
+            _network.Add(dtmListener);
+            var dtmClient = new NetworkDtmClient(new PeerEndpoint("127.0.0.1", dtmListener.LocalEndPoint.Port, new Pki.NodeIdentity(asNumber, NodeRole.Dtm)), itmCredentials);
+            _network.Add(dtmClient);
+            _dtms[asNumber] = dtmClient;
             _pendingTls[asNumber] = (btmClient, itmCredentials, neighbors);
         }
         foreach (var (asNumber, (btmClient, credentials, neighbors)) in _pendingTls)
@@ -122,11 +136,12 @@ internal sealed class AsWorld : IDisposable
             var endpoints = neighbors.ToDictionary(n => n, n => new PeerEndpoint("127.0.0.1", itmPorts[n], new Pki.NodeIdentity(n, NodeRole.Itm)));
             var network = new NetworkItmNeighbors(endpoints, credentials);
             _network.Add(network);
-            Itms[asNumber] = new Itm(Settings(asNumber), btmClient, [new RecordingDtm(this, asNumber)], network);
+            Itms[asNumber] = new Itm(Settings(asNumber), btmClient, [_dtms[asNumber]], network);
         }
     }
 
     private readonly Dictionary<uint, (IBtmClient Btm, TlsCredentials Credentials, List<uint> Neighbors)> _pendingTls = [];
+    private readonly Dictionary<uint, IDtmClient> _dtms = [];
 
     private List<(uint AsNumber, IBtmClient Btm)> LocalBtms(Func<uint, IBtmClient?>? btmOverride)
     {
@@ -149,16 +164,22 @@ internal sealed class AsWorld : IDisposable
         return btms;
     }
 
-    /// <summary>Stops an AS's ITM server (as if its process were killed).</summary>
-    public async Task KillItmAsync(uint asNumber)
+    /// <summary>Takes an AS's ITM away: its server stops (TLS), or the in-memory transport stops delivering to it.</summary>
+    public async Task TakeDownAsync(uint asNumber)
     {
-        var listener = _itmListeners[asNumber];
-        await listener.DisposeAsync();
+        if (OverTls)
+        {
+            await _itmListeners[asNumber].DisposeAsync();
+        }
+        else
+        {
+            Network.SetDown(asNumber, true);
+        }
     }
 
     private readonly Dictionary<uint, MessageListener> _itmListeners = [];
 
-    /// <summary>Where each AS's ITM listens (after <see cref="StartTls"/>).</summary>
+    /// <summary>Where each AS's ITM listens (over TLS, after <see cref="Start"/>).</summary>
     public Dictionary<uint, int> ItmPorts { get; } = [];
 
     public long AttackTimeNs => T0;
@@ -189,6 +210,7 @@ internal sealed class AsWorld : IDisposable
             credentials.Dispose();
         }
         _pageSets.ForEach(p => p.Dispose());
+        pki?.Dispose();
     }
 
     /// <summary>Records the footmark count of each DTM request; finds the packets this AS originated.</summary>

@@ -12,20 +12,26 @@ namespace InterTrack.Tests.Managers;
 public sealed class DPointTests : IAsyncLifetime, IDisposable
 {
     private static readonly NodeIdentity Dp = new(1, NodeRole.DPoint);
-    private readonly TestPki _pki = new();
-    private readonly AsWorld _world = new() { TraceTimeout = TimeSpan.FromSeconds(15) };
+    private readonly TestPki _pki;
+    private readonly AsWorld _world;
     private readonly string _database = Path.Combine(Path.GetTempPath(), $"intertrack-dp-{Guid.NewGuid():N}.db");
     private List<byte[]> _packets = null!;
     private TlsCredentials _dpCredentials = null!;
     private TlsCredentials _client = null!;
     private (MessageListener Listener, PeerChannel Itm, DPointStore Store) _dp;
 
+    public DPointTests()
+    {
+        _pki = new TestPki();
+        _world = new AsWorld(_pki) { TraceTimeout = TimeSpan.FromSeconds(15) };
+    }
+
     public Task InitializeAsync()
     {
         _world.Connect(3, 2);
         _world.Connect(2, 1);
         _packets = _world.Attack(5, 3, 2, 1);
-        _world.StartTls(_pki);
+        _world.Start();
         _dpCredentials = _pki.Issue(1, "dp");
         _client = _pki.Issue(1, "tc");
         _dp = StartDPoint();
