@@ -75,6 +75,7 @@ public sealed record NodeConfig
             }
             if (Itm.Btm is not null) Endpoint(Itm.Btm, "itm.btm");
             Require(Itm.TraceTimeoutSeconds > 0, "itm.traceTimeoutSeconds", "must be positive");
+            Require(Itm.RateLimit > 0, "itm.rateLimit", "must be positive");
         }
         if (Btm is not null)
         {
@@ -123,6 +124,12 @@ public sealed record ItmConfig
     /// <summary>Our BTM's HOST:PORT; null runs a stub (no border traceback system).</summary>
     public string? Btm { get; init; }
     public double TraceTimeoutSeconds { get; init; } = 30;
+    /// <summary>Path filter: ASes never asked and whose requests are refused.</summary>
+    public List<uint> Deny { get; init; } = [];
+    /// <summary>Path filter: when given, the only ASes asked and answered.</summary>
+    public List<uint>? Allow { get; init; }
+    /// <summary>Requests per second taken from other ASes.</summary>
+    public double RateLimit { get; init; } = 100;
 }
 
 public sealed record BtmConfig

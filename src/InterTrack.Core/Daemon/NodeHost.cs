@@ -66,7 +66,14 @@ public sealed class NodeHost : IAsyncDisposable
             var credentials = Credentials(config, NodeRole.Itm);
             IBtmClient btm = itmConfig.Btm is null ? new StubBtm(self) : Own(new NetworkBtmClient(Peer(itmConfig.Btm, self, NodeRole.Btm), credentials));
             var neighbors = itmConfig.Neighbors.ToDictionary(n => uint.Parse(n.Key, CultureInfo.InvariantCulture), n => Peer(n.Value, uint.Parse(n.Key, CultureInfo.InvariantCulture), NodeRole.Itm));
-            var itm = new Itm(new ItmSettings(self) { TraceTimeout = TimeSpan.FromSeconds(itmConfig.TraceTimeoutSeconds) }, btm, [],
+            var settings = new ItmSettings(self)
+            {
+                TraceTimeout = TimeSpan.FromSeconds(itmConfig.TraceTimeoutSeconds),
+                DenyAses = itmConfig.Deny.ToHashSet(),
+                AllowAses = itmConfig.Allow?.ToHashSet(),
+                NeighborRateLimit = itmConfig.RateLimit,
+            };
+            var itm = new Itm(settings, btm, [],
                 Own(new NetworkItmNeighbors(neighbors, credentials)));
             Listen("itm", itmConfig.Listen, credentials,
                 [.. neighbors.Keys.Select(n => new NodeIdentity(n, NodeRole.Itm)), new NodeIdentity(self, NodeRole.DPoint)],

@@ -39,9 +39,7 @@ public sealed class DPoint(uint asNumber, DPointPolicy policy, PeerChannel itm, 
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
-    private readonly Lock _bucketLock = new();
-    private double _tokens = policy.RateLimit;
-    private long _lastRefill = (time ?? TimeProvider.System).GetTimestamp();
+    private readonly RateLimiter _rate = new(policy.RateLimit, time ?? TimeProvider.System);
 
     private NeighborNode Self => new NodeIdentity(asNumber, NodeRole.DPoint).ToNeighborNode();
 
@@ -54,7 +52,7 @@ public sealed class DPoint(uint asNumber, DPointPolicy policy, PeerChannel itm, 
             await connection.SendErrorAsync(ErrorType.HeartbeatWrongSemantic, "unexpected message").ConfigureAwait(false);
             return;
         }
-        if (!TakeToken())
+        if (!_rate.TryTake())
         {
             await connection.SendErrorAsync(ErrorType.RefusedLimit, "rate limit exceeded").ConfigureAwait(false);
             return;
@@ -149,22 +147,6 @@ public sealed class DPoint(uint asNumber, DPointPolicy policy, PeerChannel itm, 
             default:
                 await connection.SendErrorAsync(ErrorType.UnknownError, "the trace failed").ConfigureAwait(false);
                 break;
-        }
-    }
-
-    private bool TakeToken()
-    {
-        lock (_bucketLock)
-        {
-            long now = _time.GetTimestamp();
-            _tokens = Math.Min(policy.RateLimit, _tokens + _time.GetElapsedTime(_lastRefill, now).TotalSeconds * policy.RateLimit);
-            _lastRefill = now;
-            if (_tokens < 1)
-            {
-                return false;
-            }
-            _tokens--;
-            return true;
         }
     }
 

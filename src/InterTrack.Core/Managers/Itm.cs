@@ -22,6 +22,7 @@ public sealed class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyList<IDtm
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly ConcurrentDictionary<MessageId, DateTimeOffset> _seen = new();
+    private readonly RateLimiter _neighborRate = new(settings.NeighborRateLimit, time ?? TimeProvider.System);
     private long _lastSequenceMicros;
 
     public uint AsNumber => settings.AsNumber;
@@ -47,14 +48,25 @@ public sealed class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyList<IDtm
     public async Task<ItmOutcome> TraceAsync(ItmTraceRequest request, bool fromOwnDPoint, CancellationToken cancellationToken)
     {
         uint depth = fromOwnDPoint ? 0 : (uint)request.PathList.NextHops.Count + 1;
-        if (!fromOwnDPoint && (request.Ttl == 0 || OnPath(request.PathList)))
+        if (!fromOwnDPoint)
         {
-            return Refused(request, depth, "loop or TTL exhausted");
+            if (request.Ttl == 0 || OnPath(request.PathList))
+            {
+                return Refused(request, depth, AsStatus.Refused, ErrorType.RefusedPath, "loop or TTL exhausted");
+            }
+            if (Requester(request.PathList) is not { } requester || !settings.Admits(requester))
+            {
+                return Refused(request, depth, AsStatus.Refused, ErrorType.RefusedPath, "refused by path filter");
+            }
+            if (!_neighborRate.TryTake())
+            {
+                return Refused(request, depth, AsStatus.Busy, ErrorType.RefusedLimit, "rate limit exceeded");
+            }
         }
         Forget();
         if (!_seen.TryAdd(request.MessageId, _time.GetUtcNow()))
         {
-            return Refused(request, depth, "duplicate message id");
+            return Refused(request, depth, AsStatus.Refused, ErrorType.RefusedPath, "duplicate message id");
         }
 
         var deadline = Deadline(request, fromOwnDPoint);
@@ -77,10 +89,14 @@ public sealed class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyList<IDtm
     private bool OnPath(ItmPathList path) =>
         path.Origin?.NodeId == Self || path.NextHops.Any(h => h.NodeId == Self);
 
-    private ItmOutcome Refused(ItmTraceRequest request, uint depth, string why) =>
+    /// <summary>The AS that sent a request: the last ITM on its path (the service checks it against the peer's certificate).</summary>
+    public static uint? Requester(ItmPathList path) =>
+        (path.NextHops.Count > 0 ? path.NextHops[^1].NodeId : path.Origin?.NodeId) is ItmNodeId itm ? itm.Itm.AsNumber : null;
+
+    private ItmOutcome Refused(ItmTraceRequest request, uint depth, AsStatus status, ErrorType error, string why) =>
         new(new ItmTraceReply(NeighborNode.ForItm(settings.AsNumber), request.MessageId, new InterAsTraceResult(0)
         {
-            Ases = [new AsEntry(Self, AsStatus.Refused, Math.Min(depth, 64), 0, TraceState.Error) { Error = new ErrorCode(ErrorType.RefusedPath) { Message = why } }],
+            Ases = [new AsEntry(Self, status, Math.Min(depth, 64), 0, TraceState.Error) { Error = new ErrorCode(error) { Message = why } }],
         }), null, []);
 
     private void Forget()
@@ -152,9 +168,10 @@ public sealed class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyList<IDtm
         var footmarks = EvidencePackets.Footmarks(request.Evidence);
         var indices = EvidencePackets.EnteredFromIndices(border.Options, neighbor);
         var theirs = indices is null ? footmarks : [.. indices.Where(i => i < footmarks.Count).Select(i => footmarks[i])];
-        if (theirs.Count == 0 || request.Ttl <= 1 || request.PathList.NextHops.Count >= 64)
+        if (theirs.Count == 0 || request.Ttl <= 1 || request.PathList.NextHops.Count >= 64 || !settings.Admits(neighbor))
         {
-            return [Failed(neighbor, depth + 1, AsStatus.Unknown, ErrorType.RefusedPath, theirs.Count == 0 ? "no footmarks for this neighbour" : "TTL exhausted")];
+            string why = theirs.Count == 0 ? "no footmarks for this neighbour" : !settings.Admits(neighbor) ? "not asked: path filter" : "TTL exhausted";
+            return [Failed(neighbor, depth + 1, AsStatus.Unknown, ErrorType.RefusedPath, why)];
         }
         var path = new ItmPathList(request.PathList.Origin ?? NeighborNode.ForItm(settings.AsNumber),
             depth == 0 ? request.PathList.NextHops : [.. request.PathList.NextHops, new NextHop(Self, depth)]);

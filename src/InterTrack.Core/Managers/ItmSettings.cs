@@ -17,4 +17,15 @@ public sealed record ItmSettings(uint AsNumber)
 
     /// <summary>How long a message id is remembered to answer duplicates once.</summary>
     public TimeSpan DuplicateMemory { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Path filter: ASes whose requests are refused and to which requests are never forwarded.</summary>
+    public IReadOnlySet<uint> DenyAses { get; init; } = new HashSet<uint>();
+
+    /// <summary>Path filter: when set, the only ASes requests are taken from and forwarded to.</summary>
+    public IReadOnlySet<uint>? AllowAses { get; init; }
+
+    /// <summary>Requests per second taken from other ASes (all together); more are refused as Busy.</summary>
+    public double NeighborRateLimit { get; init; } = 100;
+
+    public bool Admits(uint asNumber) => !DenyAses.Contains(asNumber) && (AllowAses is null || AllowAses.Contains(asNumber));
 }

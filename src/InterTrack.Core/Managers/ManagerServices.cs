@@ -20,7 +20,8 @@ public static class ManagerServices
     {
         switch (message)
         {
-            case ItmTraceRequest request when connection.RemoteIdentity?.Role == NodeRole.Itm:
+            case ItmTraceRequest request when connection.RemoteIdentity?.Role == NodeRole.Itm
+                && Managers.Itm.Requester(request.PathList) == connection.RemoteIdentity.AsNumber: // the path must end at the authenticated sender
                 Answer(connection, async ct => (await itm.TraceAsync(request, fromOwnDPoint: false, ct).ConfigureAwait(false)).Reply, logger, cancellationToken);
                 return ValueTask.CompletedTask;
             case DPointTraceRequest request when connection.RemoteIdentity is { Role: NodeRole.DPoint } dp && dp.AsNumber == itm.AsNumber:

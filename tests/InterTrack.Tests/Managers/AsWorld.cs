@@ -37,7 +37,10 @@ internal sealed class AsWorld(TestPki? pki = null) : IDisposable
     /// <summary>The victim's whole-trace budget: short, so that tests of silent neighbours end soon.</summary>
     public TimeSpan TraceTimeout { get; init; } = TimeSpan.FromSeconds(3);
 
-    private ItmSettings Settings(uint asNumber) => new(asNumber) { TraceTimeout = TraceTimeout, ComponentTimeout = TimeSpan.FromSeconds(2) };
+    /// <summary>Changes an AS's ITM settings (policy) before it starts.</summary>
+    public Func<ItmSettings, ItmSettings> Tune { get; init; } = s => s;
+
+    private ItmSettings Settings(uint asNumber) => Tune(new(asNumber) { TraceTimeout = TraceTimeout, ComponentTimeout = TimeSpan.FromSeconds(2) });
 
     public void Connect(uint a, uint b)
     {
