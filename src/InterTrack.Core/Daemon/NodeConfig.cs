@@ -76,6 +76,7 @@ public sealed record NodeConfig
             if (Itm.Btm is not null) Endpoint(Itm.Btm, "itm.btm");
             Require(Itm.TraceTimeoutSeconds > 0, "itm.traceTimeoutSeconds", "must be positive");
             Require(Itm.RateLimit > 0, "itm.rateLimit", "must be positive");
+            Require(Itm.HeartbeatSeconds >= 1, "itm.heartbeatSeconds", "must be at least 1");
         }
         if (Btm is not null)
         {
@@ -130,6 +131,8 @@ public sealed record ItmConfig
     public List<uint>? Allow { get; init; }
     /// <summary>Requests per second taken from other ASes.</summary>
     public double RateLimit { get; init; } = 100;
+    /// <summary>Seconds between heartbeats to neighbour ITMs and our BTM.</summary>
+    public double HeartbeatSeconds { get; init; } = 30;
 }
 
 public sealed record BtmConfig

@@ -64,7 +64,8 @@ public sealed class NodeHost : IAsyncDisposable
         if (config.Itm is { } itmConfig)
         {
             var credentials = Credentials(config, NodeRole.Itm);
-            IBtmClient btm = itmConfig.Btm is null ? new StubBtm(self) : Own(new NetworkBtmClient(Peer(itmConfig.Btm, self, NodeRole.Btm), credentials));
+            var networkBtm = itmConfig.Btm is null ? null : Own(new NetworkBtmClient(Peer(itmConfig.Btm, self, NodeRole.Btm), credentials));
+            IBtmClient btm = networkBtm ?? (IBtmClient)new StubBtm(self);
             var neighbors = itmConfig.Neighbors.ToDictionary(n => uint.Parse(n.Key, CultureInfo.InvariantCulture), n => Peer(n.Value, uint.Parse(n.Key, CultureInfo.InvariantCulture), NodeRole.Itm));
             var settings = new ItmSettings(self)
             {
@@ -73,8 +74,16 @@ public sealed class NodeHost : IAsyncDisposable
                 AllowAses = itmConfig.Allow?.ToHashSet(),
                 NeighborRateLimit = itmConfig.RateLimit,
             };
-            var itm = new Itm(settings, btm, [],
-                Own(new NetworkItmNeighbors(neighbors, credentials)));
+            var neighborNetwork = Own(new NetworkItmNeighbors(neighbors, credentials));
+            var itm = new Itm(settings, btm, [], neighborNetwork);
+            var watched = neighborNetwork.Channels.ToDictionary(c => $"AS{c.Key}/itm", c => c.Value);
+            if (networkBtm is not null)
+            {
+                watched[$"AS{self}/btm"] = networkBtm.Channel;
+            }
+            var monitor = new HeartbeatMonitor(credentials.Identity, watched, TimeSpan.FromSeconds(itmConfig.HeartbeatSeconds), loggers.CreateLogger("heartbeat"));
+            _resources.Add(monitor); // resources stop in reverse order: the monitor before the channels it uses
+            monitor.Start();
             Listen("itm", itmConfig.Listen, credentials,
                 [.. neighbors.Keys.Select(n => new NodeIdentity(n, NodeRole.Itm)), new NodeIdentity(self, NodeRole.DPoint)],
                 ManagerServices.Itm(itm, loggers.CreateLogger("itm")), loggers);

@@ -20,6 +20,8 @@ public static class ManagerServices
     {
         switch (message)
         {
+            case HeartbeatRequest heartbeat:
+                return Heartbeat(connection, heartbeat);
             case ItmTraceRequest request when connection.RemoteIdentity?.Role == NodeRole.Itm
                 && Managers.Itm.Requester(request.PathList) == connection.RemoteIdentity.AsNumber: // the path must end at the authenticated sender
                 Answer(connection, async ct => (await itm.TraceAsync(request, fromOwnDPoint: false, ct).ConfigureAwait(false)).Reply, logger, cancellationToken);
@@ -52,6 +54,10 @@ public static class ManagerServices
     /// <summary>A BTM's port for its ITM: BTMTraceRequest in, BTMTraceReply out.</summary>
     public static MessageHandler Btm(IBtmClient btm, ILogger? logger = null) => (connection, message, cancellationToken) =>
     {
+        if (message is HeartbeatRequest heartbeat)
+        {
+            return Heartbeat(connection, heartbeat);
+        }
         if (message is not BtmTraceRequest request)
         {
             return connection.SendErrorAsync(ErrorType.HeartbeatWrongSemantic, "unexpected message");
@@ -63,6 +69,10 @@ public static class ManagerServices
     /// <summary>A DTM's port for its ITM: DTMTraceRequest in, DTMTraceReply out.</summary>
     public static MessageHandler Dtm(IDtmClient dtm, ILogger? logger = null) => (connection, message, cancellationToken) =>
     {
+        if (message is HeartbeatRequest heartbeat)
+        {
+            return Heartbeat(connection, heartbeat);
+        }
         if (message is not DtmTraceRequest request)
         {
             return connection.SendErrorAsync(ErrorType.HeartbeatWrongSemantic, "unexpected message");
@@ -70,6 +80,13 @@ public static class ManagerServices
         Answer(connection, async ct => await dtm.TraceAsync(request, ct).ConfigureAwait(false), logger, cancellationToken);
         return ValueTask.CompletedTask;
     };
+
+    /// <summary>Answers a heartbeat with our time, echoing its options (the requester's nonce).</summary>
+    public static ValueTask Heartbeat(MessageConnection connection, HeartbeatRequest request) =>
+        connection.SendAsync(new HeartbeatReply(request.Master, connection.LocalIdentity.ToNeighborNode(), TimeVal.FromDateTimeOffset(DateTimeOffset.UtcNow))
+        {
+            Options = request.Options,
+        });
 
     private static void Answer(MessageConnection connection, Func<CancellationToken, Task<InterTrackMessage>> work, ILogger? logger,
         CancellationToken cancellationToken) =>

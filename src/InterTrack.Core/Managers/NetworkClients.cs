@@ -13,6 +13,9 @@ public sealed class NetworkItmNeighbors(IReadOnlyDictionary<uint, PeerEndpoint> 
 {
     private readonly Dictionary<uint, PeerChannel> _channels = neighbors.ToDictionary(n => n.Key, n => Channel(n.Value, credentials, options));
 
+    /// <summary>The connection to each neighbour's ITM (for heartbeats).</summary>
+    public IReadOnlyDictionary<uint, PeerChannel> Channels => _channels;
+
     public Task<ItmTraceReply> TraceAsync(uint neighborAs, ItmTraceRequest request, CancellationToken cancellationToken) =>
         _channels.TryGetValue(neighborAs, out var channel)
             ? channel.RequestAsync<ItmTraceReply>(request, request.MessageId, cancellationToken)
@@ -34,6 +37,8 @@ public sealed class NetworkItmNeighbors(IReadOnlyDictionary<uint, PeerEndpoint> 
 public sealed class NetworkBtmClient(PeerEndpoint btm, TlsCredentials credentials, TransportOptions? options = null) : IBtmClient, IAsyncDisposable
 {
     private readonly PeerChannel _channel = NetworkItmNeighbors.Channel(btm, credentials, options);
+
+    public PeerChannel Channel => _channel;
 
     public Task<BtmTraceReply> TraceAsync(BtmTraceRequest request, CancellationToken cancellationToken) =>
         _channel.RequestAsync<BtmTraceReply>(request, request.MessageId, cancellationToken);

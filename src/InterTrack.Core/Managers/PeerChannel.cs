@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using InterTrack.Pki;
 using InterTrack.Protocol.Model;
 using InterTrack.Transport;
 
@@ -93,8 +94,27 @@ public sealed class PeerChannel(string peerName, Func<CancellationToken, Task<Me
         FailAll(new IOException($"connection to {peerName} closed"));
     }
 
+    /// <summary>
+    /// A heartbeat: the peer answers with its time. Returns the round-trip time and the peer's
+    /// clock offset (its time minus the midpoint of ours).
+    /// </summary>
+    /// <exception cref="IOException">The peer does not answer.</exception>
+    public async Task<(TimeSpan RoundTrip, TimeSpan ClockOffset)> PingAsync(NodeIdentity self, CancellationToken cancellationToken)
+    {
+        string nonce = Guid.NewGuid().ToString("N");
+        var sent = DateTimeOffset.UtcNow;
+        var reply = await RequestAsync<HeartbeatReply>(new HeartbeatRequest(self.ToNeighborNode()) { Options = [new MessageOption(NonceOption, nonce)] },
+            nonce, cancellationToken).ConfigureAwait(false);
+        var received = DateTimeOffset.UtcNow;
+        var roundTrip = received - sent;
+        return (roundTrip, reply.TimeStamp.ToDateTimeOffset() - (sent + roundTrip / 2));
+    }
+
+    internal const string NonceOption = "nonce";
+
     private static object? ReplyId(InterTrackMessage message) => message switch
     {
+        HeartbeatReply r => r.Options.FirstOrDefault(o => o.Type == NonceOption)?.Value,
         ItmTraceReply r => r.MessageId,
         BtmTraceReply r => r.MessageId,
         DtmTraceReply r => r.MessageId,

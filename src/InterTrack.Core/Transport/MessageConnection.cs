@@ -43,6 +43,9 @@ public sealed class MessageConnection : IAsyncDisposable
         _writer = Task.Run(WriteLoopAsync);
     }
 
+    /// <summary>This end's identity (from our certificate, or as given for a plain connection).</summary>
+    public NodeIdentity LocalIdentity => _local;
+
     /// <summary>The peer's identity from its certificate; null on a plain (legacy) connection.</summary>
     public NodeIdentity? RemoteIdentity { get; }
 

@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+using InterTrack.Pki;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace InterTrack.Managers;
+
+/// <summary>What the last heartbeat said of a peer.</summary>
+public sealed record PeerHealth(bool Up, TimeSpan RoundTrip, TimeSpan ClockOffset, DateTimeOffset Checked, string? Problem);
+
+/// <summary>
+/// Sends heartbeats to an ITM's neighbours and components at an interval, keeps their last
+/// state (up, round trip, clock offset) and logs when a peer goes down or comes back.
+/// </summary>
+public sealed class HeartbeatMonitor(NodeIdentity self, IReadOnlyDictionary<string, PeerChannel> peers, TimeSpan interval, ILogger? logger = null)
+    : IAsyncDisposable
+{
+    private readonly ILogger _logger = logger ?? NullLogger.Instance;
+    private readonly ConcurrentDictionary<string, PeerHealth> _health = new();
+    private readonly CancellationTokenSource _stop = new();
+    private Task _loop = Task.CompletedTask;
+
+    public IReadOnlyDictionary<string, PeerHealth> Health => _health;
+
+    public void Start() => _loop = Task.Run(async () =>
+    {
+        using var timer = new PeriodicTimer(interval);
+        do
+        {
+            await CheckAllAsync(_stop.Token).ConfigureAwait(false);
+        }
+        while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false));
+    });
+
+    public async Task CheckAllAsync(CancellationToken cancellationToken) =>
+        await Task.WhenAll(peers.Select(p => CheckAsync(p.Key, p.Value, cancellationToken))).ConfigureAwait(false);
+
+    private async Task CheckAsync(string name, PeerChannel channel, CancellationToken cancellationToken)
+    {
+        PeerHealth health;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(interval);
+            var (roundTrip, offset) = await channel.PingAsync(self, timeout.Token).ConfigureAwait(false);
+            health = new PeerHealth(true, roundTrip, offset, DateTimeOffset.UtcNow, null);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            health = new PeerHealth(false, TimeSpan.Zero, TimeSpan.Zero, DateTimeOffset.UtcNow, e.Message);
+        }
+        var before = _health.GetValueOrDefault(name);
+        _health[name] = health;
+        if (before?.Up != health.Up)
+        {
+            HeartbeatLog.Changed(_logger, name, health.Up ? "up" : "down", health.Problem ?? $"round trip {health.RoundTrip.TotalMilliseconds:F1} ms");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _loop.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // stopped
+        }
+        _stop.Dispose();
+    }
+}
+
+internal static partial class HeartbeatLog
+{
+    [LoggerMessage(300, LogLevel.Information, "Peer {Peer} is {State}: {Detail}")]
+    public static partial void Changed(ILogger logger, string peer, string state, string detail);
+}
