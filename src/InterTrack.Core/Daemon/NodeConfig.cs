@@ -16,6 +16,7 @@ public sealed record NodeConfig
     public string Certificates { get; init; } = "";
     public ItmConfig? Itm { get; init; }
     public BtmConfig? Btm { get; init; }
+    public DtmConfig? Dtm { get; init; }
     [JsonPropertyName("dp")] public DPointConfig? DPoint { get; init; }
     public CaptureConfig? Capture { get; init; }
 
@@ -53,6 +54,7 @@ public sealed record NodeConfig
         Ca = Full(baseDirectory, Ca),
         Certificates = Full(baseDirectory, Certificates),
         Btm = Btm is null ? null : Btm with { Digests = Btm.Digests is null ? null : Full(baseDirectory, Btm.Digests) },
+        Dtm = Dtm is null ? null : Dtm with { Digests = Dtm.Digests is null ? null : Full(baseDirectory, Dtm.Digests) },
         DPoint = DPoint is null ? null : DPoint with { Database = Full(baseDirectory, DPoint.Database) },
         Capture = Capture is null ? null : Capture with { Out = Full(baseDirectory, Capture.Out) },
     };
@@ -62,7 +64,7 @@ public sealed record NodeConfig
     private void Validate()
     {
         Require(As > 0, "as", "must be an AS number from 1 to 4294967295");
-        Require(Itm is not null || Btm is not null || DPoint is not null || Capture is not null, "itm/btm/dp/capture", "no role is configured");
+        Require(Itm is not null || Btm is not null || Dtm is not null || DPoint is not null || Capture is not null, "itm/btm/dtm/dp/capture", "no role is configured");
         Require(File.Exists(Ca), "ca", $"no such file {Ca}");
         Require(Directory.Exists(Certificates), "certificates", $"no such directory {Certificates}");
         if (Itm is not null)
@@ -74,6 +76,7 @@ public sealed record NodeConfig
                 Endpoint(endpoint, $"itm.neighbors.{asText}");
             }
             if (Itm.Btm is not null) Endpoint(Itm.Btm, "itm.btm");
+            for (int i = 0; i < Itm.Dtms.Count; i++) Endpoint(Itm.Dtms[i], $"itm.dtms[{i}]");
             Require(Itm.TraceTimeoutSeconds > 0, "itm.traceTimeoutSeconds", "must be positive");
             Require(Itm.RateLimit > 0, "itm.rateLimit", "must be positive");
             Require(Itm.HeartbeatSeconds >= 1, "itm.heartbeatSeconds", "must be at least 1");
@@ -87,6 +90,22 @@ public sealed record NodeConfig
                 Require(Btm.Links[i].Link.Length > 0, $"btm.links[{i}].link", "is empty");
                 Require(Btm.Links[i].NeighborAs > 0, $"btm.links[{i}].neighborAs", "must be an AS number");
                 Require(Btm.Links[i].Direction is "in" or "out", $"btm.links[{i}].direction", "must be \"in\" or \"out\"");
+            }
+        }
+        if (Dtm is not null)
+        {
+            Endpoint(Dtm.Listen, "dtm.listen");
+            Require(Dtm.Stub || Dtm.Digests is not null || Capture is not null, "dtm.digests", "a DTM needs a digest directory, a capture in the same node, or \"stub\": true");
+            var names = Dtm.Routers.Select(r => r.Name).ToHashSet();
+            for (int i = 0; i < Dtm.Routers.Count; i++)
+            {
+                Require(Dtm.Routers[i].Name.Length > 0, $"dtm.routers[{i}].name", "is empty");
+                for (int j = 0; j < Dtm.Routers[i].Ingress.Count; j++)
+                {
+                    var from = Dtm.Routers[i].Ingress[j].From;
+                    Require(names.Contains(from) || from == "hosts" || from.StartsWith("as:", StringComparison.Ordinal),
+                        $"dtm.routers[{i}].ingress[{j}].from", $"'{from}' is no router of the domain, \"hosts\" or \"as:N\"");
+                }
             }
         }
         if (DPoint is not null)
@@ -133,6 +152,32 @@ public sealed record ItmConfig
     public double RateLimit { get; init; } = 100;
     /// <summary>Seconds between heartbeats to neighbour ITMs and our BTM.</summary>
     public double HeartbeatSeconds { get; init; } = 30;
+    /// <summary>Our DTMs' HOST:PORTs (one per traceback system of the domain).</summary>
+    public List<string> Dtms { get; init; } = [];
+}
+
+public sealed record DtmConfig
+{
+    public string Listen { get; init; } = "127.0.0.1:9003";
+    /// <summary>Directory of the routers' digest pages; ignored when the node captures itself.</summary>
+    public string? Digests { get; init; }
+    public List<RouterConfig> Routers { get; init; } = [];
+    public bool Stub { get; init; }
+    public double ToleranceSeconds { get; init; } = 2;
+}
+
+public sealed record RouterConfig
+{
+    public string Name { get; init; } = "";
+    public List<IngressConfig> Ingress { get; init; } = [];
+}
+
+public sealed record IngressConfig
+{
+    /// <summary>Digest link of the ingress, e.g. "r1-eth0:in".</summary>
+    public string Link { get; init; } = "";
+    /// <summary>Another router's name, "hosts", or "as:N".</summary>
+    public string From { get; init; } = "";
 }
 
 public sealed record BtmConfig

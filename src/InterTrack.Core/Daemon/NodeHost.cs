@@ -61,6 +61,16 @@ public sealed class NodeHost : IAsyncDisposable
             Listen("btm", btmConfig.Listen, Credentials(config, NodeRole.Btm), [new NodeIdentity(self, NodeRole.Itm)],
                 ManagerServices.Btm(btm, loggers.CreateLogger("btm")), loggers);
         }
+        if (config.Dtm is { } dtmConfig)
+        {
+            var routers = dtmConfig.Routers.Select(r => new DomainRouter(r.Name, [.. r.Ingress.Select(i => new RouterIngress(i.Link, i.From))])).ToList();
+            var tolerance = TimeSpan.FromSeconds(dtmConfig.ToleranceSeconds);
+            IDtmClient dtm = dtmConfig.Stub ? new StubDtm(self)
+                : agent is not null ? new DigestDtm(self, routers, agent, tolerance)
+                : new ArchiveDtm(self, routers, dtmConfig.Digests!, tolerance);
+            Listen("dtm", dtmConfig.Listen, Credentials(config, NodeRole.Dtm), [new NodeIdentity(self, NodeRole.Itm)],
+                ManagerServices.Dtm(dtm, loggers.CreateLogger("dtm")), loggers);
+        }
         if (config.Itm is { } itmConfig)
         {
             var credentials = Credentials(config, NodeRole.Itm);
@@ -75,7 +85,8 @@ public sealed class NodeHost : IAsyncDisposable
                 NeighborRateLimit = itmConfig.RateLimit,
             };
             var neighborNetwork = Own(new NetworkItmNeighbors(neighbors, credentials));
-            var itm = new Itm(settings, btm, [], neighborNetwork);
+            var dtms = itmConfig.Dtms.Select(d => (IDtmClient)Own(new NetworkDtmClient(Peer(d, self, NodeRole.Dtm), credentials))).ToList();
+            var itm = new Itm(settings, btm, dtms, neighborNetwork);
             var watched = neighborNetwork.Channels.ToDictionary(c => $"AS{c.Key}/itm", c => c.Value);
             if (networkBtm is not null)
             {

@@ -26,7 +26,7 @@ public sealed class DaemonExampleTests : IDisposable
             File.Copy(Path.Combine(RepositoryPaths.Root, "docs", "examples", name), PathOf(name));
         }
         Assert.Equal(0, CliRunner.Run("pki", "init", "--out", PathOf("pki/ca")).Code);
-        foreach (var (asNumber, role) in new[] { ("65001", "itm"), ("65001", "btm"), ("65001", "dp"), ("65001", "tc"), ("65002", "itm"), ("65002", "btm") })
+        foreach (var (asNumber, role) in new[] { ("65001", "itm"), ("65001", "btm"), ("65001", "dp"), ("65001", "tc"), ("65002", "itm"), ("65002", "btm"), ("65002", "dtm") })
         {
             Assert.Equal(0, CliRunner.Run("pki", "issue", "--ca", PathOf("pki/ca"), "--as", asNumber, "--role", role, "--out", PathOf("pki/nodes")).Code);
         }
@@ -42,6 +42,7 @@ public sealed class DaemonExampleTests : IDisposable
         }
         Assert.Equal(0, CliRunner.Run("digest", "--pcap", PathOf("attack.pcap"), "--link", "to65002:in", "--out", PathOf("as65001-digests")).Code);
         Assert.Equal(0, CliRunner.Run("digest", "--pcap", PathOf("attack.pcap"), "--link", "to65001:out", "--out", PathOf("as65002-digests")).Code);
+        Assert.Equal(0, CliRunner.Run("digest", "--pcap", PathOf("attack.pcap"), "--link", "r1<-hosts", "--out", PathOf("as65002-digests")).Code);
 
         await using var upstream = NodeHost.Start(NodeConfig.Load(PathOf("as65002.json")), NullLoggerFactory.Instance);
         await using var victim = NodeHost.Start(NodeConfig.Load(PathOf("as65001.json")), NullLoggerFactory.Instance);

@@ -1,0 +1,102 @@
+using InterTrack.Digest;
+using InterTrack.Protocol.Model;
+
+namespace InterTrack.Managers;
+
+/// <summary>
+/// Where packets enter a router: the digest link of that ingress and what is on its other side —
+/// another router of the domain (its name), hosts (<see cref="Hosts"/>), or a neighbour AS ("as:N").
+/// </summary>
+public sealed record RouterIngress(string DigestLink, string From)
+{
+    public const string Hosts = "hosts";
+
+    public bool FromHosts => From == Hosts;
+
+    public bool FromOtherAs => From.StartsWith("as:", StringComparison.Ordinal);
+}
+
+/// <summary>A router of the domain and its ingress links.</summary>
+public sealed record DomainRouter(string Name, IReadOnlyList<RouterIngress> Ingress)
+{
+    /// <summary>A border router: one of its ingress links faces another AS. Traces start at these.</summary>
+    public bool IsBorder => Ingress.Any(i => i.FromOtherAs);
+}
+
+/// <summary>
+/// The DTM of a digest-based traceback system inside one AS: SPIE's reverse-path flooding over the
+/// domain's router graph. From the border routers it asks each router's ingress tables whether
+/// the packet came in there; it follows every link that saw it to the router on the other side,
+/// until the packet is found entering from hosts (that router is the first hop of the source) or
+/// from another AS. The reply lists the routers reached (with their depth from the border) and
+/// each source's first-hop router with the interface it learned the packet on.
+/// </summary>
+public sealed class DigestDtm(uint asNumber, IReadOnlyList<DomainRouter> routers, IDigestSource digests, TimeSpan tolerance) : IDtmClient
+{
+    private readonly Dictionary<string, DomainRouter> _byName = routers.ToDictionary(r => r.Name, StringComparer.Ordinal);
+
+    public Task<DtmTraceReply> TraceAsync(DtmTraceRequest request, CancellationToken cancellationToken)
+    {
+        var footmarks = EvidencePackets.Footmarks(request.Evidence);
+        var reached = new Dictionary<string, uint>(StringComparer.Ordinal);        // router → least depth
+        var firstHops = new Dictionary<string, string>(StringComparer.Ordinal);    // router → host-facing link
+        int traced = 0, asked = 0;
+        foreach (var footmark in footmarks)
+        {
+            if (EvidencePackets.Invariant(footmark) is not { } packet)
+            {
+                continue;
+            }
+            asked++;
+            traced += Flood(packet.Invariant, packet.TimestampNs, reached, firstHops) ? 1 : 0;
+        }
+        var agents = reached.OrderBy(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal).Select(r => new SubAgent(
+            new OtherNodeId(r.Key), r.Value, firstHops.ContainsKey(r.Key) ? TraceState.Found : TraceState.Reached)
+        {
+            Suspected = firstHops.TryGetValue(r.Key, out var link) ? new SuspectedNode(new OtherNodeId(r.Key)) { LearnedInterface = link } : null,
+        });
+        var state = firstHops.Count > 0 ? TraceState.Found : TraceState.NotFound;
+        var result = new IntraAsTraceResult(asked == 0 ? 0u : (uint)(100 * traced / asked))
+        {
+            SubDomains = [new SubDomain(new NetworkInfo { LabelType = $"AS{asNumber} routers" })
+            {
+                Agent = new AgentReply(NodeId.ForItm(asNumber), state) { TsType = "digest", SubAgents = [.. agents] },
+            }],
+        };
+        return Task.FromResult(new DtmTraceReply(NeighborNode.ForItm(asNumber), request.MessageId, result));
+    }
+
+    /// <summary>Floods one packet back from the border routers; true when it reached a first-hop router.</summary>
+    private bool Flood(byte[] invariant, long timestampNs, Dictionary<string, uint> reached, Dictionary<string, string> firstHops)
+    {
+        var queue = new Queue<(DomainRouter Router, uint Depth)>(routers.Where(r => r.IsBorder).Select(r => (r, 0u)));
+        var visited = new HashSet<string>(StringComparer.Ordinal);
+        bool found = false;
+        while (queue.Count > 0)
+        {
+            var (router, depth) = queue.Dequeue();
+            if (!visited.Add(router.Name))
+            {
+                continue;
+            }
+            foreach (var ingress in router.Ingress.Where(i => !i.FromOtherAs))
+            {
+                if (!digests.Ask(ingress.DigestLink, invariant, timestampNs, tolerance).Seen)
+                {
+                    continue;
+                }
+                reached[router.Name] = Math.Min(reached.GetValueOrDefault(router.Name, depth), depth);
+                if (ingress.FromHosts)
+                {
+                    firstHops.TryAdd(router.Name, ingress.DigestLink);
+                    found = true;
+                }
+                else if (_byName.TryGetValue(ingress.From, out var upstream))
+                {
+                    queue.Enqueue((upstream, depth + 1));
+                }
+            }
+        }
+        return found;
+    }
+}
