@@ -113,10 +113,6 @@ internal static class TraceCommand
         output.WriteLine(view.OriginAses.Count == 0
             ? "no source AS found"
             : $"source ASes: {string.Join(", ", view.OriginAses.Select(a => $"AS{a}"))}");
-        foreach (var router in view.Routers)
-        {
-            output.WriteLine($"  router {router.NodeId} (hop {router.Depth}){(router.Suspected is { } s ? $", first hop of the source: {s.NodeId}" : "")}");
-        }
     }
 
     private static List<(byte[] IpPacket, long TimestampNs)> ReadPackets(FileInfo file, long? only)

@@ -77,6 +77,11 @@ public sealed record NodeConfig
             }
             if (Itm.Btm is not null) Endpoint(Itm.Btm, "itm.btm");
             for (int i = 0; i < Itm.Dtms.Count; i++) Endpoint(Itm.Dtms[i], $"itm.dtms[{i}]");
+            foreach (var (asText, level) in Itm.ExportLevels)
+            {
+                Require(uint.TryParse(asText, out uint n) && n > 0, $"itm.exportLevels.{asText}", "keys must be AS numbers");
+                Require(level is "all" or "inter-as" or "intra-as", $"itm.exportLevels.{asText}", "must be \"all\", \"inter-as\" or \"intra-as\"");
+            }
             Require(Itm.TraceTimeoutSeconds > 0, "itm.traceTimeoutSeconds", "must be positive");
             Require(Itm.RateLimit > 0, "itm.rateLimit", "must be positive");
             Require(Itm.HeartbeatSeconds >= 1, "itm.heartbeatSeconds", "must be at least 1");
@@ -154,6 +159,8 @@ public sealed record ItmConfig
     public double HeartbeatSeconds { get; init; } = 30;
     /// <summary>Our DTMs' HOST:PORTs (one per traceback system of the domain).</summary>
     public List<string> Dtms { get; init; } = [];
+    /// <summary>Neighbour AS number → what it may learn: "inter-as" (AS statuses; the default), "intra-as" or "all" (also our router-level answers).</summary>
+    public Dictionary<string, string> ExportLevels { get; init; } = [];
 }
 
 public sealed record DtmConfig

@@ -83,6 +83,8 @@ public sealed class NodeHost : IAsyncDisposable
                 DenyAses = itmConfig.Deny.ToHashSet(),
                 AllowAses = itmConfig.Allow?.ToHashSet(),
                 NeighborRateLimit = itmConfig.RateLimit,
+                ExportLevels = itmConfig.ExportLevels.ToDictionary(e => uint.Parse(e.Key, CultureInfo.InvariantCulture),
+                    e => e.Value switch { "all" => ExportLevelKind.All, "intra-as" => ExportLevelKind.IntraAs, _ => ExportLevelKind.InterAs }),
             };
             var neighborNetwork = Own(new NetworkItmNeighbors(neighbors, credentials));
             var dtms = itmConfig.Dtms.Select(d => (IDtmClient)Own(new NetworkDtmClient(Peer(d, self, NodeRole.Dtm), credentials))).ToList();

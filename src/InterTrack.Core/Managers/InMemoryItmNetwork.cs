@@ -26,7 +26,7 @@ public sealed class InMemoryItmNetwork : IItmNeighbors
     /// <summary>Takes an AS's ITM off the network (true) or back on (false).</summary>
     public void SetDown(uint asNumber, bool down) => _down[asNumber] = down;
 
-    public async Task<ItmTraceReply> TraceAsync(uint neighborAs, ItmTraceRequest request, CancellationToken cancellationToken)
+    public async Task<NeighborAnswer> TraceAsync(uint neighborAs, ItmTraceRequest request, CancellationToken cancellationToken)
     {
         if (!_itms.TryGetValue(neighborAs, out var itm) || _down.GetValueOrDefault(neighborAs))
         {
@@ -34,7 +34,11 @@ public sealed class InMemoryItmNetwork : IItmNeighbors
         }
         var delivered = (ItmTraceRequest)Carry(request);
         var outcome = await itm.TraceAsync(delivered, fromOwnDPoint: false, cancellationToken).ConfigureAwait(false);
-        return (ItmTraceReply)Carry(outcome.Reply);
+        uint requester = Managers.Itm.Requester(delivered.PathList) ?? 0;
+        var export = itm.ExportFor(requester, delivered, outcome);
+        var exported = export is null ? null
+            : ((ItmTraceResultExport)Carry(new ItmTraceResultExport(NeighborNode.ForItm(requester), delivered.MessageId, export))).Export;
+        return new NeighborAnswer((ItmTraceReply)Carry(outcome.Reply), exported);
     }
 
     private InterTrackMessage Carry(InterTrackMessage message)

@@ -4,7 +4,11 @@ using InterTrack.Protocol.Model;
 
 namespace InterTrack.Managers;
 
-/// <summary>What an ITM learned for one request: its reply, and the local exchanges behind it (for its own D Point only).</summary>
+/// <summary>
+/// What an ITM learned for one request: its reply, and the exchanges behind it — its own BTM's
+/// answer and the DTM answers of its own domain and of upstream ASes that export them to it —
+/// for its own D Point, or for a neighbour whose export level allows.
+/// </summary>
 public sealed record ItmOutcome(ItmTraceReply Reply, BtmTraceReply? Border, IReadOnlyList<DtmTraceReply> Domain);
 
 /// <summary>
@@ -78,13 +82,30 @@ public sealed class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyList<IDtm
         var domainTask = askDomain ? AskDomainAsync(request, deadline, cancellationToken) : Task.FromResult<IReadOnlyList<DtmTraceReply>>([]);
         var upstreamTasks = upstream.Select(n => AskUpstreamAsync(request, result, n.AsNumber, depth, deadline, cancellationToken)).ToList();
         var domain = await domainTask.ConfigureAwait(false);
-        var upstreamEntries = (await Task.WhenAll(upstreamTasks).ConfigureAwait(false)).SelectMany(e => e);
+        var answers = await Task.WhenAll(upstreamTasks).ConfigureAwait(false);
 
         var own = OwnEntry(result, depth, fromOwnDPoint, askDomain, domain, upstream.Count > 0);
-        var entries = Merge([own, .. upstreamEntries]);
+        var entries = Merge([own, .. answers.SelectMany(a => a.Entries)]);
         var reply = new ItmTraceReply(NeighborNode.ForItm(settings.AsNumber), request.MessageId, new InterAsTraceResult(own.Degree) { Ases = entries });
-        return new ItmOutcome(reply, border, domain);
+        return new ItmOutcome(reply, border, [.. domain, .. answers.SelectMany(a => a.Domain)]);
     }
+
+    /// <summary>What a neighbour's export level lets it learn of an outcome beyond the reply: null for inter-as.</summary>
+    public ResultExport? ExportFor(uint neighbor, ItmTraceRequest request, ItmOutcome outcome) =>
+        settings.ExportLevels.GetValueOrDefault(neighbor, ExportLevelKind.InterAs) switch
+        {
+            ExportLevelKind.All => new AllResultExport(request, outcome.Reply)
+            {
+                BtmReplies = outcome.Border is null ? [] : [outcome.Border],
+                DtmReplies = [.. outcome.Domain],
+            },
+            ExportLevelKind.IntraAs => new IntraAsResultExport(request)
+            {
+                BtmReplies = outcome.Border is null ? [] : [outcome.Border],
+                DtmReplies = [.. outcome.Domain],
+            },
+            _ => null,
+        };
 
     private bool OnPath(ItmPathList path) =>
         path.Origin?.NodeId == Self || path.NextHops.Any(h => h.NodeId == Self);
@@ -162,7 +183,7 @@ public sealed class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyList<IDtm
         return await Task.WhenAll(asks).ConfigureAwait(false);
     }
 
-    private async Task<IReadOnlyList<AsEntry>> AskUpstreamAsync(ItmTraceRequest request, BorderTraceResult border, uint neighbor,
+    private async Task<(IReadOnlyList<AsEntry> Entries, IReadOnlyList<DtmTraceReply> Domain)> AskUpstreamAsync(ItmTraceRequest request, BorderTraceResult border, uint neighbor,
         uint depth, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
         var footmarks = EvidencePackets.Footmarks(request.Evidence);
@@ -171,7 +192,7 @@ public sealed class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyList<IDtm
         if (theirs.Count == 0 || request.Ttl <= 1 || request.PathList.NextHops.Count >= 64 || !settings.Admits(neighbor))
         {
             string why = theirs.Count == 0 ? "no footmarks for this neighbour" : !settings.Admits(neighbor) ? "not asked: path filter" : "TTL exhausted";
-            return [Failed(neighbor, depth + 1, AsStatus.Unknown, ErrorType.RefusedPath, why)];
+            return ([Failed(neighbor, depth + 1, AsStatus.Unknown, ErrorType.RefusedPath, why)], []);
         }
         var path = new ItmPathList(request.PathList.Origin ?? NeighborNode.ForItm(settings.AsNumber),
             depth == 0 ? request.PathList.NextHops : [.. request.PathList.NextHops, new NextHop(Self, depth)]);
@@ -183,18 +204,24 @@ public sealed class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyList<IDtm
         };
         try
         {
-            var reply = await WithTimeout(t => neighbors.TraceAsync(neighbor, forward, t), Until(deadline, settings.TraceTimeout), cancellationToken).ConfigureAwait(false);
-            return reply.Result.Error is { } error
-                ? [Failed(neighbor, depth + 1, AsStatus.Unknown, error.Type, error.Message ?? "error")]
-                : reply.Result.Ases;
+            var answer = await WithTimeout(t => neighbors.TraceAsync(neighbor, forward, t), Until(deadline, settings.TraceTimeout), cancellationToken).ConfigureAwait(false);
+            var shared = answer.Export switch
+            {
+                AllResultExport e => e.DtmReplies,
+                IntraAsResultExport e => e.DtmReplies,
+                _ => [],
+            };
+            return answer.Reply.Result.Error is { } error
+                ? ([Failed(neighbor, depth + 1, AsStatus.Unknown, error.Type, error.Message ?? "error")], shared)
+                : (answer.Reply.Result.Ases, shared);
         }
         catch (TimeoutException)
         {
-            return [Failed(neighbor, depth + 1, AsStatus.Busy, ErrorType.WaitItmReply, "no answer before the deadline")];
+            return ([Failed(neighbor, depth + 1, AsStatus.Busy, ErrorType.WaitItmReply, "no answer before the deadline")], []);
         }
         catch (IOException e)
         {
-            return [Failed(neighbor, depth + 1, AsStatus.Unknown, ErrorType.WaitItmReply, e.Message)];
+            return ([Failed(neighbor, depth + 1, AsStatus.Unknown, ErrorType.WaitItmReply, e.Message)], []);
         }
     }
 

@@ -1,3 +1,5 @@
+using InterTrack.Protocol.Model;
+
 namespace InterTrack.Managers;
 
 /// <summary>How an ITM runs traces. Defaults follow ARCHITECTURE.md §4.</summary>
@@ -26,6 +28,12 @@ public sealed record ItmSettings(uint AsNumber)
 
     /// <summary>Requests per second taken from other ASes (all together); more are refused as Busy.</summary>
     public double NeighborRateLimit { get; init; } = 100;
+
+    /// <summary>
+    /// What each neighbour may learn beyond AS statuses: with "all" or "intra-as" it also gets an
+    /// ITMTraceResultExport with our border and domain answers (router level). Default inter-as.
+    /// </summary>
+    public IReadOnlyDictionary<uint, ExportLevelKind> ExportLevels { get; init; } = new Dictionary<uint, ExportLevelKind>();
 
     public bool Admits(uint asNumber) => !DenyAses.Contains(asNumber) && (AllowAses is null || AllowAses.Contains(asNumber));
 }

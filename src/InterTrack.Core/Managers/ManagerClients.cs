@@ -14,9 +14,12 @@ public interface IDtmClient
     Task<DtmTraceReply> TraceAsync(DtmTraceRequest request, CancellationToken cancellationToken);
 }
 
+/// <summary>A neighbour ITM's answer: its reply, and the details its export level toward us lets it share (null when inter-as).</summary>
+public sealed record NeighborAnswer(ItmTraceReply Reply, ResultExport? Export);
+
 /// <summary>An ITM's way to the ITMs of neighbouring ASes.</summary>
 public interface IItmNeighbors
 {
     /// <exception cref="IOException">The neighbour cannot be reached.</exception>
-    Task<ItmTraceReply> TraceAsync(uint neighborAs, ItmTraceRequest request, CancellationToken cancellationToken);
+    Task<NeighborAnswer> TraceAsync(uint neighborAs, ItmTraceRequest request, CancellationToken cancellationToken);
 }

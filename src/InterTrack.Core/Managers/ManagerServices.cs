@@ -24,7 +24,16 @@ public static class ManagerServices
                 return Heartbeat(connection, heartbeat);
             case ItmTraceRequest request when connection.RemoteIdentity?.Role == NodeRole.Itm
                 && Managers.Itm.Requester(request.PathList) == connection.RemoteIdentity.AsNumber: // the path must end at the authenticated sender
-                Answer(connection, async ct => (await itm.TraceAsync(request, fromOwnDPoint: false, ct).ConfigureAwait(false)).Reply, logger, cancellationToken);
+                Answer(connection, async ct =>
+                {
+                    var outcome = await itm.TraceAsync(request, fromOwnDPoint: false, ct).ConfigureAwait(false);
+                    if (itm.ExportFor(connection.RemoteIdentity.AsNumber, request, outcome) is { } export)
+                    {
+                        // Before the reply, so the requester has it when the reply completes its request.
+                        await connection.SendAsync(new ItmTraceResultExport(connection.RemoteIdentity.ToNeighborNode(), request.MessageId, export), ct).ConfigureAwait(false);
+                    }
+                    return outcome.Reply;
+                }, logger, cancellationToken);
                 return ValueTask.CompletedTask;
             case DPointTraceRequest request when connection.RemoteIdentity is { Role: NodeRole.DPoint } dp && dp.AsNumber == itm.AsNumber:
                 Answer(connection, ct => TraceForDPointAsync(itm, connection, request, ct), logger, cancellationToken);

@@ -16,10 +16,17 @@ public sealed class NetworkItmNeighbors(IReadOnlyDictionary<uint, PeerEndpoint> 
     /// <summary>The connection to each neighbour's ITM (for heartbeats).</summary>
     public IReadOnlyDictionary<uint, PeerChannel> Channels => _channels;
 
-    public Task<ItmTraceReply> TraceAsync(uint neighborAs, ItmTraceRequest request, CancellationToken cancellationToken) =>
-        _channels.TryGetValue(neighborAs, out var channel)
-            ? channel.RequestAsync<ItmTraceReply>(request, request.MessageId, cancellationToken)
-            : throw new IOException($"AS{neighborAs} is not a configured neighbour");
+    public async Task<NeighborAnswer> TraceAsync(uint neighborAs, ItmTraceRequest request, CancellationToken cancellationToken)
+    {
+        if (!_channels.TryGetValue(neighborAs, out var channel))
+        {
+            throw new IOException($"AS{neighborAs} is not a configured neighbour");
+        }
+        // A neighbour that shares more than AS statuses sends its ITMTraceResultExport just before the reply.
+        using var export = channel.Expect<ItmTraceResultExport>(request.MessageId);
+        var reply = await channel.RequestAsync<ItmTraceReply>(request, request.MessageId, cancellationToken).ConfigureAwait(false);
+        return new NeighborAnswer(reply, export.Arrived?.Export);
+    }
 
     internal static PeerChannel Channel(PeerEndpoint peer, TlsCredentials credentials, TransportOptions? options) =>
         new(peer.Identity.ToString(), ct => MessageClient.ConnectTlsAsync(peer.Host, peer.Port, peer.Identity, credentials, options, cancellationToken: ct));

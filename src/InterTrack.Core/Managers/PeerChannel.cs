@@ -120,6 +120,7 @@ public sealed class PeerChannel(string peerName, Func<CancellationToken, Task<Me
         DtmTraceReply r => r.MessageId,
         DPointMessageIdReply r => r.Client.TemporarySequenceNumber,
         DPointTraceReply r => r.Client.TemporarySequenceNumber,
+        ItmTraceResultExport r => r.MessageId,
         _ => null,
     };
 
@@ -145,6 +146,9 @@ public sealed class PeerChannel(string peerName, Func<CancellationToken, Task<Me
 public sealed class ExpectedReply<TReply>(Task<InterTrackMessage> reply, Action cancel) : IDisposable where TReply : InterTrackMessage
 {
     public Task<TReply> Task { get; } = Cast(reply);
+
+    /// <summary>The reply if it has already arrived (set the moment it is received, unlike <see cref="Task"/>'s continuation).</summary>
+    public TReply? Arrived => reply.IsCompletedSuccessfully ? (TReply)reply.Result : null;
 
     private static async Task<TReply> Cast(Task<InterTrackMessage> reply) => (TReply)await reply.ConfigureAwait(false);
 

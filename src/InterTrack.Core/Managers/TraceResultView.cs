@@ -10,8 +10,9 @@ public sealed record AsView(uint As, uint Depth, AsStatus Status, TraceState Sta
 /// Source) and the AS path from the victim to each origin (following each AS's incoming
 /// neighbours one hop further from the victim).
 /// </summary>
+/// <param name="RouterPaths">Per AS that disclosed them (its own D Point's AS, or neighbours exporting "all"), the routers its DTM reached, border first.</param>
 public sealed record TraceResultView(MessageId MessageId, IReadOnlyList<AsView> Ases, IReadOnlyList<uint> OriginAses,
-    IReadOnlyList<IReadOnlyList<uint>> AsPaths, IReadOnlyList<SubAgent> Routers)
+    IReadOnlyList<IReadOnlyList<uint>> AsPaths, IReadOnlyDictionary<uint, IReadOnlyList<SubAgent>> RouterPaths)
 {
     public static TraceResultView From(MessageId id, ResultExport export)
     {
@@ -54,8 +55,11 @@ public sealed record TraceResultView(MessageId MessageId, IReadOnlyList<AsView> 
             IntraAsResultExport e => e.DtmReplies,
             _ => [],
         };
-        return new TraceResultView(id, ases, origins, paths,
-            [.. routers.SelectMany(d => d.Result.SubDomains).SelectMany(s => s.Agent?.SubAgents ?? [])]);
+        var routerPaths = routers
+            .Where(d => d.Source.NodeId is ItmNodeId && d.Result.Error is null)
+            .GroupBy(d => ((ItmNodeId)d.Source.NodeId).Itm.AsNumber)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<SubAgent>)[.. g.SelectMany(d => d.Result.SubDomains).SelectMany(s => s.Agent?.SubAgents ?? []).OrderBy(a => a.Depth)]);
+        return new TraceResultView(id, ases, origins, paths, routerPaths);
     }
 
     /// <summary>The tree, one AS a line, children indented under the AS they entered.</summary>
@@ -83,16 +87,31 @@ public sealed record TraceResultView(MessageId MessageId, IReadOnlyList<AsView> 
         }
     }
 
-    private static void Write(TextWriter output, AsView view, Dictionary<uint, List<AsView>> children, string indent, bool last, bool isRoot)
+    private void Write(TextWriter output, AsView view, Dictionary<uint, List<AsView>> children, string indent, bool last, bool isRoot)
     {
         string branch = isRoot ? "" : last ? "└─ " : "├─ ";
         string error = view.Error is null ? "" : $" ({view.Error})";
         output.WriteLine($"{indent}{branch}AS{view.As}  {view.Status}  depth {view.Depth}  degree {view.Degree}{error}");
-        var next = children[view.As].OrderBy(c => c.As).ToList();
         string childIndent = isRoot ? indent : indent + (last ? "   " : "│  ");
+        if (view.Status == AsStatus.Source && RouterPaths.TryGetValue(view.As, out var routers) && routers.Count > 0)
+        {
+            var firstHop = routers.FirstOrDefault(r => r.Suspected is not null);
+            output.WriteLine($"{childIndent}   routers: {string.Join(" <- ", routers.Select(r => Name(r.NodeId)))}" +
+                (firstHop is null ? "" : $"; first hop of the source: {Name(firstHop.NodeId)} via {firstHop.Suspected!.LearnedInterface}"));
+        }
+        var next = children[view.As].OrderBy(c => c.As).ToList();
         for (int i = 0; i < next.Count; i++)
         {
             Write(output, next[i], children, childIndent, i == next.Count - 1, isRoot: false);
         }
     }
+
+    private static string Name(NodeId id) => id switch
+    {
+        OtherNodeId o => o.Text,
+        FqdnNodeId f => f.Fqdn,
+        IpNodeId ip => ip.Ip.Address,
+        ItmNodeId itm => $"AS{itm.Itm.AsNumber}",
+        _ => id.ToString(),
+    };
 }

@@ -187,13 +187,16 @@ internal sealed class AsWorld(TestPki? pki = null) : IDisposable
 
     public long AttackTimeNs => T0;
 
-    public async Task<ItmTraceReply> TraceAsync(uint victim, IEnumerable<byte[]> packets)
+    public async Task<ItmTraceReply> TraceAsync(uint victim, IEnumerable<byte[]> packets) => (await TraceOutcomeAsync(victim, packets)).Reply;
+
+    /// <summary>The victim ITM's whole outcome: its reply and the border and domain answers it holds for its D Point.</summary>
+    public async Task<ItmOutcome> TraceOutcomeAsync(uint victim, IEnumerable<byte[]> packets)
     {
         var itm = Itms[victim];
         var footmarks = packets.Select(p => EvidencePackets.ToFootmark(p, T0)).ToList();
         var request = new ItmTraceRequest(NeighborNode.ForItm(victim), itm.NewMessageId(), 16, ItmPathList.Empty,
             EvidencePackets.ToEvidence(footmarks, TimeVal.FromDateTimeOffset(DigestQuery.FromNs(T0))));
-        return (await itm.TraceAsync(request, fromOwnDPoint: true, CancellationToken.None)).Reply;
+        return await itm.TraceAsync(request, fromOwnDPoint: true, CancellationToken.None);
     }
 
     private DigestTable Table(uint asNumber, string link)

@@ -60,6 +60,7 @@ public sealed class DaemonExampleTests : IDisposable
         Assert.Equal(0, text.Code);
         Assert.Contains("message id: AS65001/", text.Output, StringComparison.Ordinal);
         Assert.Contains("└─ AS65002  Source  depth 1", text.Output, StringComparison.Ordinal);
+        Assert.Contains("routers: r1; first hop of the source: r1 via r1<-hosts", text.Output, StringComparison.Ordinal); // AS65002 exports "all" to AS65001
     }
 
     [Fact]

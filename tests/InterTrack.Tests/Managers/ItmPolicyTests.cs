@@ -38,6 +38,19 @@ public sealed class ItmPolicyTests
     }
 
     [Fact]
+    public async Task With_the_default_inter_as_export_a_neighbour_learns_no_router_details()
+    {
+        using var world = new AsWorld();
+        world.Connect(3, 2);
+        world.Connect(2, 1);
+        var packets = world.Attack(3, 3, 2, 1);
+        world.Start();
+        var outcome = await world.TraceOutcomeAsync(1, packets);
+        Assert.Empty(outcome.Domain); // AS3 traced inside (its DTM was asked) but kept the details
+        Assert.Equal([3], world.DtmCalls[3]);
+    }
+
+    [Fact]
     public async Task Requests_from_other_ases_beyond_the_rate_limit_are_refused_as_busy()
     {
         var result = await TraceChainAsync(s => s.AsNumber == 2 ? s with { NeighborRateLimit = 1 } : s, traces: 2);

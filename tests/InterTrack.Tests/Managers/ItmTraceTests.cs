@@ -37,7 +37,7 @@ public abstract class ItmTraceScenarios : IDisposable
         Assert.Equal([4u], result[5].Outgoings!.Select(n => n.AsNumber));
         if (!_world.OverTls)
         {
-            Assert.Equal(8, _world.Network.Messages); // 4 requests and 4 replies crossed AS borders
+            Assert.Equal(12, _world.Network.Messages); // 4 requests, 4 replies and 4 exports (each AS shares with the next) crossed AS borders
         }
     }
 
@@ -150,6 +150,22 @@ public abstract class ItmTraceScenarios : IDisposable
     }
 
     [Fact]
+    public async Task Router_details_of_an_upstream_source_reach_the_victim_only_where_every_hop_exports_them()
+    {
+        _world.Connect(3, 2);
+        _world.Connect(2, 1);
+        var packets = _world.Attack(3, 3, 2, 1);
+        _world.Start();
+
+        var outcome = await _world.TraceOutcomeAsync(1, packets);
+
+        // AS3 shares everything with AS2, AS2 shares everything with AS1 (see the subclasses' Tune).
+        var dtm = Assert.Single(outcome.Domain);
+        Assert.Equal(NeighborNode.ForItm(3), dtm.Source);
+        Assert.Equal(TraceState.Found, dtm.Result.SubDomains[0].Agent!.State);
+    }
+
+    [Fact]
     public void Message_ids_are_unique_and_name_the_issuing_itm()
     {
         _world.Connect(2, 1);
@@ -176,6 +192,13 @@ public abstract class ItmTraceScenarios : IDisposable
     }
 }
 
-public sealed class InMemoryItmTraceTests() : ItmTraceScenarios(new AsWorld());
+public sealed class InMemoryItmTraceTests() : ItmTraceScenarios(new AsWorld { Tune = ExportLevels.ShareDownstream });
 
-public sealed class TlsItmTraceTests() : ItmTraceScenarios(new AsWorld(new TestPki()) { TraceTimeout = TimeSpan.FromSeconds(6) });
+public sealed class TlsItmTraceTests() : ItmTraceScenarios(new AsWorld(new TestPki()) { TraceTimeout = TimeSpan.FromSeconds(6), Tune = ExportLevels.ShareDownstream });
+
+internal static class ExportLevels
+{
+    /// <summary>Each AS shares everything ("all") with the AS numbered one below it (toward the victim, AS1).</summary>
+    public static ItmSettings ShareDownstream(ItmSettings settings) =>
+        settings with { ExportLevels = new Dictionary<uint, ExportLevelKind> { [settings.AsNumber - 1] = ExportLevelKind.All } };
+}
