@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using InterTrack.Managers;
 using InterTrack.Protocol.Model;
+using InterTrack.Pki;
 using InterTrack.Tests.Transport;
+using InterTrack.Transport;
 
 namespace InterTrack.Tests.Managers;
 
@@ -194,7 +196,79 @@ public abstract class ItmTraceScenarios : IDisposable
 
 public sealed class InMemoryItmTraceTests() : ItmTraceScenarios(new AsWorld { Tune = ExportLevels.ShareDownstream });
 
-public sealed class TlsItmTraceTests() : ItmTraceScenarios(new AsWorld(new TestPki()) { TraceTimeout = TimeSpan.FromSeconds(6), Tune = ExportLevels.ShareDownstream });
+public sealed class TlsItmTraceTests : ItmTraceScenarios
+{
+    private readonly TestPki _pki;
+    private readonly AsWorld _world;
+
+    public TlsItmTraceTests() : this(new TestPki())
+    {
+    }
+
+    private TlsItmTraceTests(TestPki pki) : this(pki, new AsWorld(pki) { TraceTimeout = TimeSpan.FromSeconds(6), Tune = ExportLevels.ShareDownstream })
+    {
+    }
+
+    private TlsItmTraceTests(TestPki pki, AsWorld world) : base(world)
+    {
+        _pki = pki;
+        _world = world;
+    }
+
+    [Fact]
+    public async Task An_upstream_itm_killed_mid_trace_is_reported_and_the_trace_completes_within_the_deadline()
+    {
+        _world.Connect(4, 3);
+        _world.Connect(3, 2);
+        _world.Connect(2, 1);
+        var packets = _world.Attack(4, 4, 3, 2, 1);
+        var slowBorder = new SlowBtm(TimeSpan.FromSeconds(2));
+        _world.Start(asNumber => asNumber == 3 ? slowBorder : null);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var trace = _world.TraceAsync(1, packets);
+        await slowBorder.Asked.Task.WaitAsync(TimeSpan.FromSeconds(10)); // AS3 is working on it
+        await _world.TakeDownAsync(3);
+        var result = (await trace).Result.Ases.ToDictionary(e => ((ItmNodeId)e.NodeId).Itm.AsNumber);
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(7), $"took {clock.Elapsed}");
+        Assert.Equal(AsStatus.Transit, result[2].Status);
+        Assert.Equal((TraceState.Error, ErrorType.WaitItmReply), (result[3].State, result[3].Error!.Type));
+        Assert.False(result.ContainsKey(4));
+    }
+
+    [Fact]
+    public async Task An_itm_refuses_a_peer_whose_certificate_is_for_another_as()
+    {
+        _world.Connect(2, 1);
+        _world.Start();
+        using var impostor = _pki.Issue(9, "itm"); // right CA, right role, an AS that is no neighbour of AS2
+        try
+        {
+            await using var connection = await MessageClient.ConnectTlsAsync("127.0.0.1", _world.ItmPorts[2], new NodeIdentity(2, NodeRole.Itm), impostor);
+            await connection.SendAsync(new HeartbeatRequest(NeighborNode.ForItm(9)));
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            Assert.Null(await connection.ReceiveAsync(timeout.Token));
+        }
+        catch (Exception e) when (e is System.Security.Authentication.AuthenticationException or IOException)
+        {
+            // refused in the handshake
+        }
+    }
+
+    /// <summary>A border system that answers after a delay, and says when it was asked.</summary>
+    private sealed class SlowBtm(TimeSpan delay) : IBtmClient
+    {
+        public TaskCompletionSource Asked { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async Task<BtmTraceReply> TraceAsync(BtmTraceRequest request, CancellationToken cancellationToken)
+        {
+            Asked.TrySetResult();
+            await Task.Delay(delay, cancellationToken);
+            return await new StubBtm(3).TraceAsync(request, cancellationToken);
+        }
+    }
+}
 
 internal static class ExportLevels
 {
