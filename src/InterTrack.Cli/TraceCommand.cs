@@ -28,15 +28,17 @@ internal static class TraceCommand
         var key = new Option<FileInfo>("--key") { Description = "Its private key." };
         var ca = new Option<FileInfo>("--ca") { Description = "The federation CA certificate." };
         var legacy = new Option<bool>("--legacy") { Description = "Plain TCP to a D Point's legacy client port (no certificates)." };
+        var resultOf = new Option<string>("--result-of") { Description = "Fetch the result of an earlier trace by its message id (ASn/sec.usec) instead of tracing." };
         var command = new Command("trace", "Trace attack packets through a D Point. Exit code: 0 a source AS was found, 1 none, 2 error.")
         {
-            dp, pcap, index, all, hex, wait, json, cert, key, ca, legacy,
+            dp, pcap, index, all, hex, wait, json, cert, key, ca, legacy, resultOf,
         };
         command.Validators.Add(result =>
         {
-            if ((result.GetResult(pcap) is null) == (result.GetResult(hex) is null))
+            int evidence = (result.GetResult(pcap) is null ? 0 : 1) + (result.GetResult(hex) is null ? 0 : 1) + (result.GetResult(resultOf) is null ? 0 : 1);
+            if (evidence != 1)
             {
-                result.AddError("give either --pcap FILE [--index N | --all] or --hex HEX.");
+                result.AddError("give one of --pcap FILE [--index N | --all], --hex HEX, or --result-of MESSAGEID.");
             }
             if (result.GetResult(legacy) is null && (result.GetResult(cert) is null || result.GetResult(key) is null || result.GetResult(ca) is null))
             {
@@ -46,7 +48,20 @@ internal static class TraceCommand
         command.SetAction(async (parsed, cancellationToken) =>
         {
             var (host, port) = ParseEndpoint(parsed.GetValue(dp)!);
-            var packets = parsed.GetValue(hex) is { } text
+            MessageId? earlier = null;
+            if (parsed.GetValue(resultOf) is { } idText)
+            {
+                try
+                {
+                    earlier = DPoint.ParseMessageId(idText);
+                }
+                catch (FormatException e)
+                {
+                    throw new CommandException(e.Message, e);
+                }
+            }
+            var packets = earlier is not null ? []
+                : parsed.GetValue(hex) is { } text
                 ? [(QueryCommand.ParseHex(text), DigestQuery.ToNs(DateTimeOffset.UtcNow))]
                 : ReadPackets(parsed.GetValue(pcap)!, parsed.GetValue(all) ? null : parsed.GetValue(index) ?? 0);
             var output = parsed.InvocationConfiguration.Output;
@@ -72,14 +87,17 @@ internal static class TraceCommand
                 }
                 await using (connection)
                 {
-                    var view = await TracebackClient.TraceAsync(connection, self, dpoint, packets, id =>
-                    {
-                        if (!asJson)
+                    var timeout = TimeSpan.FromSeconds(parsed.GetValue(wait));
+                    var view = earlier is { } id
+                        ? await TracebackClient.FetchAsync(connection, self, dpoint, id, timeout, cancellationToken)
+                        : await TracebackClient.TraceAsync(connection, self, dpoint, packets, issued =>
                         {
-                            output.WriteLine($"message id: {id}");
-                            output.Flush();
-                        }
-                    }, TimeSpan.FromSeconds(parsed.GetValue(wait)), cancellationToken);
+                            if (!asJson)
+                            {
+                                output.WriteLine($"message id: {issued}");
+                                output.Flush();
+                            }
+                        }, timeout, cancellationToken);
                     Print(output, view, asJson);
                     return view.OriginAses.Count > 0 ? 0 : 1;
                 }

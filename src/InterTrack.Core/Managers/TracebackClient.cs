@@ -47,6 +47,28 @@ public static class TracebackClient
         throw new IOException("the D Point closed the connection before the result");
     }
 
+    /// <summary>Asks the D Point again for the result of an earlier trace (after a reconnect or a D Point restart).</summary>
+    /// <exception cref="IOException">Unknown, failed or still running (the message says which), or the connection closed.</exception>
+    public static async Task<TraceResultView> FetchAsync(MessageConnection dpoint, NodeId self, NodeId dpointId, MessageId id, TimeSpan wait,
+        CancellationToken cancellationToken)
+    {
+        // The schema wants evidence in every ClientTraceRequest; the D Point ignores it next to "result-of".
+        var request = new ClientTraceRequest(new NeighborNode(dpointId), new NeighborNode(self), TimeVal.FromDateTimeOffset(DateTimeOffset.UtcNow), 16)
+        {
+            PayloadHash = new PayloadHash("", DumpEncoding.Md5, 0),
+            Options = [new MessageOption(DPoint.ResultOfOption, id.ToString())],
+        };
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(wait);
+        await dpoint.SendAsync(request, timeout.Token).ConfigureAwait(false);
+        return await dpoint.ReceiveAsync(timeout.Token).ConfigureAwait(false) switch
+        {
+            ClientTraceReply reply => TraceResultView.From(reply.MessageId, reply.Export),
+            HeartbeatError error => throw new IOException($"the D Point says: {error.Error.Message}"),
+            _ => throw new IOException("the D Point closed the connection"),
+        };
+    }
+
     /// <summary>Connects to a D Point over mutual TLS; the D Point must be of the client's own AS.</summary>
     public static Task<MessageConnection> ConnectAsync(string host, int port, TlsCredentials credentials, CancellationToken cancellationToken) =>
         MessageClient.ConnectTlsAsync(host, port, new NodeIdentity(credentials.Identity.AsNumber, NodeRole.DPoint), credentials, cancellationToken: cancellationToken);

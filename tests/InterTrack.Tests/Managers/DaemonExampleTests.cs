@@ -61,6 +61,13 @@ public sealed class DaemonExampleTests : IDisposable
         Assert.Contains("message id: AS65001/", text.Output, StringComparison.Ordinal);
         Assert.Contains("└─ AS65002  Source  depth 1", text.Output, StringComparison.Ordinal);
         Assert.Contains("routers: r1; first hop of the source: r1 via r1<-hosts", text.Output, StringComparison.Ordinal); // AS65002 exports "all" to AS65001
+
+        // Later, from a new connection: the stored result by its message id.
+        string id = json.RootElement.GetProperty("messageId").GetString()!;
+        var again = await Task.Run(() => CliRunner.Run("trace", "--dp", "127.0.0.1:9005", "--result-of", id, "--json",
+            "--cert", PathOf("pki/nodes/as65001-tc.crt"), "--key", PathOf("pki/nodes/as65001-tc.key"), "--ca", PathOf("pki/ca/ca.crt")));
+        Assert.True(again.Code == 0, again.Output + again.Error);
+        Assert.Equal(id, JsonDocument.Parse(again.Output).RootElement.GetProperty("messageId").GetString());
     }
 
     [Fact]
