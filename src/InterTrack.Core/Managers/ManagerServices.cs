@@ -61,33 +61,27 @@ public static class ManagerServices
     }
 
     /// <summary>A BTM's port for its ITM: BTMTraceRequest in, BTMTraceReply out.</summary>
-    public static MessageHandler Btm(IBtmClient btm, ILogger? logger = null) => (connection, message, cancellationToken) =>
-    {
-        if (message is HeartbeatRequest heartbeat)
-        {
-            return Heartbeat(connection, heartbeat);
-        }
-        if (message is not BtmTraceRequest request)
-        {
-            return connection.SendErrorAsync(ErrorType.HeartbeatWrongSemantic, "unexpected message");
-        }
-        Answer(connection, async ct => await btm.TraceAsync(request, ct).ConfigureAwait(false), logger, cancellationToken);
-        return ValueTask.CompletedTask;
-    };
+    public static MessageHandler Btm(IBtmClient btm, ILogger? logger = null) =>
+        Component<BtmTraceRequest>(async (request, ct) => await btm.TraceAsync(request, ct).ConfigureAwait(false), logger);
 
     /// <summary>A DTM's port for its ITM: DTMTraceRequest in, DTMTraceReply out.</summary>
-    public static MessageHandler Dtm(IDtmClient dtm, ILogger? logger = null) => (connection, message, cancellationToken) =>
+    public static MessageHandler Dtm(IDtmClient dtm, ILogger? logger = null) =>
+        Component<DtmTraceRequest>(async (request, ct) => await dtm.TraceAsync(request, ct).ConfigureAwait(false), logger);
+
+    /// <summary>A component's port: heartbeats, and one kind of request answered by <paramref name="answer"/>.</summary>
+    private static MessageHandler Component<TRequest>(Func<TRequest, CancellationToken, Task<InterTrackMessage>> answer, ILogger? logger)
+        where TRequest : InterTrackMessage => (connection, message, cancellationToken) =>
     {
-        if (message is HeartbeatRequest heartbeat)
+        switch (message)
         {
-            return Heartbeat(connection, heartbeat);
+            case HeartbeatRequest heartbeat:
+                return Heartbeat(connection, heartbeat);
+            case TRequest request:
+                Answer(connection, ct => answer(request, ct), logger, cancellationToken);
+                return ValueTask.CompletedTask;
+            default:
+                return connection.SendErrorAsync(ErrorType.HeartbeatWrongSemantic, "unexpected message");
         }
-        if (message is not DtmTraceRequest request)
-        {
-            return connection.SendErrorAsync(ErrorType.HeartbeatWrongSemantic, "unexpected message");
-        }
-        Answer(connection, async ct => await dtm.TraceAsync(request, ct).ConfigureAwait(false), logger, cancellationToken);
-        return ValueTask.CompletedTask;
     };
 
     /// <summary>Answers a heartbeat with our time, echoing its options (the requester's nonce).</summary>
