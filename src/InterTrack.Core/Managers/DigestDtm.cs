@@ -31,7 +31,9 @@ public sealed record DomainRouter(string Name, IReadOnlyList<RouterIngress> Ingr
 /// from another AS. The reply lists the routers reached (with their depth from the border) and
 /// each source's first-hop router with the interface it learned the packet on.
 /// </summary>
-public sealed class DigestDtm(uint asNumber, IReadOnlyList<DomainRouter> routers, IDigestSource digests, TimeSpan tolerance) : IDtmClient
+/// <param name="startRouters">Where floods start: by default the border routers (a flow leaving the AS); add the victim's access router to trace a flow that ends inside.</param>
+public sealed class DigestDtm(uint asNumber, IReadOnlyList<DomainRouter> routers, IDigestSource digests, TimeSpan tolerance,
+    IReadOnlyList<string>? startRouters = null) : IDtmClient
 {
     private readonly Dictionary<string, DomainRouter> _byName = routers.ToDictionary(r => r.Name, StringComparer.Ordinal);
 
@@ -48,7 +50,7 @@ public sealed class DigestDtm(uint asNumber, IReadOnlyList<DomainRouter> routers
                 continue;
             }
             asked++;
-            traced += Flood(packet.Invariant, packet.TimestampNs, reached, firstHops) ? 1 : 0;
+            traced += Flood(packet.Invariant, packet.TimestampNs, reached, firstHops, new HashSet<uint>()) ? 1 : 0;
         }
         var agents = reached.OrderBy(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal).Select(r => new SubAgent(
             new OtherNodeId(r.Key), r.Value, firstHops.ContainsKey(r.Key) ? TraceState.Found : TraceState.Reached)
@@ -66,10 +68,14 @@ public sealed class DigestDtm(uint asNumber, IReadOnlyList<DomainRouter> routers
         return Task.FromResult(new DtmTraceReply(NeighborNode.ForItm(asNumber), request.MessageId, result));
     }
 
-    /// <summary>Floods one packet back from the border routers; true when it reached a first-hop router.</summary>
-    private bool Flood(byte[] invariant, long timestampNs, Dictionary<string, uint> reached, Dictionary<string, string> firstHops)
+    /// <summary>
+    /// Floods one packet back from the start routers; true when it reached a first-hop router.
+    /// Neighbour ASes it was seen entering from are added to <paramref name="enteredFrom"/>.
+    /// </summary>
+    public bool Flood(byte[] invariant, long timestampNs, Dictionary<string, uint> reached, Dictionary<string, string> firstHops, ISet<uint> enteredFrom)
     {
-        var queue = new Queue<(DomainRouter Router, uint Depth)>(routers.Where(r => r.IsBorder).Select(r => (r, 0u)));
+        var starts = startRouters is null ? routers.Where(r => r.IsBorder) : startRouters.Select(n => _byName[n]);
+        var queue = new Queue<(DomainRouter Router, uint Depth)>(starts.Select(r => (r, 0u)));
         var visited = new HashSet<string>(StringComparer.Ordinal);
         bool found = false;
         while (queue.Count > 0)
@@ -79,14 +85,18 @@ public sealed class DigestDtm(uint asNumber, IReadOnlyList<DomainRouter> routers
             {
                 continue;
             }
-            foreach (var ingress in router.Ingress.Where(i => !i.FromOtherAs))
+            foreach (var ingress in router.Ingress)
             {
                 if (!digests.Ask(ingress.DigestLink, invariant, timestampNs, tolerance).Seen)
                 {
                     continue;
                 }
                 reached[router.Name] = Math.Min(reached.GetValueOrDefault(router.Name, depth), depth);
-                if (ingress.FromHosts)
+                if (ingress.FromOtherAs)
+                {
+                    enteredFrom.Add(uint.Parse(ingress.From.AsSpan(3), System.Globalization.CultureInfo.InvariantCulture));
+                }
+                else if (ingress.FromHosts)
                 {
                     firstHops.TryAdd(router.Name, ingress.DigestLink);
                     found = true;

@@ -236,7 +236,9 @@ public sealed class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyList<IDtm
             : forwarded ? AsStatus.Transit
             : border.Error is not null ? AsStatus.Unknown
             : AsStatus.NotFound;
-        var state = status switch
+        // Without an answer from the border (and nothing found inside) even the victim AS is the frontier.
+        bool blind = border.Error is not null && !foundInside;
+        var state = blind ? TraceState.Error : status switch
         {
             AsStatus.Destination or AsStatus.Source or AsStatus.Transit => TraceState.Found,
             AsStatus.Unknown => TraceState.Error,
@@ -249,7 +251,7 @@ public sealed class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyList<IDtm
             Incomings = border.Incomings,
             Outgoings = border.Outgoings,
             AskDtm = askedDomain,
-            Error = status == AsStatus.Unknown ? border.Error : null, // why the AS could not be traced
+            Error = blind ? border.Error : null, // why the AS could not be traced
         };
     }
 

@@ -1,0 +1,38 @@
+namespace InterTrack.Digest;
+
+/// <summary>Live digest tables by link name, asked in place (the emulator's routers). Not thread-safe while packets are added.</summary>
+public sealed class TableSet(DigestOptions options) : IDigestSource, IDisposable
+{
+    private readonly Dictionary<string, DigestTable> _tables = new(StringComparer.Ordinal);
+
+    public IReadOnlyCollection<string> Links => _tables.Keys;
+
+    public void Add(string link, ReadOnlySpan<byte> invariant, long timestampNs)
+    {
+        if (!_tables.TryGetValue(link, out var table))
+        {
+            _tables[link] = table = new DigestTable(link, options);
+        }
+        table.Add(invariant, timestampNs);
+    }
+
+    /// <summary>Inserts what is batched, so queries see every packet added.</summary>
+    public void Flush()
+    {
+        foreach (var table in _tables.Values)
+        {
+            table.Flush();
+        }
+    }
+
+    public DigestAnswer Ask(string link, ReadOnlySpan<byte> invariant, long? atNs, TimeSpan tolerance) =>
+        DigestQuery.Ask(_tables.TryGetValue(link, out var table) ? table.Pages : [], invariant, atNs, tolerance);
+
+    public void Dispose()
+    {
+        foreach (var table in _tables.Values)
+        {
+            table.Dispose();
+        }
+    }
+}

@@ -1,0 +1,243 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using InterTrack.Digest;
+using InterTrack.Managers;
+using InterTrack.Protocol.Model;
+
+namespace InterTrack.Emulation;
+
+/// <summary>
+/// Emulates an attack on an AS topology and traces it with the real managers (ARCHITECTURE.md §7,
+/// docs/emulation.md). Data plane: every packet travels its valley-free AS path; inside each AS it
+/// enters at the border router facing the previous AS (or the source's access router), crosses
+/// the core and leaves at the border router facing the next AS; every router of an AS that runs
+/// a digest TS digests it on the ingress link, and border routers of an AS with a BTS digest their
+/// border links both ways. Control plane: one ITM per AS with a digest BTM and DTM where deployed
+/// and stubs elsewhere, over the in-memory transport (XML on every hop); the victim's ITM traces a
+/// sample of the attack packets it received. The RID-style baseline runs the same with every AS
+/// finding its ingress by a full intra-domain trace instead of asking a border system.
+/// </summary>
+public static class Emulator
+{
+    private const string Core = "core", Access = "acc";
+
+    public static async Task<EmulationReport> RunAsync(Scenario scenario, Action<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        scenario.Validate();
+        if (scenario.Transport != "memory")
+        {
+            throw new NotSupportedException("this build emulates with the \"memory\" transport only; \"tls\" is not implemented yet");
+        }
+        progress ??= _ => { };
+        var random = new Random(scenario.Seed);
+        var graph = scenario.Topology.AsRel is { } path ? CaidaFormat.Read(path) : TopologyGenerator.Generate(scenario.Topology.Generate!.Ases, scenario.Seed).Graph;
+        var all = graph.Ases.ToList();
+        uint victim = scenario.Victim.As ?? Pick(random, all.Where(a => graph.Customers(a).Count == 0).ToList(), 1)[0];
+        if (!graph.Contains(victim))
+        {
+            throw new FormatException($"victim.as: AS{victim} is not in the topology");
+        }
+        var attackers = Attackers(scenario, graph, victim, random);
+        progress($"topology: {graph.Count} ASes, {graph.LinkCount} relationships; victim AS{victim}; {attackers.Count} attacker ASes");
+
+        var routes = ValleyFreeRouting.RoutesTo(graph, victim);
+        var (hasBts, hasTs) = Deployment(scenario, all, random);
+        var ases = new Dictionary<uint, EmulatedAs>();
+        EmulatedAs At(uint a) => ases.TryGetValue(a, out var e) ? e : ases[a] = new EmulatedAs(a, hasBts.Contains(a), hasTs.Contains(a));
+
+        long t0 = DigestQuery.ToNs(DateTimeOffset.UtcNow) - 1_000_000_000;
+        var received = new List<(byte[] Packet, long Ns)>();
+        int sequence = 0;
+        foreach (var (attacker, hosts) in attackers)
+        {
+            var asPath = ValleyFreeRouting.Path(routes, attacker);
+            for (int i = 0; i < scenario.PacketsPerAttacker * hosts; i++)
+            {
+                received.Add(Forward(asPath, Packet(random, sequence++, 53), t0 + sequence * 1000L, At));
+            }
+        }
+        var bystanders = all.Where(a => a != victim && !attackers.ContainsKey(a)).ToList();
+        for (int i = 0; i < scenario.BackgroundPackets && bystanders.Count > 0; i++)
+        {
+            var asPath = ValleyFreeRouting.Path(routes, bystanders[random.Next(bystanders.Count)]);
+            Forward(asPath, Packet(random, sequence++, 443), t0 + sequence * 1000L, At);
+        }
+        foreach (var e in ases.Values)
+        {
+            e.Digests.Flush();
+        }
+        progress($"data plane: {received.Count} attack and {scenario.BackgroundPackets} background packets forwarded through {ases.Count} ASes");
+
+        var sample = received.OrderBy(_ => random.Next()).Take(scenario.TracedPackets).ToList();
+        var truth = attackers.Keys.Order().ToList();
+        var interTrack = await TraceAsync(graph, victim, sample, truth, ases, baseline: false, cancellationToken).ConfigureAwait(false);
+        progress($"InterTrack: {interTrack.OriginAses.Count} origin ASes, recall {interTrack.Recall:F2}, precision {interTrack.Precision:F2}, {interTrack.Messages} messages");
+        var rid = await TraceAsync(graph, victim, sample, truth, ases, baseline: true, cancellationToken).ConfigureAwait(false);
+        progress($"baseline: {rid.OriginAses.Count} origin ASes, recall {rid.Recall:F2}, precision {rid.Precision:F2}, {rid.Messages} messages");
+        foreach (var e in ases.Values)
+        {
+            e.Digests.Dispose();
+        }
+        return new EmulationReport(victim, truth, graph.Count, received.Count, sample.Count, interTrack, rid);
+    }
+
+    private static async Task<MethodResult> TraceAsync(AsGraph graph, uint victim, List<(byte[] Packet, long Ns)> sample, List<uint> truth,
+        Dictionary<uint, EmulatedAs> ases, bool baseline, CancellationToken cancellationToken)
+    {
+        var network = new InMemoryItmNetwork();
+        long domainTraces = 0, borderQueries = 0;
+        var tolerance = TimeSpan.FromSeconds(5);
+        Itm? victimItm = null;
+        foreach (uint a in graph.Ases)
+        {
+            var settings = new ItmSettings(a)
+            {
+                TraceTimeout = TimeSpan.FromMinutes(5),
+                ComponentTimeout = TimeSpan.FromMinutes(1),
+                NeighborRateLimit = 1e9,
+            };
+            IBtmClient btm;
+            var dtms = new List<IDtmClient>();
+            if (ases.TryGetValue(a, out var e) && e.Ts)
+            {
+                var domain = new DigestDtm(a, e.Routers(), e.Digests, tolerance, e.StartRouters());
+                dtms.Add(new CountedDtm(domain, () => Interlocked.Increment(ref domainTraces)));
+                btm = baseline ? new RidBaselineBtm(a, domain, () => Interlocked.Increment(ref domainTraces))
+                    : e.Bts ? new CountedBtm(new DigestBtm(a, e.BorderLinks(), e.Digests, tolerance), () => Interlocked.Increment(ref borderQueries))
+                    : new StubBtm(a);
+            }
+            else
+            {
+                btm = !baseline && e is { Bts: true } ? new CountedBtm(new DigestBtm(a, e.BorderLinks(), e.Digests, tolerance), () => Interlocked.Increment(ref borderQueries))
+                    : new StubBtm(a);
+                dtms.Add(new StubDtm(a));
+            }
+            var itm = new Itm(settings, btm, baseline ? [] : dtms, network);
+            network.Add(itm);
+            if (a == victim)
+            {
+                victimItm = itm;
+            }
+        }
+        var footmarks = sample.Select(p => EvidencePackets.ToFootmark(p.Packet, p.Ns)).ToList();
+        var request = new ItmTraceRequest(NeighborNode.ForItm(victim), victimItm!.NewMessageId(), 64, ItmPathList.Empty,
+            EvidencePackets.ToEvidence(footmarks, TimeVal.FromDateTimeOffset(DateTimeOffset.UtcNow)));
+        var clock = Stopwatch.StartNew();
+        var outcome = await victimItm.TraceAsync(request, fromOwnDPoint: true, cancellationToken).ConfigureAwait(false);
+        double elapsed = clock.Elapsed.TotalMilliseconds;
+        var view = TraceResultView.From(request.MessageId, new AllResultExport(request, outcome.Reply));
+        var found = view.OriginAses.ToHashSet();
+        int hits = truth.Count(found.Contains);
+        return new MethodResult(view.OriginAses.Order().ToList(), view.AsPaths, network.Messages, network.Bytes, domainTraces, borderQueries, elapsed,
+            truth.Count == 0 ? 1 : hits / (double)truth.Count, found.Count == 0 ? 0 : hits / (double)found.Count,
+            [.. view.Ases.Where(v => v.Status is AsStatus.Unknown or AsStatus.Busy || v.State == TraceState.Error).Select(v => v.As).Order()]);
+    }
+
+    /// <summary>Sends one packet along the AS path, digesting it at every router it crosses; returns it as the victim receives it.</summary>
+    private static (byte[], long) Forward(IReadOnlyList<uint> asPath, byte[] packet, long ns, Func<uint, EmulatedAs> at)
+    {
+        var invariant = new byte[PacketInvariant.MaxLength];
+        var key = invariant.AsSpan(0, PacketInvariant.FromIp(packet, invariant)).ToArray();
+        for (int i = 0; i < asPath.Count; i++)
+        {
+            var e = at(asPath[i]);
+            long t = ns + i * 2_000_000L; // 2 ms per AS
+            string entered = i == 0 ? Access : Border(asPath[i - 1]);
+            if (i == 0) e.Digest(Access + "<-hosts", key, t, internalLink: true);
+            else
+            {
+                e.Digest($"{entered}<-as:{asPath[i - 1]}", key, t, internalLink: true);
+                e.Digest($"{entered}<-as:{asPath[i - 1]}", key, t, internalLink: false);
+                e.Neighbor(asPath[i - 1]);
+            }
+            e.Digest($"{Core}<-{entered}", key, t, internalLink: true);
+            if (i + 1 < asPath.Count)
+            {
+                string exit = Border(asPath[i + 1]);
+                e.Neighbor(asPath[i + 1]);
+                e.Digest($"{exit}<-{Core}", key, t, internalLink: true);
+                e.Digest($"{exit}->as:{asPath[i + 1]}", key, t, internalLink: false);
+            }
+            else
+            {
+                e.Digest($"{Access}<-{Core}", key, t, internalLink: true); // delivered to the victim
+            }
+            packet[8] = (byte)Math.Max(1, packet[8] - 1); // TTL, as a router would
+        }
+        return (packet, ns + asPath.Count * 2_000_000L);
+    }
+
+    private static string Border(uint neighbor) => $"b{neighbor}";
+
+    /// <summary>A UDP packet from a random forged source (198.18.0.0/15) to the victim's address, distinct by its id and payload.</summary>
+    private static byte[] Packet(Random random, int sequence, ushort port)
+    {
+        var p = new byte[36];
+        p[0] = 0x45;
+        BinaryPrimitives.WriteUInt16BigEndian(p.AsSpan(2), 36);
+        BinaryPrimitives.WriteUInt16BigEndian(p.AsSpan(4), (ushort)sequence);
+        p[8] = 64;
+        p[9] = 17;
+        BinaryPrimitives.WriteUInt32BigEndian(p.AsSpan(12), 0xC6120000u | (uint)random.Next(0x20000));
+        BinaryPrimitives.WriteUInt32BigEndian(p.AsSpan(16), 0xCB007107u); // 203.0.113.7
+        BinaryPrimitives.WriteUInt16BigEndian(p.AsSpan(20), (ushort)random.Next(1024, 65536));
+        BinaryPrimitives.WriteUInt16BigEndian(p.AsSpan(22), port);
+        BinaryPrimitives.WriteUInt16BigEndian(p.AsSpan(24), 16);
+        BinaryPrimitives.WriteInt32BigEndian(p.AsSpan(28), sequence);
+        return p;
+    }
+
+    private static Dictionary<uint, int> Attackers(Scenario scenario, AsGraph graph, uint victim, Random random)
+    {
+        var attackers = new Dictionary<uint, int>();
+        foreach (var spec in scenario.Attackers.Where(s => s.As is not null))
+        {
+            if (!graph.Contains(spec.As!.Value) || spec.As == victim)
+            {
+                throw new FormatException($"attackers: AS{spec.As} is {(spec.As == victim ? "the victim" : "not in the topology")}");
+            }
+            attackers[spec.As.Value] = attackers.GetValueOrDefault(spec.As.Value) + spec.Hosts;
+        }
+        int wanted = scenario.Attackers.Sum(s => s.Count ?? 0);
+        var candidates = graph.Ases.Where(a => a != victim && !attackers.ContainsKey(a)).ToList();
+        foreach (uint a in Pick(random, candidates, Math.Min(wanted, candidates.Count)))
+        {
+            attackers[a] = 1;
+        }
+        return attackers;
+    }
+
+    private static (HashSet<uint> Bts, HashSet<uint> Ts) Deployment(Scenario scenario, List<uint> ases, Random random)
+    {
+        var shuffled = ases.OrderBy(_ => random.Next()).ToList();
+        var bts = shuffled.Take((int)Math.Round(scenario.Deployment.Bts * ases.Count)).ToHashSet();
+        var ts = scenario.Deployment.Ts == "digest" ? ases.ToHashSet() : [];
+        foreach (var (asText, o) in scenario.Deployment.Overrides)
+        {
+            uint a = uint.Parse(asText, System.Globalization.CultureInfo.InvariantCulture);
+            if (o.Bts is { } b) { if (b) bts.Add(a); else bts.Remove(a); }
+            if (o.Ts is { } t) { if (t == "digest") ts.Add(a); else ts.Remove(a); }
+        }
+        return (bts, ts);
+    }
+
+    private static List<uint> Pick(Random random, List<uint> from, int count) => [.. from.OrderBy(_ => random.Next()).Take(count)];
+
+    private sealed class CountedBtm(IBtmClient inner, Action counted) : IBtmClient
+    {
+        public Task<BtmTraceReply> TraceAsync(BtmTraceRequest request, CancellationToken cancellationToken)
+        {
+            counted();
+            return inner.TraceAsync(request, cancellationToken);
+        }
+    }
+
+    private sealed class CountedDtm(IDtmClient inner, Action counted) : IDtmClient
+    {
+        public Task<DtmTraceReply> TraceAsync(DtmTraceRequest request, CancellationToken cancellationToken)
+        {
+            counted();
+            return inner.TraceAsync(request, cancellationToken);
+        }
+    }
+}

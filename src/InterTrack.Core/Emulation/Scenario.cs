@@ -1,0 +1,130 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace InterTrack.Emulation;
+
+/// <summary>
+/// An emulation scenario (docs/emulation.md): a topology, a victim, attackers, how much of the
+/// Internet runs InterTrack, and the transport. Relative paths are relative to the file.
+/// </summary>
+public sealed record Scenario
+{
+    public int Seed { get; init; } = 1;
+    public TopologySpec Topology { get; init; } = new();
+    public VictimSpec Victim { get; init; } = new();
+    public List<AttackerSpec> Attackers { get; init; } = [];
+    public int PacketsPerAttacker { get; init; } = 50;
+    /// <summary>Packets of legitimate traffic to the victim from other ASes, mixed in.</summary>
+    public int BackgroundPackets { get; init; } = 1000;
+    public DeploymentSpec Deployment { get; init; } = new();
+    /// <summary>"memory" (in-process, XML on every hop) or "tls".</summary>
+    public string Transport { get; init; } = "memory";
+    /// <summary>Attack packets the victim's client traces (a random sample of those received).</summary>
+    public int TracedPackets { get; init; } = 200;
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+
+    /// <exception cref="FormatException">Not valid JSON or a field is wrong; the message names the field.</exception>
+    public static Scenario Load(string path)
+    {
+        Scenario? scenario;
+        try
+        {
+            scenario = JsonSerializer.Deserialize<Scenario>(File.ReadAllText(path), Json);
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"{path}: {(e.Path is null ? "" : $"field {e.Path}: ")}{e.Message.Split(". Path:")[0]}", e);
+        }
+        catch (IOException e)
+        {
+            throw new FormatException($"{path}: {e.Message}", e);
+        }
+        scenario = scenario ?? throw new FormatException($"{path}: empty");
+        if (scenario.Topology.AsRel is { } rel)
+        {
+            scenario = scenario with { Topology = scenario.Topology with { AsRel = Path.GetFullPath(rel, Path.GetDirectoryName(Path.GetFullPath(path))!) } };
+        }
+        scenario.Validate();
+        return scenario;
+    }
+
+    public void Validate()
+    {
+        Require((Topology.AsRel is null) != (Topology.Generate is null), "topology", "give either \"asRel\" or \"generate\"");
+        Require(Topology.Generate is null || Topology.Generate.Ases >= 20, "topology.generate.ases", "must be at least 20");
+        Require(Topology.AsRel is null || File.Exists(Topology.AsRel), "topology.asRel", $"no such file {Topology.AsRel}");
+        Require(Attackers.Count > 0, "attackers", "name at least one attacker AS or a count");
+        for (int i = 0; i < Attackers.Count; i++)
+        {
+            Require((Attackers[i].As is null) != (Attackers[i].Count is null), $"attackers[{i}]", "give either \"as\" (with \"hosts\") or \"count\"");
+            Require(Attackers[i].Count is null or > 0, $"attackers[{i}].count", "must be positive");
+            Require(Attackers[i].Hosts > 0, $"attackers[{i}].hosts", "must be positive");
+        }
+        Require(PacketsPerAttacker > 0, "packetsPerAttacker", "must be positive");
+        Require(BackgroundPackets >= 0, "backgroundPackets", "must not be negative");
+        Require(TracedPackets > 0, "tracedPackets", "must be positive");
+        Require(Deployment.Bts is >= 0 and <= 1, "deployment.bts", "must be a fraction from 0 to 1");
+        Require(Deployment.Ts is "digest" or "none", "deployment.ts", "must be \"digest\" or \"none\"");
+        foreach (var (asText, o) in Deployment.Overrides)
+        {
+            Require(uint.TryParse(asText, out _), $"deployment.overrides.{asText}", "keys must be AS numbers");
+            Require(o.Ts is null or "digest" or "none", $"deployment.overrides.{asText}.ts", "must be \"digest\" or \"none\"");
+        }
+        Require(Transport is "memory" or "tls", "transport", "must be \"memory\" or \"tls\"");
+    }
+
+    private static void Require(bool ok, string field, string problem)
+    {
+        if (!ok)
+        {
+            throw new FormatException($"{field}: {problem}");
+        }
+    }
+}
+
+public sealed record TopologySpec
+{
+    public string? AsRel { get; init; }
+    public GenerateSpec? Generate { get; init; }
+}
+
+public sealed record GenerateSpec
+{
+    public int Ases { get; init; }
+}
+
+public sealed record VictimSpec
+{
+    /// <summary>The victim's AS; null picks a stub AS with the seed.</summary>
+    [JsonPropertyName("as")] public uint? As { get; init; }
+}
+
+public sealed record AttackerSpec
+{
+    [JsonPropertyName("as")] public uint? As { get; init; }
+    public int Hosts { get; init; } = 1;
+    /// <summary>Instead of an AS: this many attacker ASes chosen with the seed.</summary>
+    public int? Count { get; init; }
+}
+
+public sealed record DeploymentSpec
+{
+    /// <summary>Fraction of ASes with a border traceback system (chosen with the seed); the rest run stubs.</summary>
+    public double Bts { get; init; } = 1.0;
+    /// <summary>The traceback system inside ASes: "digest" or "none".</summary>
+    public string Ts { get; init; } = "digest";
+    public Dictionary<string, DeploymentOverride> Overrides { get; init; } = [];
+}
+
+public sealed record DeploymentOverride
+{
+    public bool? Bts { get; init; }
+    public string? Ts { get; init; }
+}

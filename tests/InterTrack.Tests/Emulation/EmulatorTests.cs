@@ -1,0 +1,71 @@
+using InterTrack.Emulation;
+
+namespace InterTrack.Tests.Emulation;
+
+public class EmulatorTests
+{
+    [Theory]
+    [InlineData(200, 42)]
+    [InlineData(2000, 7)]
+    public async Task Under_full_deployment_every_attacker_as_is_found_by_intertrack_and_the_baseline(int ases, int seed)
+    {
+        var scenario = new Scenario
+        {
+            Seed = seed,
+            Topology = new TopologySpec { Generate = new GenerateSpec { Ases = ases } },
+            Attackers = [new AttackerSpec { Count = 20 }],
+            PacketsPerAttacker = 20,
+            TracedPackets = 400,
+        };
+        var report = await Emulator.RunAsync(scenario);
+
+        Assert.Equal(20, report.AttackerAses.Count);
+        foreach (var method in new[] { report.InterTrack, report.Baseline })
+        {
+            Assert.Equal(1.0, method.Recall);
+            Assert.True(method.Precision >= 0.95, $"precision {method.Precision}");
+            Assert.All(method.AsPaths, p => Assert.Equal(report.VictimAs, p[0]));
+        }
+        // The border shortcut: InterTrack runs intra-domain traces only where the flow starts (the victim AS runs none).
+        Assert.Equal(report.AttackerAses.Count, report.InterTrack.TsQueries);
+        Assert.True(report.Baseline.TsQueries > report.InterTrack.TsQueries, $"baseline {report.Baseline.TsQueries}, InterTrack {report.InterTrack.TsQueries}");
+    }
+
+    [Fact]
+    public async Task With_half_the_borders_deployed_recall_drops_and_the_frontier_is_listed()
+    {
+        var scenario = new Scenario
+        {
+            Seed = 3,
+            Topology = new TopologySpec { Generate = new GenerateSpec { Ases = 300 } },
+            Attackers = [new AttackerSpec { Count = 20 }],
+            PacketsPerAttacker = 10,
+            Deployment = new DeploymentSpec { Bts = 0.5 },
+        };
+        var report = await Emulator.RunAsync(scenario);
+        Assert.True(report.InterTrack.Recall < 1.0);
+        Assert.NotEmpty(report.InterTrack.Unresolved);
+    }
+
+    [Theory]
+    [InlineData("""{ "topology": { }, "attackers": [ { "count": 2 } ] }""", "topology:")]
+    [InlineData("""{ "topology": { "generate": { "ases": 100 } }, "attackers": [ ] }""", "attackers:")]
+    [InlineData("""{ "topology": { "generate": { "ases": 100 } }, "attackers": [ { "count": 2 } ], "deployment": { "bts": 1.5 } }""", "deployment.bts:")]
+    [InlineData("""{ "topology": { "generate": { "ases": 100 } }, "attackers": [ { "count": 2 } ], "transport": "carrier pigeon" }""", "transport:")]
+    [InlineData("""{ "topology": { "generate": { "ases": 100 } }, "attackers": [ { "count": 2 } ], "victim": { "as": "x" } }""", "field $.victim.as")]
+    [InlineData("""{ "topology": { "asRel": "missing.txt" }, "attackers": [ { "as": 5, "hosts": 2 } ] }""", "topology.asRel: no such file")]
+    public void A_bad_scenario_names_the_field(string json, string expected)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"scenario-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, json);
+        try
+        {
+            var e = Assert.Throws<FormatException>(() => Scenario.Load(path));
+            Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
