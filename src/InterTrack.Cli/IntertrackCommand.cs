@@ -20,6 +20,7 @@ internal static class IntertrackCommand
         root.Subcommands.Add(TraceCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(TopologyCommand.Create());
+        root.Subcommands.Add(EmulateCommand.Create());
         return root;
     }
 
