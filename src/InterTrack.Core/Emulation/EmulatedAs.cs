@@ -17,7 +17,8 @@ internal sealed class EmulatedAs(uint asNumber, bool bts, bool ts)
     public bool Bts => bts;
     public bool Ts => ts;
 
-    public TableSet Digests { get; } = new(new DigestOptions { PageCapacity = 65_536, BitsPerPacket = 16, Hashes = 4, MemoryBudgetBytes = 1 << 20 });
+    // Small pages: a link of the emulation sees thousands of packets, and there are thousands of links.
+    public TableSet Digests { get; } = new(new DigestOptions { PageCapacity = 8_192, BitsPerPacket = 16, Hashes = 4, MemoryBudgetBytes = 1 << 20 });
 
     public void Neighbor(uint neighbor) => _neighbors.Add(neighbor);
 
