@@ -14,9 +14,10 @@ internal static class EmulateCommand
     {
         var scenario = new Option<FileInfo>("--scenario") { Description = "The scenario (JSON, see docs/emulation.md).", Required = true };
         var json = new Option<FileInfo>("--json") { Description = "Also write the report as JSON: truth, intertrack, baseline." };
+        var svg = new Option<FileInfo>("--svg") { Description = "Also draw the AS graph around the attack (SVG): victim, attackers, traced paths, frontier." };
         var command = new Command("emulate", "Emulate an attack on an AS topology and trace it with the real managers, beside a RID-style baseline.")
         {
-            scenario, json,
+            scenario, json, svg,
         };
         command.SetAction(async (parsed, cancellationToken) =>
         {
@@ -39,16 +40,11 @@ internal static class EmulateCommand
             {
                 throw new CommandException(e.Message, e);
             }
-            output.WriteLine($"victim AS{report.VictimAs}; {report.AttackerAses.Count} attacker ASes; {report.TracedPackets} of {report.AttackPackets} attack packets traced");
-            output.WriteLine("                recall  precision  messages      bytes  domain traces  border queries  time ms");
-            foreach (var (name, m) in new[] { ("InterTrack", report.InterTrack), ("RID baseline", report.Baseline) })
+            PrintComparison(output, report);
+            if (parsed.GetValue(svg) is { } picture)
             {
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{name,-14}  {m.Recall,6:F2}  {m.Precision,9:F2}  {m.Messages,8}  {m.Bytes,9}  {m.TsQueries,13}  {m.BorderQueries,14}  {m.ElapsedMs,7:F0}"));
-            }
-            if (report.InterTrack.Unresolved.Count > 0)
-            {
-                output.WriteLine($"unresolved frontier (InterTrack): {string.Join(", ", report.InterTrack.Unresolved.Select(a => $"AS{a}"))}");
+                File.WriteAllText(picture.FullName, AttackPicture.Svg(report, report.InterTrack));
+                output.WriteLine($"picture: {picture.FullName}");
             }
             if (parsed.GetValue(json) is { } file)
             {
@@ -63,6 +59,22 @@ internal static class EmulateCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The truth and both methods side by side.</summary>
+    internal static void PrintComparison(TextWriter output, EmulationReport report)
+    {
+        output.WriteLine($"victim AS{report.VictimAs}; {report.AttackerAses.Count} attacker ASes; {report.TracedPackets} of {report.AttackPackets} attack packets traced");
+        output.WriteLine("                recall  precision  messages      bytes  domain traces  border queries  time ms");
+        foreach (var (name, m) in new[] { ("InterTrack", report.InterTrack), ("RID baseline", report.Baseline) })
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{name,-14}  {m.Recall,6:F2}  {m.Precision,9:F2}  {m.Messages,8}  {m.Bytes,9}  {m.TsQueries,13}  {m.BorderQueries,14}  {m.ElapsedMs,7:F0}"));
+        }
+        if (report.InterTrack.Unresolved.Count > 0)
+        {
+            output.WriteLine($"unresolved frontier (InterTrack): {string.Join(", ", report.InterTrack.Unresolved.Select(a => $"AS{a}"))}");
+        }
     }
 
     private static object Method(MethodResult m) => new

@@ -21,6 +21,7 @@ internal static class IntertrackCommand
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(TopologyCommand.Create());
         root.Subcommands.Add(EmulateCommand.Create());
+        root.Subcommands.Add(DemoCommand.Create());
         return root;
     }
 

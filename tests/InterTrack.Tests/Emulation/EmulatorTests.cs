@@ -69,3 +69,22 @@ public class EmulatorTests
         }
     }
 }
+
+public sealed class DemoTests : IDisposable
+{
+    private readonly string _svg = Path.Combine(Path.GetTempPath(), $"demo-{Guid.NewGuid():N}.svg");
+
+    [Fact]
+    public void The_demo_traces_every_attacker_and_draws_the_tree()
+    {
+        var run = Cli.CliRunner.Run("demo", "--svg", _svg);
+        Assert.True(run.Code == 0, run.Error);
+        Assert.Contains("(victim)", run.Output, StringComparison.Ordinal);
+        Assert.Matches(@"InterTrack\s+1\.00\s+1\.00", run.Output);
+        var svg = System.Xml.Linq.XDocument.Load(_svg);
+        Assert.Equal("svg", svg.Root!.Name.LocalName);
+        Assert.Contains("10 of 10 attacker ASes traced", svg.ToString(), StringComparison.Ordinal);
+    }
+
+    public void Dispose() => File.Delete(_svg);
+}
