@@ -6,8 +6,8 @@ namespace InterTrack.Cli;
 /// <summary>
 /// <c>intertrack demo</c>: the README's main job. A DDoS from 10 ASes on a generated Internet of
 /// 300 ASes with InterTrack deployed everywhere, traced by the victim; prints the attack tree and
-/// the comparison with the RID-style baseline, and draws the picture. It runs on the in-memory
-/// transport (every message still XML) until the emulator's TLS transport exists.
+/// the comparison with the RID-style baseline, and draws the picture. The ITMs talk mutual TLS on
+/// loopback.
 /// </summary>
 internal static class DemoCommand
 {
@@ -26,8 +26,9 @@ internal static class DemoCommand
                 PacketsPerAttacker = 50,
                 BackgroundPackets = 2000,
                 TracedPackets = 200,
+                Transport = "tls",
             };
-            output.WriteLine("InterTrack demo: 300 ASes, a DDoS from 10 of them with forged sources, InterTrack deployed everywhere.");
+            output.WriteLine("InterTrack demo: 300 ASes, a DDoS from 10 of them with forged sources, InterTrack deployed everywhere, ITMs on mutual TLS.");
             var report = await Emulator.RunAsync(scenario, line => { output.WriteLine($"· {line}"); output.Flush(); }, cancellationToken);
             output.WriteLine();
             output.WriteLine("The attack tree InterTrack traced (victim first):");

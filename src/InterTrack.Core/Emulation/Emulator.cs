@@ -24,10 +24,6 @@ public static class Emulator
     public static async Task<EmulationReport> RunAsync(Scenario scenario, Action<string>? progress = null, CancellationToken cancellationToken = default)
     {
         scenario.Validate();
-        if (scenario.Transport != "memory")
-        {
-            throw new NotSupportedException("this build emulates with the \"memory\" transport only; \"tls\" is not implemented yet");
-        }
         progress ??= _ => { };
         var random = new Random(scenario.Seed);
         var graph = scenario.Topology.AsRel is { } path ? CaidaFormat.Read(path) : TopologyGenerator.Generate(scenario.Topology.Generate!.Ases, scenario.Seed).Graph;
@@ -70,9 +66,10 @@ public static class Emulator
 
         var sample = received.OrderBy(_ => random.Next()).Take(scenario.TracedPackets).ToList();
         var truth = attackers.Keys.Order().ToList();
-        var interTrack = await TraceAsync(graph, victim, sample, truth, ases, baseline: false, cancellationToken).ConfigureAwait(false);
+        bool tls = scenario.Transport == "tls";
+        var interTrack = await TraceAsync(graph, victim, sample, truth, ases, baseline: false, tls, cancellationToken).ConfigureAwait(false);
         progress($"InterTrack: {interTrack.OriginAses.Count} origin ASes, recall {interTrack.Recall:F2}, precision {interTrack.Precision:F2}, {interTrack.Messages} messages");
-        var rid = await TraceAsync(graph, victim, sample, truth, ases, baseline: true, cancellationToken).ConfigureAwait(false);
+        var rid = await TraceAsync(graph, victim, sample, truth, ases, baseline: true, tls, cancellationToken).ConfigureAwait(false);
         progress($"baseline: {rid.OriginAses.Count} origin ASes, recall {rid.Recall:F2}, precision {rid.Precision:F2}, {rid.Messages} messages");
         foreach (var e in ases.Values)
         {
@@ -82,13 +79,11 @@ public static class Emulator
     }
 
     private static async Task<MethodResult> TraceAsync(AsGraph graph, uint victim, List<(byte[] Packet, long Ns)> sample, List<uint> truth,
-        Dictionary<uint, EmulatedAs> ases, bool baseline, CancellationToken cancellationToken)
+        Dictionary<uint, EmulatedAs> ases, bool baseline, bool tls, CancellationToken cancellationToken)
     {
-        var network = new InMemoryItmNetwork();
         long domainTraces = 0, borderQueries = 0;
         var tolerance = TimeSpan.FromSeconds(5);
-        Itm? victimItm = null;
-        foreach (uint a in graph.Ases)
+        Itm Build(uint a, IItmNeighbors neighbors)
         {
             var settings = new ItmSettings(a)
             {
@@ -112,13 +107,12 @@ public static class Emulator
                     : new StubBtm(a);
                 dtms.Add(new StubDtm(a));
             }
-            var itm = new Itm(settings, btm, baseline ? [] : dtms, network);
-            network.Add(itm);
-            if (a == victim)
-            {
-                victimItm = itm;
-            }
+            return new Itm(settings, btm, baseline ? [] : dtms, neighbors);
         }
+
+        await using var network = tls ? await TlsNetwork.StartAsync(graph, [.. ases.Keys.Append(victim).Distinct()], Build).ConfigureAwait(false)
+            : (IEmulatedNetwork)new MemoryNetwork(graph, Build);
+        var victimItm = network.Itm(victim);
         var footmarks = sample.Select(p => EvidencePackets.ToFootmark(p.Packet, p.Ns)).ToList();
         var request = new ItmTraceRequest(NeighborNode.ForItm(victim), victimItm!.NewMessageId(), 64, ItmPathList.Empty,
             EvidencePackets.ToEvidence(footmarks, TimeVal.FromDateTimeOffset(DateTimeOffset.UtcNow)));

@@ -5,13 +5,16 @@ namespace InterTrack.Tests.Emulation;
 public class EmulatorTests
 {
     [Theory]
-    [InlineData(200, 42)]
-    [InlineData(2000, 7)]
-    public async Task Under_full_deployment_every_attacker_as_is_found_by_intertrack_and_the_baseline(int ases, int seed)
+    [InlineData(200, 42, "memory")]
+    [InlineData(2000, 7, "memory")]
+    [InlineData(200, 42, "tls")]
+    [InlineData(2000, 7, "tls")]
+    public async Task Under_full_deployment_every_attacker_as_is_found_by_intertrack_and_the_baseline(int ases, int seed, string transport)
     {
         var scenario = new Scenario
         {
             Seed = seed,
+            Transport = transport,
             Topology = new TopologySpec { Generate = new GenerateSpec { Ases = ases } },
             Attackers = [new AttackerSpec { Count = 20 }],
             PacketsPerAttacker = 20,

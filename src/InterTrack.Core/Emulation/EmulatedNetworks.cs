@@ -1,0 +1,124 @@
+using System.Net;
+using InterTrack.Managers;
+using InterTrack.Pki;
+using InterTrack.Protocol;
+using InterTrack.Protocol.Model;
+using InterTrack.Transport;
+
+namespace InterTrack.Emulation;
+
+/// <summary>The ITMs of an emulation and how they reach each other; counts the messages and bytes between them.</summary>
+internal interface IEmulatedNetwork : IAsyncDisposable
+{
+    Itm Itm(uint asNumber);
+    long Messages { get; }
+    long Bytes { get; }
+}
+
+/// <summary>Every AS's ITM in process, XML on every hop (the "memory" transport).</summary>
+internal sealed class MemoryNetwork : IEmulatedNetwork
+{
+    private readonly InMemoryItmNetwork _network = new();
+    private readonly Dictionary<uint, Itm> _itms = [];
+
+    public MemoryNetwork(AsGraph graph, Func<uint, IItmNeighbors, Itm> build)
+    {
+        foreach (uint a in graph.Ases)
+        {
+            var itm = build(a, _network);
+            _itms[a] = itm;
+            _network.Add(itm);
+        }
+    }
+
+    public Itm Itm(uint asNumber) => _itms[asNumber];
+    public long Messages => _network.Messages;
+    public long Bytes => _network.Bytes;
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
+
+/// <summary>
+/// The ITMs of the ASes the traffic crossed, each a mutual-TLS server on 127.0.0.1 with a
+/// certificate from an emulation CA, accepting its topology neighbours (the "tls" transport).
+/// ASes the traffic never crossed run no ITM: nobody has reason to ask them.
+/// </summary>
+internal sealed class TlsNetwork : IEmulatedNetwork
+{
+    private readonly Dictionary<uint, Itm> _itms = [];
+    private readonly List<IAsyncDisposable> _resources = [];
+    private readonly Dictionary<uint, NetworkItmNeighbors> _clients = [];
+    private readonly MessageCodec _codec = new(new ProtocolLimits { MaxMessageBytes = 64 << 20, MaxFootmarks = 1_000_000, MaxAses = 1_000_000 });
+    private readonly List<TlsCredentials> _credentials = [];
+    private long _messages;
+    private long _bytes;
+
+    private TlsNetwork() { }
+
+    public static Task<TlsNetwork> StartAsync(AsGraph graph, IReadOnlyList<uint> ases, Func<uint, IItmNeighbors, Itm> build)
+    {
+        var network = new TlsNetwork();
+        var now = DateTimeOffset.UtcNow;
+        using var ca = CertificateAuthority.Create("InterTrack emulation", now.AddMinutes(-5), now.AddDays(1));
+        var running = ases.ToHashSet();
+        var ports = new Dictionary<uint, int>();
+        var limits = new TransportOptions { Limits = new ProtocolLimits { MaxMessageBytes = 64 << 20, MaxFootmarks = 1_000_000, MaxAses = 1_000_000 } };
+        foreach (uint a in ases)
+        {
+            var credentials = new TlsCredentials(ca.Issue(new NodeIdentity(a, NodeRole.Itm), now.AddMinutes(-5), now.AddDays(1)),
+                System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(ca.Certificate.RawData));
+            network._credentials.Add(credentials);
+            var neighbors = graph.Providers(a).Concat(graph.Customers(a)).Concat(graph.Peers(a)).Select(n => new NodeIdentity(n, NodeRole.Itm));
+            uint self = a;
+            var listener = MessageListener.StartTls(new IPEndPoint(IPAddress.Loopback, 0), credentials, PeerAuthenticator.Only(neighbors),
+                (c, m, ct) => ManagerServices.Itm(network._itms[self])(c, m, ct), limits);
+            network._resources.Add(listener);
+            ports[a] = listener.LocalEndPoint.Port;
+        }
+        foreach (var credentials in network._credentials)
+        {
+            uint a = credentials.Identity.AsNumber;
+            var endpoints = graph.Providers(a).Concat(graph.Customers(a)).Concat(graph.Peers(a)).Where(running.Contains)
+                .ToDictionary(n => n, n => new PeerEndpoint("127.0.0.1", ports[n], new NodeIdentity(n, NodeRole.Itm)));
+            var client = new NetworkItmNeighbors(endpoints, credentials, limits);
+            network._clients[a] = client;
+            network._resources.Add(client);
+            network._itms[a] = build(a, new Counting(network, client));
+        }
+        return Task.FromResult(network);
+    }
+
+    public Itm Itm(uint asNumber) => _itms[asNumber];
+    public long Messages => Interlocked.Read(ref _messages);
+    public long Bytes => Interlocked.Read(ref _bytes);
+
+    /// <summary>Counts what one ITM's requests and the answers put on the wire.</summary>
+    private sealed class Counting(TlsNetwork network, NetworkItmNeighbors inner) : IItmNeighbors
+    {
+        public async Task<NeighborAnswer> TraceAsync(uint neighborAs, ItmTraceRequest request, CancellationToken cancellationToken)
+        {
+            var answer = await inner.TraceAsync(neighborAs, request, cancellationToken).ConfigureAwait(false);
+            network.Count(request);
+            network.Count(answer.Reply);
+            if (answer.Export is not null)
+            {
+                network.Count(new ItmTraceResultExport(NeighborNode.ForItm(neighborAs), request.MessageId, answer.Export));
+            }
+            return answer;
+        }
+    }
+
+    private void Count(InterTrackMessage message)
+    {
+        Interlocked.Increment(ref _messages);
+        Interlocked.Add(ref _bytes, _codec.Encode(message).Length);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var resource in Enumerable.Reverse(_resources))
+        {
+            await resource.DisposeAsync().ConfigureAwait(false);
+        }
+        _credentials.ForEach(c => c.Dispose());
+    }
+}
