@@ -15,9 +15,11 @@ internal static class EmulateCommand
         var scenario = new Option<FileInfo>("--scenario") { Description = "The scenario (JSON, see docs/emulation.md).", Required = true };
         var json = new Option<FileInfo>("--json") { Description = "Also write the report as JSON: truth, intertrack, baseline." };
         var svg = new Option<FileInfo>("--svg") { Description = "Also draw the AS graph around the attack (SVG): victim, attackers, traced paths, frontier." };
+        var sweep = new Option<string>("--sweep") { Description = "Run once per value: deployment=0,0.25,0.5,0.75,1 (BTS fraction) or attackers=5,10,20; writes CSV and plot." };
+        var outDir = new Option<DirectoryInfo>("--out") { Description = "Directory for the sweep's sweep.csv and sweep.svg.", DefaultValueFactory = _ => new DirectoryInfo(".") };
         var command = new Command("emulate", "Emulate an attack on an AS topology and trace it with the real managers, beside a RID-style baseline.")
         {
-            scenario, json, svg,
+            scenario, json, svg, sweep, outDir,
         };
         command.SetAction(async (parsed, cancellationToken) =>
         {
@@ -30,6 +32,10 @@ internal static class EmulateCommand
             catch (FormatException e)
             {
                 throw new CommandException($"bad scenario: {e.Message}", e);
+            }
+            if (parsed.GetValue(sweep) is { } sweepText)
+            {
+                return await RunSweepAsync(output, loaded, sweepText, parsed.GetValue(outDir)!, cancellationToken);
             }
             EmulationReport report;
             try
@@ -59,6 +65,34 @@ internal static class EmulateCommand
             return 0;
         });
         return command;
+    }
+
+    private static async Task<int> RunSweepAsync(TextWriter output, Scenario scenario, string text, DirectoryInfo directory, CancellationToken cancellationToken)
+    {
+        (string Parameter, IReadOnlyList<double> Values) sweep;
+        try
+        {
+            sweep = Sweep.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            throw new CommandException(e.Message, e);
+        }
+        var points = new List<SweepPoint>();
+        foreach (double value in sweep.Values)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{sweep.Parameter} = {value}"));
+            var report = await Emulator.RunAsync(Sweep.Apply(scenario, sweep.Parameter, value), null, cancellationToken);
+            PrintComparison(output, report);
+            points.Add(new SweepPoint(value, report));
+        }
+        directory.Create();
+        string csv = Path.Combine(directory.FullName, "sweep.csv"), plot = Path.Combine(directory.FullName, "sweep.svg");
+        File.WriteAllText(csv, Sweep.Csv(sweep.Parameter, points));
+        File.WriteAllText(plot, Sweep.Plot(sweep.Parameter, points));
+        output.WriteLine($"csv: {csv}");
+        output.WriteLine($"plot: {plot}");
+        return 0;
     }
 
     /// <summary>The truth and both methods side by side.</summary>

@@ -91,3 +91,30 @@ public sealed class DemoTests : IDisposable
 
     public void Dispose() => File.Delete(_svg);
 }
+
+public class SweepTests
+{
+    [Theory]
+    [InlineData("deployment=2")]
+    [InlineData("attackers=0.5")]
+    [InlineData("hosts=1,2")]
+    [InlineData("deployment=")]
+    public void A_bad_sweep_is_refused(string text) => Assert.Throws<FormatException>(() => Sweep.Parse(text));
+
+    [Fact]
+    public async Task A_sweep_over_deployment_writes_one_csv_row_per_value_and_method_and_a_plot()
+    {
+        var (parameter, values) = Sweep.Parse("deployment=0.5,1");
+        var scenario = new Scenario { Seed = 9, Topology = new TopologySpec { Generate = new GenerateSpec { Ases = 100 } }, Attackers = [new AttackerSpec { Count = 3 }], PacketsPerAttacker = 5 };
+        var points = new List<SweepPoint>();
+        foreach (double value in values)
+        {
+            points.Add(new SweepPoint(value, await Emulator.RunAsync(Sweep.Apply(scenario, parameter, value))));
+        }
+        var rows = Sweep.Csv(parameter, points).Trim().Split('\n');
+        Assert.Equal(5, rows.Length);
+        Assert.StartsWith("deployment,method,recall", rows[0], StringComparison.Ordinal);
+        Assert.StartsWith("1,intertrack,1.0000,", rows[3], StringComparison.Ordinal); // full deployment finds them all
+        Assert.Equal(3, System.Xml.Linq.XElement.Parse(Sweep.Plot(parameter, points)).Descendants().Count(e => e.Name.LocalName == "rect" && e.Attribute("stroke") is not null));
+    }
+}
