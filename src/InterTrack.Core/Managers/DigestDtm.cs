@@ -29,7 +29,8 @@ public sealed record DomainRouter(string Name, IReadOnlyList<RouterIngress> Ingr
 /// the packet came in there; it follows every link that saw it to the router on the other side,
 /// until the packet is found entering from hosts (that router is the first hop of the source) or
 /// from another AS. The reply lists the routers reached (with their depth from the border) and
-/// each source's first-hop router with the interface it learned the packet on.
+/// each source's first-hop router with the interface it learned the packet on, and (Options
+/// "entered-from:AS") the neighbour ASes the packets came in from.
 /// </summary>
 /// <param name="startRouters">Where floods start: by default the border routers (a flow leaving the AS); add the victim's access router to trace a flow that ends inside.</param>
 public sealed class DigestDtm(uint asNumber, IReadOnlyList<DomainRouter> routers, IDigestSource digests, TimeSpan tolerance,
@@ -42,15 +43,21 @@ public sealed class DigestDtm(uint asNumber, IReadOnlyList<DomainRouter> routers
         var footmarks = EvidencePackets.Footmarks(request.Evidence);
         var reached = new Dictionary<string, uint>(StringComparer.Ordinal);        // router → least depth
         var firstHops = new Dictionary<string, string>(StringComparer.Ordinal);    // router → host-facing link
+        var enteredFrom = new SortedDictionary<uint, List<int>>();
         int traced = 0, asked = 0;
-        foreach (var footmark in footmarks)
+        for (int i = 0; i < footmarks.Count; i++)
         {
-            if (EvidencePackets.Invariant(footmark) is not { } packet)
+            if (EvidencePackets.Invariant(footmarks[i]) is not { } packet)
             {
                 continue;
             }
             asked++;
-            traced += Flood(packet.Invariant, packet.TimestampNs, reached, firstHops, new HashSet<uint>()) ? 1 : 0;
+            var from = new HashSet<uint>();
+            traced += Flood(packet.Invariant, packet.TimestampNs, reached, firstHops, from) ? 1 : 0;
+            foreach (uint neighbor in from)
+            {
+                (enteredFrom.TryGetValue(neighbor, out var list) ? list : enteredFrom[neighbor] = []).Add(i);
+            }
         }
         var agents = reached.OrderBy(r => r.Value).ThenBy(r => r.Key, StringComparer.Ordinal).Select(r => new SubAgent(
             new OtherNodeId(r.Key), r.Value, firstHops.ContainsKey(r.Key) ? TraceState.Found : TraceState.Reached)
@@ -65,7 +72,11 @@ public sealed class DigestDtm(uint asNumber, IReadOnlyList<DomainRouter> routers
                 Agent = new AgentReply(NodeId.ForItm(asNumber), state) { TsType = "digest", SubAgents = [.. agents] },
             }],
         };
-        return Task.FromResult(new DtmTraceReply(NeighborNode.ForItm(asNumber), request.MessageId, result));
+        // Where the flow came into the AS, as the BTM would say it: an ITM without a border system can follow it.
+        return Task.FromResult(new DtmTraceReply(NeighborNode.ForItm(asNumber), request.MessageId, result)
+        {
+            Options = [.. enteredFrom.Select(e => EvidencePackets.EnteredFrom(e.Key, e.Value))],
+        });
     }
 
     /// <summary>

@@ -82,9 +82,16 @@ public sealed class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyList<IDtm
         var domainTask = askDomain ? AskDomainAsync(request, deadline, cancellationToken) : Task.FromResult<IReadOnlyList<DtmTraceReply>>([]);
         var upstreamTasks = upstream.Select(n => AskUpstreamAsync(request, result, n.AsNumber, depth, deadline, cancellationToken)).ToList();
         var domain = await domainTask.ConfigureAwait(false);
+        bool forwarded = upstream.Count > 0;
+        if (result.Error is not null && DomainIngress(domain) is { Incomings.Count: > 0 } ingress)
+        {
+            // No border system answered, but the domain's traceback system saw where the flow came in: follow that.
+            upstreamTasks = [.. ingress.Incomings!.Select(n => AskUpstreamAsync(request, ingress, n.AsNumber, depth, deadline, cancellationToken))];
+            forwarded = true;
+        }
         var answers = await Task.WhenAll(upstreamTasks).ConfigureAwait(false);
 
-        var own = OwnEntry(result, depth, fromOwnDPoint, askDomain, domain, upstream.Count > 0);
+        var own = OwnEntry(result, depth, fromOwnDPoint, askDomain, domain, forwarded);
         var entries = Merge([own, .. answers.SelectMany(a => a.Entries)]);
         var reply = new ItmTraceReply(NeighborNode.ForItm(settings.AsNumber), request.MessageId, new InterAsTraceResult(own.Degree) { Ases = entries });
         return new ItmOutcome(reply, border, [.. domain, .. answers.SelectMany(a => a.Domain)]);
@@ -225,6 +232,18 @@ public sealed class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyList<IDtm
         }
     }
 
+    /// <summary>The neighbours the DTMs saw the flow entering from (their "entered-from" options), as a border answer; null when none said.</summary>
+    private static BorderTraceResult? DomainIngress(IReadOnlyList<DtmTraceReply> domain)
+    {
+        var options = domain.SelectMany(d => d.Options).Where(o => o.Type.StartsWith(EvidencePackets.EnteredFromOption, StringComparison.Ordinal)).ToList();
+        if (options.Count == 0)
+        {
+            return null;
+        }
+        var neighbors = options.Select(o => uint.Parse(o.Type.AsSpan(EvidencePackets.EnteredFromOption.Length), CultureInfo.InvariantCulture)).Distinct().Order();
+        return new BorderTraceResult(AsStatus.Transit, 0, TraceState.Found) { Incomings = [.. neighbors.Select(NeighborAs.Global)], Options = [.. options] };
+    }
+
     private static AsEntry Failed(uint asNumber, uint depth, AsStatus status, ErrorType error, string message) =>
         new(NodeId.ForItm(asNumber), status, Math.Min(depth, 64), 0, TraceState.Error) { Error = new ErrorCode(error) { Message = message } };
 
@@ -237,7 +256,7 @@ public sealed class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyList<IDtm
             : border.Error is not null ? AsStatus.Unknown
             : AsStatus.NotFound;
         // Without an answer from the border (and nothing found inside) even the victim AS is the frontier.
-        bool blind = border.Error is not null && !foundInside;
+        bool blind = border.Error is not null && !foundInside && !forwarded;
         var state = blind ? TraceState.Error : status switch
         {
             AsStatus.Destination or AsStatus.Source or AsStatus.Transit => TraceState.Found,

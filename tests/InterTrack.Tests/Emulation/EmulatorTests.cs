@@ -35,7 +35,7 @@ public class EmulatorTests
     }
 
     [Fact]
-    public async Task With_half_the_borders_deployed_recall_drops_and_the_frontier_is_listed()
+    public async Task With_half_the_borders_and_no_domain_traceback_recall_drops_and_the_frontier_is_listed()
     {
         var scenario = new Scenario
         {
@@ -43,11 +43,28 @@ public class EmulatorTests
             Topology = new TopologySpec { Generate = new GenerateSpec { Ases = 300 } },
             Attackers = [new AttackerSpec { Count = 20 }],
             PacketsPerAttacker = 10,
-            Deployment = new DeploymentSpec { Bts = 0.5 },
+            Deployment = new DeploymentSpec { Bts = 0.5, Ts = "none" },
         };
         var report = await Emulator.RunAsync(scenario);
         Assert.True(report.InterTrack.Recall < 1.0);
         Assert.NotEmpty(report.InterTrack.Unresolved);
+    }
+
+    [Fact]
+    public async Task Where_a_border_system_is_missing_the_itm_follows_its_domain_traceback_system()
+    {
+        var scenario = new Scenario
+        {
+            Seed = 3,
+            Topology = new TopologySpec { Generate = new GenerateSpec { Ases = 300 } },
+            Attackers = [new AttackerSpec { Count = 20 }],
+            PacketsPerAttacker = 10,
+            Deployment = new DeploymentSpec { Bts = 0.5, Ts = "digest" },
+        };
+        var report = await Emulator.RunAsync(scenario);
+        Assert.Equal(1.0, report.InterTrack.Recall);
+        Assert.True(report.InterTrack.TsQueries < report.Baseline.TsQueries,
+            $"InterTrack ran {report.InterTrack.TsQueries} domain traces, the baseline {report.Baseline.TsQueries}");
     }
 
     [Theory]
