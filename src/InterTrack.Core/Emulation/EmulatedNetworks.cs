@@ -54,11 +54,11 @@ internal sealed class TlsNetwork : IEmulatedNetwork
 
     private TlsNetwork() { }
 
-    public static Task<TlsNetwork> StartAsync(AsGraph graph, IReadOnlyList<uint> ases, Func<uint, IItmNeighbors, Itm> build)
+    /// <param name="victimDPoint">When set, that AS's ITM also accepts its D Point (for <c>--serve</c>).</param>
+    public static TlsNetwork Start(AsGraph graph, IReadOnlyList<uint> ases, Func<uint, IItmNeighbors, Itm> build, CertificateAuthority ca, uint? victimDPoint)
     {
         var network = new TlsNetwork();
         var now = DateTimeOffset.UtcNow;
-        using var ca = CertificateAuthority.Create("InterTrack emulation", now.AddMinutes(-5), now.AddDays(1));
         var running = ases.ToHashSet();
         var ports = new Dictionary<uint, int>();
         var limits = new TransportOptions { Limits = new ProtocolLimits { MaxMessageBytes = 64 << 20, MaxFootmarks = 1_000_000, MaxAses = 1_000_000 } };
@@ -67,12 +67,17 @@ internal sealed class TlsNetwork : IEmulatedNetwork
             var credentials = new TlsCredentials(ca.Issue(new NodeIdentity(a, NodeRole.Itm), now.AddMinutes(-5), now.AddDays(1)),
                 System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(ca.Certificate.RawData));
             network._credentials.Add(credentials);
-            var neighbors = graph.Providers(a).Concat(graph.Customers(a)).Concat(graph.Peers(a)).Select(n => new NodeIdentity(n, NodeRole.Itm));
+            var neighbors = graph.Providers(a).Concat(graph.Customers(a)).Concat(graph.Peers(a)).Select(n => new NodeIdentity(n, NodeRole.Itm)).ToList();
+            if (a == victimDPoint)
+            {
+                neighbors.Add(new NodeIdentity(a, NodeRole.DPoint));
+            }
             uint self = a;
             var listener = MessageListener.StartTls(new IPEndPoint(IPAddress.Loopback, 0), credentials, PeerAuthenticator.Only(neighbors),
                 (c, m, ct) => ManagerServices.Itm(network._itms[self])(c, m, ct), limits);
             network._resources.Add(listener);
             ports[a] = listener.LocalEndPoint.Port;
+            network.ItmPorts[a] = listener.LocalEndPoint.Port;
         }
         foreach (var credentials in network._credentials)
         {
@@ -84,8 +89,11 @@ internal sealed class TlsNetwork : IEmulatedNetwork
             network._resources.Add(client);
             network._itms[a] = build(a, new Counting(network, client));
         }
-        return Task.FromResult(network);
+        return network;
     }
+
+    /// <summary>Where each running ITM listens.</summary>
+    public Dictionary<uint, int> ItmPorts { get; } = [];
 
     public Itm Itm(uint asNumber) => _itms[asNumber];
     public long Messages => Interlocked.Read(ref _messages);

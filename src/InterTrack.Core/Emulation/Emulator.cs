@@ -21,10 +21,30 @@ public static class Emulator
 {
     private const string Core = "core", Access = "acc";
 
+    /// <summary>The emulated Internet after the attack: topology, truth, the digests in every AS, what the victim received.</summary>
+    private sealed record Setup(AsGraph Graph, uint Victim, List<uint> Truth, Dictionary<uint, EmulatedAs> Ases,
+        List<(byte[] Packet, long Ns)> Received, List<(byte[] Packet, long Ns)> Sample);
+
     public static async Task<EmulationReport> RunAsync(Scenario scenario, Action<string>? progress = null, CancellationToken cancellationToken = default)
     {
-        scenario.Validate();
         progress ??= _ => { };
+        var setup = Attack(scenario, progress);
+        var (graph, victim, truth, ases, received, sample) = setup;
+        bool tls = scenario.Transport == "tls";
+        var interTrack = await TraceAsync(graph, victim, sample, truth, ases, baseline: false, tls, cancellationToken).ConfigureAwait(false);
+        progress($"InterTrack: {interTrack.OriginAses.Count} origin ASes, recall {interTrack.Recall:F2}, precision {interTrack.Precision:F2}, {interTrack.Messages} messages");
+        var rid = await TraceAsync(graph, victim, sample, truth, ases, baseline: true, tls, cancellationToken).ConfigureAwait(false);
+        progress($"baseline: {rid.OriginAses.Count} origin ASes, recall {rid.Recall:F2}, precision {rid.Precision:F2}, {rid.Messages} messages");
+        foreach (var e in ases.Values)
+        {
+            e.Digests.Dispose();
+        }
+        return new EmulationReport(victim, truth, graph.Count, received.Count, sample.Count, interTrack, rid);
+    }
+
+    private static Setup Attack(Scenario scenario, Action<string> progress)
+    {
+        scenario.Validate();
         var random = new Random(scenario.Seed);
         var graph = scenario.Topology.AsRel is { } path ? CaidaFormat.Read(path) : TopologyGenerator.Generate(scenario.Topology.Generate!.Ases, scenario.Seed).Graph;
         var all = graph.Ases.ToList();
@@ -65,53 +85,17 @@ public static class Emulator
         progress($"data plane: {received.Count} attack and {scenario.BackgroundPackets} background packets forwarded through {ases.Count} ASes");
 
         var sample = received.OrderBy(_ => random.Next()).Take(scenario.TracedPackets).ToList();
-        var truth = attackers.Keys.Order().ToList();
-        bool tls = scenario.Transport == "tls";
-        var interTrack = await TraceAsync(graph, victim, sample, truth, ases, baseline: false, tls, cancellationToken).ConfigureAwait(false);
-        progress($"InterTrack: {interTrack.OriginAses.Count} origin ASes, recall {interTrack.Recall:F2}, precision {interTrack.Precision:F2}, {interTrack.Messages} messages");
-        var rid = await TraceAsync(graph, victim, sample, truth, ases, baseline: true, tls, cancellationToken).ConfigureAwait(false);
-        progress($"baseline: {rid.OriginAses.Count} origin ASes, recall {rid.Recall:F2}, precision {rid.Precision:F2}, {rid.Messages} messages");
-        foreach (var e in ases.Values)
-        {
-            e.Digests.Dispose();
-        }
-        return new EmulationReport(victim, truth, graph.Count, received.Count, sample.Count, interTrack, rid);
+        return new Setup(graph, victim, [.. attackers.Keys.Order()], ases, received, sample);
     }
 
     private static async Task<MethodResult> TraceAsync(AsGraph graph, uint victim, List<(byte[] Packet, long Ns)> sample, List<uint> truth,
         Dictionary<uint, EmulatedAs> ases, bool baseline, bool tls, CancellationToken cancellationToken)
     {
         long domainTraces = 0, borderQueries = 0;
-        var tolerance = TimeSpan.FromSeconds(5);
-        Itm Build(uint a, IItmNeighbors neighbors)
-        {
-            var settings = new ItmSettings(a)
-            {
-                TraceTimeout = TimeSpan.FromMinutes(5),
-                ComponentTimeout = TimeSpan.FromMinutes(1),
-                NeighborRateLimit = 1e9,
-            };
-            IBtmClient btm;
-            var dtms = new List<IDtmClient>();
-            if (ases.TryGetValue(a, out var e) && e.Ts)
-            {
-                var domain = new DigestDtm(a, e.Routers(), e.Digests, tolerance, e.StartRouters());
-                dtms.Add(new CountedDtm(domain, () => Interlocked.Increment(ref domainTraces)));
-                btm = baseline ? new RidBaselineBtm(a, domain, () => Interlocked.Increment(ref domainTraces))
-                    : e.Bts ? new CountedBtm(new DigestBtm(a, e.BorderLinks(), e.Digests, tolerance), () => Interlocked.Increment(ref borderQueries))
-                    : new StubBtm(a);
-            }
-            else
-            {
-                btm = !baseline && e is { Bts: true } ? new CountedBtm(new DigestBtm(a, e.BorderLinks(), e.Digests, tolerance), () => Interlocked.Increment(ref borderQueries))
-                    : new StubBtm(a);
-                dtms.Add(new StubDtm(a));
-            }
-            return new Itm(settings, btm, baseline ? [] : dtms, neighbors);
-        }
-
-        await using var network = tls ? await TlsNetwork.StartAsync(graph, [.. ases.Keys.Append(victim).Distinct()], Build).ConfigureAwait(false)
-            : (IEmulatedNetwork)new MemoryNetwork(graph, Build);
+        var build = ItmFactory(ases, baseline, () => Interlocked.Increment(ref domainTraces), () => Interlocked.Increment(ref borderQueries));
+        using var ca = tls ? EmulationCa() : null;
+        await using var network = tls ? TlsNetwork.Start(graph, [.. ases.Keys.Append(victim).Distinct()], build, ca!, victimDPoint: null)
+            : (IEmulatedNetwork)new MemoryNetwork(graph, build);
         var victimItm = network.Itm(victim);
         var footmarks = sample.Select(p => EvidencePackets.ToFootmark(p.Packet, p.Ns)).ToList();
         var request = new ItmTraceRequest(NeighborNode.ForItm(victim), victimItm!.NewMessageId(), 64, ItmPathList.Empty,
@@ -125,6 +109,40 @@ public static class Emulator
         return new MethodResult(view.OriginAses.Order().ToList(), view.AsPaths, network.Messages, network.Bytes, domainTraces, borderQueries, elapsed,
             truth.Count == 0 ? 1 : hits / (double)truth.Count, found.Count == 0 ? 0 : hits / (double)found.Count,
             [.. view.Ases.Where(v => v.Status is AsStatus.Unknown or AsStatus.Busy || v.State == TraceState.Error).Select(v => v.As).Order()]);
+    }
+
+    /// <summary>The ITM of an AS: digest BTM and DTM where deployed, stubs elsewhere; or, for the baseline, a domain trace in place of the BTM.</summary>
+    private static Func<uint, IItmNeighbors, Itm> ItmFactory(Dictionary<uint, EmulatedAs> ases, bool baseline, Action domainTrace, Action borderQuery)
+    {
+        var tolerance = TimeSpan.FromSeconds(5);
+        return (a, neighbors) =>
+        {
+            var settings = new ItmSettings(a)
+            {
+                TraceTimeout = TimeSpan.FromMinutes(5),
+                ComponentTimeout = TimeSpan.FromMinutes(1),
+                NeighborRateLimit = 1e9,
+            };
+            ases.TryGetValue(a, out var e);
+            IBtmClient btm = e is { Bts: true } && !baseline ? new CountedBtm(new DigestBtm(a, e.BorderLinks(), e.Digests, tolerance), borderQuery) : new StubBtm(a);
+            IDtmClient dtm = new StubDtm(a);
+            if (e is { Ts: true })
+            {
+                var domain = new DigestDtm(a, e.Routers(), e.Digests, tolerance, e.StartRouters());
+                dtm = new CountedDtm(domain, domainTrace);
+                if (baseline)
+                {
+                    btm = new RidBaselineBtm(a, domain, domainTrace);
+                }
+            }
+            return new Itm(settings, btm, baseline ? [] : [dtm], neighbors);
+        };
+    }
+
+    private static Pki.CertificateAuthority EmulationCa()
+    {
+        var now = DateTimeOffset.UtcNow;
+        return Pki.CertificateAuthority.Create("InterTrack emulation", now.AddMinutes(-5), now.AddDays(7));
     }
 
     /// <summary>Sends one packet along the AS path, digesting it at every router it crosses; returns it as the victim receives it.</summary>
