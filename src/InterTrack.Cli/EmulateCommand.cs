@@ -17,9 +17,12 @@ internal static class EmulateCommand
         var svg = new Option<FileInfo>("--svg") { Description = "Also draw the AS graph around the attack (SVG): victim, attackers, traced paths, frontier." };
         var sweep = new Option<string>("--sweep") { Description = "Run once per value: deployment=0,0.25,0.5,0.75,1 (BTS fraction) or attackers=5,10,20; writes CSV and plot." };
         var outDir = new Option<DirectoryInfo>("--out") { Description = "Directory for the sweep's sweep.csv and sweep.svg.", DefaultValueFactory = _ => new DirectoryInfo(".") };
+        var serve = new Option<bool>("--serve") { Description = "Keep the attacked network running (ITMs on TLS, the victim's D Point) for an external client until Ctrl+C." };
+        var serveDir = new Option<DirectoryInfo>("--serve-dir") { Description = "With --serve: where the CA, client certificate and key, victim pcap and D Point database go.", DefaultValueFactory = _ => new DirectoryInfo("intertrack-serve") };
+        var legacyPort = new Option<int?>("--legacy-client-port") { Description = "With --serve: also open the D Point's plain-TCP client port on 127.0.0.1." };
         var command = new Command("emulate", "Emulate an attack on an AS topology and trace it with the real managers, beside a RID-style baseline.")
         {
-            scenario, json, svg, sweep, outDir,
+            scenario, json, svg, sweep, outDir, serve, serveDir, legacyPort,
         };
         command.SetAction(async (parsed, cancellationToken) =>
         {
@@ -32,6 +35,26 @@ internal static class EmulateCommand
             catch (FormatException e)
             {
                 throw new CommandException($"bad scenario: {e.Message}", e);
+            }
+            if (parsed.GetValue(serve))
+            {
+                await EmulationServer.ServeAsync(loaded, parsed.GetValue(serveDir)!.FullName, parsed.GetValue(legacyPort), line => output.WriteLine($"· {line}"), endpoints =>
+                {
+                    output.WriteLine($"dpoint: {endpoints.DPoint}");
+                    if (endpoints.LegacyDPoint is { } legacy)
+                    {
+                        output.WriteLine($"legacy-dpoint: {legacy}");
+                    }
+                    output.WriteLine($"ca: {endpoints.Ca}");
+                    output.WriteLine($"client-certificate: {endpoints.ClientCertificate}");
+                    output.WriteLine($"client-key: {endpoints.ClientKey}");
+                    output.WriteLine($"pcap: {endpoints.Pcap}");
+                    output.WriteLine($"victim-as: {endpoints.VictimAs}");
+                    output.WriteLine($"try: intertrack trace --dp {endpoints.DPoint} --pcap {endpoints.Pcap} --all --cert {endpoints.ClientCertificate} --key {endpoints.ClientKey} --ca {endpoints.Ca}");
+                    output.WriteLine("serving; Ctrl+C stops");
+                    output.Flush();
+                }, cancellationToken);
+                return 0;
             }
             if (parsed.GetValue(sweep) is { } sweepText)
             {

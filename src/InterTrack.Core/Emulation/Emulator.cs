@@ -42,6 +42,17 @@ public static class Emulator
         return new EmulationReport(victim, truth, graph.Count, received.Count, sample.Count, interTrack, rid);
     }
 
+    /// <summary>The attacked network for <see cref="EmulationServer"/>: topology, victim, truth, every AS's digests, what the victim received.</summary>
+    internal static (AsGraph Graph, uint Victim, List<uint> Truth, Dictionary<uint, EmulatedAs> Ases, List<(byte[] Packet, long Ns)> Received)
+        AttackForServing(Scenario scenario, Action<string> progress)
+    {
+        var setup = Attack(scenario, progress);
+        return (setup.Graph, setup.Victim, setup.Truth, setup.Ases, setup.Received);
+    }
+
+    /// <summary>InterTrack's ITMs (no counting) for a served network.</summary>
+    internal static Func<uint, IItmNeighbors, Itm> InterTrackItms(Dictionary<uint, EmulatedAs> ases) => ItmFactory(ases, baseline: false, () => { }, () => { });
+
     private static Setup Attack(Scenario scenario, Action<string> progress)
     {
         scenario.Validate();

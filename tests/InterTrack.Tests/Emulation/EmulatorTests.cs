@@ -135,3 +135,40 @@ public class SweepTests
         Assert.Equal(3, System.Xml.Linq.XElement.Parse(Sweep.Plot(parameter, points)).Descendants().Count(e => e.Name.LocalName == "rect" && e.Attribute("stroke") is not null));
     }
 }
+
+public sealed class ServeTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("intertrack-serve-").FullName;
+
+    [Fact]
+    public async Task An_external_client_traces_a_served_emulation_with_the_files_it_wrote()
+    {
+        var scenario = new Scenario
+        {
+            Seed = 11,
+            Topology = new TopologySpec { Generate = new GenerateSpec { Ases = 150 } },
+            Attackers = [new AttackerSpec { Count = 4 }],
+            PacketsPerAttacker = 10,
+            Transport = "tls",
+        };
+        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var ready = new TaskCompletionSource<ServedEndpoints>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var serving = EmulationServer.ServeAsync(scenario, _dir, legacyPort: null, _ => { }, e => ready.TrySetResult(e), stop.Token);
+        var endpoints = await ready.Task.WaitAsync(TimeSpan.FromMinutes(1));
+
+        var trace = await Task.Run(() => Cli.CliRunner.Run("trace", "--dp", endpoints.DPoint.ToString(), "--pcap", endpoints.Pcap, "--all", "--json",
+            "--cert", endpoints.ClientCertificate, "--key", endpoints.ClientKey, "--ca", endpoints.Ca));
+        Assert.True(trace.Code == 0, trace.Output + trace.Error);
+        var origins = System.Text.Json.JsonDocument.Parse(trace.Output).RootElement.GetProperty("originAses").EnumerateArray().Select(e => e.GetUInt32()).ToList();
+        Assert.Equal(4, origins.Count);
+
+        await stop.CancelAsync();
+        await serving;
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+}
