@@ -7,6 +7,9 @@ using InterTrack.Transport;
 
 namespace InterTrack.Emulation;
 
+/// <summary>What an AS's ITM is made of: its settings, its BTM and its DTMs.</summary>
+internal sealed record ItmParts(ItmSettings Settings, IBtmClient Btm, IReadOnlyList<IDtmClient> Dtms);
+
 /// <summary>The ITMs of an emulation and how they reach each other; counts the messages and bytes between them.</summary>
 internal interface IEmulatedNetwork : IAsyncDisposable
 {
@@ -21,11 +24,12 @@ internal sealed class MemoryNetwork : IEmulatedNetwork
     private readonly InMemoryItmNetwork _network = new();
     private readonly Dictionary<uint, Itm> _itms = [];
 
-    public MemoryNetwork(AsGraph graph, Func<uint, IItmNeighbors, Itm> build)
+    public MemoryNetwork(AsGraph graph, Func<uint, ItmParts> build)
     {
         foreach (uint a in graph.Ases)
         {
-            var itm = build(a, _network);
+            var parts = build(a);
+            var itm = new Itm(parts.Settings, parts.Btm, parts.Dtms, _network);
             _itms[a] = itm;
             _network.Add(itm);
         }
@@ -39,8 +43,9 @@ internal sealed class MemoryNetwork : IEmulatedNetwork
 
 /// <summary>
 /// The ITMs of the ASes the traffic crossed, each a mutual-TLS server on 127.0.0.1 with a
-/// certificate from an emulation CA, accepting its topology neighbours (the "tls" transport).
-/// ASes the traffic never crossed run no ITM: nobody has reason to ask them.
+/// certificate from an emulation CA, accepting its topology neighbours, with its BTM and DTM as
+/// TLS servers of their own that accept only their ITM (the "tls" transport). ASes the traffic
+/// never crossed run no ITM: nobody has reason to ask them.
 /// </summary>
 internal sealed class TlsNetwork : IEmulatedNetwork
 {
@@ -55,18 +60,18 @@ internal sealed class TlsNetwork : IEmulatedNetwork
     private TlsNetwork() { }
 
     /// <param name="victimDPoint">When set, that AS's ITM also accepts its D Point (for <c>--serve</c>).</param>
-    public static TlsNetwork Start(AsGraph graph, IReadOnlyList<uint> ases, Func<uint, IItmNeighbors, Itm> build, CertificateAuthority ca, uint? victimDPoint)
+    public static TlsNetwork Start(AsGraph graph, IReadOnlyList<uint> ases, Func<uint, ItmParts> build, CertificateAuthority ca, uint? victimDPoint)
     {
         var network = new TlsNetwork();
         var now = DateTimeOffset.UtcNow;
         var running = ases.ToHashSet();
+        var itmCredentials = new List<TlsCredentials>();
         var ports = new Dictionary<uint, int>();
         var limits = new TransportOptions { Limits = new ProtocolLimits { MaxMessageBytes = 64 << 20, MaxFootmarks = 1_000_000, MaxAses = 1_000_000 } };
         foreach (uint a in ases)
         {
-            var credentials = new TlsCredentials(ca.Issue(new NodeIdentity(a, NodeRole.Itm), now.AddMinutes(-5), now.AddDays(1)),
-                System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(ca.Certificate.RawData));
-            network._credentials.Add(credentials);
+            var credentials = network.Credentials(ca, new NodeIdentity(a, NodeRole.Itm), now);
+            itmCredentials.Add(credentials);
             var neighbors = graph.Providers(a).Concat(graph.Customers(a)).Concat(graph.Peers(a)).Select(n => new NodeIdentity(n, NodeRole.Itm)).ToList();
             if (a == victimDPoint)
             {
@@ -79,7 +84,7 @@ internal sealed class TlsNetwork : IEmulatedNetwork
             ports[a] = listener.LocalEndPoint.Port;
             network.ItmPorts[a] = listener.LocalEndPoint.Port;
         }
-        foreach (var credentials in network._credentials)
+        foreach (var credentials in itmCredentials)
         {
             uint a = credentials.Identity.AsNumber;
             var endpoints = graph.Providers(a).Concat(graph.Customers(a)).Concat(graph.Peers(a)).Where(running.Contains)
@@ -87,9 +92,37 @@ internal sealed class TlsNetwork : IEmulatedNetwork
             var client = new NetworkItmNeighbors(endpoints, credentials, limits);
             network._clients[a] = client;
             network._resources.Add(client);
-            network._itms[a] = build(a, new Counting(network, client));
+            var parts = build(a);
+            var itm = credentials.Identity;
+            var btm = network.Serve(ca, new NodeIdentity(a, NodeRole.Btm), itm, ManagerServices.Btm(parts.Btm), now, limits);
+            var btmClient = new NetworkBtmClient(btm, credentials, limits);
+            network._resources.Add(btmClient);
+            var dtms = parts.Dtms.Select(d =>
+            {
+                var endpoint = network.Serve(ca, new NodeIdentity(a, NodeRole.Dtm), itm, ManagerServices.Dtm(d), now, limits);
+                var dtmClient = new NetworkDtmClient(endpoint, credentials, limits);
+                network._resources.Add(dtmClient);
+                return (IDtmClient)dtmClient;
+            }).ToList();
+            network._itms[a] = new Itm(parts.Settings, btmClient, dtms, new Counting(network, client));
         }
         return network;
+    }
+
+    private TlsCredentials Credentials(CertificateAuthority ca, NodeIdentity identity, DateTimeOffset now)
+    {
+        var credentials = new TlsCredentials(ca.Issue(identity, now.AddMinutes(-5), now.AddDays(7)),
+            System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(ca.Certificate.RawData));
+        _credentials.Add(credentials);
+        return credentials;
+    }
+
+    /// <summary>A component (BTM or DTM) as a TLS server that accepts only its ITM; where to reach it.</summary>
+    private PeerEndpoint Serve(CertificateAuthority ca, NodeIdentity identity, NodeIdentity itm, MessageHandler handler, DateTimeOffset now, TransportOptions limits)
+    {
+        var listener = MessageListener.StartTls(new IPEndPoint(IPAddress.Loopback, 0), Credentials(ca, identity, now), PeerAuthenticator.Only([itm]), handler, limits);
+        _resources.Add(listener);
+        return new PeerEndpoint("127.0.0.1", listener.LocalEndPoint.Port, identity);
     }
 
     /// <summary>Where each running ITM listens.</summary>

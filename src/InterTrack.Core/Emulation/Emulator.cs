@@ -51,7 +51,7 @@ public static class Emulator
     }
 
     /// <summary>InterTrack's ITMs (no counting) for a served network.</summary>
-    internal static Func<uint, IItmNeighbors, Itm> InterTrackItms(Dictionary<uint, EmulatedAs> ases) => ItmFactory(ases, baseline: false, () => { }, () => { });
+    internal static Func<uint, ItmParts> InterTrackItms(Dictionary<uint, EmulatedAs> ases) => ItmFactory(ases, baseline: false, () => { }, () => { });
 
     private static Setup Attack(Scenario scenario, Action<string> progress)
     {
@@ -122,11 +122,11 @@ public static class Emulator
             [.. view.Ases.Where(v => v.Status is AsStatus.Unknown or AsStatus.Busy || v.State == TraceState.Error).Select(v => v.As).Order()]);
     }
 
-    /// <summary>The ITM of an AS: digest BTM and DTM where deployed, stubs elsewhere; or, for the baseline, a domain trace in place of the BTM.</summary>
-    private static Func<uint, IItmNeighbors, Itm> ItmFactory(Dictionary<uint, EmulatedAs> ases, bool baseline, Action domainTrace, Action borderQuery)
+    /// <summary>The parts of an AS's ITM: digest BTM and DTM where deployed, stubs elsewhere; or, for the baseline, a domain trace in place of the BTM.</summary>
+    private static Func<uint, ItmParts> ItmFactory(Dictionary<uint, EmulatedAs> ases, bool baseline, Action domainTrace, Action borderQuery)
     {
         var tolerance = TimeSpan.FromSeconds(5);
-        return (a, neighbors) =>
+        return a =>
         {
             var settings = new ItmSettings(a)
             {
@@ -146,7 +146,7 @@ public static class Emulator
                     btm = new RidBaselineBtm(a, domain, domainTrace);
                 }
             }
-            return new Itm(settings, btm, baseline ? [] : [dtm], neighbors);
+            return new ItmParts(settings, btm, baseline ? [] : [dtm]);
         };
     }
 
