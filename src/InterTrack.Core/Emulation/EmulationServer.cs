@@ -47,21 +47,8 @@ public static class EmulationServer
         }
 
         await using var network = TlsNetwork.Start(graph, [.. ases.Keys.Append(victim).Distinct()], Emulator.InterTrackItms(ases), ca, victimDPoint: victim);
-        using var dpCredentials = new TlsCredentials(ca.Issue(new NodeIdentity(victim, NodeRole.DPoint), now.AddMinutes(-5), now.AddDays(7)),
-            System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(ca.Certificate.RawData));
-        var itm = new NodeIdentity(victim, NodeRole.Itm);
-        await using var channel = new PeerChannel(itm.ToString(),
-            ct => MessageClient.ConnectTlsAsync("127.0.0.1", network.ItmPorts[victim], itm, dpCredentials, cancellationToken: ct));
-        string database = Path.Combine(directory, "dpoint.db");
-        using var store = new DPointStore(database);
-        var dpoint = new DPoint(victim, new DPointPolicy { MaxEvidenceAge = TimeSpan.FromDays(7), MaxFootmarks = 100_000 }, channel, store);
-        var options = new TransportOptions { Limits = new Protocol.ProtocolLimits { MaxMessageBytes = 64 << 20, MaxFootmarks = 100_000 } };
-        await using var listener = MessageListener.StartTls(new IPEndPoint(IPAddress.Loopback, 0), dpCredentials, PeerAuthenticator.Only([client]),
-            dpoint.Handler, options);
-        await using var legacy = legacyPort is { } port
-            ? MessageListener.StartPlain(port, new NodeIdentity(victim, NodeRole.DPoint), dpoint.Handler, IPAddress.Loopback, options)
-            : null;
-        ready(new ServedEndpoints(listener.LocalEndPoint, legacy?.LocalEndPoint, caPath, certPath, keyPath, pcapPath, victim));
+        await using var dpoint = new VictimDPoint(victim, ca, network.ItmPorts[victim], Path.Combine(directory, "dpoint.db"), legacyPort);
+        ready(new ServedEndpoints(dpoint.Endpoint, dpoint.LegacyEndpoint, caPath, certPath, keyPath, pcapPath, victim));
         try
         {
             await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);

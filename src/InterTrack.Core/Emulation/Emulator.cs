@@ -105,8 +105,15 @@ public static class Emulator
         long domainTraces = 0, borderQueries = 0;
         var build = ItmFactory(ases, baseline, () => Interlocked.Increment(ref domainTraces), () => Interlocked.Increment(ref borderQueries));
         using var ca = tls ? EmulationCa() : null;
-        await using var network = tls ? TlsNetwork.Start(graph, [.. ases.Keys.Append(victim).Distinct()], build, ca!, victimDPoint: null)
+        await using var network = tls ? TlsNetwork.Start(graph, [.. ases.Keys.Append(victim).Distinct()], build, ca!, victimDPoint: victim)
             : (IEmulatedNetwork)new MemoryNetwork(graph, build);
+        if (tls)
+        {
+            // Over TLS the victim's Traceback Client goes through its D Point, as a deployed victim would.
+            var started = Stopwatch.StartNew();
+            var traced = await TraceThroughDPointAsync(victim, ca!, ((TlsNetwork)network).ItmPorts[victim], sample, cancellationToken).ConfigureAwait(false);
+            return Result(traced, truth, network, domainTraces, borderQueries, started.Elapsed.TotalMilliseconds);
+        }
         var victimItm = network.Itm(victim);
         var footmarks = sample.Select(p => EvidencePackets.ToFootmark(p.Packet, p.Ns)).ToList();
         var request = new ItmTraceRequest(NeighborNode.ForItm(victim), victimItm!.NewMessageId(), 64, ItmPathList.Empty,
@@ -115,11 +122,40 @@ public static class Emulator
         var outcome = await victimItm.TraceAsync(request, fromOwnDPoint: true, cancellationToken).ConfigureAwait(false);
         double elapsed = clock.Elapsed.TotalMilliseconds;
         var view = TraceResultView.From(request.MessageId, new AllResultExport(request, outcome.Reply));
+        return Result(view, truth, network, domainTraces, borderQueries, elapsed);
+    }
+
+    private static MethodResult Result(TraceResultView view, List<uint> truth, IEmulatedNetwork network, long domainTraces, long borderQueries, double elapsed)
+    {
         var found = view.OriginAses.ToHashSet();
         int hits = truth.Count(found.Contains);
         return new MethodResult(view.OriginAses.Order().ToList(), view.AsPaths, network.Messages, network.Bytes, domainTraces, borderQueries, elapsed,
             truth.Count == 0 ? 1 : hits / (double)truth.Count, found.Count == 0 ? 0 : hits / (double)found.Count,
             [.. view.Ases.Where(v => v.Status is AsStatus.Unknown or AsStatus.Busy || v.State == TraceState.Error).Select(v => v.As).Order()]);
+    }
+
+    private static async Task<TraceResultView> TraceThroughDPointAsync(uint victim, Pki.CertificateAuthority ca, int itmPort,
+        List<(byte[] Packet, long Ns)> sample, CancellationToken cancellationToken)
+    {
+        string database = Path.Combine(Path.GetTempPath(), $"intertrack-emulation-{Guid.NewGuid():N}.db");
+        try
+        {
+            await using var dpoint = new VictimDPoint(victim, ca, itmPort, database, legacyPort: null);
+            var now = DateTimeOffset.UtcNow;
+            var client = new Pki.NodeIdentity(victim, NodeRole.Client);
+            using var credentials = new Transport.TlsCredentials(ca.Issue(client, now.AddMinutes(-5), now.AddDays(1)),
+                System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(ca.Certificate.RawData));
+            await using var connection = await Transport.MessageClient.ConnectTlsAsync("127.0.0.1", dpoint.Endpoint.Port,
+                new Pki.NodeIdentity(victim, NodeRole.DPoint), credentials,
+                new Transport.TransportOptions { Limits = new Protocol.ProtocolLimits { MaxMessageBytes = 64 << 20, MaxFootmarks = 100_000, MaxAses = 1_000_000 } },
+                cancellationToken: cancellationToken).ConfigureAwait(false);
+            return await TracebackClient.TraceAsync(connection, client.ToNodeId(), new Pki.NodeIdentity(victim, NodeRole.DPoint).ToNodeId(),
+                sample, _ => { }, TimeSpan.FromMinutes(10), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            File.Delete(database);
+        }
     }
 
     /// <summary>The parts of an AS's ITM: digest BTM and DTM where deployed, stubs elsewhere; or, for the baseline, a domain trace in place of the BTM.</summary>

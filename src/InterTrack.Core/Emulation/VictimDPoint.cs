@@ -1,0 +1,63 @@
+using System.Net;
+using InterTrack.Managers;
+using InterTrack.Pki;
+using InterTrack.Protocol.Model;
+using InterTrack.Transport;
+
+namespace InterTrack.Emulation;
+
+/// <summary>The victim AS's D Point in a TLS emulation: talks to the victim's ITM, takes its Traceback Clients, keeps its store in a file.</summary>
+internal sealed class VictimDPoint : IAsyncDisposable
+{
+    private readonly List<IAsyncDisposable> _resources = [];
+    private readonly DPointStore _store;
+    private readonly TlsCredentials _credentials;
+    private readonly string _database;
+
+    public VictimDPoint(uint victim, CertificateAuthority ca, int itmPort, string database, int? legacyPort)
+    {
+        var now = DateTimeOffset.UtcNow;
+        _database = database;
+        _credentials = new TlsCredentials(ca.Issue(new NodeIdentity(victim, NodeRole.DPoint), now.AddMinutes(-5), now.AddDays(7)),
+            System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(ca.Certificate.RawData));
+        var itm = new NodeIdentity(victim, NodeRole.Itm);
+        var channel = new PeerChannel(itm.ToString(), ct => MessageClient.ConnectTlsAsync("127.0.0.1", itmPort, itm, _credentials, cancellationToken: ct));
+        _resources.Add(channel);
+        _store = new DPointStore(database);
+        var dpoint = new DPoint(victim, new DPointPolicy { MaxEvidenceAge = TimeSpan.FromDays(7), MaxFootmarks = 100_000, TraceTimeout = TimeSpan.FromMinutes(10) },
+            channel, _store);
+        var options = new TransportOptions { Limits = new Protocol.ProtocolLimits { MaxMessageBytes = 64 << 20, MaxFootmarks = 100_000, MaxAses = 1_000_000 } };
+        var listener = MessageListener.StartTls(new IPEndPoint(IPAddress.Loopback, 0), _credentials,
+            PeerAuthenticator.Only([new NodeIdentity(victim, NodeRole.Client)]), dpoint.Handler, options);
+        _resources.Add(listener);
+        Endpoint = listener.LocalEndPoint;
+        if (legacyPort is { } port)
+        {
+            var legacy = MessageListener.StartPlain(port, new NodeIdentity(victim, NodeRole.DPoint), dpoint.Handler, IPAddress.Loopback, options);
+            _resources.Add(legacy);
+            LegacyEndpoint = legacy.LocalEndPoint;
+        }
+    }
+
+    public IPEndPoint Endpoint { get; }
+
+    public IPEndPoint? LegacyEndpoint { get; }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var resource in Enumerable.Reverse(_resources))
+        {
+            await resource.DisposeAsync().ConfigureAwait(false);
+        }
+        _store.Dispose();
+        _credentials.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(_database)!, Path.GetFileName(_database) + "*"))
+        {
+            if (file.EndsWith("-wal", StringComparison.Ordinal) || file.EndsWith("-shm", StringComparison.Ordinal))
+            {
+                File.Delete(file); // the store is closed: only the main file stays
+            }
+        }
+    }
+}
