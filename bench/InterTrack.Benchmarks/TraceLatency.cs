@@ -34,8 +34,7 @@ internal static class TraceLatency
     {
         var now = DateTimeOffset.UtcNow;
         using var ca = CertificateAuthority.Create("bench", now.AddMinutes(-5), now.AddDays(1));
-        TlsCredentials Credentials(uint asNumber, NodeRole role) => new(ca.Issue(new NodeIdentity(asNumber, role), now.AddMinutes(-5), now.AddDays(1)),
-            System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(ca.Certificate.RawData));
+        TlsCredentials Credentials(uint asNumber, NodeRole role) => TlsCredentials.Issue(ca, new NodeIdentity(asNumber, role), TimeSpan.FromDays(1));
 
         // AS 1 is the victim, AS hops+1 the source; the chain is 1 ← 2 ← … ← hops+1.
         uint last = (uint)hops + 1;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace InterTrack.Daemon;
@@ -20,31 +19,19 @@ public sealed record NodeConfig
     [JsonPropertyName("dp")] public DPointConfig? DPoint { get; init; }
     public CaptureConfig? Capture { get; init; }
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-    };
-
     /// <exception cref="ConfigException">The file is missing, not JSON, or a field is wrong (the message names it).</exception>
     public static NodeConfig Load(string path)
     {
-        NodeConfig? config;
+        NodeConfig config;
         try
         {
-            config = JsonSerializer.Deserialize<NodeConfig>(File.ReadAllText(path), Json);
+            config = JsonFile.Load<NodeConfig>(path);
         }
-        catch (JsonException e)
+        catch (FormatException e)
         {
-            throw new ConfigException($"{path}: {(e.Path is null ? "" : $"field {e.Path}: ")}{e.Message.Split(". Path:")[0]}");
+            throw new ConfigException(e.Message, e);
         }
-        catch (IOException e)
-        {
-            throw new ConfigException($"{path}: {e.Message}");
-        }
-        config = (config ?? throw new ConfigException($"{path}: empty")).Resolve(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        config = config.Resolve(Path.GetDirectoryName(Path.GetFullPath(path))!);
         config.Validate();
         return config;
     }

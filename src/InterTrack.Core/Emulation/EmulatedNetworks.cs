@@ -63,14 +63,13 @@ internal sealed class TlsNetwork : IEmulatedNetwork
     public static TlsNetwork Start(AsGraph graph, IReadOnlyList<uint> ases, Func<uint, ItmParts> build, CertificateAuthority ca, uint? victimDPoint)
     {
         var network = new TlsNetwork();
-        var now = DateTimeOffset.UtcNow;
         var running = ases.ToHashSet();
         var itmCredentials = new List<TlsCredentials>();
         var ports = new Dictionary<uint, int>();
         var limits = new TransportOptions { Limits = new ProtocolLimits { MaxMessageBytes = 64 << 20, MaxFootmarks = 1_000_000, MaxAses = 1_000_000 } };
         foreach (uint a in ases)
         {
-            var credentials = network.Credentials(ca, new NodeIdentity(a, NodeRole.Itm), now);
+            var credentials = network.Credentials(ca, new NodeIdentity(a, NodeRole.Itm));
             itmCredentials.Add(credentials);
             var neighbors = graph.Providers(a).Concat(graph.Customers(a)).Concat(graph.Peers(a)).Select(n => new NodeIdentity(n, NodeRole.Itm)).ToList();
             if (a == victimDPoint)
@@ -94,12 +93,12 @@ internal sealed class TlsNetwork : IEmulatedNetwork
             network._resources.Add(client);
             var parts = build(a);
             var itm = credentials.Identity;
-            var btm = network.Serve(ca, new NodeIdentity(a, NodeRole.Btm), itm, ManagerServices.Btm(parts.Btm), now, limits);
+            var btm = network.Serve(ca, new NodeIdentity(a, NodeRole.Btm), itm, ManagerServices.Btm(parts.Btm), limits);
             var btmClient = new NetworkBtmClient(btm, credentials, limits);
             network._resources.Add(btmClient);
             var dtms = parts.Dtms.Select(d =>
             {
-                var endpoint = network.Serve(ca, new NodeIdentity(a, NodeRole.Dtm), itm, ManagerServices.Dtm(d), now, limits);
+                var endpoint = network.Serve(ca, new NodeIdentity(a, NodeRole.Dtm), itm, ManagerServices.Dtm(d), limits);
                 var dtmClient = new NetworkDtmClient(endpoint, credentials, limits);
                 network._resources.Add(dtmClient);
                 return (IDtmClient)dtmClient;
@@ -109,18 +108,17 @@ internal sealed class TlsNetwork : IEmulatedNetwork
         return network;
     }
 
-    private TlsCredentials Credentials(CertificateAuthority ca, NodeIdentity identity, DateTimeOffset now)
+    private TlsCredentials Credentials(CertificateAuthority ca, NodeIdentity identity)
     {
-        var credentials = new TlsCredentials(ca.Issue(identity, now.AddMinutes(-5), now.AddDays(7)),
-            System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(ca.Certificate.RawData));
+        var credentials = TlsCredentials.Issue(ca, identity, TimeSpan.FromDays(7));
         _credentials.Add(credentials);
         return credentials;
     }
 
     /// <summary>A component (BTM or DTM) as a TLS server that accepts only its ITM; where to reach it.</summary>
-    private PeerEndpoint Serve(CertificateAuthority ca, NodeIdentity identity, NodeIdentity itm, MessageHandler handler, DateTimeOffset now, TransportOptions limits)
+    private PeerEndpoint Serve(CertificateAuthority ca, NodeIdentity identity, NodeIdentity itm, MessageHandler handler, TransportOptions limits)
     {
-        var listener = MessageListener.StartTls(new IPEndPoint(IPAddress.Loopback, 0), Credentials(ca, identity, now), PeerAuthenticator.Only([itm]), handler, limits);
+        var listener = MessageListener.StartTls(new IPEndPoint(IPAddress.Loopback, 0), Credentials(ca, identity), PeerAuthenticator.Only([itm]), handler, limits);
         _resources.Add(listener);
         return new PeerEndpoint("127.0.0.1", listener.LocalEndPoint.Port, identity);
     }

@@ -141,10 +141,8 @@ public static class Emulator
         try
         {
             await using var dpoint = new VictimDPoint(victim, ca, itmPort, database, legacyPort: null);
-            var now = DateTimeOffset.UtcNow;
             var client = new Pki.NodeIdentity(victim, NodeRole.Client);
-            using var credentials = new Transport.TlsCredentials(ca.Issue(client, now.AddMinutes(-5), now.AddDays(1)),
-                System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(ca.Certificate.RawData));
+            using var credentials = Transport.TlsCredentials.Issue(ca, client, TimeSpan.FromDays(1));
             await using var connection = await Transport.MessageClient.ConnectTlsAsync("127.0.0.1", dpoint.Endpoint.Port,
                 new Pki.NodeIdentity(victim, NodeRole.DPoint), credentials,
                 new Transport.TransportOptions { Limits = new Protocol.ProtocolLimits { MaxMessageBytes = 64 << 20, MaxFootmarks = 100_000, MaxAses = 1_000_000 } },

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace InterTrack.Emulation;
@@ -22,31 +21,10 @@ public sealed record Scenario
     /// <summary>Attack packets the victim's client traces (a random sample of those received).</summary>
     public int TracedPackets { get; init; } = 200;
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-    };
-
     /// <exception cref="FormatException">Not valid JSON or a field is wrong; the message names the field.</exception>
     public static Scenario Load(string path)
     {
-        Scenario? scenario;
-        try
-        {
-            scenario = JsonSerializer.Deserialize<Scenario>(File.ReadAllText(path), Json);
-        }
-        catch (JsonException e)
-        {
-            throw new FormatException($"{path}: {(e.Path is null ? "" : $"field {e.Path}: ")}{e.Message.Split(". Path:")[0]}", e);
-        }
-        catch (IOException e)
-        {
-            throw new FormatException($"{path}: {e.Message}", e);
-        }
-        scenario = scenario ?? throw new FormatException($"{path}: empty");
+        var scenario = JsonFile.Load<Scenario>(path);
         if (scenario.Topology.AsRel is { } rel)
         {
             scenario = scenario with { Topology = scenario.Topology with { AsRel = Path.GetFullPath(rel, Path.GetDirectoryName(Path.GetFullPath(path))!) } };

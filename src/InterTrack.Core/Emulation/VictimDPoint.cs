@@ -16,10 +16,8 @@ internal sealed class VictimDPoint : IAsyncDisposable
 
     public VictimDPoint(uint victim, CertificateAuthority ca, int itmPort, string database, int? legacyPort)
     {
-        var now = DateTimeOffset.UtcNow;
         _database = database;
-        _credentials = new TlsCredentials(ca.Issue(new NodeIdentity(victim, NodeRole.DPoint), now.AddMinutes(-5), now.AddDays(7)),
-            System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(ca.Certificate.RawData));
+        _credentials = TlsCredentials.Issue(ca, new NodeIdentity(victim, NodeRole.DPoint), TimeSpan.FromDays(7));
         var itm = new NodeIdentity(victim, NodeRole.Itm);
         var channel = new PeerChannel(itm.ToString(), ct => MessageClient.ConnectTlsAsync("127.0.0.1", itmPort, itm, _credentials, cancellationToken: ct));
         _resources.Add(channel);

@@ -25,6 +25,13 @@ public sealed class TlsCredentials : IDisposable
     /// <summary>This node's AS and role, as its own certificate states them.</summary>
     public NodeIdentity Identity { get; }
 
+    /// <summary>New credentials straight from a CA held in memory (emulations, benchmarks), valid from five minutes ago.</summary>
+    public static TlsCredentials Issue(CertificateAuthority ca, NodeIdentity identity, TimeSpan validity)
+    {
+        var now = DateTimeOffset.UtcNow;
+        return new(ca.Issue(identity, now.AddMinutes(-5), now + validity), X509CertificateLoader.LoadCertificate(ca.Certificate.RawData));
+    }
+
     public static TlsCredentials Load(string certificatePath, string keyPath, string caPath) =>
         new(PemFiles.LoadCertificateWithKey(certificatePath, keyPath), PemFiles.LoadCertificate(caPath));
 
