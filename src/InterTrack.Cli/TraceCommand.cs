@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -171,11 +170,6 @@ internal static class TraceCommand
 
     internal static (string Host, int Port) ParseEndpoint(string text)
     {
-        int colon = text.LastIndexOf(':');
-        if (colon <= 0 || !int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port is < 1 or > 65535)
-        {
-            throw new CommandException($"'{text}' is not HOST:PORT");
-        }
-        return (text[..colon].Trim('[', ']'), port);
+        return HostPort.TryParse(text, out string host, out int port) ? (host, port) : throw new CommandException($"'{text}' is not HOST:PORT");
     }
 }

@@ -116,8 +116,7 @@ public sealed record NodeConfig
     }
 
     private static void Endpoint(string text, string field) =>
-        Require(text.LastIndexOf(':') > 0 && int.TryParse(text[(text.LastIndexOf(':') + 1)..], out int port) && port is > 0 and < 65536,
-            field, $"'{text}' is not HOST:PORT");
+        Require(Transport.HostPort.TryParse(text, out _, out _), field, $"'{text}' is not HOST:PORT");
 
     private static void Require(bool ok, string field, string problem)
     {

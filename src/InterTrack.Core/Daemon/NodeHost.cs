@@ -160,11 +160,9 @@ public sealed class NodeHost : IAsyncDisposable
         return new PeerEndpoint(host, port, new NodeIdentity(asNumber, role));
     }
 
-    private static (string Host, int Port) Split(string endpoint)
-    {
-        int colon = endpoint.LastIndexOf(':');
-        return (endpoint[..colon].Trim('[', ']'), int.Parse(endpoint[(colon + 1)..], CultureInfo.InvariantCulture));
-    }
+    private static (string Host, int Port) Split(string endpoint) =>
+        HostPort.TryParse(endpoint, out string host, out int port) ? (host, port)
+            : throw new ConfigException($"'{endpoint}' is not HOST:PORT"); // NodeConfig.Validate checked it already
 
     private T Own<T>(T resource) where T : IAsyncDisposable
     {

@@ -22,6 +22,13 @@ public sealed class AsGraph
 
     public IReadOnlySet<uint> Peers(uint asNumber) => Node(asNumber).Peers;
 
+    /// <summary>Every AS related to this one: providers, customers and peers.</summary>
+    public IEnumerable<uint> Neighbors(uint asNumber)
+    {
+        var n = Node(asNumber);
+        return n.Providers.Concat(n.Customers).Concat(n.Peers);
+    }
+
     public int Degree(uint asNumber)
     {
         var n = Node(asNumber);

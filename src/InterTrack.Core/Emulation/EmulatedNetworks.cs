@@ -71,7 +71,7 @@ internal sealed class TlsNetwork : IEmulatedNetwork
         {
             var credentials = network.Credentials(ca, new NodeIdentity(a, NodeRole.Itm));
             itmCredentials.Add(credentials);
-            var neighbors = graph.Providers(a).Concat(graph.Customers(a)).Concat(graph.Peers(a)).Select(n => new NodeIdentity(n, NodeRole.Itm)).ToList();
+            var neighbors = graph.Neighbors(a).Select(n => new NodeIdentity(n, NodeRole.Itm)).ToList();
             if (a == victimDPoint)
             {
                 neighbors.Add(new NodeIdentity(a, NodeRole.DPoint));
@@ -86,7 +86,7 @@ internal sealed class TlsNetwork : IEmulatedNetwork
         foreach (var credentials in itmCredentials)
         {
             uint a = credentials.Identity.AsNumber;
-            var endpoints = graph.Providers(a).Concat(graph.Customers(a)).Concat(graph.Peers(a)).Where(running.Contains)
+            var endpoints = graph.Neighbors(a).Where(running.Contains)
                 .ToDictionary(n => n, n => new PeerEndpoint("127.0.0.1", ports[n], new NodeIdentity(n, NodeRole.Itm)));
             var client = new NetworkItmNeighbors(endpoints, credentials, limits);
             network._clients[a] = client;

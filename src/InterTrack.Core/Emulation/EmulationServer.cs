@@ -26,7 +26,7 @@ public static class EmulationServer
         var (graph, victim, _, ases, received) = Emulator.AttackForServing(scenario, progress);
         Directory.CreateDirectory(directory);
         var now = DateTimeOffset.UtcNow;
-        using var ca = CertificateAuthority.Create("InterTrack emulation", now.AddMinutes(-5), now.AddDays(7));
+        using var ca = Emulator.EmulationCa();
         string caPath = Path.Combine(directory, "ca.crt");
         PemFiles.WriteCertificate(caPath, ca.Certificate);
         var client = new NodeIdentity(victim, NodeRole.Client);

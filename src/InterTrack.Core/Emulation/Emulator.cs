@@ -184,7 +184,7 @@ public static class Emulator
         };
     }
 
-    private static Pki.CertificateAuthority EmulationCa()
+    internal static Pki.CertificateAuthority EmulationCa()
     {
         var now = DateTimeOffset.UtcNow;
         return Pki.CertificateAuthority.Create("InterTrack emulation", now.AddMinutes(-5), now.AddDays(7));
