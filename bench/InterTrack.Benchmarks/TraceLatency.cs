@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using InterTrack.Border;
+using InterTrack.Tracing;
 using InterTrack.Digest;
 using InterTrack.Managers;
 using InterTrack.Pki;
@@ -38,7 +38,7 @@ internal static class TraceLatency
 
         // AS 1 is the victim, AS hops+1 the source; the chain is 1 ← 2 ← … ← hops+1.
         uint last = (uint)hops + 1;
-        long t0 = DigestQuery.ToNs(now);
+        long t0 = TimeVal.ToNs(now);
         var packet = new byte[28];
         packet[0] = 0x45;
         packet[3] = 28;
@@ -74,7 +74,7 @@ internal static class TraceLatency
             var pages = new PageSet(tables.SelectMany(t => t.Pages).ToList());
             uint asNumber = a;
             var btm = MessageListener.StartTls(new IPEndPoint(IPAddress.Loopback, 0), Credentials(a, NodeRole.Btm),
-                PeerAuthenticator.Only([new NodeIdentity(a, NodeRole.Itm)]), ManagerServices.Btm(new DigestBtm(a, links, pages, TimeSpan.FromSeconds(5))));
+                PeerAuthenticator.Only([new NodeIdentity(a, NodeRole.Itm)]), ManagerServices.Btm(new BorderBtm(a, links, new DigestEvidence(pages), TimeSpan.FromSeconds(5))));
             resources.Add(btm);
             btmPorts[a] = btm.LocalEndPoint.Port;
             var allowed = new List<NodeIdentity> { new(a, NodeRole.DPoint) };

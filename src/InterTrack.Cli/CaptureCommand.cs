@@ -1,5 +1,6 @@
 using System.CommandLine;
 using InterTrack.Capture;
+using InterTrack.Digest;
 using SharpPcap;
 
 namespace InterTrack.Cli;

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using InterTrack.Capture;
 using InterTrack.Digest;
+using InterTrack.Protocol.Model;
 
 namespace InterTrack.Cli;
 
@@ -149,7 +150,7 @@ internal static class QueryCommand
         }
         if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
         {
-            return DigestQuery.ToNs(time);
+            return TimeVal.ToNs(time);
         }
         throw new CommandException($"--at '{text}' is neither ISO 8601 nor Unix seconds");
     }

@@ -41,7 +41,7 @@ internal static class RunCommand
             NodeHost host;
             try
             {
-                host = NodeHost.Start(node, loggers);
+                host = NodeHost.Start(node, TracebackSystems.ForNode(), loggers);
             }
             catch (ConfigException e)
             {

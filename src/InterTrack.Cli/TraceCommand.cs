@@ -52,7 +52,7 @@ internal static class TraceCommand
             {
                 try
                 {
-                    earlier = DPoint.ParseMessageId(idText);
+                    earlier = MessageId.Parse(idText);
                 }
                 catch (FormatException e)
                 {
@@ -61,7 +61,7 @@ internal static class TraceCommand
             }
             var packets = earlier is not null ? []
                 : parsed.GetValue(hex) is { } text
-                ? [(QueryCommand.ParseHex(text), DigestQuery.ToNs(DateTimeOffset.UtcNow))]
+                ? [(QueryCommand.ParseHex(text), TimeVal.ToNs(DateTimeOffset.UtcNow))]
                 : ReadPackets(parsed.GetValue(pcap)!, parsed.GetValue(all) ? null : parsed.GetValue(index) ?? 0);
             var output = parsed.InvocationConfiguration.Output;
             bool asJson = parsed.GetValue(json);
@@ -144,7 +144,7 @@ internal static class TraceCommand
                 {
                     continue;
                 }
-                int offset = PacketInvariant.FindIp(packet.Data, packet.LinkType);
+                int offset = IpLocator.FindIp(packet.Data, packet.LinkType);
                 if (offset >= 0)
                 {
                     packets.Add((packet.Data[offset..].ToArray(), packet.TimestampNs));

@@ -1,4 +1,5 @@
-using InterTrack.Border;
+using InterTrack.Tests.Capture;
+using InterTrack.Tracing;
 using InterTrack.Digest;
 
 namespace InterTrack.Tests.Digest;
@@ -21,16 +22,16 @@ public class BorderClassifierTests
     private static BorderVerdict Classify(params string[][] crossings)
     {
         var options = new DigestOptions { PageCapacity = 10_000 };
-        var tables = Links.Select(l => new DigestTable(l.DigestLink, options)).ToList();
-        var packets = new List<BorderPacket>();
+        var tables = Links.Select(l => new DigestTable(l.Link, options)).ToList();
+        var packets = new List<TracedPacket>();
         for (int i = 0; i < crossings.Length; i++)
         {
-            var invariant = BitConverter.GetBytes(1000L + i);
+            var ip = TestPackets.Udp4(1000 + i);
             foreach (var link in crossings[i])
             {
-                tables.Single(t => t.Link == link).Add(invariant, T0 + i);
+                tables.Single(t => t.Link == link).Add(PacketInvariant.Of(ip), T0 + i);
             }
-            packets.Add(new BorderPacket(invariant, T0 + i));
+            packets.Add(new TracedPacket(ip, T0 + i));
         }
         // Every table has pages for the time of the flow, as a running agent would.
         foreach (var table in tables)
@@ -39,7 +40,7 @@ public class BorderClassifierTests
             table.Flush();
         }
         using var pages = new PageSet(tables.SelectMany(t => t.Pages).ToList());
-        return new BorderClassifier(Links, pages, TimeSpan.FromSeconds(1)).Classify(packets);
+        return new BorderClassifier(Links, new DigestEvidence(pages), TimeSpan.FromSeconds(1)).Classify(packets);
     }
 
     [Fact]
@@ -98,11 +99,11 @@ public class BorderClassifierTests
     {
         var options = new DigestOptions { PageCapacity = 10_000 };
         using var table = new DigestTable("eth1:in", options);
-        table.Add(BitConverter.GetBytes(1L), T0);
+        table.Add(PacketInvariant.Of(TestPackets.Udp4(1)), T0);
         table.Flush();
         using var pages = new PageSet(table.Pages.ToList());
-        var verdict = new BorderClassifier(Links, pages, TimeSpan.FromSeconds(1))
-            .Classify([new BorderPacket(BitConverter.GetBytes(1L), T0 - 3_600_000_000_000)]);
+        var verdict = new BorderClassifier(Links, new DigestEvidence(pages), TimeSpan.FromSeconds(1))
+            .Classify([new TracedPacket(TestPackets.Udp4(1), T0 - 3_600_000_000_000)]);
         Assert.Equal(BorderCase.None, verdict.Case);
         Assert.Equal(1, verdict.Unanswered);
         Assert.Equal(0, verdict.Confidence);

@@ -1,5 +1,6 @@
+using InterTrack.Digest;
 using System.Net.NetworkInformation;
-using InterTrack.Border;
+using InterTrack.Tracing;
 
 namespace InterTrack.Tests.Digest;
 

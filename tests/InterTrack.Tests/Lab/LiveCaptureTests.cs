@@ -1,3 +1,4 @@
+using InterTrack.Protocol.Model;
 using System.Diagnostics;
 using System.Net;
 using InterTrack.Capture;
@@ -70,7 +71,7 @@ public sealed class LiveCaptureTests : IDisposable
     private static void AssertFound(PageSet pages, List<byte[]> packets, string[] crossed, string[] notCrossed, string counters)
     {
         var invariant = new byte[PacketInvariant.MaxLength];
-        long now = DigestQuery.ToNs(DateTimeOffset.UtcNow);
+        long now = TimeVal.ToNs(DateTimeOffset.UtcNow);
         var missing = new List<string>();
         var misplaced = new List<string>();
         for (int i = 0; i < packets.Count; i++)

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using InterTrack.Border;
+using InterTrack.Tracing;
 using InterTrack.Digest;
 using InterTrack.Managers;
 using InterTrack.Protocol.Model;
@@ -20,7 +20,7 @@ internal sealed class AsWorld(TestPki? pki = null) : IDisposable
     public bool OverTls => pki is not null;
 
     // The attack happens now, as far as the digest tables know: evidence is fresh for the D Point's age policy.
-    private readonly long T0 = DigestQuery.ToNs(DateTimeOffset.UtcNow);
+    private readonly long T0 = TimeVal.ToNs(DateTimeOffset.UtcNow);
     private readonly Dictionary<uint, Dictionary<string, DigestTable>> _tables = [];
     private readonly Dictionary<uint, List<BorderLink>> _links = [];
     private readonly HashSet<uint> _stubs = [];
@@ -59,10 +59,9 @@ internal sealed class AsWorld(TestPki? pki = null) : IDisposable
     {
         var packets = Enumerable.Range(_packets, count).Select(i => TestPackets.Udp4(i)).ToList();
         _packets += count;
-        var invariant = new byte[PacketInvariant.MaxLength];
         foreach (var packet in packets)
         {
-            var key = invariant[..PacketInvariant.FromIp(packet, invariant)];
+            var key = PacketInvariant.Of(packet);
             (_originated.TryGetValue(path[0], out var o) ? o : _originated[path[0]] = []).Add(Convert.ToHexString(key));
             for (int hop = 0; hop + 1 < path.Length; hop++)
             {
@@ -76,10 +75,9 @@ internal sealed class AsWorld(TestPki? pki = null) : IDisposable
     /// <summary>Border packets that entered from <paramref name="from"/> though nobody sent them that way (a broken or looping border).</summary>
     public void AlsoSeenEntering(uint asNumber, uint from, IEnumerable<byte[]> packets)
     {
-        var invariant = new byte[PacketInvariant.MaxLength];
         foreach (var packet in packets)
         {
-            Table(asNumber, $"to{from}:in").Add(invariant.AsSpan(0, PacketInvariant.FromIp(packet, invariant)), T0);
+            Table(asNumber, $"to{from}:in").Add(PacketInvariant.Of(packet), T0);
         }
     }
 
@@ -154,14 +152,14 @@ internal sealed class AsWorld(TestPki? pki = null) : IDisposable
             // Every link has pages for the attack's time, as a running agent would.
             foreach (var link in links)
             {
-                Table(asNumber, link.DigestLink).Add(BitConverter.GetBytes(-1L - asNumber), T0);
+                Table(asNumber, link.Link).Add(BitConverter.GetBytes(-1L - asNumber), T0);
             }
             var tables = _tables[asNumber].Values.ToList();
             tables.ForEach(t => t.Flush());
             var pages = new PageSet(tables.SelectMany(t => t.Pages).ToList());
             _pageSets.Add(pages);
             var btm = btmOverride?.Invoke(asNumber)
-                ?? (_stubs.Contains(asNumber) ? new StubBtm(asNumber) : new DigestBtm(asNumber, links, pages, TimeSpan.FromSeconds(5)));
+                ?? (_stubs.Contains(asNumber) ? new StubBtm(asNumber) : new BorderBtm(asNumber, links, new DigestEvidence(pages), TimeSpan.FromSeconds(5)));
             btms.Add((asNumber, btm));
         }
         return btms;
@@ -195,7 +193,7 @@ internal sealed class AsWorld(TestPki? pki = null) : IDisposable
         var itm = Itms[victim];
         var footmarks = packets.Select(p => EvidencePackets.ToFootmark(p, T0)).ToList();
         var request = new ItmTraceRequest(NeighborNode.ForItm(victim), itm.NewMessageId(), 16, ItmPathList.Empty,
-            EvidencePackets.ToEvidence(footmarks, TimeVal.FromDateTimeOffset(DigestQuery.FromNs(T0))));
+            EvidencePackets.ToEvidence(footmarks, TimeVal.FromUnixNs(T0)));
         return await itm.TraceAsync(request, fromOwnDPoint: true, CancellationToken.None);
     }
 
@@ -227,7 +225,7 @@ internal sealed class AsWorld(TestPki? pki = null) : IDisposable
             var footmarks = EvidencePackets.Footmarks(request.Evidence);
             world.DtmCalls.AddOrUpdate(asNumber, _ => [footmarks.Count], (_, list) => { lock (list) { list.Add(footmarks.Count); } return list; });
             bool found = world._originated.TryGetValue(asNumber, out var mine)
-                && footmarks.Any(f => EvidencePackets.Invariant(f) is { } p && mine.Contains(Convert.ToHexString(p.Invariant)));
+                && footmarks.Any(f => EvidencePackets.Packet(f) is { } p && mine.Contains(Convert.ToHexString(PacketInvariant.Of(p.Ip))));
             var agent = new AgentReply(NodeId.ForItm(asNumber), found ? TraceState.Found : TraceState.NotFound);
             return Task.FromResult(new DtmTraceReply(NeighborNode.ForItm(asNumber), request.MessageId,
                 new IntraAsTraceResult(found ? 90u : 0u) { SubDomains = [new SubDomain(new NetworkInfo()) { Agent = agent }] }));

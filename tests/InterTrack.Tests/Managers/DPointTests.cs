@@ -1,3 +1,4 @@
+using InterTrack.Tracing;
 using System.Net;
 using System.Security.Authentication;
 using InterTrack.Managers;
@@ -58,7 +59,7 @@ public sealed class DPointTests : IAsyncLifetime, IDisposable
     private ClientTraceRequest Request() => new(new NeighborNode(Dp.ToNodeId()), new NeighborNode(_client.Identity.ToNodeId()), new TimeVal(7, 0), 16)
     {
         PacketDumps = [.. _packets.Select(p => EvidencePackets.ToFootmark(p, _world.AttackTimeNs).Dump)],
-        Options = [.. _packets.Select(_ => new MessageOption(DPoint.CapturedOption, TimeVal.FromDateTimeOffset(InterTrack.Digest.DigestQuery.FromNs(_world.AttackTimeNs)).ToString()))],
+        Options = [.. _packets.Select(_ => new MessageOption(ClientOptions.Captured, TimeVal.FromUnixNs(_world.AttackTimeNs).ToString()))],
     };
 
     private static async Task<InterTrackMessage?> NextAsync(MessageConnection connection)
@@ -90,7 +91,7 @@ public sealed class DPointTests : IAsyncLifetime, IDisposable
         _dp = StartDPoint(); // a new process on the same database
 
         await using var again = await MessageClient.ConnectTlsAsync("127.0.0.1", _dp.Listener.LocalEndPoint.Port, Dp, _client);
-        await again.SendAsync(Request() with { Options = [new MessageOption(DPoint.ResultOfOption, id.ToString())] });
+        await again.SendAsync(Request() with { Options = [new MessageOption(ClientOptions.ResultOf, id.ToString())] });
         var stored = Assert.IsType<ClientTraceReply>(await NextAsync(again));
         Assert.Equal(id, stored.MessageId);
         Assert.Equal(NodeId.ForItm(3), Assert.Single(((AllResultExport)stored.Export).Reply.Result.Ases, e => e.Status == AsStatus.Source).NodeId);
@@ -116,7 +117,7 @@ public sealed class DPointTests : IAsyncLifetime, IDisposable
     public async Task Evidence_older_than_the_digest_history_is_refused_with_a_reason()
     {
         await using var client = await MessageClient.ConnectTlsAsync("127.0.0.1", _dp.Listener.LocalEndPoint.Port, Dp, _client);
-        await client.SendAsync(Request() with { Options = [new MessageOption(DPoint.CapturedOption, "1000000000.0")] });
+        await client.SendAsync(Request() with { Options = [new MessageOption(ClientOptions.Captured, "1000000000.0")] });
         var refusal = Assert.IsType<HeartbeatError>(await NextAsync(client));
         Assert.Equal((ErrorType.RefusedLimit, "evidence older than the kept digest history"), (refusal.Error.Type, refusal.Error.Message));
     }

@@ -1,3 +1,4 @@
+using InterTrack.Protocol.Model;
 using System.Text.Json;
 using InterTrack.Capture;
 using InterTrack.Daemon;
@@ -32,7 +33,7 @@ public sealed class DaemonExampleTests : IDisposable
         }
 
         // The attack: packets from AS65002 to AS65001, digested where they left AS65002 and where they entered AS65001.
-        long now = DigestQuery.ToNs(DateTimeOffset.UtcNow);
+        long now = TimeVal.ToNs(DateTimeOffset.UtcNow);
         using (var writer = PcapWriter.Create(PathOf("attack.pcap"), LinkType.Raw, nanoseconds: true))
         {
             for (int i = 0; i < 20; i++)
@@ -44,8 +45,8 @@ public sealed class DaemonExampleTests : IDisposable
         Assert.Equal(0, CliRunner.Run("digest", "--pcap", PathOf("attack.pcap"), "--link", "to65001:out", "--out", PathOf("as65002-digests")).Code);
         Assert.Equal(0, CliRunner.Run("digest", "--pcap", PathOf("attack.pcap"), "--link", "r1<-hosts", "--out", PathOf("as65002-digests")).Code);
 
-        await using var upstream = NodeHost.Start(NodeConfig.Load(PathOf("as65002.json")), NullLoggerFactory.Instance);
-        await using var victim = NodeHost.Start(NodeConfig.Load(PathOf("as65001.json")), NullLoggerFactory.Instance);
+        await using var upstream = NodeHost.Start(NodeConfig.Load(PathOf("as65002.json")), InterTrack.Cli.TracebackSystems.ForNode(), NullLoggerFactory.Instance);
+        await using var victim = NodeHost.Start(NodeConfig.Load(PathOf("as65001.json")), InterTrack.Cli.TracebackSystems.ForNode(), NullLoggerFactory.Instance);
 
         var trace = await Task.Run(() => CliRunner.Run("trace", "--dp", "127.0.0.1:9005", "--pcap", PathOf("attack.pcap"), "--all", "--json",
             "--cert", PathOf("pki/nodes/as65001-tc.crt"), "--key", PathOf("pki/nodes/as65001-tc.key"), "--ca", PathOf("pki/ca/ca.crt")));

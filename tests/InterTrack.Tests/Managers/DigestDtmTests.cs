@@ -1,5 +1,6 @@
 using InterTrack.Digest;
 using InterTrack.Managers;
+using InterTrack.Tracing;
 using InterTrack.Protocol.Model;
 using InterTrack.Tests.Capture;
 
@@ -19,8 +20,8 @@ public class DigestDtmTests
     [Fact]
     public async Task Reverse_path_flooding_finds_the_first_hop_router_of_the_source()
     {
-        long t0 = DigestQuery.ToNs(DateTimeOffset.UtcNow);
-        var tables = Routers.SelectMany(r => r.Ingress).ToDictionary(i => i.DigestLink, i => new DigestTable(i.DigestLink, new DigestOptions { PageCapacity = 10_000 }));
+        long t0 = TimeVal.ToNs(DateTimeOffset.UtcNow);
+        var tables = Routers.SelectMany(r => r.Ingress).ToDictionary(i => i.Link, i => new DigestTable(i.Link, new DigestOptions { PageCapacity = 10_000 }));
         var packets = Enumerable.Range(0, 5).Select(i => TestPackets.Udp4(i)).ToList();
         var invariant = new byte[PacketInvariant.MaxLength];
         foreach (var packet in packets)
@@ -37,7 +38,7 @@ public class DigestDtmTests
             table.Flush();
         }
         using var pages = new PageSet(tables.Values.SelectMany(t => t.Pages).ToList());
-        var dtm = new DigestDtm(65001, Routers, pages, TimeSpan.FromSeconds(2));
+        var dtm = new FloodDtm(65001, Routers, new DigestEvidence(pages), TimeSpan.FromSeconds(2));
         var request = new DtmTraceRequest(NeighborNode.ForItm(65001), new MessageId(NeighborNode.ForItm(65009), new TimeVal(1, 0)),
             EvidencePackets.ToEvidence([.. packets.Select(p => EvidencePackets.ToFootmark(p, t0))], new TimeVal(1, 0)));
 

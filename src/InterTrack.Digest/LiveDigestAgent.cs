@@ -1,0 +1,242 @@
+using InterTrack.Capture;
+using InterTrack.Tracing;
+
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using SharpPcap;
+using SharpPcap.LibPcap;
+
+namespace InterTrack.Digest;
+
+/// <summary>Counters of one captured interface; the kernel's drop counters come from libpcap.</summary>
+public sealed record CaptureCounters(string Interface, long Frames, long Digested, uint KernelReceived, uint KernelDropped, uint InterfaceDropped);
+
+/// <summary>
+/// A live digest agent: captures interfaces with libpcap and digests every IP packet into one
+/// table per interface and direction ("IF:in" for frames from another MAC, "IF:out" for frames
+/// the interface sent; links without MAC addresses get one table "IF"), or, for border links given
+/// by a MAC pair, into that link's table (see <see cref="FrameLinkSelector"/>). Sealed pages are
+/// written to the output directory, so history survives a restart. Queries may run while capturing.
+/// </summary>
+public sealed class LiveDigestAgent : IDigestSource, IDisposable
+{
+    private readonly DigestOptions _options;
+    private readonly string? _outputDirectory;
+    private readonly ILogger _logger;
+    private readonly Dictionary<string, DigestTable> _tables = new(StringComparer.Ordinal);
+    private readonly List<InterfaceCapture> _captures = [];
+    private readonly ulong _seed = BitConverter.ToUInt64(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
+
+    private readonly IReadOnlyList<BorderLink> _macPairLinks;
+
+    public LiveDigestAgent(IEnumerable<string> interfaces, DigestOptions options, string? outputDirectory, ILogger? logger = null,
+        IReadOnlyList<BorderLink>? macPairLinks = null)
+    {
+        _macPairLinks = macPairLinks ?? [];
+        options.Validate();
+        _options = options;
+        _outputDirectory = outputDirectory;
+        _logger = logger ?? NullLogger.Instance;
+        var devices = LibPcapLiveDeviceList.New();
+        foreach (var name in interfaces)
+        {
+            var device = devices.FirstOrDefault(d => d.Name == name)
+                ?? throw new ArgumentException($"no capture interface '{name}' (libpcap sees: {string.Join(", ", devices.Select(d => d.Name))})", nameof(interfaces));
+            _captures.Add(new InterfaceCapture(this, device));
+        }
+    }
+
+    public IReadOnlyCollection<string> Links
+    {
+        get
+        {
+            lock (_tables)
+            {
+                return [.. _tables.Keys];
+            }
+        }
+    }
+
+    /// <summary>Opens every interface: from here on the kernel buffers their frames for <see cref="RunAsync"/>.</summary>
+    /// <exception cref="PcapException">An interface cannot be opened (not root, or gone).</exception>
+    public void Open()
+    {
+        foreach (var capture in _captures)
+        {
+            capture.Open();
+        }
+    }
+
+    /// <summary>Captures (opening the interfaces if <see cref="Open"/> was not called) until cancelled, then seals and saves the current pages.</summary>
+    /// <exception cref="PcapException">An interface cannot be opened (not root, or gone).</exception>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        Open();
+        var loops = _captures.Select(c => Task.Factory.StartNew(() => c.Loop(cancellationToken), TaskCreationOptions.LongRunning)).ToList();
+        try
+        {
+            await Task.WhenAll(loops).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var capture in _captures)
+            {
+                capture.Close();
+            }
+            lock (_tables)
+            {
+                foreach (var table in _tables.Values)
+                {
+                    lock (table)
+                    {
+                        table.SealCurrent();
+                    }
+                }
+            }
+        }
+    }
+
+    public IReadOnlyList<CaptureCounters> Counters() => [.. _captures.Select(c => c.Counters())];
+
+    public DigestAnswer Ask(string link, ReadOnlySpan<byte> invariant, long? atNs, TimeSpan tolerance)
+    {
+        DigestTable? table;
+        lock (_tables)
+        {
+            _tables.TryGetValue(link, out table);
+        }
+        if (table is null)
+        {
+            return DigestQuery.Ask([], invariant, atNs, tolerance);
+        }
+        lock (table)
+        {
+            table.Flush();
+            return DigestQuery.Ask(table.Pages, invariant, atNs, tolerance);
+        }
+    }
+
+    private DigestTable Table(string link)
+    {
+        lock (_tables)
+        {
+            if (!_tables.TryGetValue(link, out var table))
+            {
+                table = new DigestTable(link, _options, _seed);
+                if (_outputDirectory is not null)
+                {
+                    table.PageSealed += page => DigestPageFile.Save(page, _outputDirectory);
+                }
+                _tables[link] = table;
+            }
+            return table;
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var capture in _captures)
+        {
+            capture.Close();
+        }
+        foreach (var table in _tables.Values)
+        {
+            table.Dispose();
+        }
+    }
+
+    /// <summary>One interface: its device, its two tables and its counters. Only its loop thread adds.</summary>
+    private sealed class InterfaceCapture(LiveDigestAgent agent, LibPcapLiveDevice device)
+    {
+        private readonly Dictionary<string, DigestTable> _byLink = new(StringComparer.Ordinal);
+        private FrameLinkSelector? _selector;
+        private long _frames, _digested;
+        private ICaptureStatistics? _lastStatistics;
+
+        public void Open()
+        {
+            if (device.Opened)
+            {
+                return;
+            }
+            device.Open(new DeviceConfiguration
+            {
+                Mode = DeviceModes.Promiscuous,
+                Snaplen = 256,              // headers are all a digest needs
+                ReadTimeout = 100,
+                BufferSize = 64 << 20,      // kernel ring: absorbs bursts while a page is sealed
+            });
+            _selector = new FrameLinkSelector(device.Name, device.MacAddress?.GetAddressBytes() ?? [], agent._macPairLinks);
+        }
+
+        public void Loop(CancellationToken cancellationToken)
+        {
+            var link = ToLinkType(device.LinkType);
+            Span<byte> invariant = stackalloc byte[PacketInvariant.MaxLength];
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var status = device.GetNextPacket(out var packet);
+                if (status == GetPacketStatus.ReadTimeout)
+                {
+                    continue;
+                }
+                if (status != GetPacketStatus.PacketRead)
+                {
+                    break; // closed or failed: RunAsync reports by closing
+                }
+                _frames++;
+                var data = packet.Data;
+                int length = PacketInvariant.FromFrame(data, link, invariant);
+                if (length == 0)
+                {
+                    continue;
+                }
+                var timeval = packet.Header.Timeval;
+                long ns = (long)timeval.Seconds * 1_000_000_000 + (long)timeval.MicroSeconds * 1000;
+                var table = TableFor(link, data);
+                lock (table)
+                {
+                    table.Add(invariant[..length], ns);
+                }
+                _digested++;
+            }
+        }
+
+        private DigestTable TableFor(LinkType link, ReadOnlySpan<byte> frame)
+        {
+            string name = link == LinkType.Ethernet && frame.Length >= 12
+                ? _selector!.Select(frame)
+                : BorderLink.InterfaceLink(device.Name, null);
+            if (!_byLink.TryGetValue(name, out var table))
+            {
+                _byLink[name] = table = agent.Table(name);
+            }
+            return table;
+        }
+
+        public CaptureCounters Counters()
+        {
+            try
+            {
+                _lastStatistics = device.Statistics ?? _lastStatistics;
+            }
+            catch (PcapException)
+            {
+                // closed: keep the last counters read
+            }
+            return new CaptureCounters(device.Name, _frames, _digested, _lastStatistics?.ReceivedPackets ?? 0,
+                _lastStatistics?.DroppedPackets ?? 0, _lastStatistics?.InterfaceDroppedPackets ?? 0);
+        }
+
+        public void Close()
+        {
+            if (device.Opened)
+            {
+                Counters();
+                device.Close();
+            }
+        }
+
+        private static LinkType ToLinkType(PacketDotNet.LinkLayers layers) => (LinkType)(ushort)layers;
+    }
+}

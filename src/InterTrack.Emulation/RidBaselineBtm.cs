@@ -1,0 +1,45 @@
+using InterTrack.Managers;
+using InterTrack.Tracing;
+using InterTrack.Protocol.Model;
+
+namespace InterTrack.Emulation;
+
+/// <summary>
+/// The RID-style baseline: an AS learns where a flow came from by running its intra-domain trace
+/// (reverse-path flooding from where the flow was seen leaving toward the victim), not by asking
+/// a border system. Plugged into an ITM as its "BTM", every AS on the path thus pays a full
+/// domain trace; the ITM machinery (fan-out, loop cuts, deadlines, messages) stays the same, so
+/// costs compare like for like.
+/// </summary>
+public sealed class RidBaselineBtm(uint asNumber, FloodDtm domain, Action onDomainTrace) : IBtmClient
+{
+    public Task<BtmTraceReply> TraceAsync(BtmTraceRequest request, CancellationToken cancellationToken)
+    {
+        onDomainTrace();
+        var packets = EvidencePackets.Packets(request.Evidence);
+        var enteredFrom = new Dictionary<uint, List<int>>();
+        bool originated = false;
+        double leastCertain = 1;
+        for (int i = 0; i < packets.Count; i++)
+        {
+            if (packets[i] is not { } packet)
+            {
+                continue;
+            }
+            var from = new HashSet<uint>();
+            originated |= domain.Flood(packet, [], [], from, ref leastCertain);
+            foreach (uint neighbor in from)
+            {
+                (enteredFrom.TryGetValue(neighbor, out var list) ? list : enteredFrom[neighbor] = []).Add(i);
+            }
+        }
+        var status = originated ? AsStatus.Source : enteredFrom.Count > 0 ? AsStatus.Transit : AsStatus.NotFound;
+        var result = new BorderTraceResult(status, (uint)Math.Round(100 * leastCertain), status == AsStatus.NotFound ? TraceState.NotFound : TraceState.Found)
+        {
+            TsType = "rid",
+            Incomings = [.. enteredFrom.Keys.Order().Select(NeighborAs.Global)],
+            Options = [.. enteredFrom.OrderBy(e => e.Key).Select(e => EvidencePackets.EnteredFrom(e.Key, e.Value))],
+        };
+        return Task.FromResult(new BtmTraceReply(NeighborNode.ForItm(asNumber), request.MessageId, result));
+    }
+}

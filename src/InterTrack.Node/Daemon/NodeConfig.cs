@@ -1,0 +1,276 @@
+using System.Text.Json.Serialization;
+
+namespace InterTrack.Daemon;
+
+/// <summary>
+/// The configuration of one AS's InterTrack node: which roles run in this process and how they
+/// reach each other (docs/configuration.md). Relative paths are relative to the file.
+/// </summary>
+public sealed record NodeConfig
+{
+    [JsonPropertyName("as")] public uint As { get; init; }
+    /// <summary>The federation CA certificate (PEM).</summary>
+    public string Ca { get; init; } = "";
+    /// <summary>Directory of this AS's node certificates as 'pki issue' names them: asN-role.crt and asN-role.key.</summary>
+    public string Certificates { get; init; } = "";
+    public ItmConfig? Itm { get; init; }
+    public BtmConfig? Btm { get; init; }
+    public DtmConfig? Dtm { get; init; }
+    [JsonPropertyName("dp")] public DPointConfig? DPoint { get; init; }
+    public CaptureConfig? Capture { get; init; }
+    public CollectorConfig? Collector { get; init; }
+
+    /// <summary>The kinds of traceback system a BTM or DTM can run (<c>system</c>); each is an <see cref="ITracebackSystem"/>.</summary>
+    public static IReadOnlyList<string> Systems { get; } = ["digest", "flow"];
+
+    /// <exception cref="ConfigException">The file is missing, not JSON, or a field is wrong (the message names it).</exception>
+    public static NodeConfig Load(string path)
+    {
+        NodeConfig config;
+        try
+        {
+            config = JsonFile.Load<NodeConfig>(path);
+        }
+        catch (FormatException e)
+        {
+            throw new ConfigException(e.Message, e);
+        }
+        config = config.Resolve(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        config.Validate();
+        return config;
+    }
+
+    private NodeConfig Resolve(string baseDirectory) => this with
+    {
+        Ca = Full(baseDirectory, Ca),
+        Certificates = Full(baseDirectory, Certificates),
+        Btm = Btm is null ? null : Btm with { Digests = Full(baseDirectory, Btm.Digests), Flows = Full(baseDirectory, Btm.Flows) },
+        Dtm = Dtm is null ? null : Dtm with { Digests = Full(baseDirectory, Dtm.Digests), Flows = Full(baseDirectory, Dtm.Flows) },
+        DPoint = DPoint is null ? null : DPoint with { Database = Full(baseDirectory, DPoint.Database) },
+        Capture = Capture is null ? null : Capture with { Out = Full(baseDirectory, Capture.Out) },
+        Collector = Collector is null ? null : Collector with { Out = Full(baseDirectory, Collector.Out) },
+    };
+
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(path))]
+    private static string? Full(string baseDirectory, string? path) => string.IsNullOrEmpty(path) ? path : Path.GetFullPath(path, baseDirectory);
+
+    private void Validate()
+    {
+        Require(As > 0, "as", "must be an AS number from 1 to 4294967295");
+        Require(Itm is not null || Btm is not null || Dtm is not null || DPoint is not null || Capture is not null || Collector is not null,
+            "itm/btm/dtm/dp/capture/collector", "no role is configured");
+        Require(File.Exists(Ca), "ca", $"no such file {Ca}");
+        Require(Directory.Exists(Certificates), "certificates", $"no such directory {Certificates}");
+        if (Itm is not null)
+        {
+            Endpoint(Itm.Listen, "itm.listen");
+            foreach (var (asText, endpoint) in Itm.Neighbors)
+            {
+                Require(uint.TryParse(asText, out uint n) && n > 0, $"itm.neighbors.{asText}", "keys must be AS numbers");
+                Endpoint(endpoint, $"itm.neighbors.{asText}");
+            }
+            if (Itm.Btm is not null) Endpoint(Itm.Btm, "itm.btm");
+            for (int i = 0; i < Itm.Dtms.Count; i++) Endpoint(Itm.Dtms[i], $"itm.dtms[{i}]");
+            foreach (var (asText, level) in Itm.ExportLevels)
+            {
+                Require(uint.TryParse(asText, out uint n) && n > 0, $"itm.exportLevels.{asText}", "keys must be AS numbers");
+                Require(level is "all" or "inter-as" or "intra-as", $"itm.exportLevels.{asText}", "must be \"all\", \"inter-as\" or \"intra-as\"");
+            }
+            Require(Itm.TraceTimeoutSeconds > 0, "itm.traceTimeoutSeconds", "must be positive");
+            Require(Itm.RateLimit > 0, "itm.rateLimit", "must be positive");
+            Require(Itm.HeartbeatSeconds >= 1, "itm.heartbeatSeconds", "must be at least 1");
+        }
+        if (Btm is not null)
+        {
+            Endpoint(Btm.Listen, "btm.listen");
+            Evidence(Btm.System, Btm.Stub, Btm.Digests, Btm.Flows, "btm");
+            for (int i = 0; i < Btm.Links.Count; i++)
+            {
+                Require(Btm.Links[i].Link.Length > 0, $"btm.links[{i}].link", "is empty");
+                Require(Btm.Links[i].NeighborAs > 0, $"btm.links[{i}].neighborAs", "must be an AS number");
+                Require(Btm.Links[i].Direction is "in" or "out", $"btm.links[{i}].direction", "must be \"in\" or \"out\"");
+            }
+        }
+        if (Dtm is not null)
+        {
+            Endpoint(Dtm.Listen, "dtm.listen");
+            Evidence(Dtm.System, Dtm.Stub, Dtm.Digests, Dtm.Flows, "dtm");
+            var names = Dtm.Routers.Select(r => r.Name).ToHashSet();
+            for (int i = 0; i < Dtm.Routers.Count; i++)
+            {
+                Require(Dtm.Routers[i].Name.Length > 0, $"dtm.routers[{i}].name", "is empty");
+                for (int j = 0; j < Dtm.Routers[i].Ingress.Count; j++)
+                {
+                    var from = Dtm.Routers[i].Ingress[j].From;
+                    Require(names.Contains(from) || from == "hosts" || from.StartsWith("as:", StringComparison.Ordinal),
+                        $"dtm.routers[{i}].ingress[{j}].from", $"'{from}' is no router of the domain, \"hosts\" or \"as:N\"");
+                }
+            }
+        }
+        if (DPoint is not null)
+        {
+            Endpoint(DPoint.Listen, "dp.listen");
+            Endpoint(DPoint.Itm, "dp.itm");
+            Require(DPoint.Database.Length > 0, "dp.database", "is empty");
+            Require(DPoint.RateLimit > 0, "dp.rateLimit", "must be positive");
+            Require(DPoint.LegacyPort is null or (> 0 and < 65536), "dp.legacyPort", "must be a port number");
+        }
+        if (Capture is not null)
+        {
+            Require(Capture.Interfaces.Count > 0, "capture.interfaces", "is empty");
+            Require(Capture.Out.Length > 0, "capture.out", "is empty");
+        }
+        if (Collector is not null)
+        {
+            Endpoint(Collector.Listen, "collector.listen");
+            if (Collector.Tcp is not null) Endpoint(Collector.Tcp, "collector.tcp");
+            Require(Collector.Out.Length > 0, "collector.out", "is empty");
+        }
+    }
+
+    /// <summary>A BTM or DTM names a known system and where its evidence is: a directory, or the agent of this node.</summary>
+    private void Evidence(string system, bool stub, string? digests, string? flows, string role)
+    {
+        Require(Systems.Contains(system), $"{role}.system", $"'{system}' is not one of: {string.Join(", ", Systems)}");
+        if (stub)
+        {
+            return;
+        }
+        if (system == "flow")
+        {
+            Require(flows is not null || Collector is not null, $"{role}.flows", "a flow BTM or DTM needs a flow directory, a collector in the same node, or \"stub\": true");
+        }
+        else
+        {
+            Require(digests is not null || Capture is not null, $"{role}.digests", "a digest BTM or DTM needs a digest directory, a capture in the same node, or \"stub\": true");
+        }
+    }
+
+    private static void Endpoint(string text, string field) =>
+        Require(Transport.HostPort.TryParse(text, out _, out _), field, $"'{text}' is not HOST:PORT");
+
+    private static void Require(bool ok, string field, string problem)
+    {
+        if (!ok)
+        {
+            throw new ConfigException($"{field}: {problem}");
+        }
+    }
+}
+
+public sealed record ItmConfig
+{
+    public string Listen { get; init; } = "0.0.0.0:9001";
+    /// <summary>Neighbour AS number → its ITM's HOST:PORT.</summary>
+    public Dictionary<string, string> Neighbors { get; init; } = [];
+    /// <summary>Our BTM's HOST:PORT; null runs a stub (no border traceback system).</summary>
+    public string? Btm { get; init; }
+    public double TraceTimeoutSeconds { get; init; } = 30;
+    /// <summary>Path filter: ASes never asked and whose requests are refused.</summary>
+    public List<uint> Deny { get; init; } = [];
+    /// <summary>Path filter: when given, the only ASes asked and answered.</summary>
+    public List<uint>? Allow { get; init; }
+    /// <summary>Requests per second taken from other ASes.</summary>
+    public double RateLimit { get; init; } = 100;
+    /// <summary>Seconds between heartbeats to neighbour ITMs and our BTM.</summary>
+    public double HeartbeatSeconds { get; init; } = 30;
+    /// <summary>Our DTMs' HOST:PORTs (one per traceback system of the domain).</summary>
+    public List<string> Dtms { get; init; } = [];
+    /// <summary>Neighbour AS number → what it may learn: "inter-as" (AS statuses; the default), "intra-as" or "all" (also our router-level answers).</summary>
+    public Dictionary<string, string> ExportLevels { get; init; } = [];
+}
+
+public sealed record DtmConfig
+{
+    public string Listen { get; init; } = "127.0.0.1:9003";
+    /// <summary>The traceback system behind it: "digest" (the default) or "flow".</summary>
+    public string System { get; init; } = "digest";
+    /// <summary>Directory of the routers' digest pages; ignored when the node captures itself.</summary>
+    public string? Digests { get; init; }
+    /// <summary>Directory of the routers' flow records (a collector's store); ignored when the node collects itself.</summary>
+    public string? Flows { get; init; }
+
+    public string? EvidenceDirectory => System == "flow" ? Flows : Digests;
+    public List<RouterConfig> Routers { get; init; } = [];
+    public bool Stub { get; init; }
+    public double ToleranceSeconds { get; init; } = 2;
+}
+
+public sealed record RouterConfig
+{
+    public string Name { get; init; } = "";
+    public List<IngressConfig> Ingress { get; init; } = [];
+}
+
+public sealed record IngressConfig
+{
+    /// <summary>The ingress as the system records it: a digest link ("r1-eth0:in"), a flow exporter's interface ("192.0.2.1/3:in").</summary>
+    public string Link { get; init; } = "";
+    /// <summary>Another router's name, "hosts", or "as:N".</summary>
+    public string From { get; init; } = "";
+}
+
+public sealed record BtmConfig
+{
+    public string Listen { get; init; } = "127.0.0.1:9002";
+    /// <summary>The border traceback system behind it: "digest" (the default) or "flow".</summary>
+    public string System { get; init; } = "digest";
+    /// <summary>Directory of digest pages; ignored when the node captures itself.</summary>
+    public string? Digests { get; init; }
+    /// <summary>Directory of the border routers' flow records (a collector's store); ignored when the node collects itself.</summary>
+    public string? Flows { get; init; }
+
+    public string? EvidenceDirectory => System == "flow" ? Flows : Digests;
+    public List<BorderLinkConfig> Links { get; init; } = [];
+    public bool Stub { get; init; }
+    public double ToleranceSeconds { get; init; } = 2;
+}
+
+public sealed record BorderLinkConfig
+{
+    /// <summary>The link as the system records it: a digest link ("eth1:in"), a flow exporter's interface ("192.0.2.1/3:in").</summary>
+    public string Link { get; init; } = "";
+    public uint NeighborAs { get; init; }
+    /// <summary>"in" or "out".</summary>
+    public string Direction { get; init; } = "";
+}
+
+public sealed record DPointConfig
+{
+    public string Listen { get; init; } = "0.0.0.0:9005";
+    public string Itm { get; init; } = "127.0.0.1:9001";
+    public string Database { get; init; } = "dpoint.db";
+    /// <summary>ASes whose Traceback Client certificates may connect (default: our own).</summary>
+    public List<uint> Clients { get; init; } = [];
+    /// <summary>Plain-TCP port for legacy clients; off unless set.</summary>
+    public int? LegacyPort { get; init; }
+    public string LegacyBind { get; init; } = "127.0.0.1";
+    public double RateLimit { get; init; } = 100;
+    public double MaxEvidenceAgeSeconds { get; init; } = 3600;
+    public int MaxFootmarks { get; init; } = 1000;
+}
+
+public sealed record CaptureConfig
+{
+    public List<string> Interfaces { get; init; } = [];
+    public string Out { get; init; } = "";
+}
+
+/// <summary>
+/// A flow collector (IPFIX and NetFlow v9) in the node: UDP on <see cref="Listen"/>, IPFIX over TCP
+/// on <see cref="Tcp"/> when set; records are stored in <see cref="Out"/>.
+/// </summary>
+public sealed record CollectorConfig
+{
+    public string Listen { get; init; } = "0.0.0.0:4739";
+    public string? Tcp { get; init; }
+    public string Out { get; init; } = "";
+}
+
+/// <summary>A configuration problem; the message names the file or field.</summary>
+public sealed class ConfigException : Exception
+{
+    public ConfigException(string message) : base(message) { }
+    public ConfigException() { }
+    public ConfigException(string message, Exception inner) : base(message, inner) { }
+}

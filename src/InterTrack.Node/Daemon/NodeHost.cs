@@ -1,0 +1,182 @@
+using System.Globalization;
+using System.Net;
+using InterTrack.Managers;
+using InterTrack.Pki;
+using InterTrack.Protocol.Model;
+using InterTrack.Tracing;
+using InterTrack.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace InterTrack.Daemon;
+
+/// <summary>Runs the roles a <see cref="NodeConfig"/> names, each on its own mutual-TLS listener.</summary>
+public sealed class NodeHost : IAsyncDisposable
+{
+    private readonly List<IAsyncDisposable> _resources = [];
+    private readonly List<IDisposable> _owned = [];
+    private readonly List<ITracebackSystem> _systems = [];
+
+    private NodeHost() { }
+
+    /// <summary>Where each role listens, for logs and tests.</summary>
+    public Dictionary<string, IPEndPoint> Listening { get; } = [];
+
+    /// <param name="systems">The kinds of traceback system this node may run, by <see cref="ITracebackSystem.Name"/>; the host owns them.</param>
+    /// <exception cref="ConfigException">Certificates, interfaces or stores named by the configuration cannot be used.</exception>
+    public static NodeHost Start(NodeConfig config, IEnumerable<ITracebackSystem> systems, ILoggerFactory loggers)
+    {
+        var host = new NodeHost();
+        host._systems.AddRange(systems);
+        try
+        {
+            host.StartRoles(config, loggers);
+            return host;
+        }
+        catch
+        {
+            host.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+    }
+
+    private void StartRoles(NodeConfig config, ILoggerFactory loggers)
+    {
+        uint self = config.As;
+        foreach (var system in _systems)
+        {
+            system.Start(config, loggers);
+        }
+        if (config.Btm is { } btmConfig)
+        {
+            var links = btmConfig.Links.Select(l => new BorderLink(l.Link, l.NeighborAs, l.Direction == "in" ? BorderDirection.In : BorderDirection.Out)).ToList();
+            IBtmClient btm = btmConfig.Stub ? new StubBtm(self)
+                : new BorderBtm(self, links, SystemNamed(btmConfig.System, "btm").Evidence(btmConfig.EvidenceDirectory), TimeSpan.FromSeconds(btmConfig.ToleranceSeconds));
+            Listen("btm", btmConfig.Listen, Credentials(config, NodeRole.Btm), [new NodeIdentity(self, NodeRole.Itm)],
+                ManagerServices.Btm(btm, loggers.CreateLogger("btm")), loggers);
+        }
+        if (config.Dtm is { } dtmConfig)
+        {
+            var routers = dtmConfig.Routers.Select(r => new DomainRouter(r.Name, [.. r.Ingress.Select(i => new RouterIngress(i.Link, i.From))])).ToList();
+            IDtmClient dtm = dtmConfig.Stub ? new StubDtm(self)
+                : new FloodDtm(self, routers, SystemNamed(dtmConfig.System, "dtm").Evidence(dtmConfig.EvidenceDirectory), TimeSpan.FromSeconds(dtmConfig.ToleranceSeconds));
+            Listen("dtm", dtmConfig.Listen, Credentials(config, NodeRole.Dtm), [new NodeIdentity(self, NodeRole.Itm)],
+                ManagerServices.Dtm(dtm, loggers.CreateLogger("dtm")), loggers);
+        }
+        if (config.Itm is { } itmConfig)
+        {
+            var credentials = Credentials(config, NodeRole.Itm);
+            var networkBtm = itmConfig.Btm is null ? null : Own(new NetworkBtmClient(Peer(itmConfig.Btm, self, NodeRole.Btm), credentials));
+            IBtmClient btm = networkBtm ?? (IBtmClient)new StubBtm(self);
+            var neighbors = itmConfig.Neighbors.ToDictionary(n => uint.Parse(n.Key, CultureInfo.InvariantCulture), n => Peer(n.Value, uint.Parse(n.Key, CultureInfo.InvariantCulture), NodeRole.Itm));
+            var settings = new ItmSettings(self)
+            {
+                TraceTimeout = TimeSpan.FromSeconds(itmConfig.TraceTimeoutSeconds),
+                DenyAses = itmConfig.Deny.ToHashSet(),
+                AllowAses = itmConfig.Allow?.ToHashSet(),
+                NeighborRateLimit = itmConfig.RateLimit,
+                ExportLevels = itmConfig.ExportLevels.ToDictionary(e => uint.Parse(e.Key, CultureInfo.InvariantCulture),
+                    e => e.Value switch { "all" => ExportLevelKind.All, "intra-as" => ExportLevelKind.IntraAs, _ => ExportLevelKind.InterAs }),
+            };
+            var neighborNetwork = Own(new NetworkItmNeighbors(neighbors, credentials));
+            var dtms = itmConfig.Dtms.Select(d => (IDtmClient)Own(new NetworkDtmClient(Peer(d, self, NodeRole.Dtm), credentials))).ToList();
+            var itm = new Itm(settings, btm, dtms, neighborNetwork);
+            var watched = neighborNetwork.Channels.ToDictionary(c => $"AS{c.Key}/itm", c => c.Value);
+            if (networkBtm is not null)
+            {
+                watched[$"AS{self}/btm"] = networkBtm.Channel;
+            }
+            var monitor = new HeartbeatMonitor(credentials.Identity, watched, TimeSpan.FromSeconds(itmConfig.HeartbeatSeconds), loggers.CreateLogger("heartbeat"));
+            _resources.Add(monitor); // resources stop in reverse order: the monitor before the channels it uses
+            monitor.Start();
+            Listen("itm", itmConfig.Listen, credentials,
+                [.. neighbors.Keys.Select(n => new NodeIdentity(n, NodeRole.Itm)), new NodeIdentity(self, NodeRole.DPoint)],
+                ManagerServices.Itm(itm, loggers.CreateLogger("itm")), loggers);
+        }
+        if (config.DPoint is { } dpConfig)
+        {
+            var credentials = Credentials(config, NodeRole.DPoint);
+            var itmPeer = Peer(dpConfig.Itm, self, NodeRole.Itm);
+            var channel = Own(new PeerChannel(itmPeer.Identity.ToString(),
+                ct => MessageClient.ConnectTlsAsync(itmPeer.Host, itmPeer.Port, itmPeer.Identity, credentials, cancellationToken: ct)));
+            var store = new DPointStore(dpConfig.Database);
+            _owned.Add(store);
+            var policy = new DPointPolicy
+            {
+                RateLimit = dpConfig.RateLimit,
+                MaxEvidenceAge = TimeSpan.FromSeconds(dpConfig.MaxEvidenceAgeSeconds),
+                MaxFootmarks = dpConfig.MaxFootmarks,
+            };
+            var dpoint = new DPoint(self, policy, channel, store, loggers.CreateLogger("dp"));
+            var clients = (dpConfig.Clients.Count == 0 ? [self] : dpConfig.Clients).Select(a => new NodeIdentity(a, NodeRole.Client));
+            Listen("dp", dpConfig.Listen, credentials, clients, dpoint.Handler, loggers);
+            if (dpConfig.LegacyPort is { } legacyPort)
+            {
+                var legacy = MessageListener.StartPlain(legacyPort, new NodeIdentity(self, NodeRole.DPoint), dpoint.Handler,
+                    IPAddress.Parse(dpConfig.LegacyBind), logger: loggers.CreateLogger("dp-legacy"));
+                _resources.Add(legacy);
+                Listening["dp-legacy"] = legacy.LocalEndPoint;
+            }
+        }
+    }
+
+    private ITracebackSystem SystemNamed(string name, string role) =>
+        _systems.FirstOrDefault(s => s.Name == name) ?? throw new ConfigException($"{role}.system: this program does not run '{name}' systems");
+
+    private void Listen(string role, string endpoint, TlsCredentials credentials, IEnumerable<NodeIdentity> allowed, MessageHandler handler, ILoggerFactory loggers)
+    {
+        var (host, port) = Split(endpoint);
+        var listener = MessageListener.StartTls(new IPEndPoint(IPAddress.Parse(host), port), credentials, PeerAuthenticator.Only(allowed),
+            handler, logger: loggers.CreateLogger(role));
+        _resources.Add(listener);
+        Listening[role] = listener.LocalEndPoint;
+    }
+
+    private TlsCredentials Credentials(NodeConfig config, NodeRole role)
+    {
+        var identity = new NodeIdentity(config.As, role);
+        string stem = Path.Combine(config.Certificates, $"as{config.As}-{identity.RoleName}");
+        try
+        {
+            var credentials = TlsCredentials.Load(stem + ".crt", stem + ".key", config.Ca);
+            _owned.Add(credentials);
+            return credentials.Identity == identity ? credentials
+                : throw new ConfigException($"certificates: {stem}.crt is for {credentials.Identity}, not {identity}");
+        }
+        catch (Exception e) when (e is IOException or System.Security.Cryptography.CryptographicException or ArgumentException)
+        {
+            throw new ConfigException($"certificates: cannot load {stem}.crt/.key for {identity}: {e.Message}");
+        }
+    }
+
+    private static PeerEndpoint Peer(string endpoint, uint asNumber, NodeRole role)
+    {
+        var (host, port) = Split(endpoint);
+        return new PeerEndpoint(host, port, new NodeIdentity(asNumber, role));
+    }
+
+    private static (string Host, int Port) Split(string endpoint) =>
+        HostPort.TryParse(endpoint, out string host, out int port) ? (host, port)
+            : throw new ConfigException($"'{endpoint}' is not HOST:PORT"); // NodeConfig.Validate checked it already
+
+    private T Own<T>(T resource) where T : IAsyncDisposable
+    {
+        _resources.Add(resource);
+        return resource;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var resource in Enumerable.Reverse(_resources))
+        {
+            await resource.DisposeAsync().ConfigureAwait(false);
+        }
+        foreach (var system in _systems)
+        {
+            await system.DisposeAsync().ConfigureAwait(false); // stops the agents, saving what they gathered
+        }
+        foreach (var owned in Enumerable.Reverse(_owned))
+        {
+            owned.Dispose();
+        }
+    }
+}

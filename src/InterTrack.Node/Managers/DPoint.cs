@@ -1,0 +1,178 @@
+using System.Globalization;
+using InterTrack.Pki;
+using InterTrack.Protocol.Model;
+using InterTrack.Tracing;
+using InterTrack.Transport;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace InterTrack.Managers;
+
+/// <summary>The D Point's policy for client requests.</summary>
+public sealed record DPointPolicy
+{
+    /// <summary>Client messages per second the D Point takes (all clients together); more are refused.</summary>
+    public double RateLimit { get; init; } = 100;
+
+    /// <summary>Evidence older than this is refused: the digest history it needs is gone.</summary>
+    public TimeSpan MaxEvidenceAge { get; init; } = TimeSpan.FromHours(1);
+
+    public int MaxFootmarks { get; init; } = 1000;
+
+    /// <summary>How long the ITM may take to issue a message id, and to finish the trace.</summary>
+    public TimeSpan MessageIdTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan TraceTimeout { get; init; } = TimeSpan.FromMinutes(2);
+}
+
+/// <summary>
+/// The Decision Point: takes ClientTraceRequests from authorised clients (the listener decides
+/// who may connect), applies policy, timestamps and stores each request, hands it to the ITM,
+/// answers the client's ClientMessageIDReply as soon as the ITM issued the id and the
+/// ClientTraceReply when the result comes. Results are kept in <see cref="DPointStore"/>; a
+/// client can ask for one again later (see docs/protocol.md, "Asking for a result again").
+/// </summary>
+public sealed class DPoint(uint asNumber, DPointPolicy policy, PeerChannel itm, DPointStore store, ILogger? logger = null, TimeProvider? time = null)
+{
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly ILogger _logger = logger ?? NullLogger.Instance;
+    private readonly RateLimiter _rate = new(policy.RateLimit, time ?? TimeProvider.System);
+
+    private NeighborNode Self => new NodeIdentity(asNumber, NodeRole.DPoint).ToNeighborNode();
+
+    public MessageHandler Handler => HandleAsync;
+
+    private async ValueTask HandleAsync(MessageConnection connection, InterTrackMessage message, CancellationToken cancellationToken)
+    {
+        if (message is not ClientTraceRequest request)
+        {
+            await connection.SendErrorAsync(ErrorType.HeartbeatWrongSemantic, "unexpected message").ConfigureAwait(false);
+            return;
+        }
+        if (!_rate.TryTake())
+        {
+            await connection.SendErrorAsync(ErrorType.RefusedLimit, "rate limit exceeded").ConfigureAwait(false);
+            return;
+        }
+        if (request.Options.FirstOrDefault(o => o.Type == ClientOptions.ResultOf) is { } resultOf)
+        {
+            await ResendResultAsync(connection, resultOf.Value).ConfigureAwait(false);
+            return;
+        }
+        var (evidence, refusal) = Evidence(request);
+        if (refusal is not null)
+        {
+            await connection.SendErrorAsync(ErrorType.RefusedLimit, refusal).ConfigureAwait(false);
+            return;
+        }
+        _ = Task.Run(() => TraceAsync(connection, request, evidence!, cancellationToken), CancellationToken.None);
+    }
+
+    private (Evidence? Evidence, string? Refusal) Evidence(ClientTraceRequest request)
+    {
+        var now = _time.GetUtcNow();
+        var received = TimeVal.FromDateTimeOffset(now);
+        if (request.PayloadHash is { } hash)
+        {
+            return (new AppFootmark(hash, received), null);
+        }
+        if (request.PacketDumps.Count > policy.MaxFootmarks)
+        {
+            return (null, $"more than {policy.MaxFootmarks} packets in one request");
+        }
+        var captured = request.Options.Where(o => o.Type == ClientOptions.Captured).Select(o => TimeVal.Parse(o.Value)).ToList();
+        var footmarks = new List<Footmark>(request.PacketDumps.Count);
+        for (int i = 0; i < request.PacketDumps.Count; i++)
+        {
+            var at = i < captured.Count && captured[i] is { } t ? t : received;
+            if (at.ToDateTimeOffset() < now - policy.MaxEvidenceAge)
+            {
+                return (null, "evidence older than the kept digest history");
+            }
+            footmarks.Add(new Footmark(request.PacketDumps[i], at));
+        }
+        return (EvidencePackets.ToEvidence(footmarks, received), null);
+    }
+
+    private async Task TraceAsync(MessageConnection connection, ClientTraceRequest request, Evidence evidence, CancellationToken cancellationToken)
+    {
+        var client = connection.RemoteIdentity?.ToNodeId() ?? new OtherNodeId(connection.RemoteEndPoint?.ToString() ?? "legacy client");
+        long sequence = store.Add(client.ToString());
+        var handle = new TimeVal((uint)sequence, 0); // the D Point's own handle, unique across restarts
+        try
+        {
+            using var idReply = itm.Expect<DPointMessageIdReply>(handle);
+            using var traceReply = itm.Expect<DPointTraceReply>(handle);
+            var forward = new DPointTraceRequest(Self, new SourceClient(client, handle), Math.Min(request.Ttl == 0 ? 16 : request.Ttl, 64), evidence)
+            {
+                Options = [new MessageOption(ClientOptions.Received, TimeVal.FromDateTimeOffset(_time.GetUtcNow()).ToString())],
+            };
+            await itm.SendAsync(forward, cancellationToken).ConfigureAwait(false);
+            var id = (await idReply.Task.WaitAsync(policy.MessageIdTimeout, cancellationToken).ConfigureAwait(false)).MessageId;
+            store.SetMessageId(sequence, id);
+            await TrySendAsync(connection, new ClientMessageIdReply(Self, new NeighborNode(client), request.TemporarySequenceNumber, id)).ConfigureAwait(false);
+            var result = await traceReply.Task.WaitAsync(policy.TraceTimeout, cancellationToken).ConfigureAwait(false);
+            store.Complete(sequence, result.Export);
+            await TrySendAsync(connection, new ClientTraceReply(Self, new NeighborNode(client), id, result.Export)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or TimeoutException or OperationCanceledException)
+        {
+            store.Fail(sequence, e.Message);
+            DPointLog.TraceFailed(_logger, sequence, e.Message);
+            await TrySendErrorAsync(connection, ErrorType.WaitItmReply, "the trace failed").ConfigureAwait(false);
+        }
+    }
+
+    private async Task ResendResultAsync(MessageConnection connection, string messageId)
+    {
+        var record = store.FindByKey(messageId);
+        var client = connection.RemoteIdentity?.ToNodeId();
+        if (record is null || (client is not null && record.Client != client.ToString()))
+        {
+            await connection.SendErrorAsync(ErrorType.RefusedAuth, "no such trace of yours").ConfigureAwait(false);
+            return;
+        }
+        switch (record.State)
+        {
+            case TraceRecordState.Done:
+                var id = MessageId.Parse(record.MessageId!);
+                await connection.SendAsync(new ClientTraceReply(Self, new NeighborNode(client ?? new OtherNodeId("legacy client")), id, record.Result!)).ConfigureAwait(false);
+                break;
+            case TraceRecordState.Pending:
+                await connection.SendErrorAsync(ErrorType.BusyItm, "the trace is still running").ConfigureAwait(false);
+                break;
+            default:
+                await connection.SendErrorAsync(ErrorType.UnknownError, "the trace failed").ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private static async Task TrySendAsync(MessageConnection connection, InterTrackMessage message)
+    {
+        try
+        {
+            await connection.SendAsync(message).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // the client left: the result stays in the store for it to ask again
+        }
+    }
+
+    private static async Task TrySendErrorAsync(MessageConnection connection, ErrorType type, string text)
+    {
+        try
+        {
+            await connection.SendErrorAsync(type, text).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // the client left
+        }
+    }
+}
+
+internal static partial class DPointLog
+{
+    [LoggerMessage(200, LogLevel.Warning, "Trace {Sequence} failed: {Reason}")]
+    public static partial void TraceFailed(ILogger logger, long sequence, string reason);
+}

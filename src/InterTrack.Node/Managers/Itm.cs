@@ -1,0 +1,299 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using InterTrack.Protocol.Model;
+using InterTrack.Tracing;
+
+namespace InterTrack.Managers;
+
+/// <summary>
+/// What an ITM learned for one request: its reply, and the exchanges behind it — its own BTM's
+/// answer and the DTM answers of its own domain and of upstream ASes that export them to it —
+/// for its own D Point, or for a neighbour whose export level allows.
+/// </summary>
+public sealed record ItmOutcome(ItmTraceReply Reply, BtmTraceReply? Border, IReadOnlyList<DtmTraceReply> Domain);
+
+/// <summary>
+/// The Internet Traceback Manager of one AS: the procedure of ARCHITECTURE.md §4. It asks its BTM
+/// how the flow crosses the border; if the flow originates inside (OUTGOING, INCOMING+OUTGOING)
+/// or cannot be told, it asks its DTMs; if it came in from neighbours, it forwards the request to
+/// each of them in parallel with only their footmarks; it merges everything into one AS-level
+/// result. Transit ASes thus consult only their border system. Loops are cut by the TTL, the
+/// ITM path list and duplicate message ids; every wait has a deadline, so a silent neighbour
+/// becomes an Unknown or Busy entry instead of a hung trace. Thread-safe.
+/// </summary>
+public sealed class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyList<IDtmClient> dtms, IItmNeighbors neighbors, TimeProvider? time = null)
+{
+    internal const string DeadlineOption = "deadline";
+
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly ConcurrentDictionary<MessageId, DateTimeOffset> _seen = new();
+    private readonly RateLimiter _neighborRate = new(settings.NeighborRateLimit, time ?? TimeProvider.System);
+    private long _lastSequenceMicros;
+
+    public uint AsNumber => settings.AsNumber;
+
+    private NodeId Self => NodeId.ForItm(settings.AsNumber);
+
+    /// <summary>A new message id: this ITM and a time value unique among the ids it issued.</summary>
+    public MessageId NewMessageId()
+    {
+        long now = _time.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
+        long issued;
+        long last;
+        do
+        {
+            last = Interlocked.Read(ref _lastSequenceMicros);
+            issued = Math.Max(now, last + 1);
+        }
+        while (Interlocked.CompareExchange(ref _lastSequenceMicros, issued, last) != last);
+        return new MessageId(NeighborNode.ForItm(settings.AsNumber), new TimeVal((uint)(issued / 1_000_000), (uint)(issued % 1_000_000)));
+    }
+
+    /// <summary>Runs the procedure for a request from our own D Point (<paramref name="fromOwnDPoint"/>) or from a neighbour ITM.</summary>
+    public async Task<ItmOutcome> TraceAsync(ItmTraceRequest request, bool fromOwnDPoint, CancellationToken cancellationToken)
+    {
+        uint depth = fromOwnDPoint ? 0 : (uint)request.PathList.NextHops.Count + 1;
+        if (!fromOwnDPoint)
+        {
+            if (request.Ttl == 0 || OnPath(request.PathList))
+            {
+                return Refused(request, depth, AsStatus.Refused, ErrorType.RefusedPath, "loop or TTL exhausted");
+            }
+            if (Requester(request.PathList) is not { } requester || !settings.Admits(requester))
+            {
+                return Refused(request, depth, AsStatus.Refused, ErrorType.RefusedPath, "refused by path filter");
+            }
+            if (!_neighborRate.TryTake())
+            {
+                return Refused(request, depth, AsStatus.Busy, ErrorType.RefusedLimit, "rate limit exceeded");
+            }
+        }
+        Forget();
+        if (!_seen.TryAdd(request.MessageId, _time.GetUtcNow()))
+        {
+            return Refused(request, depth, AsStatus.Refused, ErrorType.RefusedPath, "duplicate message id");
+        }
+
+        var deadline = Deadline(request, fromOwnDPoint);
+        var border = await AskBorderAsync(request, deadline, cancellationToken).ConfigureAwait(false);
+        var result = border.Result;
+        bool askDomain = result.AskDtm || result.Error is not null || (fromOwnDPoint && result.Status == AsStatus.NotFound);
+        var upstream = result.Error is null ? result.Incomings ?? [] : [];
+
+        var domainTask = askDomain ? AskDomainAsync(request, deadline, cancellationToken) : Task.FromResult<IReadOnlyList<DtmTraceReply>>([]);
+        var upstreamTasks = upstream.Select(n => AskUpstreamAsync(request, result, n.AsNumber, depth, deadline, cancellationToken)).ToList();
+        var domain = await domainTask.ConfigureAwait(false);
+        bool forwarded = upstream.Count > 0;
+        if (result.Error is not null && DomainIngress(domain) is { Incomings.Count: > 0 } ingress)
+        {
+            // No border system answered, but the domain's traceback system saw where the flow came in: follow that.
+            upstreamTasks = [.. ingress.Incomings!.Select(n => AskUpstreamAsync(request, ingress, n.AsNumber, depth, deadline, cancellationToken))];
+            forwarded = true;
+        }
+        var answers = await Task.WhenAll(upstreamTasks).ConfigureAwait(false);
+
+        var own = OwnEntry(result, depth, fromOwnDPoint, askDomain, domain, forwarded);
+        var entries = Merge([own, .. answers.SelectMany(a => a.Entries)]);
+        var reply = new ItmTraceReply(NeighborNode.ForItm(settings.AsNumber), request.MessageId, new InterAsTraceResult(own.Degree) { Ases = entries });
+        return new ItmOutcome(reply, border, [.. domain, .. answers.SelectMany(a => a.Domain)]);
+    }
+
+    /// <summary>What a neighbour's export level lets it learn of an outcome beyond the reply: null for inter-as.</summary>
+    public ResultExport? ExportFor(uint neighbor, ItmTraceRequest request, ItmOutcome outcome) =>
+        settings.ExportLevels.GetValueOrDefault(neighbor, ExportLevelKind.InterAs) switch
+        {
+            ExportLevelKind.All => new AllResultExport(request, outcome.Reply)
+            {
+                BtmReplies = outcome.Border is null ? [] : [outcome.Border],
+                DtmReplies = [.. outcome.Domain],
+            },
+            ExportLevelKind.IntraAs => new IntraAsResultExport(request)
+            {
+                BtmReplies = outcome.Border is null ? [] : [outcome.Border],
+                DtmReplies = [.. outcome.Domain],
+            },
+            _ => null,
+        };
+
+    private bool OnPath(ItmPathList path) =>
+        path.Origin?.NodeId == Self || path.NextHops.Any(h => h.NodeId == Self);
+
+    /// <summary>The AS that sent a request: the last ITM on its path (the service checks it against the peer's certificate).</summary>
+    public static uint? Requester(ItmPathList path) =>
+        (path.NextHops.Count > 0 ? path.NextHops[^1].NodeId : path.Origin?.NodeId) is ItmNodeId itm ? itm.Itm.AsNumber : null;
+
+    private ItmOutcome Refused(ItmTraceRequest request, uint depth, AsStatus status, ErrorType error, string why) =>
+        new(new ItmTraceReply(NeighborNode.ForItm(settings.AsNumber), request.MessageId, new InterAsTraceResult(0)
+        {
+            Ases = [new AsEntry(Self, status, Math.Min(depth, 64), 0, TraceState.Error) { Error = new ErrorCode(error) { Message = why } }],
+        }), null, []);
+
+    private void Forget()
+    {
+        var cutoff = _time.GetUtcNow() - settings.DuplicateMemory;
+        foreach (var (id, seen) in _seen)
+        {
+            if (seen < cutoff)
+            {
+                _seen.TryRemove(id, out _);
+            }
+        }
+    }
+
+    private DateTimeOffset Deadline(ItmTraceRequest request, bool fromOwnDPoint)
+    {
+        var now = _time.GetUtcNow();
+        var latest = now + settings.TraceTimeout;
+        if (!fromOwnDPoint && request.Options.FirstOrDefault(o => o.Type == DeadlineOption) is { } option
+            && long.TryParse(option.Value, NumberStyles.None, CultureInfo.InvariantCulture, out long unixMs))
+        {
+            var asked = DateTimeOffset.FromUnixTimeMilliseconds(unixMs); // the requester kept its own margin
+            return asked < latest ? asked : latest;
+        }
+        return latest;
+    }
+
+    private TimeSpan Until(DateTimeOffset deadline, TimeSpan cap)
+    {
+        var left = deadline - _time.GetUtcNow();
+        return left < TimeSpan.Zero ? TimeSpan.Zero : left < cap ? left : cap;
+    }
+
+    private async Task<BtmTraceReply> AskBorderAsync(ItmTraceRequest request, DateTimeOffset deadline, CancellationToken cancellationToken)
+    {
+        var btmRequest = new BtmTraceRequest(NeighborNode.ForItm(settings.AsNumber), request.MessageId, request.Evidence);
+        try
+        {
+            return await WithTimeout(t => btm.TraceAsync(btmRequest, t), Until(deadline, settings.ComponentTimeout), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TimeoutException or IOException)
+        {
+            return new BtmTraceReply(NeighborNode.ForItm(settings.AsNumber), request.MessageId,
+                new BorderTraceResult(AsStatus.Unknown, 0, TraceState.Error) { Error = new ErrorCode(ErrorType.WaitBtmReply) { Message = e.Message } });
+        }
+    }
+
+    private async Task<IReadOnlyList<DtmTraceReply>> AskDomainAsync(ItmTraceRequest request, DateTimeOffset deadline, CancellationToken cancellationToken)
+    {
+        var dtmRequest = new DtmTraceRequest(NeighborNode.ForItm(settings.AsNumber), request.MessageId, request.Evidence);
+        var asks = dtms.Select(async dtm =>
+        {
+            try
+            {
+                return await WithTimeout(t => dtm.TraceAsync(dtmRequest, t), Until(deadline, settings.ComponentTimeout), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is TimeoutException or IOException)
+            {
+                return new DtmTraceReply(NeighborNode.ForItm(settings.AsNumber), request.MessageId,
+                    new IntraAsTraceResult(0) { Error = new ErrorCode(ErrorType.WaitDtmReply) { Message = e.Message } });
+            }
+        });
+        return await Task.WhenAll(asks).ConfigureAwait(false);
+    }
+
+    private async Task<(IReadOnlyList<AsEntry> Entries, IReadOnlyList<DtmTraceReply> Domain)> AskUpstreamAsync(ItmTraceRequest request, BorderTraceResult border, uint neighbor,
+        uint depth, DateTimeOffset deadline, CancellationToken cancellationToken)
+    {
+        var footmarks = EvidencePackets.Footmarks(request.Evidence);
+        var indices = EvidencePackets.EnteredFromIndices(border.Options, neighbor);
+        var theirs = indices is null ? footmarks : [.. indices.Where(i => i < footmarks.Count).Select(i => footmarks[i])];
+        if (theirs.Count == 0 || request.Ttl <= 1 || request.PathList.NextHops.Count >= 64 || !settings.Admits(neighbor))
+        {
+            string why = theirs.Count == 0 ? "no footmarks for this neighbour" : !settings.Admits(neighbor) ? "not asked: path filter" : "TTL exhausted";
+            return ([Failed(neighbor, depth + 1, AsStatus.Unknown, ErrorType.RefusedPath, why)], []);
+        }
+        var path = new ItmPathList(request.PathList.Origin ?? NeighborNode.ForItm(settings.AsNumber),
+            depth == 0 ? request.PathList.NextHops : [.. request.PathList.NextHops, new NextHop(Self, depth)]);
+        var forward = new ItmTraceRequest(NeighborNode.ForItm(neighbor), request.MessageId, request.Ttl - 1, path,
+            EvidencePackets.ToEvidence(theirs, TimeVal.FromDateTimeOffset(_time.GetUtcNow())))
+        {
+            Translated = request.Translated,
+            Options = [new MessageOption(DeadlineOption, (deadline - settings.HopMargin).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture))],
+        };
+        try
+        {
+            var answer = await WithTimeout(t => neighbors.TraceAsync(neighbor, forward, t), Until(deadline, settings.TraceTimeout), cancellationToken).ConfigureAwait(false);
+            var shared = answer.Export switch
+            {
+                AllResultExport e => e.DtmReplies,
+                IntraAsResultExport e => e.DtmReplies,
+                _ => [],
+            };
+            return answer.Reply.Result.Error is { } error
+                ? ([Failed(neighbor, depth + 1, AsStatus.Unknown, error.Type, error.Message ?? "error")], shared)
+                : (answer.Reply.Result.Ases, shared);
+        }
+        catch (TimeoutException)
+        {
+            return ([Failed(neighbor, depth + 1, AsStatus.Busy, ErrorType.WaitItmReply, "no answer before the deadline")], []);
+        }
+        catch (IOException e)
+        {
+            return ([Failed(neighbor, depth + 1, AsStatus.Unknown, ErrorType.WaitItmReply, e.Message)], []);
+        }
+    }
+
+    /// <summary>The neighbours the DTMs saw the flow entering from (their "entered-from" options), as a border answer; null when none said.</summary>
+    private static BorderTraceResult? DomainIngress(IReadOnlyList<DtmTraceReply> domain)
+    {
+        var options = domain.SelectMany(d => d.Options).Where(o => o.Type.StartsWith(EvidencePackets.EnteredFromOption, StringComparison.Ordinal)).ToList();
+        if (options.Count == 0)
+        {
+            return null;
+        }
+        var neighbors = options.Select(o => uint.Parse(o.Type.AsSpan(EvidencePackets.EnteredFromOption.Length), CultureInfo.InvariantCulture)).Distinct().Order();
+        return new BorderTraceResult(AsStatus.Transit, 0, TraceState.Found) { Incomings = [.. neighbors.Select(NeighborAs.Global)], Options = [.. options] };
+    }
+
+    private static AsEntry Failed(uint asNumber, uint depth, AsStatus status, ErrorType error, string message) =>
+        new(NodeId.ForItm(asNumber), status, Math.Min(depth, 64), 0, TraceState.Error) { Error = new ErrorCode(error) { Message = message } };
+
+    private AsEntry OwnEntry(BorderTraceResult border, uint depth, bool fromOwnDPoint, bool askedDomain, IReadOnlyList<DtmTraceReply> domain, bool forwarded)
+    {
+        bool foundInside = domain.Any(d => d.Result.Error is null && d.Result.SubDomains.Any(s => s.Agent?.State == TraceState.Found));
+        var status = fromOwnDPoint ? AsStatus.Destination
+            : foundInside || border.Status == AsStatus.Source ? AsStatus.Source
+            : forwarded ? AsStatus.Transit
+            : border.Error is not null ? AsStatus.Unknown
+            : AsStatus.NotFound;
+        // Without an answer from the border (and nothing found inside) even the victim AS is the frontier.
+        bool blind = border.Error is not null && !foundInside && !forwarded;
+        var state = blind ? TraceState.Error : status switch
+        {
+            AsStatus.Destination or AsStatus.Source or AsStatus.Transit => TraceState.Found,
+            AsStatus.Unknown => TraceState.Error,
+            _ => TraceState.NotFound,
+        };
+        uint degree = border.Error is null ? border.Degree : domain.Select(d => d.Result.Degree).DefaultIfEmpty(0u).Max();
+        return new AsEntry(Self, status, depth, degree, state)
+        {
+            TsType = border.TsType,
+            Incomings = border.Incomings,
+            Outgoings = border.Outgoings,
+            AskDtm = askedDomain,
+            Error = blind ? border.Error : null, // why the AS could not be traced
+        };
+    }
+
+    /// <summary>One entry per AS (an AS reached along two paths answers the second with "duplicate"): the most informative wins.</summary>
+    private static ValueList<AsEntry> Merge(IEnumerable<AsEntry> entries) =>
+        [.. entries
+            .GroupBy(e => e.NodeId)
+            .Select(g => g.OrderByDescending(e => e.State switch { TraceState.Found => 3, TraceState.Reached => 2, TraceState.NotFound => 1, _ => 0 })
+                .ThenBy(e => e.Depth).First())
+            .OrderBy(e => e.Depth)];
+
+    private static async Task<T> WithTimeout<T>(Func<CancellationToken, Task<T>> call, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timer.CancelAfter(timeout);
+        try
+        {
+            return await call(timer.Token).WaitAsync(timer.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"no answer within {timeout.TotalSeconds:F1} s");
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using InterTrack.Managers;
+using InterTrack.Protocol.Model;
+
+namespace InterTrack.Tracing;
+
+/// <summary>
+/// The BTM of a border traceback system, whatever it keeps (digests, flow records): classifies the
+/// request's packets from what the border links observed and answers with the AS status, the
+/// neighbour ASes on each side, whether to ask the DTMs, and which footmarks entered from which
+/// neighbour (Options "entered-from:AS").
+/// </summary>
+public sealed class BorderBtm(uint asNumber, IReadOnlyList<BorderLink> links, ILinkEvidence evidence, TimeSpan tolerance) : IBtmClient
+{
+    public Task<BtmTraceReply> TraceAsync(BtmTraceRequest request, CancellationToken cancellationToken)
+    {
+        var all = EvidencePackets.Packets(request.Evidence);
+        var packets = new List<TracedPacket>();
+        var indexOf = new List<int>();
+        for (int i = 0; i < all.Count; i++)
+        {
+            if (all[i] is { } p)
+            {
+                packets.Add(p);
+                indexOf.Add(i);
+            }
+        }
+        var verdict = new BorderClassifier(links, evidence, tolerance).Classify(packets);
+        var status = verdict.Case switch
+        {
+            BorderCase.Outgoing or BorderCase.IncomingOutgoing => AsStatus.Source,
+            BorderCase.Transit => AsStatus.Transit,
+            BorderCase.Incoming => AsStatus.Destination,
+            _ => AsStatus.NotFound,
+        };
+        var entered = verdict.IncomingAses.Select(neighbor => EvidencePackets.EnteredFrom(neighbor,
+            Enumerable.Range(0, packets.Count).Where(i => verdict.EnteredFrom[i].Contains(neighbor)).Select(i => indexOf[i])));
+        var result = new BorderTraceResult(status, (uint)verdict.Confidence, verdict.Case == BorderCase.None ? TraceState.NotFound : TraceState.Found)
+        {
+            TsType = evidence.TsType,
+            Incomings = [.. verdict.IncomingAses.Select(NeighborAs.Global)],
+            Outgoings = [.. verdict.OutgoingAses.Select(NeighborAs.Global)],
+            AskDtm = verdict.Case is BorderCase.Outgoing or BorderCase.IncomingOutgoing,
+            Options = [.. entered],
+        };
+        return Task.FromResult(new BtmTraceReply(NeighborNode.ForItm(asNumber), request.MessageId, result));
+    }
+}

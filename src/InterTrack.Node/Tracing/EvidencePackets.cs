@@ -1,0 +1,85 @@
+using System.Globalization;
+using InterTrack.Capture;
+using InterTrack.Protocol.Model;
+
+namespace InterTrack.Tracing;
+
+/// <summary>Between the protocol's footmarks and the packets a traceback system digests.</summary>
+public static class EvidencePackets
+{
+    /// <summary>The single-packet footmarks of the evidence, in order (an AppFootmark has none: it is a payload hash).</summary>
+    public static IReadOnlyList<Footmark> Footmarks(Evidence evidence) => evidence switch
+    {
+        Footmark f => [f],
+        BulkFootmark b => b.Footmarks,
+        _ => [],
+    };
+
+    /// <summary>A footmark for an IP packet seen at a time: the packet in base64, from its IP header on.</summary>
+    public static Footmark ToFootmark(ReadOnlySpan<byte> ipPacket, long timestampNs) =>
+        new(new PacketDump(Convert.ToBase64String(ipPacket), DumpEncoding.Base64, DumpHeader.Ip, 0, (uint)ipPacket.Length),
+            TimeVal.FromUnixNs(timestampNs));
+
+    /// <summary>The evidence of several packets: one Footmark, or a BulkFootmark.</summary>
+    public static Evidence ToEvidence(IReadOnlyList<Footmark> footmarks, TimeVal assembled) =>
+        footmarks.Count == 1 ? footmarks[0] : new BulkFootmark([.. footmarks], assembled);
+
+    /// <summary>The footmarks' packets as traceback systems look them up (null where a dump holds none).</summary>
+    public static IReadOnlyList<TracedPacket?> Packets(Evidence evidence) => [.. Footmarks(evidence).Select(Packet)];
+
+    /// <summary>
+    /// A footmark's IP packet and its time; null when the dump is a digest (md5, sha…) or holds no
+    /// IP packet, which no packet-based system can look up.
+    /// </summary>
+    public static TracedPacket? Packet(Footmark footmark)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = footmark.Dump.Encoding switch
+            {
+                DumpEncoding.Base64 => Convert.FromBase64String(footmark.Dump.Data),
+                DumpEncoding.Hex => Convert.FromHexString(footmark.Dump.Data.Trim()),
+                _ => [],
+            };
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+        int offset = footmark.Dump.Header == DumpHeader.Ip ? 0 : IpLocator.FindIp(bytes, LinkType.Ethernet);
+        if (bytes.Length == 0 || offset < 0 || (bytes[offset] >> 4) is not (4 or 6))
+        {
+            return null;
+        }
+        return new TracedPacket(bytes[offset..], footmark.TimeStamp.ToUnixNs());
+    }
+
+    // The BTM tells its ITM which footmarks entered from which neighbour in Options
+    // ("entered-from:AS" = comma-separated footmark indices), a schema-valid extension: the ITM
+    // then forwards to each upstream ITM only the footmarks of that neighbour.
+    internal const string EnteredFromOption = "entered-from:";
+
+    public static MessageOption EnteredFrom(uint neighborAs, IEnumerable<int> footmarkIndices) =>
+        new(EnteredFromOption + neighborAs.ToString(CultureInfo.InvariantCulture), string.Join(',', footmarkIndices));
+
+    /// <summary>The footmark indices the BTM attributed to a neighbour; null when it did not say.</summary>
+    public static IReadOnlyList<int>? EnteredFromIndices(IEnumerable<MessageOption> options, uint neighborAs)
+    {
+        string type = EnteredFromOption + neighborAs.ToString(CultureInfo.InvariantCulture);
+        var option = options.FirstOrDefault(o => o.Type == type);
+        if (option is null)
+        {
+            return null;
+        }
+        var indices = new List<int>();
+        foreach (var part in option.Value.Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int index))
+            {
+                indices.Add(index);
+            }
+        }
+        return indices;
+    }
+}

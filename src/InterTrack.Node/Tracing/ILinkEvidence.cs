@@ -1,0 +1,28 @@
+namespace InterTrack.Tracing;
+
+/// <summary>
+/// A traceback system's answer for one packet on one link. <see cref="Expired"/>: nothing is kept
+/// for that time (recycled, or never covered), which is not a "no". <see cref="Certainty"/>, 0–1:
+/// how sure a "seen" is — a digest's 1 − false-positive rate, a flow record's match specificity.
+/// </summary>
+public readonly record struct LinkAnswer(bool Seen, bool Expired, double Certainty)
+{
+    public static LinkAnswer NotSeen { get; } = new(false, false, 1);
+
+    public static LinkAnswer NothingKept { get; } = new(false, true, 0);
+}
+
+/// <summary>
+/// What a traceback system observed on the links it watches (router ingress links, border links
+/// in and out), asked packet by packet. The BTM's border classification and the DTM's flood over
+/// the domain's routers work on any system through this, whatever it keeps: packet digests, flow
+/// records, …
+/// </summary>
+public interface ILinkEvidence
+{
+    /// <summary>The kind of system, as replies name it in <c>tstype</c>: "digest", "flow", ….</summary>
+    string TsType { get; }
+
+    /// <summary>Was the packet seen on the link within <paramref name="tolerance"/> of its time? An unknown link has kept nothing.</summary>
+    LinkAnswer Ask(string link, TracedPacket packet, TimeSpan tolerance);
+}
