@@ -17,6 +17,7 @@ internal static class IntertrackCommand
         root.Subcommands.Add(DigestCommand.Create());
         root.Subcommands.Add(QueryCommand.Create());
         root.Subcommands.Add(CaptureCommand.Create());
+        root.Subcommands.Add(FlowsCommand.Create());
         root.Subcommands.Add(TraceCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(TopologyCommand.Create());

@@ -3,28 +3,40 @@ using System.Globalization;
 using System.Text.Json;
 using InterTrack.Capture;
 using InterTrack.Digest;
+using InterTrack.Flow;
+using InterTrack.Flow.Store;
 using InterTrack.Protocol.Model;
 
 namespace InterTrack.Cli;
 
-/// <summary><c>intertrack query</c>: was this packet seen? Exit 0 seen, 1 not seen (or expired), 2 error.</summary>
+/// <summary><c>intertrack query</c>: was this packet seen, in digest pages or flow records? Exit 0 seen, 1 not seen (or expired), 2 error.</summary>
 internal static class QueryCommand
 {
     public static Command Create()
     {
-        var digests = new Option<DirectoryInfo>("--digests") { Description = "Directory of page files (from 'digest' or 'capture').", Required = true };
+        var digests = new Option<DirectoryInfo>("--digests") { Description = "Directory of page files (from 'digest' or 'capture')." };
+        var flows = new Option<DirectoryInfo>("--flows") { Description = "Flow store directory (from 'flows' or a node's collector)." };
         var pcap = new Option<FileInfo>("--pcap") { Description = "Capture file holding the packet (with --index)." };
         var index = new Option<long?>("--index") { Description = "0-based index of the packet in --pcap." };
         var hex = new Option<string>("--hex") { Description = "The packet in hex, from its IP header on." };
         var at = new Option<string>("--at") { Description = "When it was seen: ISO 8601 or Unix seconds (default: its capture time with --pcap, any time with --hex)." };
-        var tolerance = new Option<double>("--tolerance") { Description = "Seconds a page may lie from --at (δ).", DefaultValueFactory = _ => 2 };
-        var json = new Option<bool>("--json") { Description = "Print {\"seen\", \"matches\": [{\"link\", \"windowStart\", \"windowEnd\", \"falsePositiveRate\"}], \"expired\"}." };
-        var command = new Command("query", "Ask digest pages whether a packet was seen. Exit code: 0 seen, 1 not seen or expired, 2 error.")
+        var tolerance = new Option<double>("--tolerance") { Description = "Seconds a page or flow may lie from --at (δ; for flows, the slack around a record's start and end).", DefaultValueFactory = _ => 2 };
+        var json = new Option<bool>("--json") { Description = "Print JSON: digests {\"seen\", \"matches\": [{\"link\", \"windowStart\", \"windowEnd\", \"falsePositiveRate\"}], \"expired\"}; " +
+            "flows {\"seen\", \"matches\": [{\"exporter\", \"observationDomain\", \"ingressInterface\", \"egressInterface\", \"start\", \"end\", \"packets\", \"octets\", \"certainty\"}], \"expired\"}." };
+        var command = new Command("query", "Ask digest pages or flow records whether a packet was seen. Exit code: 0 seen, 1 not seen or expired, 2 error.")
         {
-            digests, pcap, index, hex, at, tolerance, json,
+            digests, flows, pcap, index, hex, at, tolerance, json,
         };
         command.Validators.Add(result =>
         {
+            if ((result.GetResult(digests) is null) == (result.GetResult(flows) is null))
+            {
+                result.AddError("give either --digests DIR or --flows DIR.");
+            }
+            if (result.GetResult(tolerance) is not null && result.GetValue(tolerance) is < 0 or double.NaN)
+            {
+                result.AddError("--tolerance must be 0 or more seconds.");
+            }
             bool byFile = result.GetResult(pcap) is not null, byHex = result.GetResult(hex) is not null;
             if (byFile == byHex)
             {
@@ -37,46 +49,108 @@ internal static class QueryCommand
         });
         command.SetAction(parsed =>
         {
-            Span<byte> invariant = stackalloc byte[PacketInvariant.MaxLength];
-            int length;
+            byte[] ip;
             long? timeNs = null;
             if (parsed.GetValue(hex) is { } text)
             {
-                length = PacketInvariant.FromIp(ParseHex(text), invariant);
+                ip = ParseHex(text);
             }
             else
             {
-                (length, timeNs) = ReadPacket(parsed.GetValue(pcap)!, parsed.GetValue(index)!.Value, invariant);
-            }
-            if (length == 0)
-            {
-                throw new CommandException("the packet is not an IPv4 or IPv6 packet with a whole header");
+                (ip, timeNs) = ReadPacket(parsed.GetValue(pcap)!, parsed.GetValue(index)!.Value);
             }
             if (parsed.GetValue(at) is { } atText)
             {
                 timeNs = ParseTime(atText);
             }
-            List<DigestPage> pages;
-            try
-            {
-                pages = DigestArchive.Load(parsed.GetValue(digests)!.FullName);
-            }
-            catch (Exception e) when (e is IOException or InvalidDataException)
-            {
-                throw new CommandException(e.Message, e);
-            }
-            try
-            {
-                var answer = DigestQuery.Ask(pages, invariant[..length], timeNs, TimeSpan.FromSeconds(parsed.GetValue(tolerance)));
-                Print(parsed.InvocationConfiguration.Output, answer, parsed.GetValue(json), pages.Count);
-                return answer.Seen ? 0 : 1;
-            }
-            finally
-            {
-                pages.ForEach(p => p.Dispose());
-            }
+            var slack = TimeSpan.FromSeconds(parsed.GetValue(tolerance));
+            return parsed.GetValue(flows) is { } flowDirectory
+                ? AskFlows(parsed.InvocationConfiguration.Output, flowDirectory, ip, timeNs, slack, parsed.GetValue(json))
+                : AskDigests(parsed.InvocationConfiguration.Output, parsed.GetValue(digests)!, ip, timeNs, slack, parsed.GetValue(json));
         });
         return command;
+    }
+
+    private static int AskDigests(TextWriter output, DirectoryInfo directory, byte[] ip, long? timeNs, TimeSpan tolerance, bool json)
+    {
+        var invariant = PacketInvariant.Of(ip);
+        if (invariant.Length == 0)
+        {
+            throw new CommandException("the packet is not an IPv4 or IPv6 packet with a whole header");
+        }
+        List<DigestPage> pages;
+        try
+        {
+            pages = DigestArchive.Load(directory.FullName);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException)
+        {
+            throw new CommandException(e.Message, e);
+        }
+        try
+        {
+            var answer = DigestQuery.Ask(pages, invariant, timeNs, tolerance);
+            Print(output, answer, json, pages.Count);
+            return answer.Seen ? 0 : 1;
+        }
+        finally
+        {
+            pages.ForEach(p => p.Dispose());
+        }
+    }
+
+    private static int AskFlows(TextWriter output, DirectoryInfo directory, byte[] ip, long? timeNs, TimeSpan slack, bool json)
+    {
+        if (FlowKey.OfPacket(ip) is not var (key, tos))
+        {
+            throw new CommandException("the packet is not an IPv4 or IPv6 packet with a whole header");
+        }
+        FlowStore store;
+        try
+        {
+            store = FlowStore.OpenReader(directory.FullName);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            throw new CommandException($"--flows: {e.Message}", e);
+        }
+        using (store)
+        {
+            long? atMs = timeNs / 1_000_000;
+            var found = store.Find(key, atMs, slack);
+            bool expired = found.Count == 0 && !store.Covers(atMs, slack);
+            static string Time(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+            if (json)
+            {
+                output.WriteLine(JsonSerializer.Serialize(new
+                {
+                    seen = found.Count > 0,
+                    matches = found.Select(r => new
+                    {
+                        exporter = r.ExporterAddress.ToString(),
+                        observationDomain = r.ObservationDomain,
+                        ingressInterface = r.IngressInterface,
+                        egressInterface = r.EgressInterface,
+                        start = Time(r.StartMs),
+                        end = Time(r.EndMs),
+                        packets = r.Packets,
+                        octets = r.Octets,
+                        certainty = FlowEvidence.Certainty(key, tos, r, timeNs is not null),
+                    }),
+                    expired,
+                }));
+            }
+            else
+            {
+                output.WriteLine(expired ? $"expired: no kept flow record (of {store.Count}) covers that time" : found.Count > 0 ? "seen" : "not seen");
+                foreach (var r in found)
+                {
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"  exporter {r.ExporterAddress} (domain {r.ObservationDomain}) in {r.IngressInterface} out {r.EgressInterface}  {Time(r.StartMs)} .. {Time(r.EndMs)}  {r.Packets} packets, {r.Octets} bytes, certainty {FlowEvidence.Certainty(key, tos, r, timeNs is not null):F2}"));
+                }
+            }
+            return found.Count > 0 ? 0 : 1;
+        }
     }
 
     private static void Print(TextWriter output, DigestAnswer answer, bool json, int pageCount)
@@ -105,7 +179,8 @@ internal static class QueryCommand
         }
     }
 
-    private static (int Length, long TimeNs) ReadPacket(FileInfo file, long index, Span<byte> invariant)
+    /// <summary>The IP packet (from its header on) of a capture's frame, and its capture time.</summary>
+    private static (byte[] Ip, long TimeNs) ReadPacket(FileInfo file, long index)
     {
         if (index < 0)
         {
@@ -118,7 +193,8 @@ internal static class QueryCommand
             {
                 if (i == index)
                 {
-                    return (PacketInvariant.FromFrame(packet.Data, packet.LinkType, invariant), packet.TimestampNs);
+                    int at = IpLocator.FindIp(packet.Data, packet.LinkType);
+                    return (at < 0 ? [] : packet.Data[at..].ToArray(), packet.TimestampNs);
                 }
             }
         }

@@ -27,17 +27,7 @@ internal static class RunCommand
             {
                 throw new CommandException($"bad configuration: {e.Message}", e);
             }
-            using var loggers = LoggerFactory.Create(builder =>
-            {
-                if (parsed.GetValue(logFormat) == "json")
-                {
-                    builder.AddJsonConsole();
-                }
-                else
-                {
-                    builder.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ "; o.UseUtcTimestamp = true; });
-                }
-            });
+            using var loggers = Logging.Console(parsed.GetValue(logFormat)!);
             NodeHost host;
             try
             {

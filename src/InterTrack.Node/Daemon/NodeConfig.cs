@@ -122,8 +122,8 @@ public sealed record NodeConfig
         }
         if (Collector is not null)
         {
-            Endpoint(Collector.Listen, "collector.listen");
-            if (Collector.Tcp is not null) Endpoint(Collector.Tcp, "collector.tcp");
+            Bindable(Collector.Listen, "collector.listen");
+            if (Collector.Tcp is not null) Bindable(Collector.Tcp, "collector.tcp");
             Require(Collector.Out.Length > 0, "collector.out", "is empty");
         }
     }
@@ -148,6 +148,9 @@ public sealed record NodeConfig
 
     private static void Endpoint(string text, string field) =>
         Require(Transport.HostPort.TryParse(text, out _, out _), field, $"'{text}' is not HOST:PORT");
+
+    private static void Bindable(string text, string field) =>
+        Require(Transport.HostPort.TryParseEndPoint(text, out _), field, $"'{text}' is not IP:PORT (an address of this host, or localhost)");
 
     private static void Require(bool ok, string field, string problem)
     {

@@ -1,0 +1,97 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using InterTrack.Flow.Store;
+using InterTrack.Tracing;
+
+namespace InterTrack.Flow;
+
+/// <summary>
+/// Flow records as link evidence for the BTM and DTM. A link is an exporter's interface in one
+/// direction, "EXPORTER/IFINDEX:in" (records whose ingress interface is IFINDEX) or ":out"
+/// (egress). A packet was seen there when a record of that exporter and interface has the
+/// packet's flow key (<see cref="FlowKey"/>) and its flow's start–end, widened by the tolerance,
+/// holds the packet's time. A record proves a flow, not a packet, so the certainty is below 1:
+/// see <see cref="Certainty"/> and docs/flow.md.
+/// </summary>
+public sealed class FlowEvidence(FlowStore store) : ILinkEvidence
+{
+    private readonly ConcurrentDictionary<string, FlowLink?> _links = new(StringComparer.Ordinal);
+
+    public string TsType => "flow";
+
+    public LinkAnswer Ask(string link, TracedPacket packet, TimeSpan tolerance)
+    {
+        if (_links.GetOrAdd(link, FlowLink.Parse) is not { } where)
+        {
+            return LinkAnswer.NothingKept; // not a flow link: nothing is kept for it
+        }
+        var sightings = packet.Key(ip => Sightings.Of(ip, packet.TimestampNs, store, tolerance));
+        if (sightings.Key is null)
+        {
+            return LinkAnswer.NotSeen;
+        }
+        double best = 0;
+        foreach (var record in sightings.Records)
+        {
+            uint interfaceIndex = where.Ingress ? record.IngressInterface : record.EgressInterface;
+            if (record.Exporter == where.Exporter && interfaceIndex == where.Interface)
+            {
+                best = Math.Max(best, Certainty(sightings.Key.Value, sightings.Tos, record, packet.TimestampNs is not null));
+            }
+        }
+        return best > 0 ? new LinkAnswer(true, false, best) : sightings.Covered ? LinkAnswer.NotSeen : LinkAnswer.NothingKept;
+    }
+
+    /// <summary>
+    /// How specific a match is: 0.95 on a whole 5-tuple (TCP, UDP, SCTP, DCCP), 0.8 on addresses
+    /// and protocol only (ICMP: with type and code; others); × 0.9 when the record's ToS differs
+    /// from the packet's (networks rewrite DSCP, so it does not rule the match out); × 0.8 when
+    /// the packet has no time (any flow of that key, ever, matches).
+    /// </summary>
+    public static double Certainty(FlowKey key, byte tos, in FlowRecord record, bool timed) =>
+        (key.HasPorts ? 0.95 : 0.8) * (record.Tos == tos ? 1 : 0.9) * (timed ? 1 : 0.8);
+
+    /// <summary>A flow link's parts: exporter, interface index, and whether it is the ingress.</summary>
+    private sealed record FlowLink(UInt128 Exporter, uint Interface, bool Ingress)
+    {
+        public static FlowLink? Parse(string link)
+        {
+            bool ingress = link.EndsWith(":in", StringComparison.Ordinal);
+            if (!ingress && !link.EndsWith(":out", StringComparison.Ordinal))
+            {
+                return null;
+            }
+            var body = link[..link.LastIndexOf(':')];
+            int slash = body.LastIndexOf('/');
+            return slash > 0 && IPAddress.TryParse(body.AsSpan(0, slash).Trim("[]"), out var exporter)
+                && uint.TryParse(body.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out uint index)
+                ? new FlowLink(FlowRecord.Address(exporter), index, ingress) : null;
+        }
+    }
+
+    /// <summary>A packet's key and the stored records of its flow near its time, looked up once per packet for all links.</summary>
+    private sealed class Sightings
+    {
+        public FlowKey? Key { get; private init; }
+        public byte Tos { get; private init; }
+        public List<FlowRecord> Records { get; private init; } = [];
+        public bool Covered { get; private init; }
+
+        public static Sightings Of(byte[] ip, long? timestampNs, FlowStore store, TimeSpan tolerance)
+        {
+            if (FlowKey.OfPacket(ip) is not { } parsed)
+            {
+                return new Sightings();
+            }
+            long? atMs = timestampNs / 1_000_000;
+            return new Sightings
+            {
+                Key = parsed.Key,
+                Tos = parsed.Tos,
+                Records = store.Find(parsed.Key, atMs, tolerance),
+                Covered = store.Covers(atMs, tolerance),
+            };
+        }
+    }
+}

@@ -1,0 +1,254 @@
+using System.Buffers.Binary;
+using Microsoft.Win32.SafeHandles;
+
+namespace InterTrack.Flow.Store;
+
+/// <summary>
+/// One time partition of a flow store: a data file of fixed-size records ("flows-START.itf",
+/// appended to while open) and, once sealed, an index file beside it (".itx": record count, the
+/// time span of its flows, then (key hash, record number) pairs sorted by hash). An open segment
+/// is indexed in memory as records are appended or read; a sealed one loads its index only when
+/// a query falls into its time span.
+/// </summary>
+internal sealed class FlowSegment : IDisposable
+{
+    public const string DataExtension = ".itf", IndexExtension = ".itx";
+    private static readonly byte[] DataMagic = "ITFLOWS1"u8.ToArray(), IndexMagic = "ITFLOWX1"u8.ToArray();
+    public const int HeaderSize = 16, IndexHeaderSize = 32;
+
+    private readonly SafeFileHandle _read;
+    private Dictionary<ulong, int>? _head = [];  // open: hash → last record number with it
+    private List<int>? _previous = [];            // open: record number → earlier one with the same hash, or -1
+    private ulong[]? _sortedHashes;               // sealed, loaded on demand
+    private int[]? _sortedRecords;
+
+    private FlowSegment(string path)
+    {
+        DataPath = path;
+        _read = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+    }
+
+    public string DataPath { get; }
+    public string IndexPath => Path.ChangeExtension(DataPath, IndexExtension);
+    public long Count { get; private set; }
+    public long MinStartMs { get; private set; } = long.MaxValue;
+    public long MaxEndMs { get; private set; } = long.MinValue;
+    public bool Sealed => _head is null;
+
+    /// <summary>A new, empty segment file; the caller appends through its own stream.</summary>
+    public static FlowSegment Create(string directory, long startMs, out FileStream writer)
+    {
+        string path = Path.Combine(directory, $"flows-{startMs:D13}{DataExtension}");
+        for (int n = 1; File.Exists(path); n++)
+        {
+            path = Path.Combine(directory, $"flows-{startMs:D13}-{n}{DataExtension}");
+        }
+        writer = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read | FileShare.Delete, 1 << 16);
+        Span<byte> header = stackalloc byte[HeaderSize];
+        header.Clear();
+        DataMagic.CopyTo(header);
+        writer.Write(header);
+        writer.Flush(flushToDisk: true);
+        return new FlowSegment(path);
+    }
+
+    /// <summary>Opens an existing segment: sealed when its index is there, else read and indexed in memory.</summary>
+    /// <exception cref="InvalidDataException">Not a flow segment, or its index is damaged (the message names the file).</exception>
+    public static FlowSegment Open(string path)
+    {
+        var segment = new FlowSegment(path);
+        try
+        {
+            Span<byte> header = stackalloc byte[HeaderSize];
+            if (RandomAccess.Read(segment._read, header, 0) < HeaderSize || !header[..8].SequenceEqual(DataMagic))
+            {
+                throw new InvalidDataException($"{path}: not a flow store segment");
+            }
+            if (!segment.TrySeal())
+            {
+                segment.ReadNew();
+            }
+            return segment;
+        }
+        catch
+        {
+            segment.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Indexes the records appended to the file since last time (open segments; a torn last record waits for its end).</summary>
+    public void ReadNew()
+    {
+        if (Sealed)
+        {
+            return;
+        }
+        long complete = (RandomAccess.GetLength(_read) - HeaderSize) / FlowRecord.Size;
+        var buffer = new byte[FlowRecord.Size * 1024];
+        while (Count < complete)
+        {
+            int n = (int)Math.Min(1024, complete - Count);
+            int read = RandomAccess.Read(_read, buffer.AsSpan(0, n * FlowRecord.Size), HeaderSize + Count * FlowRecord.Size);
+            for (int i = 0; i < read / FlowRecord.Size; i++)
+            {
+                Indexed(FlowRecord.Read(buffer.AsSpan(i * FlowRecord.Size, FlowRecord.Size)));
+            }
+            if (read < n * FlowRecord.Size)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>Adds a record the writer has just appended to the file.</summary>
+    public void Indexed(in FlowRecord record)
+    {
+        ulong hash = record.Key.Hash();
+        int number = (int)Count++;
+        _previous!.Add(_head!.TryGetValue(hash, out int earlier) ? earlier : -1);
+        _head[hash] = number;
+        MinStartMs = Math.Min(MinStartMs, record.StartMs);
+        MaxEndMs = Math.Max(MaxEndMs, record.EndMs);
+    }
+
+    /// <summary>Writes the index file (the data file is complete and flushed) and drops the in-memory index.</summary>
+    public void Seal()
+    {
+        var pairs = new (ulong Hash, int Record)[Count];
+        foreach (var (hash, last) in _head!)
+        {
+            for (int r = last; r >= 0; r = _previous![r])
+            {
+                pairs[r] = (hash, r);
+            }
+        }
+        Array.Sort(pairs, (a, b) => a.Hash != b.Hash ? a.Hash.CompareTo(b.Hash) : a.Record.CompareTo(b.Record));
+        string temporary = IndexPath + ".tmp";
+        using (var index = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+        {
+            Span<byte> entry = stackalloc byte[IndexHeaderSize];
+            IndexMagic.CopyTo(entry);
+            BinaryPrimitives.WriteInt64LittleEndian(entry[8..], Count);
+            BinaryPrimitives.WriteInt64LittleEndian(entry[16..], MinStartMs);
+            BinaryPrimitives.WriteInt64LittleEndian(entry[24..], MaxEndMs);
+            index.Write(entry);
+            foreach (var (hash, record) in pairs)
+            {
+                BinaryPrimitives.WriteUInt64LittleEndian(entry, hash);
+                BinaryPrimitives.WriteInt32LittleEndian(entry[8..], record);
+                index.Write(entry[..12]);
+            }
+            index.Flush(flushToDisk: true);
+        }
+        File.Move(temporary, IndexPath, overwrite: true);
+        _head = null;
+        _previous = null;
+    }
+
+    /// <summary>Records of this segment with the key's hash, their flows overlapping [fromMs, toMs].</summary>
+    public void Find(FlowKey key, long fromMs, long toMs, List<FlowRecord> found)
+    {
+        if (Count == 0 || toMs < MinStartMs || fromMs > MaxEndMs)
+        {
+            return;
+        }
+        ulong hash = key.Hash();
+        Span<byte> buffer = stackalloc byte[FlowRecord.Size];
+        void Check(int number, List<FlowRecord> found, Span<byte> buffer)
+        {
+            if (RandomAccess.Read(_read, buffer, HeaderSize + (long)number * FlowRecord.Size) < FlowRecord.Size)
+            {
+                return;
+            }
+            var record = FlowRecord.Read(buffer);
+            if (record.Key == key && record.EndMs >= fromMs && record.StartMs <= toMs)
+            {
+                found.Add(record);
+            }
+        }
+        if (_head is not null)
+        {
+            for (int r = _head.TryGetValue(hash, out int last) ? last : -1; r >= 0; r = _previous![r])
+            {
+                Check(r, found, buffer);
+            }
+            return;
+        }
+        LoadIndex();
+        int i = Array.BinarySearch(_sortedHashes!, hash);
+        if (i < 0)
+        {
+            return;
+        }
+        while (i > 0 && _sortedHashes![i - 1] == hash) i--;
+        for (; i < _sortedHashes!.Length && _sortedHashes[i] == hash; i++)
+        {
+            Check(_sortedRecords![i], found, buffer);
+        }
+    }
+
+    private bool TrySeal()
+    {
+        if (!File.Exists(IndexPath))
+        {
+            return false;
+        }
+        using var index = File.OpenHandle(IndexPath);
+        Span<byte> header = stackalloc byte[IndexHeaderSize];
+        if (RandomAccess.Read(index, header, 0) < IndexHeaderSize || !header[..8].SequenceEqual(IndexMagic))
+        {
+            throw new InvalidDataException($"{IndexPath}: not a flow store index");
+        }
+        Count = BinaryPrimitives.ReadInt64LittleEndian(header[8..]);
+        MinStartMs = BinaryPrimitives.ReadInt64LittleEndian(header[16..]);
+        MaxEndMs = BinaryPrimitives.ReadInt64LittleEndian(header[24..]);
+        if (Count < 0 || RandomAccess.GetLength(index) != IndexHeaderSize + Count * 12)
+        {
+            throw new InvalidDataException($"{IndexPath}: damaged (length does not match its record count)");
+        }
+        _head = null;
+        _previous = null;
+        return true;
+    }
+
+    private void LoadIndex()
+    {
+        if (_sortedHashes is not null)
+        {
+            return;
+        }
+        var bytes = File.ReadAllBytes(IndexPath);
+        var hashes = new ulong[Count];
+        var records = new int[Count];
+        for (int i = 0; i < Count; i++)
+        {
+            int at = IndexHeaderSize + i * 12;
+            hashes[i] = BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(at));
+            records[i] = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(at + 8));
+        }
+        (_sortedHashes, _sortedRecords) = (hashes, records);
+    }
+
+    /// <summary>A reader's open segment whose writer has sealed it since: switch to the index.</summary>
+    public void RefreshSeal()
+    {
+        if (!Sealed && File.Exists(IndexPath))
+        {
+            TrySeal();
+        }
+    }
+
+    /// <summary>Cuts a torn last record (a crash mid-write) so the file holds whole records only.</summary>
+    public static void TrimTornRecord(string path)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
+        long whole = HeaderSize + Math.Max(0, file.Length - HeaderSize) / FlowRecord.Size * FlowRecord.Size;
+        if (file.Length != whole)
+        {
+            file.SetLength(whole);
+        }
+    }
+
+    public void Dispose() => _read.Dispose();
+}

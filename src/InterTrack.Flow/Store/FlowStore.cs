@@ -1,0 +1,246 @@
+namespace InterTrack.Flow.Store;
+
+/// <summary>
+/// Flow records in a directory of time-partitioned segments (see <see cref="FlowSegment"/>),
+/// answering "which exporter and interface saw a flow with this key around time T". One writer
+/// (the collector) appends; any number of readers (BTM, DTM, <c>intertrack query</c>) in this or
+/// other processes follow the directory. A writer's segment is sealed (index written) when it
+/// reaches <see cref="FlowStoreOptions.SegmentRecords"/> records or <see cref="FlowStoreOptions.SegmentSpan"/>,
+/// and on close; a writer starting over a directory left by a crash trims a torn last record and
+/// seals what it finds, so stored records survive restarts. Records are flushed to the file at
+/// once and made durable every <see cref="FlowStoreOptions.SyncInterval"/>. Thread-safe.
+/// </summary>
+public sealed class FlowStore : IDisposable
+{
+    private readonly string _directory;
+    private readonly FlowStoreOptions _options;
+    private readonly TimeProvider _time;
+    private readonly bool _writer;
+    private readonly List<FlowSegment> _segments = [];
+    private readonly object _lock = new();
+    private readonly byte[] _buffer = new byte[FlowRecord.Size];
+    private FileStream? _current;
+    private FlowSegment? _currentSegment;
+    private long _currentStartedMs, _lastSyncMs, _lastListMs = long.MinValue;
+
+    private FlowStore(string directory, FlowStoreOptions options, TimeProvider time, bool writer)
+    {
+        _directory = directory;
+        _options = options;
+        _time = time;
+        _writer = writer;
+    }
+
+    public string Directory => _directory;
+
+    /// <summary>Opens the store for the collector, creating the directory.</summary>
+    /// <exception cref="IOException">The directory cannot be created or written.</exception>
+    /// <exception cref="UnauthorizedAccessException">Not allowed to write there.</exception>
+    /// <exception cref="InvalidDataException">A segment in it is damaged (the message names it).</exception>
+    public static FlowStore OpenWriter(string directory, FlowStoreOptions? options = null, TimeProvider? time = null)
+    {
+        System.IO.Directory.CreateDirectory(directory);
+        var store = new FlowStore(directory, options ?? new FlowStoreOptions(), time ?? TimeProvider.System, writer: true);
+        try
+        {
+            foreach (var path in DataFiles(directory))
+            {
+                bool wasOpen = !File.Exists(Path.ChangeExtension(path, FlowSegment.IndexExtension));
+                if (wasOpen)
+                {
+                    FlowSegment.TrimTornRecord(path); // left by a writer that did not close
+                }
+                var segment = FlowSegment.Open(path);
+                if (wasOpen)
+                {
+                    segment.Seal();
+                }
+                store._segments.Add(segment);
+            }
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+        return store;
+    }
+
+    /// <summary>Opens a store another process writes (or wrote), to query it.</summary>
+    /// <exception cref="DirectoryNotFoundException">No such directory.</exception>
+    /// <exception cref="InvalidDataException">A segment is damaged (the message names it).</exception>
+    public static FlowStore OpenReader(string directory, TimeProvider? time = null)
+    {
+        if (!System.IO.Directory.Exists(directory))
+        {
+            throw new DirectoryNotFoundException($"no flow directory {directory}");
+        }
+        var store = new FlowStore(directory, new FlowStoreOptions(), time ?? TimeProvider.System, writer: false);
+        store.Refresh(force: true);
+        return store;
+    }
+
+    /// <summary>Records stored (as far as this instance has seen).</summary>
+    public long Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _segments.Sum(s => s.Count);
+            }
+        }
+    }
+
+    /// <summary>Bytes the store takes on disk (data and index files).</summary>
+    public long Bytes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _segments.Sum(s => new FileInfo(s.DataPath).Length + (File.Exists(s.IndexPath) ? new FileInfo(s.IndexPath).Length : 0));
+            }
+        }
+    }
+
+    public void Append(IReadOnlyList<FlowRecord> records)
+    {
+        if (!_writer)
+        {
+            throw new InvalidOperationException("a reader cannot append");
+        }
+        lock (_lock)
+        {
+            long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            foreach (var record in records)
+            {
+                if (_current is null || _currentSegment!.Count >= _options.SegmentRecords || now - _currentStartedMs >= (long)_options.SegmentSpan.TotalMilliseconds)
+                {
+                    Rotate(now);
+                }
+                record.Write(_buffer);
+                _current!.Write(_buffer);
+                _currentSegment!.Indexed(record);
+            }
+            _current?.Flush(flushToDisk: false);
+            if (now - _lastSyncMs >= (long)_options.SyncInterval.TotalMilliseconds)
+            {
+                _current?.Flush(flushToDisk: true);
+                _lastSyncMs = now;
+            }
+        }
+    }
+
+    /// <summary>Stored records with the key whose flows overlap [atMs − slack, atMs + slack]; every time when atMs is null.</summary>
+    public List<FlowRecord> Find(FlowKey key, long? atMs, TimeSpan slack)
+    {
+        long from = atMs is { } at ? at - (long)slack.TotalMilliseconds : long.MinValue;
+        long to = atMs is { } at2 ? at2 + (long)slack.TotalMilliseconds : long.MaxValue;
+        var found = new List<FlowRecord>();
+        lock (_lock)
+        {
+            Refresh(force: false);
+            foreach (var segment in _segments)
+            {
+                segment.Find(key, from, to, found);
+            }
+        }
+        return found;
+    }
+
+    /// <summary>Whether any kept segment covers the time (a "not seen" there is an answer, not an expiry).</summary>
+    public bool Covers(long? atMs, TimeSpan slack)
+    {
+        lock (_lock)
+        {
+            long s = (long)slack.TotalMilliseconds;
+            return _segments.Any(g => g.Count > 0 && (atMs is not { } at || (at >= g.MinStartMs - s && at <= g.MaxEndMs + s)));
+        }
+    }
+
+    /// <summary>Readers: pick up segments and records written since; at most once a second unless forced.</summary>
+    private void Refresh(bool force)
+    {
+        if (_writer)
+        {
+            return;
+        }
+        long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (!force && now - _lastListMs < 1000)
+        {
+            return;
+        }
+        _lastListMs = now;
+        var known = _segments.Select(s => s.DataPath).ToHashSet(StringComparer.Ordinal);
+        foreach (var path in DataFiles(_directory).Where(p => !known.Contains(p)))
+        {
+            _segments.Add(FlowSegment.Open(path));
+        }
+        foreach (var segment in _segments)
+        {
+            segment.RefreshSeal();
+            segment.ReadNew();
+        }
+    }
+
+    private void Rotate(long now)
+    {
+        SealCurrent();
+        Expire(now);
+        _currentSegment = FlowSegment.Create(_directory, now, out _current);
+        _segments.Add(_currentSegment);
+        _currentStartedMs = now;
+    }
+
+    private void SealCurrent()
+    {
+        if (_current is null)
+        {
+            return;
+        }
+        _current.Flush(flushToDisk: true);
+        _current.Dispose();
+        _current = null;
+        _currentSegment!.Seal();
+    }
+
+    /// <summary>Deletes sealed segments last written longer ago than the retention (by the collector's clock: replayed exports keep their old flow times).</summary>
+    private void Expire(long now)
+    {
+        var oldest = DateTimeOffset.FromUnixTimeMilliseconds(now) - _options.Retention;
+        foreach (var segment in _segments.Where(s => s.Sealed && File.GetLastWriteTimeUtc(s.DataPath) < oldest.UtcDateTime).ToList())
+        {
+            segment.Dispose();
+            File.Delete(segment.IndexPath);
+            File.Delete(segment.DataPath);
+            _segments.Remove(segment);
+        }
+    }
+
+    private static IEnumerable<string> DataFiles(string directory) =>
+        System.IO.Directory.EnumerateFiles(directory, "*" + FlowSegment.DataExtension).Order(StringComparer.Ordinal);
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            SealCurrent();
+            foreach (var segment in _segments)
+            {
+                segment.Dispose();
+            }
+            _segments.Clear();
+        }
+    }
+}
+
+/// <summary>How a flow store partitions and keeps records.</summary>
+public sealed record FlowStoreOptions
+{
+    public long SegmentRecords { get; init; } = 1 << 20;
+    public TimeSpan SegmentSpan { get; init; } = TimeSpan.FromMinutes(5);
+    public TimeSpan SyncInterval { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>Segments last written longer ago than this are deleted (traceback needs hours, not months).</summary>
+    public TimeSpan Retention { get; init; } = TimeSpan.FromDays(1);
+}
