@@ -1,0 +1,65 @@
+using InterTrack.Flow;
+using InterTrack.Flow.Store;
+using Microsoft.Extensions.Time.Testing;
+
+namespace InterTrack.Tests.Flow;
+
+public sealed class FlowStoreTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("intertrack-flowstore-").FullName;
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.FromUnixTimeMilliseconds(FlowTestRecords.T0Ms));
+
+    [Fact]
+    public void Records_survive_a_crash_of_the_writer_and_a_torn_last_record_is_cut()
+    {
+        var records = Enumerable.Range(0, 500).Select(i => FlowTestRecords.Udp(i)).ToList();
+        string crashed = Path.Combine(_directory, "crashed");
+        using (var writer = FlowStore.OpenWriter(Path.Combine(_directory, "live"), time: _time))
+        {
+            writer.Append(records);
+            // What a crash leaves: the data file as written so far (no index), and half a record after it.
+            Directory.CreateDirectory(crashed);
+            foreach (var file in Directory.GetFiles(Path.Combine(_directory, "live")))
+            {
+                File.Copy(file, Path.Combine(crashed, Path.GetFileName(file)));
+            }
+            Assert.Empty(Directory.GetFiles(crashed, "*.itx"));
+            using var data = new FileStream(Directory.GetFiles(crashed, "*.itf").Single(), FileMode.Append);
+            data.Write(new byte[FlowRecord.Size / 2]);
+        }
+        using var restarted = FlowStore.OpenWriter(crashed, time: _time);
+        Assert.Equal(500, restarted.Count);
+        Assert.Single(restarted.Find(records[321].Key, records[321].StartMs, TimeSpan.Zero));
+        restarted.Append([FlowTestRecords.Udp(9999)]);
+        Assert.Equal(501, restarted.Count);
+    }
+
+    [Fact]
+    public void A_reader_follows_what_the_writer_appends_and_seals()
+    {
+        using var writer = FlowStore.OpenWriter(_directory, new FlowStoreOptions { SegmentRecords = 100 }, _time);
+        writer.Append([.. Enumerable.Range(0, 150).Select(i => FlowTestRecords.Udp(i))]);
+        using var reader = FlowStore.OpenReader(_directory, _time);
+        Assert.Equal(150, reader.Count);
+        Assert.Single(reader.Find(FlowTestRecords.Udp(42).Key, FlowTestRecords.T0Ms + 45, TimeSpan.Zero));   // sealed segment, by its index
+        Assert.Single(reader.Find(FlowTestRecords.Udp(142).Key, FlowTestRecords.T0Ms + 145, TimeSpan.Zero)); // open segment
+        writer.Append([FlowTestRecords.Udp(300)]);
+        Assert.Empty(reader.Find(FlowTestRecords.Udp(300).Key, null, TimeSpan.Zero)); // the listing is read again after a second
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Single(reader.Find(FlowTestRecords.Udp(300).Key, null, TimeSpan.Zero));
+    }
+
+    [Fact]
+    public void A_flow_matches_only_near_its_time_and_only_its_own_key()
+    {
+        using var store = FlowStore.OpenWriter(_directory, time: _time);
+        var record = FlowTestRecords.Udp(7); // flows from T0+7 to T0+17 ms
+        store.Append([record]);
+        Assert.Single(store.Find(record.Key, FlowTestRecords.T0Ms + 12, TimeSpan.Zero));
+        Assert.Single(store.Find(record.Key, FlowTestRecords.T0Ms + 2_017, TimeSpan.FromSeconds(2)));
+        Assert.Empty(store.Find(record.Key, FlowTestRecords.T0Ms + 2_018, TimeSpan.FromSeconds(2)));
+        Assert.Empty(store.Find(FlowTestRecords.Udp(8).Key, FlowTestRecords.T0Ms + 12, TimeSpan.Zero));
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+}
