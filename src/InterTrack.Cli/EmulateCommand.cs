@@ -15,7 +15,7 @@ internal static class EmulateCommand
         var scenario = new Option<FileInfo>("--scenario") { Description = "The scenario (JSON, see docs/emulation.md).", Required = true };
         var json = new Option<FileInfo>("--json") { Description = "Also write the report as JSON: truth, intertrack, baseline." };
         var svg = new Option<FileInfo>("--svg") { Description = "Also draw the AS graph around the attack (SVG): victim, attackers, traced paths, frontier." };
-        var sweep = new Option<string>("--sweep") { Description = "Run once per value: deployment=0,0.25,0.5,0.75,1 (BTS fraction) or attackers=5,10,20; writes CSV and plot." };
+        var sweep = new Option<string>("--sweep") { Description = "Run once per value: deployment=0,0.25,0.5,0.75,1 (share of ASes with a BTS), flow=0,0.5,1 (share of deployed ASes running flow records instead of digests) or attackers=5,10,20; writes CSV and plot." };
         var outDir = new Option<DirectoryInfo>("--out") { Description = "Directory for the sweep's sweep.csv and sweep.svg.", DefaultValueFactory = _ => new DirectoryInfo(".") };
         var serve = new Option<bool>("--serve") { Description = "Keep the attacked network running (ITMs on TLS, the victim's D Point) for an external client until Ctrl+C." };
         var serveDir = new Option<DirectoryInfo>("--serve-dir") { Description = "With --serve: where the CA, client certificate and key, victim pcap and D Point database go.", DefaultValueFactory = _ => new DirectoryInfo("intertrack-serve") };
@@ -79,7 +79,8 @@ internal static class EmulateCommand
             {
                 File.WriteAllText(file.FullName, JsonSerializer.Serialize(new
                 {
-                    truth = new { victimAs = report.VictimAs, attackerAses = report.AttackerAses },
+                    truth = new { victimAs = report.VictimAs, attackerAses = report.AttackerAses, reachableAttackerAses = report.ReachableAttackerAses },
+                    systems = report.Systems,
                     intertrack = Method(report.InterTrack),
                     baseline = Method(report.Baseline),
                 }, Json));
@@ -127,6 +128,21 @@ internal static class EmulateCommand
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{name,-14}  {m.Recall,6:F2}  {m.Precision,9:F2}  {m.Messages,8}  {m.Bytes,9}  {m.TsQueries,13}  {m.BorderQueries,14}  {m.ElapsedMs,7:F0}"));
+        }
+        if (report.ReachableAttackerAses.Count < report.AttackerAses.Count)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{report.ReachableAttackerAses.Count} attacker ASes have a system in every AS of their path; InterTrack found {EmulationReport.RecallOf(report.ReachableAttackerAses, report.InterTrack):P0} of them"));
+        }
+        if (report.Systems.Any(s => s.TsAses + s.BtsAses > 0))
+        {
+            output.WriteLine("system  TS ASes  BTS ASes  BTM queries  DTM queries  degrees (from: count)            storage  bytes/packet");
+            foreach (var s in report.Systems.Where(s => s.TsAses + s.BtsAses > 0))
+            {
+                string degrees = string.Join(' ', s.Degrees.Select(d => $"{d.Degree}:{d.Count}"));
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{s.Kind,-6}  {s.TsAses,7}  {s.BtsAses,8}  {s.BtmQueries,11}  {s.DtmQueries,11}  {degrees,-31}  {s.StorageBytes,8}  {s.StorageBytesPerPacket,12:F1}"));
+            }
         }
         if (report.InterTrack.Unresolved.Count > 0)
         {

@@ -7,6 +7,9 @@ public sealed class TableSet(DigestOptions options) : IDigestSource, IDisposable
 
     public IReadOnlyCollection<string> Links => _tables.Keys;
 
+    /// <summary>Bytes of every page of every table.</summary>
+    public long Bytes => _tables.Values.Sum(t => t.Pages.Sum(p => p.Bytes));
+
     public void Add(string link, ReadOnlySpan<byte> invariant, long timestampNs)
     {
         if (!_tables.TryGetValue(link, out var table))

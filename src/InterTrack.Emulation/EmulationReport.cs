@@ -5,8 +5,40 @@ namespace InterTrack.Emulation;
 /// <param name="BorderQueries">Border system queries (BTM).</param>
 /// <param name="Unresolved">ASes where the trace stopped without an answer (stubs, silent or refusing ITMs): the frontier.</param>
 public sealed record MethodResult(IReadOnlyList<uint> OriginAses, IReadOnlyList<IReadOnlyList<uint>> AsPaths, long Messages, long Bytes,
-    long TsQueries, long BorderQueries, double ElapsedMs, double Recall, double Precision, IReadOnlyList<uint> Unresolved);
+    long TsQueries, long BorderQueries, double ElapsedMs, double Recall, double Precision, IReadOnlyList<uint> Unresolved)
+{
+    /// <summary>Every BTM and DTM query answered, with the kind of system and the degree it answered.</summary>
+    public IReadOnlyList<SystemQuery> Queries { get; init; } = [];
+}
+
+/// <summary>One query to a traceback system: its kind ("digest", "flow"), "btm" or "dtm", and the degree (0–100) of its answer.</summary>
+public sealed record SystemQuery(string Kind, string Role, uint Degree);
+
+/// <summary>How many answers had a degree in [Degree, Degree + 10) (100: exactly 100).</summary>
+public sealed record DegreeCount(uint Degree, int Count);
+
+/// <summary>
+/// One kind of traceback system in a scenario: the crossed ASes running it as TS and as BTS, its
+/// BTM and DTM queries in InterTrack's trace and their degrees, and what its evidence takes
+/// (bytes, and bytes per packet those ASes forwarded).
+/// </summary>
+public sealed record SystemFigures(string Kind, int TsAses, int BtsAses, int BtmQueries, int DtmQueries, IReadOnlyList<DegreeCount> Degrees,
+    long StorageBytes, double StorageBytesPerPacket);
 
 /// <summary>The truth of a scenario and what InterTrack and the RID-style baseline found.</summary>
 public sealed record EmulationReport(uint VictimAs, IReadOnlyList<uint> AttackerAses, int Ases, int AttackPackets, int TracedPackets,
-    MethodResult InterTrack, MethodResult Baseline);
+    MethodResult InterTrack, MethodResult Baseline)
+{
+    /// <summary>Attacker ASes whose whole path runs some system: what a trace without skip-over can reach.</summary>
+    public IReadOnlyList<uint> ReachableAttackerAses { get; init; } = [];
+
+    /// <summary>Per kind of system (digest, flow): ASes, queries, degrees, storage.</summary>
+    public IReadOnlyList<SystemFigures> Systems { get; init; } = [];
+
+    /// <summary>The share of <see cref="ReachableAttackerAses"/> a method found.</summary>
+    public static double RecallOf(IReadOnlyList<uint> attackers, MethodResult method)
+    {
+        var found = method.OriginAses.ToHashSet();
+        return attackers.Count == 0 ? 1 : attackers.Count(found.Contains) / (double)attackers.Count;
+    }
+}

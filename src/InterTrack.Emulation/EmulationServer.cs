@@ -23,7 +23,8 @@ public static class EmulationServer
     public static async Task ServeAsync(Scenario scenario, string directory, int? legacyPort, Action<string> progress, Action<ServedEndpoints> ready,
         CancellationToken cancellationToken)
     {
-        var (graph, victim, _, ases, received) = Emulator.AttackForServing(scenario, progress);
+        using var net = await Emulator.AttackAsync(scenario, progress).ConfigureAwait(false);
+        var (graph, victim, ases, received) = (net.Graph, net.Victim, net.Ases, net.Received);
         Directory.CreateDirectory(directory);
         var now = DateTimeOffset.UtcNow;
         using var ca = Emulator.EmulationCa();
@@ -46,7 +47,7 @@ public static class EmulationServer
             }
         }
 
-        await using var network = TlsNetwork.Start(graph, [.. ases.Keys.Append(victim).Distinct()], Emulator.InterTrackItms(ases), ca, victimDPoint: victim);
+        await using var network = TlsNetwork.Start(graph, [.. ases.Keys.Append(victim).Distinct()], Emulator.InterTrackItms(net), ca, victimDPoint: victim);
         await using var dpoint = new VictimDPoint(victim, ca, network.ItmPorts[victim], Path.Combine(directory, "dpoint.db"), legacyPort);
         ready(new ServedEndpoints(dpoint.Endpoint, dpoint.LegacyEndpoint, caPath, certPath, keyPath, pcapPath, victim));
         try
@@ -56,10 +57,6 @@ public static class EmulationServer
         catch (OperationCanceledException)
         {
             // interrupted: shut down
-        }
-        foreach (var e in ases.Values)
-        {
-            e.Digests.Dispose();
         }
     }
 }

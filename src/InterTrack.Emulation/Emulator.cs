@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using InterTrack.Digest;
+using InterTrack.Flow;
 using InterTrack.Managers;
 using InterTrack.Protocol.Model;
 using InterTrack.Tracing;
@@ -8,53 +9,41 @@ using InterTrack.Tracing;
 namespace InterTrack.Emulation;
 
 /// <summary>
-/// Emulates an attack on an AS topology and traces it with the real managers (ARCHITECTURE.md §7,
-/// docs/emulation.md). Data plane: every packet travels its valley-free AS path; inside each AS it
-/// enters at the border router facing the previous AS (or the source's access router), crosses
-/// the core and leaves at the border router facing the next AS; every router of an AS that runs
-/// a digest TS digests it on the ingress link, and border routers of an AS with a BTS digest their
-/// border links both ways. Control plane: one ITM per AS with a digest BTM and DTM where deployed
-/// and stubs elsewhere, over the in-memory transport (XML on every hop); the victim's ITM traces a
-/// sample of the attack packets it received. The RID-style baseline runs the same with every AS
-/// finding its ingress by a full intra-domain trace instead of asking a border system.
+/// Emulates an attack on an AS topology and traces it with the real managers (docs/emulation.md).
+/// Data plane: every packet travels its valley-free AS path; inside each AS it enters at the
+/// border router facing the previous AS (or the source's access router), crosses the core and
+/// leaves at the border router facing the next AS, and the systems the AS runs record it (see
+/// <see cref="EmulatedAs"/>: digests, or IPFIX flow export). Control plane: one ITM per AS with a
+/// BTM and a DTM over its own kind of evidence, stubs where it runs nothing, over the in-memory
+/// transport (XML on every hop) or mutual TLS; the victim traces a sample of the attack packets
+/// it received. The RID-style baseline runs the same with every AS finding its ingress by a full
+/// intra-domain trace instead of asking a border system.
 /// </summary>
 public static class Emulator
 {
     private const string Core = "core", Access = "acc";
-
-    /// <summary>The emulated Internet after the attack: topology, truth, the digests in every AS, what the victim received.</summary>
-    private sealed record Setup(AsGraph Graph, uint Victim, List<uint> Truth, Dictionary<uint, EmulatedAs> Ases,
-        List<(byte[] Packet, long Ns)> Received, List<(byte[] Packet, long Ns)> Sample);
+    private static readonly string[] SystemKinds = ["digest", "flow"];
 
     public static async Task<EmulationReport> RunAsync(Scenario scenario, Action<string>? progress = null, CancellationToken cancellationToken = default)
     {
         progress ??= _ => { };
-        var setup = Attack(scenario, progress);
-        var (graph, victim, truth, ases, received, sample) = setup;
+        using var net = await AttackAsync(scenario, progress).ConfigureAwait(false);
         bool tls = scenario.Transport == "tls";
-        var interTrack = await TraceAsync(graph, victim, sample, truth, ases, baseline: false, tls, cancellationToken).ConfigureAwait(false);
+        var interTrack = await TraceAsync(net, baseline: false, tls, cancellationToken).ConfigureAwait(false);
         progress($"InterTrack: {interTrack.OriginAses.Count} origin ASes, recall {interTrack.Recall:F2}, precision {interTrack.Precision:F2}, {interTrack.Messages} messages");
-        var rid = await TraceAsync(graph, victim, sample, truth, ases, baseline: true, tls, cancellationToken).ConfigureAwait(false);
+        var rid = await TraceAsync(net, baseline: true, tls, cancellationToken).ConfigureAwait(false);
         progress($"baseline: {rid.OriginAses.Count} origin ASes, recall {rid.Recall:F2}, precision {rid.Precision:F2}, {rid.Messages} messages");
-        foreach (var e in ases.Values)
+        return new EmulationReport(net.Victim, net.Truth, net.Graph.Count, net.Received.Count, net.Sample.Count, interTrack, rid)
         {
-            e.Digests.Dispose();
-        }
-        return new EmulationReport(victim, truth, graph.Count, received.Count, sample.Count, interTrack, rid);
-    }
-
-    /// <summary>The attacked network for <see cref="EmulationServer"/>: topology, victim, truth, every AS's digests, what the victim received.</summary>
-    internal static (AsGraph Graph, uint Victim, List<uint> Truth, Dictionary<uint, EmulatedAs> Ases, List<(byte[] Packet, long Ns)> Received)
-        AttackForServing(Scenario scenario, Action<string> progress)
-    {
-        var setup = Attack(scenario, progress);
-        return (setup.Graph, setup.Victim, setup.Truth, setup.Ases, setup.Received);
+            ReachableAttackerAses = net.Reachable,
+            Systems = SystemFigures(net, interTrack),
+        };
     }
 
     /// <summary>InterTrack's ITMs (no counting) for a served network.</summary>
-    internal static Func<uint, ItmParts> InterTrackItms(Dictionary<uint, EmulatedAs> ases) => ItmFactory(ases, baseline: false, () => { }, () => { });
+    internal static Func<uint, ItmParts> InterTrackItms(AttackedInternet net) => ItmFactory(net, baseline: false, new Accounting());
 
-    private static Setup Attack(Scenario scenario, Action<string> progress)
+    internal static async Task<AttackedInternet> AttackAsync(Scenario scenario, Action<string> progress)
     {
         scenario.Validate();
         var random = new Random(scenario.Seed);
@@ -69,16 +58,23 @@ public static class Emulator
         progress($"topology: {graph.Count} ASes, {graph.LinkCount} relationships; victim AS{victim}; {attackers.Count} attacker ASes");
 
         var routes = ValleyFreeRouting.RoutesTo(graph, victim);
-        var (hasBts, hasTs) = Deployment(scenario, all, random);
+        var (btsKind, tsKind) = Deployment(scenario, graph, all, random);
+        string flowDirectory = Path.Combine(Path.GetTempPath(), $"intertrack-emulation-flows-{Guid.NewGuid():N}");
         var ases = new Dictionary<uint, EmulatedAs>();
-        EmulatedAs At(uint a) => ases.TryGetValue(a, out var e) ? e : ases[a] = new EmulatedAs(a, hasBts.Contains(a), hasTs.Contains(a));
+        EmulatedAs At(uint a) => ases.TryGetValue(a, out var e) ? e
+            : ases[a] = new EmulatedAs(a, btsKind.GetValueOrDefault(a, "none"), tsKind.GetValueOrDefault(a, "none"), scenario.Deployment.FlowSampling, flowDirectory);
 
         long t0 = TimeVal.ToNs(DateTimeOffset.UtcNow) - 1_000_000_000;
         var received = new List<(byte[] Packet, long Ns)>();
+        var reachable = new List<uint>();
         int sequence = 0;
         foreach (var (attacker, hosts) in attackers)
         {
             var asPath = ValleyFreeRouting.Path(routes, attacker);
+            if (asPath.All(a => btsKind.GetValueOrDefault(a, "none") != "none" || tsKind.GetValueOrDefault(a, "none") != "none"))
+            {
+                reachable.Add(attacker);
+            }
             for (int i = 0; i < scenario.PacketsPerAttacker * hosts; i++)
             {
                 received.Add(Forward(asPath, Packet(random, sequence++, 53), t0 + sequence * 1000L, At));
@@ -92,19 +88,20 @@ public static class Emulator
         }
         foreach (var e in ases.Values)
         {
-            e.Digests.Flush();
+            await e.FlushAsync().ConfigureAwait(false);
         }
-        progress($"data plane: {received.Count} attack and {scenario.BackgroundPackets} background packets forwarded through {ases.Count} ASes");
+        progress($"data plane: {received.Count} attack and {scenario.BackgroundPackets} background packets forwarded through {ases.Count} ASes; " +
+            $"systems: TS {scenario.Deployment.Ts}, BTS {scenario.Deployment.Bts}");
 
         var sample = received.OrderBy(_ => random.Next()).Take(scenario.TracedPackets).ToList();
-        return new Setup(graph, victim, [.. attackers.Keys.Order()], ases, received, sample);
+        return new AttackedInternet(graph, victim, [.. attackers.Keys.Order()], ases, received, sample, [.. reachable.Order()], flowDirectory);
     }
 
-    private static async Task<MethodResult> TraceAsync(AsGraph graph, uint victim, List<(byte[] Packet, long Ns)> sample, List<uint> truth,
-        Dictionary<uint, EmulatedAs> ases, bool baseline, bool tls, CancellationToken cancellationToken)
+    private static async Task<MethodResult> TraceAsync(AttackedInternet net, bool baseline, bool tls, CancellationToken cancellationToken)
     {
-        long domainTraces = 0, borderQueries = 0;
-        var build = ItmFactory(ases, baseline, () => Interlocked.Increment(ref domainTraces), () => Interlocked.Increment(ref borderQueries));
+        var (graph, victim, sample, truth, ases) = (net.Graph, net.Victim, net.Sample, net.Truth, net.Ases);
+        var accounting = new Accounting();
+        var build = ItmFactory(net, baseline, accounting);
         using var ca = tls ? EmulationCa() : null;
         await using var network = tls ? TlsNetwork.Start(graph, [.. ases.Keys.Append(victim).Distinct()], build, ca!, victimDPoint: victim)
             : (IEmulatedNetwork)new MemoryNetwork(graph, build);
@@ -113,7 +110,7 @@ public static class Emulator
             // Over TLS the victim's Traceback Client goes through its D Point, as a deployed victim would.
             var started = Stopwatch.StartNew();
             var traced = await TraceThroughDPointAsync(victim, ca!, ((TlsNetwork)network).ItmPorts[victim], sample, cancellationToken).ConfigureAwait(false);
-            return Result(traced, truth, network, domainTraces, borderQueries, started.Elapsed.TotalMilliseconds);
+            return Result(traced, truth, network, accounting, started.Elapsed.TotalMilliseconds);
         }
         var victimItm = network.Itm(victim);
         var footmarks = sample.Select(p => EvidencePackets.ToFootmark(p.Packet, p.Ns)).ToList();
@@ -123,17 +120,35 @@ public static class Emulator
         var outcome = await victimItm.TraceAsync(request, fromOwnDPoint: true, cancellationToken).ConfigureAwait(false);
         double elapsed = clock.Elapsed.TotalMilliseconds;
         var view = TraceResultView.From(request.MessageId, new AllResultExport(request, outcome.Reply));
-        return Result(view, truth, network, domainTraces, borderQueries, elapsed);
+        return Result(view, truth, network, accounting, elapsed);
     }
 
-    private static MethodResult Result(TraceResultView view, List<uint> truth, IEmulatedNetwork network, long domainTraces, long borderQueries, double elapsed)
+    private static MethodResult Result(TraceResultView view, IReadOnlyList<uint> truth, IEmulatedNetwork network, Accounting accounting, double elapsed)
     {
         var found = view.OriginAses.ToHashSet();
         int hits = truth.Count(found.Contains);
-        return new MethodResult(view.OriginAses.Order().ToList(), view.AsPaths, network.Messages, network.Bytes, domainTraces, borderQueries, elapsed,
+        return new MethodResult(view.OriginAses.Order().ToList(), view.AsPaths, network.Messages, network.Bytes, accounting.DomainTraces, accounting.BorderQueries, elapsed,
             truth.Count == 0 ? 1 : hits / (double)truth.Count, found.Count == 0 ? 0 : hits / (double)found.Count,
-            [.. view.Ases.Where(v => v.Status is AsStatus.Unknown or AsStatus.Busy || v.State == TraceState.Error).Select(v => v.As).Order()]);
+            [.. view.Ases.Where(v => v.Status is AsStatus.Unknown or AsStatus.Busy || v.State == TraceState.Error).Select(v => v.As).Order()])
+        {
+            Queries = accounting.Snapshot(),
+        };
     }
+
+    /// <summary>Per kind of system: ASes running it, its queries and their degrees (InterTrack's run), and its storage per packet forwarded.</summary>
+    private static IReadOnlyList<SystemFigures> SystemFigures(AttackedInternet net, MethodResult interTrack) =>
+    [
+        .. SystemKinds.Select(kind =>
+        {
+            var running = net.Ases.Values.Where(e => e.Ts == kind || e.Bts == kind).ToList();
+            long forwarded = running.Sum(e => e.Forwarded), bytes = running.Sum(e => e.StorageBytes(kind));
+            var queries = interTrack.Queries.Where(q => q.Kind == kind).ToList();
+            return new SystemFigures(kind, net.Ases.Values.Count(e => e.Ts == kind), net.Ases.Values.Count(e => e.Bts == kind),
+                queries.Count(q => q.Role == "btm"), queries.Count(q => q.Role == "dtm"),
+                [.. queries.GroupBy(q => Math.Min(100, q.Degree / 10 * 10)).OrderBy(g => g.Key).Select(g => new DegreeCount(g.Key, g.Count()))],
+                bytes, forwarded == 0 ? 0 : bytes / (double)forwarded);
+        }),
+    ];
 
     private static async Task<TraceResultView> TraceThroughDPointAsync(uint victim, Pki.CertificateAuthority ca, int itmPort,
         List<(byte[] Packet, long Ns)> sample, CancellationToken cancellationToken)
@@ -157,8 +172,8 @@ public static class Emulator
         }
     }
 
-    /// <summary>The parts of an AS's ITM: digest BTM and DTM where deployed, stubs elsewhere; or, for the baseline, a domain trace in place of the BTM.</summary>
-    private static Func<uint, ItmParts> ItmFactory(Dictionary<uint, EmulatedAs> ases, bool baseline, Action domainTrace, Action borderQuery)
+    /// <summary>The parts of an AS's ITM: its BTM and DTM over the evidence its systems keep, stubs where it runs none; or, for the baseline, a domain trace in place of the BTM.</summary>
+    private static Func<uint, ItmParts> ItmFactory(AttackedInternet net, bool baseline, Accounting accounting)
     {
         var tolerance = TimeSpan.FromSeconds(5);
         return a =>
@@ -169,16 +184,18 @@ public static class Emulator
                 ComponentTimeout = TimeSpan.FromMinutes(1),
                 NeighborRateLimit = 1e9,
             };
-            ases.TryGetValue(a, out var e);
-            IBtmClient btm = e is { Bts: true } && !baseline ? new CountedBtm(new BorderBtm(a, e.BorderLinks(), new DigestEvidence(e.Digests), tolerance), borderQuery) : new StubBtm(a);
+            net.Ases.TryGetValue(a, out var e);
+            IBtmClient btm = e is { Bts: not "none" } && !baseline
+                ? new CountedBtm(new BorderBtm(a, e.BorderLinks(), e.Evidence(e.Bts), tolerance), e.Bts, accounting)
+                : new StubBtm(a);
             IDtmClient dtm = new StubDtm(a);
-            if (e is { Ts: true })
+            if (e is { Ts: not "none" })
             {
-                var domain = new FloodDtm(a, e.Routers(), new DigestEvidence(e.Digests), tolerance, e.StartRouters());
-                dtm = new CountedDtm(domain, domainTrace);
+                var domain = new FloodDtm(a, e.Routers(), e.Evidence(e.Ts), tolerance, e.StartRouters());
+                dtm = new CountedDtm(domain, e.Ts, accounting);
                 if (baseline)
                 {
-                    btm = new RidBaselineBtm(a, domain, domainTrace);
+                    btm = new RidBaselineBtm(a, domain, () => accounting.Count(e.Ts, "dtm", 100));
                 }
             }
             return new ItmParts(settings, btm, baseline ? [] : [dtm]);
@@ -191,35 +208,36 @@ public static class Emulator
         return Pki.CertificateAuthority.Create("InterTrack emulation", now.AddMinutes(-5), now.AddDays(7));
     }
 
-    /// <summary>Sends one packet along the AS path, digesting it at every router it crosses; returns it as the victim receives it.</summary>
+    /// <summary>Sends one packet along the AS path through each AS's routers, where their systems record it; returns it as the victim receives it.</summary>
     private static (byte[], long) Forward(IReadOnlyList<uint> asPath, byte[] packet, long ns, Func<uint, EmulatedAs> at)
     {
-        var invariant = new byte[PacketInvariant.MaxLength];
-        var key = invariant.AsSpan(0, PacketInvariant.FromIp(packet, invariant)).ToArray();
+        var invariant = PacketInvariant.Of(packet);
+        var (key, tos) = FlowKey.OfPacket(packet)!.Value;
+        var hops = new List<(string Router, string From, string To)>(3);
         for (int i = 0; i < asPath.Count; i++)
         {
             var e = at(asPath[i]);
             long t = ns + i * 2_000_000L; // 2 ms per AS
+            hops.Clear();
             string entered = i == 0 ? Access : Border(asPath[i - 1]);
-            if (i == 0) e.Digest(Access + "<-hosts", key, t, internalLink: true);
-            else
+            if (i > 0)
             {
-                e.Digest($"{entered}<-as:{asPath[i - 1]}", key, t, internalLink: true);
-                e.Digest($"{entered}<-as:{asPath[i - 1]}", key, t, internalLink: false);
                 e.Neighbor(asPath[i - 1]);
             }
-            e.Digest($"{Core}<-{entered}", key, t, internalLink: true);
+            hops.Add((entered, i == 0 ? RouterIngress.Hosts : $"as:{asPath[i - 1]}", Core));
             if (i + 1 < asPath.Count)
             {
                 string exit = Border(asPath[i + 1]);
                 e.Neighbor(asPath[i + 1]);
-                e.Digest($"{exit}<-{Core}", key, t, internalLink: true);
-                e.Digest($"{exit}->as:{asPath[i + 1]}", key, t, internalLink: false);
+                hops.Add((Core, entered, exit));
+                hops.Add((exit, Core, $"as:{asPath[i + 1]}"));
             }
             else
             {
-                e.Digest($"{Access}<-{Core}", key, t, internalLink: true); // delivered to the victim
+                hops.Add((Core, entered, Access));
+                hops.Add((Access, Core, RouterIngress.Hosts)); // delivered to the victim
             }
+            e.Forward(hops, invariant, key, tos, t);
             packet[8] = (byte)Math.Max(1, packet[8] - 1); // TTL, as a router would
         }
         return (packet, ns + asPath.Count * 2_000_000L);
@@ -265,37 +283,77 @@ public static class Emulator
         return attackers;
     }
 
-    private static (HashSet<uint> Bts, HashSet<uint> Ts) Deployment(Scenario scenario, List<uint> ases, Random random)
+    /// <summary>Which kind of BTS and TS each AS runs: each mix's shares of ASes, chosen with the seed, then the overrides.</summary>
+    private static (Dictionary<uint, string> Bts, Dictionary<uint, string> Ts) Deployment(Scenario scenario, AsGraph graph, List<uint> ases, Random random)
     {
-        var shuffled = ases.OrderBy(_ => random.Next()).ToList();
-        var bts = shuffled.Take((int)Math.Round(scenario.Deployment.Bts * ases.Count)).ToHashSet();
-        var ts = scenario.Deployment.Ts == "digest" ? ases.ToHashSet() : [];
+        Dictionary<uint, string> Assign(KindMix mix)
+        {
+            var shuffled = ases.OrderBy(_ => random.Next()).ToList();
+            var kinds = new Dictionary<uint, string>();
+            int next = 0;
+            foreach (var kind in SystemKinds)
+            {
+                int count = (int)Math.Round(mix.Share(kind) * ases.Count);
+                for (int k = 0; k < count && next < shuffled.Count; k++)
+                {
+                    kinds[shuffled[next++]] = kind;
+                }
+            }
+            return kinds;
+        }
+        var bts = Assign(scenario.Deployment.Bts);
+        var ts = Assign(scenario.Deployment.Ts);
         foreach (var (asText, o) in scenario.Deployment.Overrides)
         {
             uint a = uint.Parse(asText, System.Globalization.CultureInfo.InvariantCulture);
-            if (o.Bts is { } b) { if (b) bts.Add(a); else bts.Remove(a); }
-            if (o.Ts is { } t) { if (t == "digest") ts.Add(a); else ts.Remove(a); }
+            if (!graph.Contains(a))
+            {
+                throw new FormatException($"deployment.overrides.{asText}: AS{a} is not in the topology");
+            }
+            if (o.Bts is { } b) bts[a] = b;
+            if (o.Ts is { } t) ts[a] = t;
         }
         return (bts, ts);
     }
 
     private static List<uint> Pick(Random random, List<uint> from, int count) => [.. from.OrderBy(_ => random.Next()).Take(count)];
 
-    private sealed class CountedBtm(IBtmClient inner, Action counted) : IBtmClient
+    private sealed class CountedBtm(IBtmClient inner, string kind, Accounting accounting) : IBtmClient
     {
-        public Task<BtmTraceReply> TraceAsync(BtmTraceRequest request, CancellationToken cancellationToken)
+        public async Task<BtmTraceReply> TraceAsync(BtmTraceRequest request, CancellationToken cancellationToken)
         {
-            counted();
-            return inner.TraceAsync(request, cancellationToken);
+            var reply = await inner.TraceAsync(request, cancellationToken).ConfigureAwait(false);
+            accounting.Count(kind, "btm", reply.Result.Degree);
+            return reply;
         }
     }
 
-    private sealed class CountedDtm(IDtmClient inner, Action counted) : IDtmClient
+    private sealed class CountedDtm(IDtmClient inner, string kind, Accounting accounting) : IDtmClient
     {
-        public Task<DtmTraceReply> TraceAsync(DtmTraceRequest request, CancellationToken cancellationToken)
+        public async Task<DtmTraceReply> TraceAsync(DtmTraceRequest request, CancellationToken cancellationToken)
         {
-            counted();
-            return inner.TraceAsync(request, cancellationToken);
+            var reply = await inner.TraceAsync(request, cancellationToken).ConfigureAwait(false);
+            accounting.Count(kind, "dtm", reply.Result.Degree);
+            return reply;
+        }
+    }
+
+    /// <summary>The queries of one trace method, as they are answered.</summary>
+    private sealed class Accounting
+    {
+        private readonly List<SystemQuery> _queries = [];
+
+        public long DomainTraces { get { lock (_queries) return _queries.Count(q => q.Role == "dtm"); } }
+        public long BorderQueries { get { lock (_queries) return _queries.Count(q => q.Role == "btm"); } }
+
+        public void Count(string kind, string role, uint degree)
+        {
+            lock (_queries) _queries.Add(new SystemQuery(kind, role, degree));
+        }
+
+        public IReadOnlyList<SystemQuery> Snapshot()
+        {
+            lock (_queries) return [.. _queries];
         }
     }
 }

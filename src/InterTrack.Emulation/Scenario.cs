@@ -48,12 +48,14 @@ public sealed record Scenario
         Require(PacketsPerAttacker > 0, "packetsPerAttacker", "must be positive");
         Require(BackgroundPackets >= 0, "backgroundPackets", "must not be negative");
         Require(TracedPackets > 0, "tracedPackets", "must be positive");
-        Require(Deployment.Bts is >= 0 and <= 1, "deployment.bts", "must be a fraction from 0 to 1");
-        Require(Deployment.Ts is "digest" or "none", "deployment.ts", "must be \"digest\" or \"none\"");
+        Deployment.Bts.Validate("deployment.bts");
+        Deployment.Ts.Validate("deployment.ts");
+        Require(Deployment.FlowSampling >= 1, "deployment.flowSampling", "must be 1 (every packet) or more (1 in N)");
         foreach (var (asText, o) in Deployment.Overrides)
         {
             Require(uint.TryParse(asText, out _), $"deployment.overrides.{asText}", "keys must be AS numbers");
-            Require(o.Ts is null or "digest" or "none", $"deployment.overrides.{asText}.ts", "must be \"digest\" or \"none\"");
+            Require(o.Ts is null || KindMix.Kinds.Contains(o.Ts), $"deployment.overrides.{asText}.ts", "must be \"digest\", \"flow\" or \"none\"");
+            Require(o.Bts is null || KindMix.Kinds.Contains(o.Bts), $"deployment.overrides.{asText}.bts", "must be \"digest\", \"flow\", \"none\", true or false");
         }
         Require(Transport is "memory" or "tls", "transport", "must be \"memory\" or \"tls\"");
     }
@@ -94,15 +96,19 @@ public sealed record AttackerSpec
 
 public sealed record DeploymentSpec
 {
-    /// <summary>Fraction of ASes with a border traceback system (chosen with the seed); the rest run stubs.</summary>
-    public double Bts { get; init; } = 1.0;
-    /// <summary>The traceback system inside ASes: "digest" or "none".</summary>
-    public string Ts { get; init; } = "digest";
+    /// <summary>Which border traceback system how many ASes run (chosen with the seed); the rest run stubs.</summary>
+    public KindMix Bts { get; init; } = KindMix.Only("digest");
+    /// <summary>Which traceback system inside how many ASes (chosen with the seed); the rest run stubs.</summary>
+    public KindMix Ts { get; init; } = KindMix.Only("digest");
+    /// <summary>Flow ASes' routers export 1 in this many packets (1: every packet).</summary>
+    public int FlowSampling { get; init; } = 1;
     public Dictionary<string, DeploymentOverride> Overrides { get; init; } = [];
 }
 
 public sealed record DeploymentOverride
 {
-    public bool? Bts { get; init; }
+    /// <summary>"digest", "flow" or "none" (true and false mean digest and none).</summary>
+    [JsonConverter(typeof(KindNameConverter))] public string? Bts { get; init; }
+    /// <summary>"digest", "flow" or "none".</summary>
     public string? Ts { get; init; }
 }

@@ -8,25 +8,26 @@ namespace InterTrack.Emulation;
 public sealed record SweepPoint(double Value, EmulationReport Report);
 
 /// <summary>
-/// Runs a scenario for each value of one parameter — "deployment" (the BTS fraction) or
+/// Runs a scenario for each value of one parameter — "deployment" (the share of ASes with a BTS),
+/// "flow" (the share of deployed ASes, TS and BTS, that run flow records instead of digests) or
 /// "attackers" (a number of attacker ASes) — and writes the results as CSV and as an SVG plot of
 /// recall, messages and domain traces against the value, for InterTrack and the baseline.
 /// </summary>
 public static class Sweep
 {
-    /// <exception cref="FormatException">Not "deployment=…" or "attackers=…" with numbers.</exception>
+    /// <exception cref="FormatException">Not "deployment=…", "flow=…" or "attackers=…" with numbers.</exception>
     public static (string Parameter, IReadOnlyList<double> Values) Parse(string text)
     {
         var parts = text.Split('=', 2);
-        if (parts.Length != 2 || parts[0] is not ("deployment" or "attackers"))
+        if (parts.Length != 2 || parts[0] is not ("deployment" or "flow" or "attackers"))
         {
-            throw new FormatException($"--sweep '{text}': expected deployment=0,0.5,1 or attackers=5,10,20");
+            throw new FormatException($"--sweep '{text}': expected deployment=0,0.5,1, flow=0,0.5,1 or attackers=5,10,20");
         }
         var values = new List<double>();
         foreach (var v in parts[1].Split(',', StringSplitOptions.RemoveEmptyEntries))
         {
             if (!double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
-                || (parts[0] == "deployment" ? value is < 0 or > 1 : value < 1 || value != Math.Floor(value)))
+                || (parts[0] == "attackers" ? value < 1 || value != Math.Floor(value) : value is < 0 or > 1))
             {
                 throw new FormatException($"--sweep: '{v}' is not a valid {parts[0]} value");
             }
@@ -35,9 +36,15 @@ public static class Sweep
         return values.Count > 0 ? (parts[0], values) : throw new FormatException("--sweep: no values");
     }
 
-    public static Scenario Apply(Scenario scenario, string parameter, double value) => parameter == "deployment"
-        ? scenario with { Deployment = scenario.Deployment with { Bts = value } }
-        : scenario with { Attackers = [new AttackerSpec { Count = (int)value }] };
+    public static Scenario Apply(Scenario scenario, string parameter, double value) => parameter switch
+    {
+        "deployment" => scenario with { Deployment = scenario.Deployment with { Bts = scenario.Deployment.Bts.WithDeployed(value) } },
+        "flow" => scenario with { Deployment = scenario.Deployment with
+        {
+            Bts = scenario.Deployment.Bts.WithFlowFraction(value), Ts = scenario.Deployment.Ts.WithFlowFraction(value),
+        } },
+        _ => scenario with { Attackers = [new AttackerSpec { Count = (int)value }] },
+    };
 
     public static string Csv(string parameter, IReadOnlyList<SweepPoint> points)
     {

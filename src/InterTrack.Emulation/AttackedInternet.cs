@@ -1,0 +1,36 @@
+namespace InterTrack.Emulation;
+
+/// <summary>
+/// The emulated Internet after the attack: topology, victim, truth, every crossed AS with the
+/// evidence its systems kept, what the victim received and the sample it traces. Owns the ASes'
+/// evidence (digest pages in memory, flow stores in a temporary directory).
+/// </summary>
+internal sealed class AttackedInternet(AsGraph graph, uint victim, IReadOnlyList<uint> truth, Dictionary<uint, EmulatedAs> ases,
+    List<(byte[] Packet, long Ns)> received, List<(byte[] Packet, long Ns)> sample, IReadOnlyList<uint> reachable, string flowDirectory) : IDisposable
+{
+    public AsGraph Graph => graph;
+    public uint Victim => victim;
+    public IReadOnlyList<uint> Truth => truth;
+    public Dictionary<uint, EmulatedAs> Ases => ases;
+    public List<(byte[] Packet, long Ns)> Received => received;
+    public List<(byte[] Packet, long Ns)> Sample => sample;
+
+    /// <summary>Attackers whose whole AS path runs some system (BTS or TS) in every AS: the ones a trace without skip-over can reach.</summary>
+    public IReadOnlyList<uint> Reachable => reachable;
+
+    public void Dispose()
+    {
+        foreach (var e in ases.Values)
+        {
+            e.Dispose();
+        }
+        try
+        {
+            Directory.Delete(flowDirectory, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // nothing was exported
+        }
+    }
+}
