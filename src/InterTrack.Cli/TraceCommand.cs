@@ -122,7 +122,7 @@ internal static class TraceCommand
                 messageId = view.MessageId.ToString(),
                 originAses = view.OriginAses,
                 asPaths = view.AsPaths,
-                ases = view.Ases.Select(a => new { @as = a.As, depth = a.Depth, status = a.Status.ToString(), state = a.State.ToString().ToLowerInvariant(), degree = a.Degree }),
+                ases = view.Ases.Select(a => new { @as = a.As, depth = a.Depth, status = a.Status.ToString(), state = a.State.ToString().ToLowerInvariant(), degree = a.Degree, tstype = a.TsType }),
             }));
             return;
         }

@@ -7,6 +7,9 @@ namespace InterTrack.Emulation;
 public sealed record MethodResult(IReadOnlyList<uint> OriginAses, IReadOnlyList<IReadOnlyList<uint>> AsPaths, long Messages, long Bytes,
     long TsQueries, long BorderQueries, double ElapsedMs, double Recall, double Precision, IReadOnlyList<uint> Unresolved)
 {
+    /// <summary>Per AS of the result, the kind of system that answered for it (its <c>tstype</c>: "digest", "flow", "stub", …).</summary>
+    public IReadOnlyDictionary<uint, string?> AsSystems { get; init; } = new Dictionary<uint, string?>();
+
     /// <summary>Every BTM and DTM query answered, with the kind of system and the degree it answered.</summary>
     public IReadOnlyList<SystemQuery> Queries { get; init; } = [];
 }

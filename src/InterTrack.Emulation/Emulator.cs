@@ -132,6 +132,7 @@ public static class Emulator
             [.. view.Ases.Where(v => v.Status is AsStatus.Unknown or AsStatus.Busy || v.State == TraceState.Error).Select(v => v.As).Order()])
         {
             Queries = accounting.Snapshot(),
+            AsSystems = view.Ases.GroupBy(a => a.As).ToDictionary(g => g.Key, g => g.First().TsType),
         };
     }
 

@@ -242,8 +242,15 @@ public sealed class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyList<IDtm
             return null;
         }
         var neighbors = options.Select(o => uint.Parse(o.Type.AsSpan(EvidencePackets.EnteredFromOption.Length), CultureInfo.InvariantCulture)).Distinct().Order();
-        return new BorderTraceResult(AsStatus.Transit, 0, TraceState.Found) { Incomings = [.. neighbors.Select(NeighborAs.Global)], Options = [.. options] };
+        return new BorderTraceResult(AsStatus.Transit, 0, TraceState.Found)
+        {
+            TsType = DomainTsType(domain), Incomings = [.. neighbors.Select(NeighborAs.Global)], Options = [.. options],
+        };
     }
+
+    /// <summary>The kind of system the DTMs that answered run ("digest", "flow", …).</summary>
+    private static string? DomainTsType(IReadOnlyList<DtmTraceReply> domain) =>
+        domain.Where(d => d.Result.Error is null).SelectMany(d => d.Result.SubDomains).Select(s => s.Agent?.TsType).FirstOrDefault(t => t is not null);
 
     private static AsEntry Failed(uint asNumber, uint depth, AsStatus status, ErrorType error, string message) =>
         new(NodeId.ForItm(asNumber), status, Math.Min(depth, 64), 0, TraceState.Error) { Error = new ErrorCode(error) { Message = message } };
@@ -267,7 +274,7 @@ public sealed class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyList<IDtm
         uint degree = border.Error is null ? border.Degree : domain.Select(d => d.Result.Degree).DefaultIfEmpty(0u).Max();
         return new AsEntry(Self, status, depth, degree, state)
         {
-            TsType = border.TsType,
+            TsType = border.Error is null ? border.TsType : DomainTsType(domain) ?? border.TsType, // the system that answered for the AS
             Incomings = border.Incomings,
             Outgoings = border.Outgoings,
             AskDtm = askedDomain,

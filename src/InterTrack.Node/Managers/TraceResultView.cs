@@ -2,8 +2,8 @@ using InterTrack.Protocol.Model;
 
 namespace InterTrack.Managers;
 
-/// <summary>One AS of a trace result, as a client shows it.</summary>
-public sealed record AsView(uint As, uint Depth, AsStatus Status, TraceState State, uint Degree, IReadOnlyList<uint> Incomings, string? Error);
+/// <summary>One AS of a trace result, as a client shows it; <paramref name="TsType"/> is the kind of system that answered for it ("digest", "flow", "stub", …).</summary>
+public sealed record AsView(uint As, uint Depth, AsStatus Status, TraceState State, uint Degree, IReadOnlyList<uint> Incomings, string? Error, string? TsType = null);
 
 /// <summary>
 /// A trace result as the attack tree rooted at the victim AS: the ASes, the origin ASes (status
@@ -24,7 +24,7 @@ public sealed record TraceResultView(MessageId MessageId, IReadOnlyList<AsView> 
         };
         var ases = (reply?.Result.Ases ?? []).Where(e => e.NodeId is ItmNodeId)
             .Select(e => new AsView(((ItmNodeId)e.NodeId).Itm.AsNumber, e.Depth, e.Status, e.State, e.Degree,
-                [.. (e.Incomings ?? []).Select(n => n.AsNumber)], e.Error?.Message))
+                [.. (e.Incomings ?? []).Select(n => n.AsNumber)], e.Error?.Message, e.TsType))
             .ToList();
         var byAs = ases.GroupBy(a => a.As).ToDictionary(g => g.Key, g => g.First());
         var parent = new Dictionary<uint, uint>();
@@ -91,7 +91,8 @@ public sealed record TraceResultView(MessageId MessageId, IReadOnlyList<AsView> 
     {
         string branch = isRoot ? "" : last ? "└─ " : "├─ ";
         string error = view.Error is null ? "" : $" ({view.Error})";
-        output.WriteLine($"{indent}{branch}AS{view.As}  {view.Status}  depth {view.Depth}  degree {view.Degree}{error}");
+        string system = view.TsType is null ? "" : $"  {view.TsType}";
+        output.WriteLine($"{indent}{branch}AS{view.As}  {view.Status}  depth {view.Depth}  degree {view.Degree}{system}{error}");
         string childIndent = isRoot ? indent : indent + (last ? "   " : "│  ");
         if (view.Status == AsStatus.Source && RouterPaths.TryGetValue(view.As, out var routers) && routers.Count > 0)
         {

@@ -43,7 +43,7 @@ public class EmulatorTests
             Topology = new TopologySpec { Generate = new GenerateSpec { Ases = 300 } },
             Attackers = [new AttackerSpec { Count = 20 }],
             PacketsPerAttacker = 10,
-            Deployment = new DeploymentSpec { Bts = 0.5, Ts = "none" },
+            Deployment = new DeploymentSpec { Bts = KindMix.Only("digest", 0.5), Ts = KindMix.Only("none") },
         };
         var report = await Emulator.RunAsync(scenario);
         Assert.True(report.InterTrack.Recall < 1.0);
@@ -59,7 +59,7 @@ public class EmulatorTests
             Topology = new TopologySpec { Generate = new GenerateSpec { Ases = 300 } },
             Attackers = [new AttackerSpec { Count = 20 }],
             PacketsPerAttacker = 10,
-            Deployment = new DeploymentSpec { Bts = 0.5, Ts = "digest" },
+            Deployment = new DeploymentSpec { Bts = KindMix.Only("digest", 0.5), Ts = KindMix.Only("digest") },
         };
         var report = await Emulator.RunAsync(scenario);
         Assert.Equal(1.0, report.InterTrack.Recall);
@@ -70,7 +70,7 @@ public class EmulatorTests
     [Theory]
     [InlineData("""{ "topology": { }, "attackers": [ { "count": 2 } ] }""", "topology:")]
     [InlineData("""{ "topology": { "generate": { "ases": 100 } }, "attackers": [ ] }""", "attackers:")]
-    [InlineData("""{ "topology": { "generate": { "ases": 100 } }, "attackers": [ { "count": 2 } ], "deployment": { "bts": 1.5 } }""", "deployment.bts:")]
+    [InlineData("""{ "topology": { "generate": { "ases": 100 } }, "attackers": [ { "count": 2 } ], "deployment": { "bts": 1.5 } }""", "deployment.bts.digest: must be a share from 0 to 1")]
     [InlineData("""{ "topology": { "generate": { "ases": 100 } }, "attackers": [ { "count": 2 } ], "transport": "carrier pigeon" }""", "transport:")]
     [InlineData("""{ "topology": { "generate": { "ases": 100 } }, "attackers": [ { "count": 2 } ], "victim": { "as": "x" } }""", "field $.victim.as")]
     [InlineData("""{ "topology": { "asRel": "missing.txt" }, "attackers": [ { "as": 5, "hosts": 2 } ] }""", "topology.asRel: no such file")]
@@ -170,5 +170,102 @@ public sealed class ServeTests : IDisposable
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_dir, recursive: true);
+    }
+}
+
+public class MixedDeploymentTests
+{
+    private static Scenario Mixed(int ases, int seed, string transport, int attackers) => new()
+    {
+        Seed = seed,
+        Transport = transport,
+        Topology = new TopologySpec { Generate = new GenerateSpec { Ases = ases } },
+        Attackers = [new AttackerSpec { Count = attackers }],
+        PacketsPerAttacker = 20,
+        TracedPackets = 400,
+        Deployment = new DeploymentSpec
+        {
+            Ts = new KindMix(new Dictionary<string, double> { ["digest"] = 0.4, ["flow"] = 0.4, ["none"] = 0.2 }),
+            Bts = new KindMix(new Dictionary<string, double> { ["digest"] = 0.4, ["flow"] = 0.4 }),
+        },
+    };
+
+    [Fact]
+    public async Task On_2000_ases_of_digest_flow_and_none_every_attacker_whose_path_runs_a_system_is_found()
+    {
+        var report = await Emulator.RunAsync(Mixed(2000, 7, "memory", 25));
+
+        Assert.InRange(report.ReachableAttackerAses.Count, 10, report.AttackerAses.Count - 1); // some paths cross an AS that runs nothing
+        Assert.Equal(1.0, EmulationReport.RecallOf(report.ReachableAttackerAses, report.InterTrack));
+        Assert.True(report.InterTrack.Precision >= 0.95, $"precision {report.InterTrack.Precision}");
+        foreach (var kind in new[] { "digest", "flow" })
+        {
+            var figures = report.Systems.Single(s => s.Kind == kind);
+            Assert.True(figures.BtmQueries > 0 && figures.DtmQueries > 0, $"{kind}: {figures}");
+            Assert.True(figures.StorageBytesPerPacket > 0, $"{kind}: {figures}");
+        }
+        // A flow record proves a flow, not a packet: flow answers stay below 100.
+        Assert.All(report.InterTrack.Queries.Where(q => q.Kind == "flow"), q => Assert.True(q.Degree < 100, $"flow degree {q.Degree}"));
+        Assert.Contains(report.InterTrack.Queries, q => q.Kind == "flow" && q.Degree >= 90);
+    }
+
+    [Fact]
+    public async Task Over_mutual_tls_a_trace_crosses_digest_and_flow_ases_and_names_both()
+    {
+        var report = await Emulator.RunAsync(Mixed(200, 11, "tls", 6) with
+        {
+            Deployment = Mixed(200, 11, "tls", 6).Deployment with
+            {
+                Ts = new KindMix(new Dictionary<string, double> { ["digest"] = 0.5, ["flow"] = 0.5 }),
+                Bts = new KindMix(new Dictionary<string, double> { ["digest"] = 0.5, ["flow"] = 0.5 }),
+            },
+        });
+
+        Assert.Equal(1.0, report.InterTrack.Recall);
+        Assert.True(report.InterTrack.Precision >= 0.95, $"precision {report.InterTrack.Precision}");
+        var onPaths = report.InterTrack.AsPaths.SelectMany(p => p.Skip(1)).Distinct().Select(a => report.InterTrack.AsSystems[a]).ToHashSet();
+        Assert.Contains("digest", onPaths);
+        Assert.Contains("flow", onPaths);
+        Assert.Contains(report.InterTrack.AsPaths, p => p.Skip(1).Select(a => report.InterTrack.AsSystems[a]).Distinct().Count() == 2);
+    }
+
+    [Theory]
+    [InlineData("{\"ts\": {\"digest\": 0.5, \"flow\": 0.7}}", "deployment.ts: the shares add up to more than 1")]
+    [InlineData("{\"ts\": {\"marking\": 0.5}}", "deployment.ts.marking: not a kind of system")]
+    [InlineData("{\"flowSampling\": 0}", "deployment.flowSampling")]
+    [InlineData("{\"overrides\": {\"5\": {\"ts\": \"spie\"}}}", "deployment.overrides.5.ts")]
+    public void Bad_deployments_are_refused_naming_the_field(string deployment, string message)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"intertrack-scenario-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, $"{{\"topology\": {{\"generate\": {{\"ases\": 50}}}}, \"attackers\": [{{\"count\": 2}}], \"deployment\": {deployment}}}");
+        try
+        {
+            var e = Assert.Throws<FormatException>(() => Scenario.Load(path));
+            Assert.Contains(message, e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Deployment_forms_of_before_kinds_still_load()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"intertrack-scenario-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, "{\"topology\": {\"generate\": {\"ases\": 50}}, \"attackers\": [{\"count\": 2}], " +
+            "\"deployment\": {\"bts\": 0.5, \"ts\": \"digest\", \"overrides\": {\"7\": {\"bts\": true}, \"8\": {\"bts\": false, \"ts\": \"flow\"}}}}");
+        try
+        {
+            var d = Scenario.Load(path).Deployment;
+            Assert.Equal(0.5, d.Bts.Share("digest"));
+            Assert.Equal(1.0, d.Ts.Share("digest"));
+            Assert.Equal("digest", d.Overrides["7"].Bts);
+            Assert.Equal(("none", "flow"), (d.Overrides["8"].Bts, d.Overrides["8"].Ts));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 }
