@@ -3,6 +3,8 @@ using System.Text.Json;
 using InterTrack.Capture;
 using InterTrack.Daemon;
 using InterTrack.Digest;
+using InterTrack.Flow;
+using InterTrack.Flow.Export;
 using InterTrack.Tests.Capture;
 using InterTrack.Tests.Cli;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -10,8 +12,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace InterTrack.Tests.Managers;
 
 /// <summary>
-/// The documented configuration examples (docs/examples/as65001.json and as65002.json), started
-/// as written, traced through with the real <c>intertrack trace</c> command.
+/// The documented configuration examples (docs/examples/as65001.json, as65002.json, as65003.json:
+/// a victim and a transit AS running digests, an origin AS running only flow records), started as
+/// written, traced through with the real <c>intertrack trace</c> command.
 /// </summary>
 public sealed class DaemonExampleTests : IDisposable
 {
@@ -22,17 +25,19 @@ public sealed class DaemonExampleTests : IDisposable
     [Fact]
     public async Task The_client_traces_through_daemons_started_from_the_documented_examples()
     {
-        foreach (var name in new[] { "as65001.json", "as65002.json" })
+        foreach (var name in new[] { "as65001.json", "as65002.json", "as65003.json" })
         {
             File.Copy(Path.Combine(RepositoryPaths.Root, "docs", "examples", name), PathOf(name));
         }
         Assert.Equal(0, CliRunner.Run("pki", "init", "--out", PathOf("pki/ca")).Code);
-        foreach (var (asNumber, role) in new[] { ("65001", "itm"), ("65001", "btm"), ("65001", "dp"), ("65001", "tc"), ("65002", "itm"), ("65002", "btm"), ("65002", "dtm") })
+        foreach (var (asNumber, role) in new[] { ("65001", "itm"), ("65001", "btm"), ("65001", "dp"), ("65001", "tc"), ("65002", "itm"), ("65002", "btm"), ("65002", "dtm"),
+            ("65003", "itm"), ("65003", "btm"), ("65003", "dtm") })
         {
             Assert.Equal(0, CliRunner.Run("pki", "issue", "--ca", PathOf("pki/ca"), "--as", asNumber, "--role", role, "--out", PathOf("pki/nodes")).Code);
         }
 
-        // The attack: packets from AS65002 to AS65001, digested where they left AS65002 and where they entered AS65001.
+        // The attack: packets from AS65003 through AS65002 to AS65001: exported as flows by AS65003's router, digested
+        // where they crossed AS65002's border (in from AS65003, out to AS65001) and where they entered AS65001.
         long now = TimeVal.ToNs(DateTimeOffset.UtcNow);
         using (var writer = PcapWriter.Create(PathOf("attack.pcap"), LinkType.Raw, nanoseconds: true))
         {
@@ -43,8 +48,10 @@ public sealed class DaemonExampleTests : IDisposable
         }
         Assert.Equal(0, CliRunner.Run("digest", "--pcap", PathOf("attack.pcap"), "--link", "to65002:in", "--out", PathOf("as65001-digests")).Code);
         Assert.Equal(0, CliRunner.Run("digest", "--pcap", PathOf("attack.pcap"), "--link", "to65001:out", "--out", PathOf("as65002-digests")).Code);
-        Assert.Equal(0, CliRunner.Run("digest", "--pcap", PathOf("attack.pcap"), "--link", "r1<-hosts", "--out", PathOf("as65002-digests")).Code);
+        Assert.Equal(0, CliRunner.Run("digest", "--pcap", PathOf("attack.pcap"), "--link", "to65003:in", "--out", PathOf("as65002-digests")).Code);
 
+        await using var origin = NodeHost.Start(NodeConfig.Load(PathOf("as65003.json")), InterTrack.Cli.TracebackSystems.ForNode(), NullLoggerFactory.Instance);
+        ExportFlows(now, count: 20, exporterPort: 9304);
         await using var upstream = NodeHost.Start(NodeConfig.Load(PathOf("as65002.json")), InterTrack.Cli.TracebackSystems.ForNode(), NullLoggerFactory.Instance);
         await using var victim = NodeHost.Start(NodeConfig.Load(PathOf("as65001.json")), InterTrack.Cli.TracebackSystems.ForNode(), NullLoggerFactory.Instance);
 
@@ -52,16 +59,18 @@ public sealed class DaemonExampleTests : IDisposable
             "--cert", PathOf("pki/nodes/as65001-tc.crt"), "--key", PathOf("pki/nodes/as65001-tc.key"), "--ca", PathOf("pki/ca/ca.crt")));
         Assert.True(trace.Code == 0, trace.Output + trace.Error);
         using var json = JsonDocument.Parse(trace.Output);
-        Assert.Equal([65002u], json.RootElement.GetProperty("originAses").EnumerateArray().Select(e => e.GetUInt32()));
-        Assert.Equal([65001u, 65002u], json.RootElement.GetProperty("asPaths")[0].EnumerateArray().Select(e => e.GetUInt32()));
+        Assert.Equal([65003u], json.RootElement.GetProperty("originAses").EnumerateArray().Select(e => e.GetUInt32()));
+        Assert.Equal([65001u, 65002u, 65003u], json.RootElement.GetProperty("asPaths")[0].EnumerateArray().Select(e => e.GetUInt32()));
+        var systems = json.RootElement.GetProperty("ases").EnumerateArray().ToDictionary(a => a.GetProperty("as").GetUInt32(), a => a.GetProperty("tstype").GetString());
+        Assert.Equal(("digest", "flow"), (systems[65002], systems[65003]));
         Assert.StartsWith("AS65001/", json.RootElement.GetProperty("messageId").GetString(), StringComparison.Ordinal);
 
         var text = await Task.Run(() => CliRunner.Run("trace", "--dp", "127.0.0.1:9005", "--pcap", PathOf("attack.pcap"), "--index", "3",
             "--cert", PathOf("pki/nodes/as65001-tc.crt"), "--key", PathOf("pki/nodes/as65001-tc.key"), "--ca", PathOf("pki/ca/ca.crt")));
         Assert.Equal(0, text.Code);
         Assert.Contains("message id: AS65001/", text.Output, StringComparison.Ordinal);
-        Assert.Contains("└─ AS65002  Source  depth 1", text.Output, StringComparison.Ordinal);
-        Assert.Contains("routers: r1; first hop of the source: r1 via r1<-hosts", text.Output, StringComparison.Ordinal); // AS65002 exports "all" to AS65001
+        Assert.Contains("└─ AS65002  Transit  depth 1", text.Output, StringComparison.Ordinal);
+        Assert.Contains("AS65003  Source  depth 2", text.Output, StringComparison.Ordinal);
 
         // Later, from a new connection: the stored result by its message id.
         string id = json.RootElement.GetProperty("messageId").GetString()!;
@@ -69,6 +78,31 @@ public sealed class DaemonExampleTests : IDisposable
             "--cert", PathOf("pki/nodes/as65001-tc.crt"), "--key", PathOf("pki/nodes/as65001-tc.key"), "--ca", PathOf("pki/ca/ca.crt")));
         Assert.True(again.Code == 0, again.Output + again.Error);
         Assert.Equal(id, JsonDocument.Parse(again.Output).RootElement.GetProperty("messageId").GetString());
+    }
+
+    /// <summary>AS65003's router r1 exports the attack's flows (in from its hosts on interface 1, out to AS65002 on 2) to the node's collector, as IPFIX over UDP.</summary>
+    private void ExportFlows(long startNs, int count, int exporterPort)
+    {
+        var records = Enumerable.Range(0, count).Select(i =>
+        {
+            var (key, tos) = FlowKey.OfPacket(TestPackets.Udp4(i))!.Value;
+            long ms = (startNs + i * 1000) / 1_000_000;
+            return new FlowRecord
+            {
+                IpVersion = key.IpVersion, Protocol = key.Protocol, Tos = tos, Source = key.Source, Destination = key.Destination,
+                SourcePort = key.SourcePort, DestinationPort = key.DestinationPort, IngressInterface = 1, EgressInterface = 2,
+                StartMs = ms, EndMs = ms, Packets = 1, Octets = 60, SamplingInterval = 1,
+            };
+        }).ToList();
+        using var udp = new System.Net.Sockets.UdpClient();
+        foreach (var message in new IpfixWriter(1).Messages(records, records[^1].EndMs))
+        {
+            udp.Send(message, new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, exporterPort));
+        }
+        var last = TestPackets.Udp4(count - 1);
+        string at = ((startNs + (count - 1) * 1000) / 1e9).ToString("F6", System.Globalization.CultureInfo.InvariantCulture);
+        Flow.ThirdPartyExporters.Until(() => CliRunner.Run("query", "--flows", PathOf("as65003-flows"), "--hex", Convert.ToHexString(last), "--at", at).Code == 0,
+            "the node's collector to store the exported flows");
     }
 
     [Fact]
