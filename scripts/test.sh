@@ -5,10 +5,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Packages the tests use: iproute2 (network namespaces for the lab), libpcap (packet capture).
+# Packages the tests use: iproute2 (network namespaces for the lab), libpcap (packet capture),
+# softflowd and nfdump (a real flow exporter and a reference collector), python3-dpkt (its
+# example captures are the third-party pcaps the flow tests replay).
 missing=()
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 ldconfig -p 2>/dev/null | grep -q 'libpcap\.so\.0\.8' || missing+=(libpcap0.8)
+command -v softflowd >/dev/null 2>&1 || missing+=(softflowd)
+command -v nfdump >/dev/null 2>&1 || missing+=(nfdump)
+[[ -f /usr/share/doc/python3-dpkt/examples/data/http.pcap ]] || missing+=(python3-dpkt)
 if ((${#missing[@]})); then
   echo "installing: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -4,7 +4,7 @@ namespace InterTrack.Digest;
 
 /// <summary>
 /// The part of an IP packet that does not change hop by hop: the input of a packet digest
-/// (SPIE, ARCHITECTURE.md §6). See docs/digest.md for the choices:
+/// (SPIE, Snoeren et al. 2001). See docs/digest.md for the choices:
 /// <list type="bullet">
 /// <item>IPv4: the 20-byte header with TOS (DSCP+ECN), TTL and checksum zeroed, options left out
 /// (routers may add or strip them), then the first 8 bytes after the header: 28 bytes.</item>

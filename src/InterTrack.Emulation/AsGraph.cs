@@ -2,7 +2,7 @@ namespace InterTrack.Emulation;
 
 /// <summary>
 /// An AS-level Internet topology: provider–customer and peer relationships (CAIDA's model,
-/// ARCHITECTURE.md §7). Neighbour lists are kept sorted by AS number.
+/// valley-free routing). Neighbour lists are kept sorted by AS number.
 /// </summary>
 public sealed class AsGraph
 {

@@ -13,7 +13,7 @@ namespace InterTrack.Managers;
 public sealed record ItmOutcome(ItmTraceReply Reply, BtmTraceReply? Border, IReadOnlyList<DtmTraceReply> Domain);
 
 /// <summary>
-/// The Internet Traceback Manager of one AS: the procedure of ARCHITECTURE.md §4. It asks its BTM
+/// The Internet Traceback Manager of one AS: the InterTrack trace procedure (docs/protocol.md). It asks its BTM
 /// how the flow crosses the border; if the flow originates inside (OUTGOING, INCOMING+OUTGOING)
 /// or cannot be told, it asks its DTMs; if it came in from neighbours, it forwards the request to
 /// each of them in parallel with only their footmarks; it merges everything into one AS-level

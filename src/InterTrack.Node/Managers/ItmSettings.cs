@@ -2,7 +2,7 @@ using InterTrack.Protocol.Model;
 
 namespace InterTrack.Managers;
 
-/// <summary>How an ITM runs traces. Defaults follow ARCHITECTURE.md §4.</summary>
+/// <summary>How an ITM runs traces. Defaults: TTL 16 AS hops (at most 64), as InterTrack specifies.</summary>
 public sealed record ItmSettings(uint AsNumber)
 {
     /// <summary>AS hops a trace from our own D Point may take (at most 64).</summary>

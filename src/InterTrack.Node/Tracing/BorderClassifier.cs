@@ -1,6 +1,6 @@
 namespace InterTrack.Tracing;
 
-/// <summary>The border cases of ARCHITECTURE.md §3.</summary>
+/// <summary>How a flow crosses an AS border: the five cases a border traceback system answers.</summary>
 public enum BorderCase
 {
     /// <summary>The flow neither enters nor leaves through our border.</summary>

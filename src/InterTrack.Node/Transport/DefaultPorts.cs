@@ -1,7 +1,7 @@
 namespace InterTrack.Transport;
 
 /// <summary>
-/// The historic InterTrack ports (ARCHITECTURE.md §5), now spoken over mutual TLS, plus the
+/// The historic InterTrack ports, now spoken over mutual TLS, plus the
 /// plain-TCP port for legacy clients of the D Point, which is off unless configured.
 /// </summary>
 public static class DefaultPorts

@@ -10,7 +10,7 @@ using InterTrack.Transport;
 namespace InterTrack.Tests.Managers;
 
 /// <summary>
-/// ASes with real digest tables on their border links, real DigestBtms and ITMs joined by the
+/// ASes with real digest tables on their border links, real BTMs over digest evidence and ITMs joined by the
 /// in-memory transport (XML on every hop). Attack packets are digested on every border link they
 /// cross. DTMs are test doubles that record what they were asked and find the packets an AS originated.
 /// </summary>

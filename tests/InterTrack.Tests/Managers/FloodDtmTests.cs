@@ -6,7 +6,7 @@ using InterTrack.Tests.Capture;
 
 namespace InterTrack.Tests.Managers;
 
-public class DigestDtmTests
+public class FloodDtmTests
 {
     // Border router B faces AS65002; core router C; access routers A1 and A2 serve hosts.
     private static readonly DomainRouter[] Routers =
