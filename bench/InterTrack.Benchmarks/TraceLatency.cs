@@ -1,3 +1,4 @@
+using InterTrack.Client;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;

@@ -1,3 +1,4 @@
+using InterTrack.Client;
 using System.CommandLine;
 using System.Security.Authentication;
 using System.Security.Cryptography;

@@ -1,3 +1,4 @@
+using InterTrack.Client;
 using System.Buffers.Binary;
 using System.Diagnostics;
 using InterTrack.Digest;

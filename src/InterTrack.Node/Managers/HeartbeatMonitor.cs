@@ -1,3 +1,4 @@
+using InterTrack.Transport;
 using System.Collections.Concurrent;
 using InterTrack.Pki;
 using Microsoft.Extensions.Logging;

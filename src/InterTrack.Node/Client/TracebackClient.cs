@@ -3,7 +3,7 @@ using InterTrack.Protocol.Model;
 using InterTrack.Tracing;
 using InterTrack.Transport;
 
-namespace InterTrack.Managers;
+namespace InterTrack.Client;
 
 /// <summary>The Traceback Client: submits attack packets to a D Point, learns the message id, then the result.</summary>
 public static class TracebackClient

@@ -1,9 +1,8 @@
 using System.Collections.Concurrent;
 using InterTrack.Pki;
 using InterTrack.Protocol.Model;
-using InterTrack.Transport;
 
-namespace InterTrack.Managers;
+namespace InterTrack.Transport;
 
 /// <summary>
 /// Requests to one peer over one (re)connected connection, with replies matched to requests by
