@@ -79,7 +79,7 @@ internal static class EmulateCommand
             {
                 File.WriteAllText(file.FullName, JsonSerializer.Serialize(new
                 {
-                    truth = new { victimAs = report.VictimAs, attackerAses = report.AttackerAses, reachableAttackerAses = report.ReachableAttackerAses },
+                    truth = new { victimAs = report.VictimAs, attackerAses = report.AttackerAses, deployedAttackerAses = report.DeployedAttackerAses, reachableAttackerAses = report.ReachableAttackerAses },
                     systems = report.Systems,
                     intertrack = Method(report.InterTrack),
                     baseline = Method(report.Baseline),
@@ -129,10 +129,14 @@ internal static class EmulateCommand
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{name,-14}  {m.Recall,6:F2}  {m.Precision,9:F2}  {m.Messages,8}  {m.Bytes,9}  {m.TsQueries,13}  {m.BorderQueries,14}  {m.ElapsedMs,7:F0}"));
         }
-        if (report.ReachableAttackerAses.Count < report.AttackerAses.Count)
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"attackers narrowed to ≤1 / ≤2 / ≤5 candidate ASes: InterTrack {report.InterTrack.WithinCandidates(1):P0} / {report.InterTrack.WithinCandidates(2):P0} / {report.InterTrack.WithinCandidates(5):P0} (mean set {report.InterTrack.MeanCandidates:F1}), " +
+            $"baseline {report.Baseline.WithinCandidates(1):P0} / {report.Baseline.WithinCandidates(2):P0} / {report.Baseline.WithinCandidates(5):P0} (mean set {report.Baseline.MeanCandidates:F1})"));
+        if (report.DeployedAttackerAses.Count < report.AttackerAses.Count)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{report.ReachableAttackerAses.Count} attacker ASes have a system in every AS of their path; InterTrack found {EmulationReport.RecallOf(report.ReachableAttackerAses, report.InterTrack):P0} of them"));
+                $"{report.DeployedAttackerAses.Count} attacker ASes run a system, InterTrack found {EmulationReport.RecallOf(report.DeployedAttackerAses, report.InterTrack):P0} of them; " +
+                $"{report.ReachableAttackerAses.Count} have one in every AS of their path, found {EmulationReport.RecallOf(report.ReachableAttackerAses, report.InterTrack):P0}"));
         }
         if (report.Systems.Any(s => s.TsAses + s.BtsAses > 0))
         {
@@ -162,5 +166,6 @@ internal static class EmulateCommand
         recall = m.Recall,
         precision = m.Precision,
         unresolved = m.Unresolved,
+        candidates = new { within1 = m.WithinCandidates(1), within2 = m.WithinCandidates(2), within5 = m.WithinCandidates(5), meanSize = m.MeanCandidates, perAttacker = m.CandidateSets },
     };
 }

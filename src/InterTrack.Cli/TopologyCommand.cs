@@ -1,3 +1,4 @@
+using InterTrack.Topology;
 using System.CommandLine;
 using InterTrack.Emulation;
 

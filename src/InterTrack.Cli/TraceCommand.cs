@@ -123,7 +123,8 @@ internal static class TraceCommand
                 messageId = view.MessageId.ToString(),
                 originAses = view.OriginAses,
                 asPaths = view.AsPaths,
-                ases = view.Ases.Select(a => new { @as = a.As, depth = a.Depth, status = a.Status.ToString(), state = a.State.ToString().ToLowerInvariant(), degree = a.Degree, tstype = a.TsType }),
+                ases = view.Ases.Select(a => new { @as = a.As, depth = a.Depth, status = a.Status.ToString(), state = a.State.ToString().ToLowerInvariant(), degree = a.Degree, tstype = a.TsType,
+                    skipped = a.Skipped, candidateOrigins = a.CandidateCount > 0 ? a.Candidates : null, candidateCount = a.CandidateCount > 0 ? a.CandidateCount : (int?)null }),
             }));
             return;
         }

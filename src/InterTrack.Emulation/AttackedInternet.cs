@@ -1,3 +1,4 @@
+using InterTrack.Topology;
 namespace InterTrack.Emulation;
 
 /// <summary>
@@ -5,11 +6,15 @@ namespace InterTrack.Emulation;
 /// evidence its systems kept, what the victim received and the sample it traces. Owns the ASes'
 /// evidence (digest pages in memory, flow stores in a temporary directory).
 /// </summary>
-internal sealed class AttackedInternet(AsGraph graph, uint victim, IReadOnlyList<uint> truth, Dictionary<uint, EmulatedAs> ases,
-    List<(byte[] Packet, long Ns)> received, List<(byte[] Packet, long Ns)> sample, IReadOnlyList<uint> reachable, string flowDirectory) : IDisposable
+internal sealed class AttackedInternet(AsGraph graph, uint victim, bool skipOver, IReadOnlyList<uint> truth, Dictionary<uint, EmulatedAs> ases,
+    List<(byte[] Packet, long Ns)> received, List<(byte[] Packet, long Ns)> sample, IReadOnlyList<uint> reachable, Func<uint, bool> deployed,
+    string flowDirectory) : IDisposable
 {
     public AsGraph Graph => graph;
     public uint Victim => victim;
+
+    /// <summary>Whether ITMs skip over ASes that run nothing (else they only name the candidates behind them).</summary>
+    public bool SkipOver => skipOver;
     public IReadOnlyList<uint> Truth => truth;
     public Dictionary<uint, EmulatedAs> Ases => ases;
     public List<(byte[] Packet, long Ns)> Received => received;
@@ -17,6 +22,12 @@ internal sealed class AttackedInternet(AsGraph graph, uint victim, IReadOnlyList
 
     /// <summary>Attackers whose whole AS path runs some system (BTS or TS) in every AS: the ones a trace without skip-over can reach.</summary>
     public IReadOnlyList<uint> Reachable => reachable;
+
+    /// <summary>Whether an AS runs some system (BTS or TS): it runs an ITM, and the skip-over directory lists it.</summary>
+    public bool Deployed(uint asNumber) => deployed(asNumber);
+
+    /// <summary>The ASes that run an ITM over TLS: the deployed ones the traffic crossed, and the victim's.</summary>
+    public IReadOnlyList<uint> Running => [.. ases.Keys.Where(deployed).Append(victim).Distinct()];
 
     public void Dispose()
     {

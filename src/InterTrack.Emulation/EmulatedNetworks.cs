@@ -1,3 +1,4 @@
+using InterTrack.Topology;
 using System.Net;
 using InterTrack.Managers;
 using InterTrack.Pki;
@@ -42,10 +43,11 @@ internal sealed class MemoryNetwork : IEmulatedNetwork
 }
 
 /// <summary>
-/// The ITMs of the ASes the traffic crossed, each a mutual-TLS server on 127.0.0.1 with a
-/// certificate from an emulation CA, accepting its topology neighbours, with its BTM and DTM as
-/// TLS servers of their own that accept only their ITM (the "tls" transport). ASes the traffic
-/// never crossed run no ITM: nobody has reason to ask them.
+/// The ITMs of the deployed ASes the traffic crossed (and the victim's), each a mutual-TLS server
+/// on 127.0.0.1 with a certificate from an emulation CA, accepting the other running ITMs (its
+/// neighbours, and those that skip over an AS running nothing), with its BTM and DTM as TLS
+/// servers of their own that accept only their ITM (the "tls" transport). ASes that run nothing
+/// have no ITM at all: asking them fails, as it would on the Internet.
 /// </summary>
 internal sealed class TlsNetwork : IEmulatedNetwork
 {
@@ -59,8 +61,9 @@ internal sealed class TlsNetwork : IEmulatedNetwork
 
     private TlsNetwork() { }
 
+    /// <param name="ases">The ASes that run an ITM: they accept each other's ITMs (neighbours, and the directory's for skip-over); an AS not listed runs none.</param>
     /// <param name="victimDPoint">When set, that AS's ITM also accepts its D Point (for <c>--serve</c>).</param>
-    public static TlsNetwork Start(AsGraph graph, IReadOnlyList<uint> ases, Func<uint, ItmParts> build, CertificateAuthority ca, uint? victimDPoint)
+    public static TlsNetwork Start(IReadOnlyList<uint> ases, Func<uint, ItmParts> build, CertificateAuthority ca, uint? victimDPoint)
     {
         var network = new TlsNetwork();
         var running = ases.ToHashSet();
@@ -71,7 +74,7 @@ internal sealed class TlsNetwork : IEmulatedNetwork
         {
             var credentials = network.Credentials(ca, new NodeIdentity(a, NodeRole.Itm));
             itmCredentials.Add(credentials);
-            var neighbors = graph.Neighbors(a).Select(n => new NodeIdentity(n, NodeRole.Itm)).ToList();
+            var neighbors = ases.Where(n => n != a).Select(n => new NodeIdentity(n, NodeRole.Itm)).ToList();
             if (a == victimDPoint)
             {
                 neighbors.Add(new NodeIdentity(a, NodeRole.DPoint));
@@ -86,8 +89,7 @@ internal sealed class TlsNetwork : IEmulatedNetwork
         foreach (var credentials in itmCredentials)
         {
             uint a = credentials.Identity.AsNumber;
-            var endpoints = graph.Neighbors(a).Where(running.Contains)
-                .ToDictionary(n => n, n => new PeerEndpoint("127.0.0.1", ports[n], new NodeIdentity(n, NodeRole.Itm)));
+            var endpoints = running.Where(n => n != a).ToDictionary(n => n, n => new PeerEndpoint("127.0.0.1", ports[n], new NodeIdentity(n, NodeRole.Itm)));
             var client = new NetworkItmNeighbors(endpoints, credentials, limits);
             network._clients[a] = client;
             network._resources.Add(client);

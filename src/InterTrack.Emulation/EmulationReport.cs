@@ -10,12 +10,21 @@ public sealed record MethodResult(IReadOnlyList<uint> OriginAses, IReadOnlyList<
     /// <summary>Per AS of the result, the kind of system that answered for it (its <c>tstype</c>: "digest", "flow", "stub", …).</summary>
     public IReadOnlyDictionary<uint, string?> AsSystems { get; init; } = new Dictionary<uint, string?>();
 
+    /// <summary>Per attacker AS: the size of the smallest set it was narrowed to — 1 when found as an origin, a frontier's candidate count when it is among that frontier's candidates — or null when neither.</summary>
+    public IReadOnlyDictionary<uint, int?> CandidateSets { get; init; } = new Dictionary<uint, int?>();
+
+    /// <summary>The share of attackers narrowed to at most <paramref name="size"/> candidate ASes (found exactly counts as 1).</summary>
+    public double WithinCandidates(int size) => CandidateSets.Count == 0 ? 0 : CandidateSets.Values.Count(n => n <= size) / (double)CandidateSets.Count;
+
+    /// <summary>The mean candidate-set size over the attackers narrowed at all; 0 when none was.</summary>
+    public double MeanCandidates => CandidateSets.Values.Where(n => n is not null).Select(n => (double)n!.Value).DefaultIfEmpty(0).Average();
+
     /// <summary>Every BTM and DTM query answered, with the kind of system and the degree it answered.</summary>
     public IReadOnlyList<SystemQuery> Queries { get; init; } = [];
 }
 
-/// <summary>One query to a traceback system: its kind ("digest", "flow"), "btm" or "dtm", and the degree (0–100) of its answer.</summary>
-public sealed record SystemQuery(string Kind, string Role, uint Degree);
+/// <summary>One query to a traceback system: its kind ("digest", "flow"), "btm" or "dtm", the degree (0–100) of its answer, and whether it saw the flow.</summary>
+public sealed record SystemQuery(string Kind, string Role, uint Degree, bool Saw);
 
 /// <summary>How many answers had a degree in [Degree, Degree + 10) (100: exactly 100).</summary>
 public sealed record DegreeCount(uint Degree, int Count);
@@ -32,6 +41,9 @@ public sealed record SystemFigures(string Kind, int TsAses, int BtsAses, int Btm
 public sealed record EmulationReport(uint VictimAs, IReadOnlyList<uint> AttackerAses, int Ases, int AttackPackets, int TracedPackets,
     MethodResult InterTrack, MethodResult Baseline)
 {
+    /// <summary>Attacker ASes that run some system themselves: what skip-over can reach.</summary>
+    public IReadOnlyList<uint> DeployedAttackerAses { get; init; } = [];
+
     /// <summary>Attacker ASes whose whole path runs some system: what a trace without skip-over can reach.</summary>
     public IReadOnlyList<uint> ReachableAttackerAses { get; init; } = [];
 

@@ -47,7 +47,7 @@ public static class EmulationServer
             }
         }
 
-        await using var network = TlsNetwork.Start(graph, [.. ases.Keys.Append(victim).Distinct()], Emulator.InterTrackItms(net), ca, victimDPoint: victim);
+        await using var network = TlsNetwork.Start(net.Running, Emulator.InterTrackItms(net), ca, victimDPoint: victim);
         await using var dpoint = new VictimDPoint(victim, ca, network.ItmPorts[victim], Path.Combine(directory, "dpoint.db"), legacyPort);
         ready(new ServedEndpoints(dpoint.Endpoint, dpoint.LegacyEndpoint, caPath, certPath, keyPath, pcapPath, victim));
         try

@@ -1,3 +1,4 @@
+using InterTrack.Topology;
 using InterTrack.Client;
 using System.Buffers.Binary;
 using System.Diagnostics;
@@ -37,6 +38,7 @@ public static class Emulator
         return new EmulationReport(net.Victim, net.Truth, net.Graph.Count, net.Received.Count, net.Sample.Count, interTrack, rid)
         {
             ReachableAttackerAses = net.Reachable,
+            DeployedAttackerAses = [.. net.Truth.Where(net.Deployed)],
             Systems = SystemFigures(net, interTrack),
         };
     }
@@ -60,6 +62,11 @@ public static class Emulator
 
         var routes = ValleyFreeRouting.RoutesTo(graph, victim);
         var (btsKind, tsKind) = Deployment(scenario, graph, all, random);
+        if (btsKind.GetValueOrDefault(victim, "none") == "none" && tsKind.GetValueOrDefault(victim, "none") == "none")
+        {
+            btsKind[victim] = "digest"; // the victim traces: its AS runs at least a border system
+        }
+        bool Deployed(uint a) => btsKind.GetValueOrDefault(a, "none") != "none" || tsKind.GetValueOrDefault(a, "none") != "none";
         string flowDirectory = Path.Combine(Path.GetTempPath(), $"intertrack-emulation-flows-{Guid.NewGuid():N}");
         var ases = new Dictionary<uint, EmulatedAs>();
         EmulatedAs At(uint a) => ases.TryGetValue(a, out var e) ? e
@@ -72,7 +79,7 @@ public static class Emulator
         foreach (var (attacker, hosts) in attackers)
         {
             var asPath = ValleyFreeRouting.Path(routes, attacker);
-            if (asPath.All(a => btsKind.GetValueOrDefault(a, "none") != "none" || tsKind.GetValueOrDefault(a, "none") != "none"))
+            if (asPath.All(Deployed))
             {
                 reachable.Add(attacker);
             }
@@ -95,7 +102,7 @@ public static class Emulator
             $"systems: TS {scenario.Deployment.Ts}, BTS {scenario.Deployment.Bts}");
 
         var sample = received.OrderBy(_ => random.Next()).Take(scenario.TracedPackets).ToList();
-        return new AttackedInternet(graph, victim, [.. attackers.Keys.Order()], ases, received, sample, [.. reachable.Order()], flowDirectory);
+        return new AttackedInternet(graph, victim, scenario.Deployment.SkipOver, [.. attackers.Keys.Order()], ases, received, sample, [.. reachable.Order()], Deployed, flowDirectory);
     }
 
     private static async Task<MethodResult> TraceAsync(AttackedInternet net, bool baseline, bool tls, CancellationToken cancellationToken)
@@ -104,7 +111,7 @@ public static class Emulator
         var accounting = new Accounting();
         var build = ItmFactory(net, baseline, accounting);
         using var ca = tls ? EmulationCa() : null;
-        await using var network = tls ? TlsNetwork.Start(graph, [.. ases.Keys.Append(victim).Distinct()], build, ca!, victimDPoint: victim)
+        await using var network = tls ? TlsNetwork.Start(net.Running, build, ca!, victimDPoint: victim)
             : (IEmulatedNetwork)new MemoryNetwork(graph, build);
         if (tls)
         {
@@ -134,6 +141,8 @@ public static class Emulator
         {
             Queries = accounting.Snapshot(),
             AsSystems = view.Ases.GroupBy(a => a.As).ToDictionary(g => g.Key, g => g.First().TsType),
+            CandidateSets = truth.ToDictionary(a => a, a => found.Contains(a) ? 1
+                : view.Ases.Where(v => v.CandidateCount > 0 && v.Candidates.Contains(a)).Select(v => (int?)v.CandidateCount).Min()),
         };
     }
 
@@ -147,7 +156,7 @@ public static class Emulator
             var queries = interTrack.Queries.Where(q => q.Kind == kind).ToList();
             return new SystemFigures(kind, net.Ases.Values.Count(e => e.Ts == kind), net.Ases.Values.Count(e => e.Bts == kind),
                 queries.Count(q => q.Role == "btm"), queries.Count(q => q.Role == "dtm"),
-                [.. queries.GroupBy(q => Math.Min(100, q.Degree / 10 * 10)).OrderBy(g => g.Key).Select(g => new DegreeCount(g.Key, g.Count()))],
+                [.. queries.Where(q => q.Saw).GroupBy(q => Math.Min(100, q.Degree / 10 * 10)).OrderBy(g => g.Key).Select(g => new DegreeCount(g.Key, g.Count()))],
                 bytes, forwarded == 0 ? 0 : bytes / (double)forwarded);
         }),
     ];
@@ -185,6 +194,7 @@ public static class Emulator
                 TraceTimeout = TimeSpan.FromMinutes(5),
                 ComponentTimeout = TimeSpan.FromMinutes(1),
                 NeighborRateLimit = 1e9,
+                SkipOver = new SkipOverSettings(net.Graph, net.Deployed) { Ask = net.SkipOver },
             };
             net.Ases.TryGetValue(a, out var e);
             IBtmClient btm = e is { Bts: not "none" } && !baseline
@@ -197,7 +207,7 @@ public static class Emulator
                 dtm = new CountedDtm(domain, e.Ts, accounting);
                 if (baseline)
                 {
-                    btm = new RidBaselineBtm(a, domain, () => accounting.Count(e.Ts, "dtm", 100));
+                    btm = new RidBaselineBtm(a, domain, () => accounting.Count(e.Ts, "dtm", 100, true));
                 }
             }
             return new ItmParts(settings, btm, baseline ? [] : [dtm]);
@@ -285,20 +295,23 @@ public static class Emulator
         return attackers;
     }
 
-    /// <summary>Which kind of BTS and TS each AS runs: each mix's shares of ASes, chosen with the seed, then the overrides.</summary>
+    /// <summary>
+    /// Which kind of BTS and TS each AS runs: ASes are ordered by the deployment strategy, the
+    /// first shares of them run digests, the next flows (TS and BTS alike); then the overrides.
+    /// </summary>
     private static (Dictionary<uint, string> Bts, Dictionary<uint, string> Ts) Deployment(Scenario scenario, AsGraph graph, List<uint> ases, Random random)
     {
+        var order = DeploymentOrder.Of(scenario.Deployment.Strategy, graph, random);
         Dictionary<uint, string> Assign(KindMix mix)
         {
-            var shuffled = ases.OrderBy(_ => random.Next()).ToList();
             var kinds = new Dictionary<uint, string>();
             int next = 0;
             foreach (var kind in SystemKinds)
             {
                 int count = (int)Math.Round(mix.Share(kind) * ases.Count);
-                for (int k = 0; k < count && next < shuffled.Count; k++)
+                for (int k = 0; k < count && next < order.Count; k++)
                 {
-                    kinds[shuffled[next++]] = kind;
+                    kinds[order[next++]] = kind;
                 }
             }
             return kinds;
@@ -325,7 +338,7 @@ public static class Emulator
         public async Task<BtmTraceReply> TraceAsync(BtmTraceRequest request, CancellationToken cancellationToken)
         {
             var reply = await inner.TraceAsync(request, cancellationToken).ConfigureAwait(false);
-            accounting.Count(kind, "btm", reply.Result.Degree);
+            accounting.Count(kind, "btm", reply.Result.Degree, reply.Result.State == TraceState.Found);
             return reply;
         }
     }
@@ -335,7 +348,7 @@ public static class Emulator
         public async Task<DtmTraceReply> TraceAsync(DtmTraceRequest request, CancellationToken cancellationToken)
         {
             var reply = await inner.TraceAsync(request, cancellationToken).ConfigureAwait(false);
-            accounting.Count(kind, "dtm", reply.Result.Degree);
+            accounting.Count(kind, "dtm", reply.Result.Degree, reply.Result.SubDomains.Any(d => d.Agent?.State == TraceState.Found));
             return reply;
         }
     }
@@ -348,9 +361,9 @@ public static class Emulator
         public long DomainTraces { get { lock (_queries) return _queries.Count(q => q.Role == "dtm"); } }
         public long BorderQueries { get { lock (_queries) return _queries.Count(q => q.Role == "btm"); } }
 
-        public void Count(string kind, string role, uint degree)
+        public void Count(string kind, string role, uint degree, bool saw)
         {
-            lock (_queries) _queries.Add(new SystemQuery(kind, role, degree));
+            lock (_queries) _queries.Add(new SystemQuery(kind, role, degree, saw));
         }
 
         public IReadOnlyList<SystemQuery> Snapshot()

@@ -50,6 +50,7 @@ public sealed record Scenario
         Require(TracedPackets > 0, "tracedPackets", "must be positive");
         Deployment.Bts.Validate("deployment.bts");
         Deployment.Ts.Validate("deployment.ts");
+        Require(DeploymentOrder.Strategies.Contains(Deployment.Strategy), "deployment.strategy", $"must be one of: {string.Join(", ", DeploymentOrder.Strategies)}");
         Require(Deployment.FlowSampling >= 1, "deployment.flowSampling", "must be 1 (every packet) or more (1 in N)");
         foreach (var (asText, o) in Deployment.Overrides)
         {
@@ -100,6 +101,10 @@ public sealed record DeploymentSpec
     public KindMix Bts { get; init; } = KindMix.Only("digest");
     /// <summary>Which traceback system inside how many ASes (chosen with the seed); the rest run stubs.</summary>
     public KindMix Ts { get; init; } = KindMix.Only("digest");
+    /// <summary>Which ASes get the shares first: "random", "core-first", "stubs-first" or "tier1-and-stubs" (<see cref="DeploymentOrder"/>).</summary>
+    public string Strategy { get; init; } = "random";
+    /// <summary>ITMs ask the deployed ASes behind an AS that runs nothing (true), or only name the candidates behind it (false).</summary>
+    public bool SkipOver { get; init; } = true;
     /// <summary>Flow ASes' routers export 1 in this many packets (1: every packet).</summary>
     public int FlowSampling { get; init; } = 1;
     public Dictionary<string, DeploymentOverride> Overrides { get; init; } = [];

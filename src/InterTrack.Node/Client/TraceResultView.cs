@@ -3,7 +3,17 @@ using InterTrack.Protocol.Model;
 namespace InterTrack.Client;
 
 /// <summary>One AS of a trace result, as a client shows it; <paramref name="TsType"/> is the kind of system that answered for it ("digest", "flow", "stub", …).</summary>
-public sealed record AsView(uint As, uint Depth, AsStatus Status, TraceState State, uint Degree, IReadOnlyList<uint> Incomings, string? Error, string? TsType = null);
+public sealed record AsView(uint As, uint Depth, AsStatus Status, TraceState State, uint Degree, IReadOnlyList<uint> Incomings, string? Error, string? TsType = null)
+{
+    /// <summary>Why the AS was skipped over or is the frontier: it runs no InterTrack (null for ASes that answered).</summary>
+    public string? Skipped { get; init; }
+
+    /// <summary>For a frontier AS that runs nothing: the candidate origin ASes behind it, nearest first (at most 50 listed) …</summary>
+    public IReadOnlyList<uint> Candidates { get; init; } = [];
+
+    /// <summary>… and how many there are in all.</summary>
+    public int CandidateCount { get; init; }
+}
 
 /// <summary>
 /// A trace result as the attack tree rooted at the victim AS: the ASes, the origin ASes (status
@@ -14,6 +24,8 @@ public sealed record AsView(uint As, uint Depth, AsStatus Status, TraceState Sta
 public sealed record TraceResultView(MessageId MessageId, IReadOnlyList<AsView> Ases, IReadOnlyList<uint> OriginAses,
     IReadOnlyList<IReadOnlyList<uint>> AsPaths, IReadOnlyDictionary<uint, IReadOnlyList<SubAgent>> RouterPaths)
 {
+    private static string? Option(AsEntry entry, string type) => entry.Options.FirstOrDefault(o => o.Type == type)?.Value;
+
     public static TraceResultView From(MessageId id, ResultExport export)
     {
         var reply = export switch
@@ -24,7 +36,13 @@ public sealed record TraceResultView(MessageId MessageId, IReadOnlyList<AsView> 
         };
         var ases = (reply?.Result.Ases ?? []).Where(e => e.NodeId is ItmNodeId)
             .Select(e => new AsView(((ItmNodeId)e.NodeId).Itm.AsNumber, e.Depth, e.Status, e.State, e.Degree,
-                [.. (e.Incomings ?? []).Select(n => n.AsNumber)], e.Error?.Message, e.TsType))
+                [.. (e.Incomings ?? []).Select(n => n.AsNumber)], e.Error?.Message, e.TsType)
+            {
+                Skipped = Option(e, "skipped"),
+                Candidates = [.. (Option(e, "candidate-origins") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)
+                    .Select(t => uint.TryParse(t, System.Globalization.CultureInfo.InvariantCulture, out uint n) ? n : 0).Where(n => n > 0)],
+                CandidateCount = int.TryParse(Option(e, "candidate-count"), System.Globalization.CultureInfo.InvariantCulture, out int count) ? count : 0,
+            })
             .ToList();
         var byAs = ases.GroupBy(a => a.As).ToDictionary(g => g.Key, g => g.First());
         var parent = new Dictionary<uint, uint>();
@@ -92,6 +110,12 @@ public sealed record TraceResultView(MessageId MessageId, IReadOnlyList<AsView> 
         string branch = isRoot ? "" : last ? "└─ " : "├─ ";
         string error = view.Error is null ? "" : $" ({view.Error})";
         string system = view.TsType is null ? "" : $"  {view.TsType}";
+        if (view.Skipped is not null)
+        {
+            system += view.CandidateCount > 0
+                ? $"  {view.Skipped}; {view.CandidateCount} candidate origin ASes: {string.Join(", ", view.Candidates.Take(10).Select(a => $"AS{a}"))}{(view.CandidateCount > 10 ? ", …" : "")}"
+                : $"  skipped: {view.Skipped}";
+        }
         output.WriteLine($"{indent}{branch}AS{view.As}  {view.Status}  depth {view.Depth}  degree {view.Degree}{system}{error}");
         string childIndent = isRoot ? indent : indent + (last ? "   " : "│  ");
         if (view.Status == AsStatus.Source && RouterPaths.TryGetValue(view.As, out var routers) && routers.Count > 0)

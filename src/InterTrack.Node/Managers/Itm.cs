@@ -21,12 +21,14 @@ public sealed record ItmOutcome(ItmTraceReply Reply, BtmTraceReply? Border, IRea
 /// ITM path list and duplicate message ids; every wait has a deadline, so a silent neighbour
 /// becomes an Unknown or Busy entry instead of a hung trace. Thread-safe.
 /// </summary>
-public sealed class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyList<IDtmClient> dtms, IItmNeighbors neighbors, TimeProvider? time = null)
+public sealed partial class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyList<IDtmClient> dtms, IItmNeighbors neighbors, TimeProvider? time = null)
 {
     internal const string DeadlineOption = "deadline";
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
-    private readonly ConcurrentDictionary<MessageId, DateTimeOffset> _seen = new();
+    // A request is a duplicate when its id and its evidence were seen: one trace may reach an AS
+    // along several paths with different footmarks (skip-over fans out), and each part must be traced.
+    private readonly ConcurrentDictionary<(MessageId, ulong), DateTimeOffset> _seen = new();
     private readonly RateLimiter _neighborRate = new(settings.NeighborRateLimit, time ?? TimeProvider.System);
     private long _lastSequenceMicros;
 
@@ -52,7 +54,7 @@ public sealed class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyList<IDtm
     /// <summary>Runs the procedure for a request from our own D Point (<paramref name="fromOwnDPoint"/>) or from a neighbour ITM.</summary>
     public async Task<ItmOutcome> TraceAsync(ItmTraceRequest request, bool fromOwnDPoint, CancellationToken cancellationToken)
     {
-        uint depth = fromOwnDPoint ? 0 : (uint)request.PathList.NextHops.Count + 1;
+        uint depth = fromOwnDPoint ? 0 : DepthOf(request);
         if (!fromOwnDPoint)
         {
             if (request.Ttl == 0 || OnPath(request.PathList))
@@ -69,7 +71,7 @@ public sealed class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyList<IDtm
             }
         }
         Forget();
-        if (!_seen.TryAdd(request.MessageId, _time.GetUtcNow()))
+        if (!_seen.TryAdd((request.MessageId, EvidenceHash(request.Evidence)), _time.GetUtcNow()))
         {
             return Refused(request, depth, AsStatus.Refused, ErrorType.RefusedPath, "duplicate message id");
         }
@@ -81,13 +83,13 @@ public sealed class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyList<IDtm
         var upstream = result.Error is null ? result.Incomings ?? [] : [];
 
         var domainTask = askDomain ? AskDomainAsync(request, deadline, cancellationToken) : Task.FromResult<IReadOnlyList<DtmTraceReply>>([]);
-        var upstreamTasks = upstream.Select(n => AskUpstreamAsync(request, result, n.AsNumber, depth, deadline, cancellationToken)).ToList();
+        var upstreamTasks = upstream.Select(n => AskOrSkipAsync(request, result, n.AsNumber, depth, deadline, cancellationToken)).ToList();
         var domain = await domainTask.ConfigureAwait(false);
         bool forwarded = upstream.Count > 0;
         if (result.Error is not null && DomainIngress(domain) is { Incomings.Count: > 0 } ingress)
         {
             // No border system answered, but the domain's traceback system saw where the flow came in: follow that.
-            upstreamTasks = [.. ingress.Incomings!.Select(n => AskUpstreamAsync(request, ingress, n.AsNumber, depth, deadline, cancellationToken))];
+            upstreamTasks = [.. ingress.Incomings!.Select(n => AskOrSkipAsync(request, ingress, n.AsNumber, depth, deadline, cancellationToken))];
             forwarded = true;
         }
         var answers = await Task.WhenAll(upstreamTasks).ConfigureAwait(false);
@@ -127,6 +129,16 @@ public sealed class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyList<IDtm
         {
             Ases = [new AsEntry(Self, status, Math.Min(depth, 64), 0, TraceState.Error) { Error = new ErrorCode(error) { Message = why } }],
         }), null, []);
+
+    private static ulong EvidenceHash(Evidence evidence)
+    {
+        var hash = new System.IO.Hashing.XxHash64();
+        foreach (var footmark in EvidencePackets.Footmarks(evidence))
+        {
+            hash.Append(System.Text.Encoding.UTF8.GetBytes(footmark.Dump.Data));
+        }
+        return hash.GetCurrentHashAsUInt64();
+    }
 
     private void Forget()
     {
@@ -191,24 +203,34 @@ public sealed class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyList<IDtm
         return await Task.WhenAll(asks).ConfigureAwait(false);
     }
 
-    private async Task<(IReadOnlyList<AsEntry> Entries, IReadOnlyList<DtmTraceReply> Domain)> AskUpstreamAsync(ItmTraceRequest request, BorderTraceResult border, uint neighbor,
-        uint depth, DateTimeOffset deadline, CancellationToken cancellationToken)
+    /// <summary>The footmarks of a request that came in from one neighbour (all of them when the border did not say).</summary>
+    private static IReadOnlyList<Footmark> FootmarksFrom(ItmTraceRequest request, BorderTraceResult border, uint neighbor)
     {
         var footmarks = EvidencePackets.Footmarks(request.Evidence);
         var indices = EvidencePackets.EnteredFromIndices(border.Options, neighbor);
-        var theirs = indices is null ? footmarks : [.. indices.Where(i => i < footmarks.Count).Select(i => footmarks[i])];
-        if (theirs.Count == 0 || request.Ttl <= 1 || request.PathList.NextHops.Count >= 64 || !settings.Admits(neighbor))
+        return indices is null ? footmarks : [.. indices.Where(i => i < footmarks.Count).Select(i => footmarks[i])];
+    }
+
+    /// <param name="skipped">ASes between us and the one asked that run no InterTrack (skip-over); 0 for a neighbour.</param>
+    private async Task<(IReadOnlyList<AsEntry> Entries, IReadOnlyList<DtmTraceReply> Domain)> AskUpstreamAsync(ItmTraceRequest request, IReadOnlyList<Footmark> theirs,
+        uint neighbor, uint depth, DateTimeOffset deadline, CancellationToken cancellationToken, uint skipped = 0)
+    {
+        if (theirs.Count == 0 || request.Ttl <= 1 + skipped || request.PathList.NextHops.Count >= 64 || !settings.Admits(neighbor))
         {
             string why = theirs.Count == 0 ? "no footmarks for this neighbour" : !settings.Admits(neighbor) ? "not asked: path filter" : "TTL exhausted";
-            return ([Failed(neighbor, depth + 1, AsStatus.Unknown, ErrorType.RefusedPath, why)], []);
+            return ([Failed(neighbor, depth + 1 + skipped, AsStatus.Unknown, ErrorType.RefusedPath, why)], []);
         }
         var path = new ItmPathList(request.PathList.Origin ?? NeighborNode.ForItm(settings.AsNumber),
             depth == 0 ? request.PathList.NextHops : [.. request.PathList.NextHops, new NextHop(Self, depth)]);
-        var forward = new ItmTraceRequest(NeighborNode.ForItm(neighbor), request.MessageId, request.Ttl - 1, path,
+        var forward = new ItmTraceRequest(NeighborNode.ForItm(neighbor), request.MessageId, request.Ttl - 1 - skipped, path,
             EvidencePackets.ToEvidence(theirs, TimeVal.FromDateTimeOffset(_time.GetUtcNow())))
         {
             Translated = request.Translated,
-            Options = [new MessageOption(DeadlineOption, (deadline - settings.HopMargin).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture))],
+            Options =
+            [
+                new MessageOption(DeadlineOption, (deadline - settings.HopMargin).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)),
+                .. skipped > 0 ? [new MessageOption(SkippedOption, skipped.ToString(CultureInfo.InvariantCulture))] : Array.Empty<MessageOption>(),
+            ],
         };
         try
         {

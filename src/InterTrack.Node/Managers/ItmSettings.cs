@@ -35,5 +35,8 @@ public sealed record ItmSettings(uint AsNumber)
     /// </summary>
     public IReadOnlyDictionary<uint, ExportLevelKind> ExportLevels { get; init; } = new Dictionary<uint, ExportLevelKind>();
 
+    /// <summary>Skip-over past ASes that run no InterTrack, and candidate origins behind them; null: the trace stops at them.</summary>
+    public SkipOverSettings? SkipOver { get; init; }
+
     public bool Admits(uint asNumber) => !DenyAses.Contains(asNumber) && (AllowAses is null || AllowAses.Contains(asNumber));
 }

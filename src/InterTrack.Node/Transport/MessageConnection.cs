@@ -157,7 +157,7 @@ public sealed class MessageConnection : IAsyncDisposable
         }
         if (e.Fatal)
         {
-            await CloseAsync(e.PublicText).ConfigureAwait(false);
+            await CloseAsync(e.PublicText, drainInput: true).ConfigureAwait(false);
         }
     }
 
@@ -180,7 +180,9 @@ public sealed class MessageConnection : IAsyncDisposable
     }
 
     /// <summary>Flushes what is queued (briefly) and closes.</summary>
-    public async Task CloseAsync(string reason = "closed")
+    /// <param name="drainInput">Read and drop what the peer still sends (at most 1 MiB, 1 s) before closing: closing on
+    /// unread input resets the connection, and the peer could lose the error reply just sent.</param>
+    public async Task CloseAsync(string reason = "closed", bool drainInput = false)
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
@@ -189,8 +191,28 @@ public sealed class MessageConnection : IAsyncDisposable
         TransportLog.Closed(_logger, PeerName, reason);
         _sendQueue.Writer.TryComplete();
         await Task.WhenAny(_writer, Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false);
+        if (drainInput)
+        {
+            await DrainAsync().ConfigureAwait(false);
+        }
         await _closed.CancelAsync().ConfigureAwait(false);
         await _stream.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task DrainAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        var buffer = new byte[16384];
+        try
+        {
+            for (int total = 0, n; total < 1 << 20 && (n = await _stream.ReadAsync(buffer, timeout.Token).ConfigureAwait(false)) > 0; total += n)
+            {
+            }
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or NotSupportedException or InvalidOperationException)
+        {
+            // closed, reset or slow: close anyway
+        }
     }
 
     // _closed is not disposed: a receive may still be observing it, and it holds no timer.

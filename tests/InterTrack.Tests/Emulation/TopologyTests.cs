@@ -1,3 +1,4 @@
+using InterTrack.Topology;
 using InterTrack.Emulation;
 
 namespace InterTrack.Tests.Emulation;

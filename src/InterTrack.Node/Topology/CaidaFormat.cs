@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace InterTrack.Emulation;
+namespace InterTrack.Topology;
 
 /// <summary>
 /// CAIDA's AS-relationship text format: <c>A|B|-1</c> (A is a provider of customer B) and

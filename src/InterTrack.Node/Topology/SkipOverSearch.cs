@@ -1,0 +1,126 @@
+namespace InterTrack.Topology;
+
+/// <summary>
+/// Who could have handed a flow to an AS that runs no InterTrack (a gap), found on the public AS
+/// graph. The flow went gap → <c>next</c> (the AS that saw it come in from the gap); an AS p could
+/// have sent it to the gap only on a valley-free path: if the gap's link toward <c>next</c> goes up
+/// (to a provider) or across (to a peer), p must be a customer of the gap; if it goes down, any
+/// neighbour could have. The search walks upstream through ASes that run nothing; the first
+/// deployed ASes it meets on each branch are the <see cref="Targets"/> to ask directly (each with
+/// the chain of gaps between it and the gap), and everything that runs nothing on the way is the
+/// <see cref="Cone"/>: where the flow may have started if no target saw it. With the ASes' inferred
+/// best routes to the victim (<c>routes</c>), the ASes whose route crosses the gap come first in
+/// both, and the cone keeps only those: a flow to the victim from elsewhere would not cross the
+/// gap. On the real Internet the inferred routes are a guess (Gao–Rexford on the public graph);
+/// in the emulator they are the routes the packets took.
+/// </summary>
+public sealed class SkipOverSearch
+{
+    private enum Link { Up, Peer, Down }
+
+    private readonly Dictionary<uint, (uint Toward, int Level)> _reached = [];
+
+    /// <param name="excluded">ASes already on the trace's path: never candidates.</param>
+    /// <param name="maxCone">The search stops after this many ASes: a tier-1's cone can be most of the Internet.</param>
+    public SkipOverSearch(AsGraph graph, Func<uint, bool> deployed, uint gap, uint next, IReadOnlySet<uint> excluded,
+        IReadOnlyDictionary<uint, AsRoute>? routes = null, int maxCone = 100_000)
+    {
+        var targets = new List<uint>();
+        var cone = new List<uint> { gap };
+        if (!graph.Contains(gap) || !graph.Contains(next))
+        {
+            (Targets, Cone) = (targets, cone);
+            return;
+        }
+        _reached[gap] = (next, 0);
+        var queue = new Queue<(uint As, Link Out)>([(gap, Relation(graph, gap, next))]);
+        while (queue.Count > 0 && _reached.Count < maxCone)
+        {
+            var (at, outward) = queue.Dequeue();
+            int level = _reached[at].Level + 1;
+            foreach (var (from, link) in Upstream(graph, at, outward))
+            {
+                if (excluded.Contains(from) || !_reached.TryAdd(from, (at, level)))
+                {
+                    continue;
+                }
+                if (deployed(from))
+                {
+                    targets.Add(from); // it continues the trace itself, if it saw the flow
+                }
+                else
+                {
+                    cone.Add(from);
+                    queue.Enqueue((from, link));
+                }
+            }
+        }
+        if (routes is not null)
+        {
+            bool Crosses(uint a) => Crossing(routes, a, gap);
+            targets = [.. targets.OrderBy(t => Crosses(t) ? 0 : 1)]; // stable: nearest first within each group
+            cone = [gap, .. cone.Skip(1).Where(Crosses)];
+        }
+        (Targets, Cone) = (targets, cone);
+    }
+
+    /// <summary>Whether an AS's best route to the destination passes through the gap (no route: assumed possible).</summary>
+    private static bool Crossing(IReadOnlyDictionary<uint, AsRoute> routes, uint from, uint gap)
+    {
+        for (int hops = 0; routes.TryGetValue(from, out var route) && hops < 64; hops++)
+        {
+            if (from == gap) return true;
+            if (route.Kind == RouteKind.Destination) return false;
+            from = route.NextHop;
+        }
+        return !routes.ContainsKey(from);
+    }
+
+    /// <summary>Deployed ASes that could have sent the flow into the gaps, nearest first.</summary>
+    public IReadOnlyList<uint> Targets { get; }
+
+    /// <summary>The gap and the ASes running nothing behind it, nearest first: the candidate origins if no target saw the flow.</summary>
+    public IReadOnlyList<uint> Cone { get; }
+
+    /// <summary>How many ASes lie between a reached AS and the one that saw the flow: 1 for the gap's own neighbours.</summary>
+    public int Level(uint asNumber) => _reached[asNumber].Level;
+
+    /// <summary>The gaps a flow from a target crossed, from the target's downstream neighbour to the gap: one valley-free chain.</summary>
+    public IReadOnlyList<uint> Chain(uint target)
+    {
+        var chain = new List<uint>();
+        for (uint at = _reached[target].Toward; ; at = _reached[at].Toward)
+        {
+            chain.Add(at);
+            if (_reached[at].Level == 0)
+            {
+                return chain;
+            }
+        }
+    }
+
+    /// <summary>The kind of link from a to b as a flow crosses it: up to a provider, across to a peer, down to a customer.</summary>
+    private static Link Relation(AsGraph graph, uint a, uint b) =>
+        graph.Providers(a).Contains(b) ? Link.Up : graph.Peers(a).Contains(b) ? Link.Peer : Link.Down;
+
+    /// <summary>The neighbours that could have sent the flow to <paramref name="at"/>, with the kind of their link to it, valley-free.</summary>
+    private static IEnumerable<(uint From, Link Link)> Upstream(AsGraph graph, uint at, Link outward)
+    {
+        foreach (uint customer in graph.Customers(at))
+        {
+            yield return (customer, Link.Up);
+        }
+        if (outward != Link.Down)
+        {
+            yield break; // after an uphill or peer link, only an uphill one can come before it
+        }
+        foreach (uint peer in graph.Peers(at))
+        {
+            yield return (peer, Link.Peer);
+        }
+        foreach (uint provider in graph.Providers(at))
+        {
+            yield return (provider, Link.Down);
+        }
+    }
+}
