@@ -40,7 +40,8 @@ public sealed partial class Itm
             return answer;
         }
         var onPath = PathAses(request);
-        var search = new SkipOverSearch(skip.Graph, skip.Deployed, neighbor, settings.AsNumber, onPath, skip.RoutesTo(VictimOf(request)));
+        // Without asking, nothing behind the gap is known to be clean: every AS the flow could have come from is a candidate.
+        var search = new SkipOverSearch(skip.Graph, skip.Ask ? skip.Deployed : _ => false, neighbor, settings.AsNumber, onPath, skip.RoutesTo(VictimOf(request)));
         var asked = skip.Ask ? search.Targets.Take(skip.MaxTargets).ToList() : [];
         var answers = await Task.WhenAll(asked.Select(t =>
             AskUpstreamAsync(request, theirs, t, depth, deadline, cancellationToken, skipped: (uint)search.Level(t)))).ConfigureAwait(false);
@@ -48,6 +49,7 @@ public sealed partial class Itm
         var entries = new List<AsEntry>();
         var domain = new List<DtmTraceReply>();
         var gaps = new Dictionary<uint, (SortedSet<uint> Incomings, uint Degree)>();
+        double explained = 0; // the share of the gap's packets the targets that saw them account for
         for (int i = 0; i < asked.Count; i++)
         {
             uint target = asked[i];
@@ -57,6 +59,7 @@ public sealed partial class Itm
             }
             entries.AddRange(answers[i].Entries);
             domain.AddRange(answers[i].Domain);
+            explained += found.Degree / 100.0;
             uint upstream = target;
             uint degree = (uint)Math.Round(found.Degree * Math.Pow(0.9, search.Level(target)));
             foreach (uint gap in search.Chain(target))
@@ -76,7 +79,10 @@ public sealed partial class Itm
         entries.AddRange(gaps.Select(g => new AsEntry(NodeId.ForItm(g.Key), AsStatus.Transit, depth + 1 + (uint)search.Level(g.Key), g.Value.Degree, TraceState.Reached)
         {
             Incomings = [.. g.Value.Incomings.Select(NeighborAs.Global)],
-            Options = [new MessageOption(SkippedOption, "runs no InterTrack; crossed by skip-over on the AS graph")],
+            // Packets no target accounts for may have started behind the gap: name the candidates for them too.
+            Options = g.Key == neighbor && explained < 0.95
+                ? [new MessageOption(SkippedOption, "runs no InterTrack; crossed by skip-over, and some packets started behind it"), .. Candidates(search.Cone)]
+                : [new MessageOption(SkippedOption, "runs no InterTrack; crossed by skip-over on the AS graph")],
         }));
         return (entries, domain);
     }
@@ -95,16 +101,21 @@ public sealed partial class Itm
         .. new[] { request.PathList.Origin?.NodeId }.Concat(request.PathList.NextHops.Select(h => h.NodeId)).OfType<ItmNodeId>().Select(n => n.Itm.AsNumber),
     ];
 
-    private static AsEntry Frontier(uint gap, uint depth, List<uint> candidates, int asked) =>
+    private static AsEntry Frontier(uint gap, uint depth, IReadOnlyList<uint> candidates, int asked) =>
         new(NodeId.ForItm(gap), AsStatus.Unknown, Math.Min(depth, 64), 0, TraceState.Error)
         {
             Options =
             [
                 new MessageOption(SkippedOption, asked == 0 ? "runs no InterTrack" : $"runs no InterTrack; none of the {asked} deployed ASes behind it saw the flow"),
-                new MessageOption(CandidatesOption, string.Join(',', candidates.Take(ListedCandidates).Select(a => a.ToString(CultureInfo.InvariantCulture)))),
-                new MessageOption(CandidateCountOption, candidates.Count.ToString(CultureInfo.InvariantCulture)),
+                .. Candidates(candidates),
             ],
         };
+
+    private static MessageOption[] Candidates(IReadOnlyList<uint> candidates) =>
+    [
+        new(CandidatesOption, string.Join(',', candidates.Take(ListedCandidates).Select(a => a.ToString(CultureInfo.InvariantCulture)))),
+        new(CandidateCountOption, candidates.Count.ToString(CultureInfo.InvariantCulture)),
+    ];
 }
 
 /// <summary>
