@@ -1,3 +1,5 @@
+using System.Security.Cryptography.X509Certificates;
+using InterTrack.Topology;
 using System.CommandLine;
 using System.Security.Cryptography;
 using InterTrack.Pki;
@@ -15,6 +17,7 @@ internal static class PkiCommand
         var pki = new Command("pki", "Create the federation CA and issue node certificates (PEM files; keys are written 0600).");
         pki.Subcommands.Add(Init());
         pki.Subcommands.Add(Issue());
+        pki.Subcommands.Add(Sign());
         return pki;
     }
 
@@ -93,6 +96,38 @@ internal static class PkiCommand
             output.WriteLine($"certificate: {certPath}");
             output.WriteLine($"key: {keyPath}");
             output.WriteLine($"expires: {certificate.NotAfter.ToUniversalTime():yyyy-MM-dd HH:mm} UTC");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Sign()
+    {
+        var caDir = new Option<DirectoryInfo>("--ca") { Description = "Directory holding ca.crt and ca.key (from 'pki init').", Required = true };
+        var file = new Option<FileInfo>("--file") { Description = "The directory of ITMs to sign (JSON: {\"itms\": {\"AS\": \"HOST:PORT\"}}); the signature goes to FILE.sig.", Required = true };
+        var command = new Command("sign", "Sign the federation's directory of ITM endpoints with the CA's key, so ITMs accept it for skip-over (docs/protocol.md).")
+        {
+            caDir, file,
+        };
+        command.SetAction(parsed =>
+        {
+            var path = parsed.GetValue(file)!.FullName;
+            if (!File.Exists(path))
+            {
+                throw new CommandException($"--file: no such file {path}");
+            }
+            using var ca = LoadCa(parsed.GetValue(caDir)!);
+            using var key = ca.Certificate.GetECDsaPrivateKey() ?? throw new CommandException("the CA's key is not an ECDSA key");
+            try
+            {
+                ItmDirectory.Sign(path, key);
+                ItmDirectory.Load(path, ca.Certificate); // what an ITM will check: the shape too
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+            {
+                throw new CommandException(e.Message, e);
+            }
+            parsed.InvocationConfiguration.Output.WriteLine($"signature: {ItmDirectory.SignaturePath(path)}");
             return 0;
         });
         return command;

@@ -48,6 +48,7 @@ public sealed record NodeConfig
         Dtm = Dtm is null ? null : Dtm with { Digests = Full(baseDirectory, Dtm.Digests), Flows = Full(baseDirectory, Dtm.Flows) },
         DPoint = DPoint is null ? null : DPoint with { Database = Full(baseDirectory, DPoint.Database) },
         Capture = Capture is null ? null : Capture with { Out = Full(baseDirectory, Capture.Out) },
+        Itm = Itm is null ? null : Itm with { AsGraph = Full(baseDirectory, Itm.AsGraph), Directory = Full(baseDirectory, Itm.Directory) },
         Collector = Collector is null ? null : Collector with { Out = Full(baseDirectory, Collector.Out) },
     };
 
@@ -79,6 +80,21 @@ public sealed record NodeConfig
             Require(Itm.TraceTimeoutSeconds > 0, "itm.traceTimeoutSeconds", "must be positive");
             Require(Itm.RateLimit > 0, "itm.rateLimit", "must be positive");
             Require(Itm.HeartbeatSeconds >= 1, "itm.heartbeatSeconds", "must be at least 1");
+            Require((Itm.AsGraph is null) == (Itm.Directory is null), "itm.asGraph/itm.directory", "skip-over needs both: the AS graph and the signed directory of ITMs");
+            Require(Itm.AsGraph is null || File.Exists(Itm.AsGraph), "itm.asGraph", $"no such file {Itm.AsGraph}");
+            Require(Itm.Directory is null || File.Exists(Itm.Directory), "itm.directory", $"no such file {Itm.Directory}");
+            if (Itm.Directory is not null)
+            {
+                try
+                {
+                    using var ca = Pki.PemFiles.LoadCertificate(Ca);
+                    Topology.ItmDirectory.Load(Itm.Directory, ca);
+                }
+                catch (Exception e) when (e is FormatException or System.Security.Cryptography.CryptographicException)
+                {
+                    throw new ConfigException($"itm.directory: {e.Message}", e);
+                }
+            }
         }
         if (Btm is not null)
         {
@@ -181,6 +197,12 @@ public sealed record ItmConfig
     public List<string> Dtms { get; init; } = [];
     /// <summary>Neighbour AS number → what it may learn: "inter-as" (AS statuses; the default), "intra-as" or "all" (also our router-level answers).</summary>
     public Dictionary<string, string> ExportLevels { get; init; } = [];
+    /// <summary>The public AS graph (CAIDA as-rel format): with <see cref="Directory"/>, turns on skip-over and candidate origins.</summary>
+    public string? AsGraph { get; init; }
+    /// <summary>The federation's signed directory of ITM endpoints (docs/protocol.md, "Skip-over").</summary>
+    public string? Directory { get; init; }
+    /// <summary>false: only name the candidate origins behind an AS that runs nothing, never ask past it.</summary>
+    public bool SkipOver { get; init; } = true;
 }
 
 public sealed record DtmConfig

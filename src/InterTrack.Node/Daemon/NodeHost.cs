@@ -3,6 +3,7 @@ using System.Net;
 using InterTrack.Managers;
 using InterTrack.Pki;
 using InterTrack.Protocol.Model;
+using InterTrack.Topology;
 using InterTrack.Tracing;
 using InterTrack.Transport;
 using Microsoft.Extensions.Logging;
@@ -68,6 +69,12 @@ public sealed class NodeHost : IAsyncDisposable
             var networkBtm = itmConfig.Btm is null ? null : Own(new NetworkBtmClient(Peer(itmConfig.Btm, self, NodeRole.Btm), credentials));
             IBtmClient btm = networkBtm ?? (IBtmClient)new StubBtm(self);
             var neighbors = itmConfig.Neighbors.ToDictionary(n => uint.Parse(n.Key, CultureInfo.InvariantCulture), n => Peer(n.Value, uint.Parse(n.Key, CultureInfo.InvariantCulture), NodeRole.Itm));
+            var skipOver = SkipOver(config, itmConfig, credentials);
+            var reachable = new Dictionary<uint, PeerEndpoint>(neighbors); // and, for skip-over, every ITM of the directory
+            foreach (var (asNumber, (host, port)) in skipOver.Directory?.Itms ?? new Dictionary<uint, (string, int)>())
+            {
+                reachable.TryAdd(asNumber, new PeerEndpoint(host, port, new NodeIdentity(asNumber, NodeRole.Itm)));
+            }
             var settings = new ItmSettings(self)
             {
                 TraceTimeout = TimeSpan.FromSeconds(itmConfig.TraceTimeoutSeconds),
@@ -76,11 +83,12 @@ public sealed class NodeHost : IAsyncDisposable
                 NeighborRateLimit = itmConfig.RateLimit,
                 ExportLevels = itmConfig.ExportLevels.ToDictionary(e => uint.Parse(e.Key, CultureInfo.InvariantCulture),
                     e => e.Value switch { "all" => ExportLevelKind.All, "intra-as" => ExportLevelKind.IntraAs, _ => ExportLevelKind.InterAs }),
+                SkipOver = skipOver.Settings,
             };
-            var neighborNetwork = Own(new NetworkItmNeighbors(neighbors, credentials));
+            var neighborNetwork = Own(new NetworkItmNeighbors(reachable, credentials));
             var dtms = itmConfig.Dtms.Select(d => (IDtmClient)Own(new NetworkDtmClient(Peer(d, self, NodeRole.Dtm), credentials))).ToList();
             var itm = new Itm(settings, btm, dtms, neighborNetwork);
-            var watched = neighborNetwork.Channels.ToDictionary(c => $"AS{c.Key}/itm", c => c.Value);
+            var watched = neighborNetwork.Channels.Where(c => neighbors.ContainsKey(c.Key)).ToDictionary(c => $"AS{c.Key}/itm", c => c.Value);
             if (networkBtm is not null)
             {
                 watched[$"AS{self}/btm"] = networkBtm.Channel;
@@ -89,7 +97,7 @@ public sealed class NodeHost : IAsyncDisposable
             _resources.Add(monitor); // resources stop in reverse order: the monitor before the channels it uses
             monitor.Start();
             Listen("itm", itmConfig.Listen, credentials,
-                [.. neighbors.Keys.Select(n => new NodeIdentity(n, NodeRole.Itm)), new NodeIdentity(self, NodeRole.DPoint)],
+                [.. reachable.Keys.Select(n => new NodeIdentity(n, NodeRole.Itm)), new NodeIdentity(self, NodeRole.DPoint)],
                 ManagerServices.Itm(itm, loggers.CreateLogger("itm")), loggers);
         }
         if (config.DPoint is { } dpConfig)
@@ -117,6 +125,34 @@ public sealed class NodeHost : IAsyncDisposable
                 Listening["dp-legacy"] = legacy.LocalEndPoint;
             }
         }
+    }
+
+    /// <summary>The AS graph and the signed directory of ITMs, when configured: skip-over, and the ITMs it may reach and admit.</summary>
+    private static (SkipOverSettings? Settings, ItmDirectory? Directory) SkipOver(NodeConfig config, ItmConfig itm, TlsCredentials credentials)
+    {
+        if (itm.AsGraph is null || itm.Directory is null)
+        {
+            return (null, null);
+        }
+        AsGraph graph;
+        ItmDirectory directory;
+        try
+        {
+            graph = CaidaFormat.Read(itm.AsGraph);
+        }
+        catch (FormatException e)
+        {
+            throw new ConfigException($"itm.asGraph: {e.Message}", e);
+        }
+        try
+        {
+            directory = ItmDirectory.Load(itm.Directory, credentials.FederationCa);
+        }
+        catch (FormatException e)
+        {
+            throw new ConfigException($"itm.directory: {e.Message}", e);
+        }
+        return (new SkipOverSettings(graph, directory.Contains) { Ask = itm.SkipOver }, directory);
     }
 
     private ITracebackSystem SystemNamed(string name, string role) =>

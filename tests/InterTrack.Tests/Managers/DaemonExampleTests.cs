@@ -80,6 +80,57 @@ public sealed class DaemonExampleTests : IDisposable
         Assert.Equal(id, JsonDocument.Parse(again.Output).RootElement.GetProperty("messageId").GetString());
     }
 
+    [Fact]
+    public async Task With_the_as_graph_and_the_signed_directory_a_trace_skips_over_an_as_that_runs_no_node()
+    {
+        // AS65002 runs nothing at all here; AS65001 and AS65003 know the AS graph and the federation's signed directory.
+        File.WriteAllText(PathOf("as-rel.txt"), "65002|65001|-1\n65002|65003|-1\n");
+        File.WriteAllText(PathOf("directory.json"), """{ "itms": { "65001": "127.0.0.1:9001", "65003": "127.0.0.1:9201" } }""");
+        Assert.Equal(0, CliRunner.Run("pki", "init", "--out", PathOf("pki/ca")).Code);
+        var signed = CliRunner.Run("pki", "sign", "--ca", PathOf("pki/ca"), "--file", PathOf("directory.json"));
+        Assert.True(signed.Code == 0, signed.Error);
+        foreach (var (asNumber, role) in new[] { ("65001", "itm"), ("65001", "btm"), ("65001", "dp"), ("65001", "tc"), ("65003", "itm"), ("65003", "btm"), ("65003", "dtm") })
+        {
+            Assert.Equal(0, CliRunner.Run("pki", "issue", "--ca", PathOf("pki/ca"), "--as", asNumber, "--role", role, "--out", PathOf("pki/nodes")).Code);
+        }
+        foreach (var name in new[] { "as65001.json", "as65003.json" })
+        {
+            var node = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "docs", "examples", name)),
+                documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip })!;
+            node["itm"]!["asGraph"] = "as-rel.txt";
+            node["itm"]!["directory"] = "directory.json";
+            File.WriteAllText(PathOf(name), node.ToJsonString());
+        }
+        long now = TimeVal.ToNs(DateTimeOffset.UtcNow);
+        using (var writer = PcapWriter.Create(PathOf("attack.pcap"), LinkType.Raw, nanoseconds: true))
+        {
+            for (int i = 0; i < 20; i++)
+            {
+                writer.Write(TestPackets.Udp4(i), now + i * 1000);
+            }
+        }
+        Assert.Equal(0, CliRunner.Run("digest", "--pcap", PathOf("attack.pcap"), "--link", "to65002:in", "--out", PathOf("as65001-digests")).Code);
+        await using var origin = NodeHost.Start(NodeConfig.Load(PathOf("as65003.json")), InterTrack.Cli.TracebackSystems.ForNode(), NullLoggerFactory.Instance);
+        ExportFlows(now, count: 20, exporterPort: 9304);
+        await using var victim = NodeHost.Start(NodeConfig.Load(PathOf("as65001.json")), InterTrack.Cli.TracebackSystems.ForNode(), NullLoggerFactory.Instance);
+
+        var trace = await Task.Run(() => CliRunner.Run("trace", "--dp", "127.0.0.1:9005", "--pcap", PathOf("attack.pcap"), "--all", "--json",
+            "--cert", PathOf("pki/nodes/as65001-tc.crt"), "--key", PathOf("pki/nodes/as65001-tc.key"), "--ca", PathOf("pki/ca/ca.crt")));
+        Assert.True(trace.Code == 0, trace.Output + trace.Error);
+        using var json = JsonDocument.Parse(trace.Output);
+        Assert.Equal([65003u], json.RootElement.GetProperty("originAses").EnumerateArray().Select(e => e.GetUInt32()));
+        Assert.Equal([65001u, 65002u, 65003u], json.RootElement.GetProperty("asPaths")[0].EnumerateArray().Select(e => e.GetUInt32()));
+        var skipped = json.RootElement.GetProperty("ases").EnumerateArray().Single(a => a.GetProperty("as").GetUInt32() == 65002);
+        Assert.StartsWith("runs no InterTrack", skipped.GetProperty("skipped").GetString(), StringComparison.Ordinal);
+
+        // A directory that is not the federation's is refused at start, naming the field.
+        File.AppendAllText(PathOf("directory.json"), " ");
+        var bad = CliRunner.Run("run", "--config", PathOf("as65003.json"));
+        Assert.Equal(2, bad.Code);
+        Assert.Contains("itm.directory:", bad.Error, StringComparison.Ordinal);
+        Assert.Contains("is not the federation CA's", bad.Error, StringComparison.Ordinal);
+    }
+
     /// <summary>AS65003's router r1 exports the attack's flows (in from its hosts on interface 1, out to AS65002 on 2) to the node's collector, as IPFIX over UDP.</summary>
     private void ExportFlows(long startNs, int count, int exporterPort)
     {
