@@ -59,74 +59,62 @@ public static class TopologyGenerator
                 graph.AddPeers(tier1s[i], tier1s[j]);
             }
         }
+        var pools = new[] { new PreferentialPool(tier1s, graph), new PreferentialPool(mids, graph), new PreferentialPool(contents, graph) };
+        var (tier1Pool, midPool, contentPool) = (pools[0], pools[1], pools[2]);
+        void Link(uint a, uint b, bool peers)
+        {
+            if (peers) graph.AddPeers(a, b);
+            else graph.AddProviderCustomer(a, b);
+            foreach (var pool in pools)
+            {
+                pool.Grew(a);
+                pool.Grew(b);
+            }
+        }
+        void Attach(uint customer, int providers, double fromTier1, int lowerPrefix)
+        {
+            for (int k = 0; k < providers; k++)
+            {
+                var (pool, prefix) = lowerPrefix > 0 && random.NextDouble() >= fromTier1 ? (midPool, lowerPrefix) : (tier1Pool, tier1Pool.Count);
+                if (pool.Pick(random, prefix, graph.Neighbors(customer).Append(customer)) is { } provider)
+                {
+                    Link(provider, customer, peers: false);
+                }
+            }
+        }
+        void Peer(uint a, int peers, PreferentialPool pool)
+        {
+            for (int k = 0; k < peers; k++)
+            {
+                // Not with an AS that is already a neighbour, nor one in a customer–provider line with it.
+                if (pool.Pick(random, pool.Count, graph.Neighbors(a).Append(a)) is { } b)
+                {
+                    Link(a, b, peers: true);
+                }
+            }
+        }
         for (int i = 0; i < mids.Count; i++)
         {
-            Attach(graph, random, mids[i], Count(random, midProviders), midFromTier1, tier1s, mids.Take(i).ToList());
+            Attach(mids[i], Count(random, midProviders), midFromTier1, lowerPrefix: i);
         }
         foreach (uint a in contents)
         {
-            Attach(graph, random, a, Count(random, contentProviders), contentFromTier1, tier1s, mids);
+            Attach(a, Count(random, contentProviders), contentFromTier1, midPool.Count);
         }
         foreach (uint a in stubs)
         {
-            Attach(graph, random, a, Count(random, stubProviders), stubFromTier1, tier1s, mids);
+            Attach(a, Count(random, stubProviders), stubFromTier1, midPool.Count);
         }
         foreach (uint a in mids)
         {
-            Peer(graph, random, a, Count(random, midPeers, 0), mids);
+            Peer(a, Count(random, midPeers, 0), midPool);
         }
         foreach (uint a in contents)
         {
-            Peer(graph, random, a, Count(random, contentMidPeers, 0), mids);
-            Peer(graph, random, a, Count(random, contentPeers, 0), contents);
+            Peer(a, Count(random, contentMidPeers, 0), midPool);
+            Peer(a, Count(random, contentPeers, 0), contentPool);
         }
         return (graph, tiers);
-    }
-
-    private static void Attach(AsGraph graph, Random random, uint customer, int providers, double fromTier1, List<uint> tier1s, List<uint> lower)
-    {
-        for (int k = 0; k < providers; k++)
-        {
-            var pool = lower.Count > 0 && random.NextDouble() >= fromTier1 ? lower : tier1s;
-            if (PreferentialPick(graph, random, pool, c => c != customer && !graph.Linked(c, customer)) is { } provider)
-            {
-                graph.AddProviderCustomer(provider, customer);
-            }
-        }
-    }
-
-    private static void Peer(AsGraph graph, Random random, uint a, int peers, List<uint> pool)
-    {
-        for (int k = 0; k < peers; k++)
-        {
-            // Not with an AS that is already a neighbour, nor one in a customer–provider line with it.
-            if (PreferentialPick(graph, random, pool, b => b != a && !graph.Linked(a, b)) is { } b)
-            {
-                graph.AddPeers(a, b);
-            }
-        }
-    }
-
-    /// <summary>An AS of the pool, chosen with probability proportional to its degree + 1; null if none qualifies.</summary>
-    private static uint? PreferentialPick(AsGraph graph, Random random, List<uint> pool, Func<uint, bool> allowed)
-    {
-        double total = 0;
-        foreach (uint c in pool)
-        {
-            if (allowed(c)) total += graph.Degree(c) + 1;
-        }
-        if (total == 0)
-        {
-            return null;
-        }
-        double pick = random.NextDouble() * total;
-        foreach (uint c in pool)
-        {
-            if (!allowed(c)) continue;
-            pick -= graph.Degree(c) + 1;
-            if (pick <= 0) return c;
-        }
-        return pool.Last(allowed);
     }
 
     /// <summary>A whole count with the given mean: the integer part, plus one with the fraction's probability.</summary>
