@@ -15,14 +15,19 @@ internal static class EmulateCommand
         var scenario = new Option<FileInfo>("--scenario") { Description = "The scenario (JSON, see docs/emulation.md).", Required = true };
         var json = new Option<FileInfo>("--json") { Description = "Also write the report as JSON: truth, intertrack, baseline." };
         var svg = new Option<FileInfo>("--svg") { Description = "Also draw the AS graph around the attack (SVG): victim, attackers, traced paths, frontier." };
-        var sweep = new Option<string>("--sweep") { Description = "Run once per value: deployment=0,0.25,0.5,0.75,1 (share of ASes with a BTS), flow=0,0.5,1 (share of deployed ASes running flow records instead of digests) or attackers=5,10,20; writes CSV and plot." };
+        var sweep = new Option<string>("--sweep") { Description = "Run once per value (and seed): deployment=0.05,0.1,0.5,1 (share of ASes running a system), bts=0,0.5,1 (share with a border system), flow=0,0.5,1 (share of deployed ASes running flow records instead of digests) or attackers=5,10,20; writes CSV and plot." };
+        var seeds = new Option<int>("--seeds") { Description = "With --sweep: run each value with this many seeds (the scenario's and the next ones); the plot shows mean and range.", DefaultValueFactory = _ => 1 };
+        seeds.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--seeds must be at least 1."); });
+        var strategy = new Option<string>("--strategy") { Description = "Which ASes get systems first (overrides deployment.strategy): random, core-first, stubs-first, tier1-and-stubs." };
+        strategy.AcceptOnlyFromAmong([.. DeploymentOrder.Strategies]);
+        var noSkipOver = new Option<bool>("--no-skip-over") { Description = "ITMs stop at an AS that runs nothing and only name the candidates behind it (overrides deployment.skipOver)." };
         var outDir = new Option<DirectoryInfo>("--out") { Description = "Directory for the sweep's sweep.csv and sweep.svg.", DefaultValueFactory = _ => new DirectoryInfo(".") };
         var serve = new Option<bool>("--serve") { Description = "Keep the attacked network running (ITMs on TLS, the victim's D Point) for an external client until Ctrl+C." };
         var serveDir = new Option<DirectoryInfo>("--serve-dir") { Description = "With --serve: where the CA, client certificate and key, victim pcap and D Point database go.", DefaultValueFactory = _ => new DirectoryInfo("intertrack-serve") };
         var legacyPort = new Option<int?>("--legacy-client-port") { Description = "With --serve: also open the D Point's plain-TCP client port on 127.0.0.1." };
         var command = new Command("emulate", "Emulate an attack on an AS topology and trace it with the real managers, beside a RID-style baseline.")
         {
-            scenario, json, svg, sweep, outDir, serve, serveDir, legacyPort,
+            scenario, json, svg, sweep, seeds, strategy, noSkipOver, outDir, serve, serveDir, legacyPort,
         };
         command.SetAction(async (parsed, cancellationToken) =>
         {
@@ -36,6 +41,14 @@ internal static class EmulateCommand
             {
                 throw new CommandException($"bad scenario: {e.Message}", e);
             }
+            loaded = loaded with
+            {
+                Deployment = loaded.Deployment with
+                {
+                    Strategy = parsed.GetValue(strategy) ?? loaded.Deployment.Strategy,
+                    SkipOver = loaded.Deployment.SkipOver && !parsed.GetValue(noSkipOver),
+                },
+            };
             if (parsed.GetValue(serve))
             {
                 await EmulationServer.ServeAsync(loaded, parsed.GetValue(serveDir)!.FullName, parsed.GetValue(legacyPort), line => output.WriteLine($"· {line}"), endpoints =>
@@ -58,7 +71,7 @@ internal static class EmulateCommand
             }
             if (parsed.GetValue(sweep) is { } sweepText)
             {
-                return await RunSweepAsync(output, loaded, sweepText, parsed.GetValue(outDir)!, cancellationToken);
+                return await RunSweepAsync(output, loaded, sweepText, parsed.GetValue(seeds), parsed.GetValue(outDir)!, cancellationToken);
             }
             EmulationReport report;
             try
@@ -91,7 +104,7 @@ internal static class EmulateCommand
         return command;
     }
 
-    private static async Task<int> RunSweepAsync(TextWriter output, Scenario scenario, string text, DirectoryInfo directory, CancellationToken cancellationToken)
+    private static async Task<int> RunSweepAsync(TextWriter output, Scenario scenario, string text, int seeds, DirectoryInfo directory, CancellationToken cancellationToken)
     {
         (string Parameter, IReadOnlyList<double> Values) sweep;
         try
@@ -102,18 +115,37 @@ internal static class EmulateCommand
         {
             throw new CommandException(e.Message, e);
         }
-        var points = new List<SweepPoint>();
-        foreach (double value in sweep.Values)
-        {
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{sweep.Parameter} = {value}"));
-            var report = await Emulator.RunAsync(Sweep.Apply(scenario, sweep.Parameter, value), null, cancellationToken);
-            PrintComparison(output, report);
-            points.Add(new SweepPoint(value, report));
-        }
-        directory.Create();
         string csv = Path.Combine(directory.FullName, "sweep.csv"), plot = Path.Combine(directory.FullName, "sweep.svg");
+        try
+        {
+            directory.Create();
+            File.WriteAllText(csv, ""); // checked before the long work
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CommandException($"--out: cannot write {csv}: {e.Message}", e);
+        }
+        var points = await Sweep.RunAsync(scenario, sweep.Parameter, sweep.Values, seeds, p => output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{sweep.Parameter} = {p.Value}, seed {p.Seed}: InterTrack recall {p.Report.InterTrack.Recall:F2}, within ≤2 {p.Report.InterTrack.WithinCandidates(2):F2}, {p.Report.InterTrack.Messages} messages; " +
+            $"baseline recall {p.Report.Baseline.Recall:F2}")), cancellationToken);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{sweep.Parameter,10}  method      recall        within ≤1     within ≤2     within ≤5     messages   domain traces  (mean [lowest, highest] over {seeds} seeds)"));
+        foreach (var group in points.GroupBy(p => p.Value))
+        {
+            foreach (var (name, select) in new (string, Func<EmulationReport, MethodResult>)[] { ("InterTrack", r => r.InterTrack), ("baseline", r => r.Baseline) })
+            {
+                string Stat(Func<MethodResult, double> metric, string format)
+                {
+                    var (mean, low, high) = Sweep.Spread(group, p => metric(select(p.Report)));
+                    return string.Create(CultureInfo.InvariantCulture, $"{mean.ToString(format, CultureInfo.InvariantCulture)} [{low.ToString(format, CultureInfo.InvariantCulture)}, {high.ToString(format, CultureInfo.InvariantCulture)}]");
+                }
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{group.Key,10}  {name,-10}  {Stat(m => m.Recall, "F2"),-12}  {Stat(m => m.WithinCandidates(1), "F2"),-12}  {Stat(m => m.WithinCandidates(2), "F2"),-12}  {Stat(m => m.WithinCandidates(5), "F2"),-12}  {Stat(m => m.Messages, "F0"),-10}  {Stat(m => m.TsQueries, "F0")}"));
+            }
+        }
         File.WriteAllText(csv, Sweep.Csv(sweep.Parameter, points));
-        File.WriteAllText(plot, Sweep.Plot(sweep.Parameter, points));
+        string title = string.Create(CultureInfo.InvariantCulture,
+            $"{scenario.Topology.Generate?.Ases.ToString(CultureInfo.InvariantCulture) ?? Path.GetFileName(scenario.Topology.AsRel)} ASes, strategy {scenario.Deployment.Strategy}, skip-over {(scenario.Deployment.SkipOver ? "on" : "off")}, {seeds} seeds");
+        File.WriteAllText(plot, Sweep.Plot(sweep.Parameter, points, title));
         output.WriteLine($"csv: {csv}");
         output.WriteLine($"plot: {plot}");
         return 0;

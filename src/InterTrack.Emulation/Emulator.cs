@@ -64,7 +64,7 @@ public static class Emulator
         var (btsKind, tsKind) = Deployment(scenario, graph, all, random);
         if (btsKind.GetValueOrDefault(victim, "none") == "none" && tsKind.GetValueOrDefault(victim, "none") == "none")
         {
-            btsKind[victim] = "digest"; // the victim traces: its AS runs at least a border system
+            btsKind[victim] = tsKind[victim] = "digest"; // the victim traces: its AS runs InterTrack
         }
         bool Deployed(uint a) => btsKind.GetValueOrDefault(a, "none") != "none" || tsKind.GetValueOrDefault(a, "none") != "none";
         string flowDirectory = Path.Combine(Path.GetTempPath(), $"intertrack-emulation-flows-{Guid.NewGuid():N}");

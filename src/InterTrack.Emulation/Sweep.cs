@@ -4,24 +4,30 @@ using System.Xml.Linq;
 
 namespace InterTrack.Emulation;
 
-/// <summary>One point of a sweep: the swept value and both methods' results.</summary>
-public sealed record SweepPoint(double Value, EmulationReport Report);
+/// <summary>One run of a sweep: the swept value, the seed, and both methods' results.</summary>
+public sealed record SweepPoint(double Value, int Seed, EmulationReport Report);
 
 /// <summary>
-/// Runs a scenario for each value of one parameter — "deployment" (the share of ASes with a BTS),
-/// "flow" (the share of deployed ASes, TS and BTS, that run flow records instead of digests) or
-/// "attackers" (a number of attacker ASes) — and writes the results as CSV and as an SVG plot of
-/// recall, messages and domain traces against the value, for InterTrack and the baseline.
+/// Runs a scenario for each value of one parameter — "deployment" (the share of ASes that run a
+/// system, TS and BTS, kinds in the scenario's proportions), "bts" (the share of ASes with a border
+/// system, the domains' systems as the scenario has them), "flow" (the share of deployed ASes, TS and BTS,
+/// that run flow records instead of digests) or "attackers" (a number of attacker ASes) — over
+/// one or more seeds, and writes the runs as CSV and an SVG plot: recall, the share of attackers
+/// narrowed to at most two candidate ASes, ITM messages and intra-domain traces against the value;
+/// InterTrack solid, the baseline dashed, the mean over seeds as the line and their range as a band.
 /// </summary>
 public static class Sweep
 {
-    /// <exception cref="FormatException">Not "deployment=…", "flow=…" or "attackers=…" with numbers.</exception>
+    /// <summary>Moreira et al. (ICC 2011): marking in the 8 % core ASes traced more than 90 % of attacks to fewer than 2 candidate ASes.</summary>
+    public static (double Deployment, double Share) PublishedPoint { get; } = (0.08, 0.9);
+
+    /// <exception cref="FormatException">Not "deployment=…", "bts=…", "flow=…" or "attackers=…" with numbers.</exception>
     public static (string Parameter, IReadOnlyList<double> Values) Parse(string text)
     {
         var parts = text.Split('=', 2);
-        if (parts.Length != 2 || parts[0] is not ("deployment" or "flow" or "attackers"))
+        if (parts.Length != 2 || parts[0] is not ("deployment" or "bts" or "flow" or "attackers"))
         {
-            throw new FormatException($"--sweep '{text}': expected deployment=0,0.5,1, flow=0,0.5,1 or attackers=5,10,20");
+            throw new FormatException($"--sweep '{text}': expected deployment=0,0.5,1, bts=0,0.5,1, flow=0,0.5,1 or attackers=5,10,20");
         }
         var values = new List<double>();
         foreach (var v in parts[1].Split(',', StringSplitOptions.RemoveEmptyEntries))
@@ -38,78 +44,160 @@ public static class Sweep
 
     public static Scenario Apply(Scenario scenario, string parameter, double value) => parameter switch
     {
-        "deployment" => scenario with { Deployment = scenario.Deployment with { Bts = scenario.Deployment.Bts.WithDeployed(value) } },
-        "flow" => scenario with { Deployment = scenario.Deployment with
+        "deployment" => scenario with
         {
-            Bts = scenario.Deployment.Bts.WithFlowFraction(value), Ts = scenario.Deployment.Ts.WithFlowFraction(value),
-        } },
+            Deployment = scenario.Deployment with
+            {
+                Bts = scenario.Deployment.Bts.WithDeployed(value), Ts = scenario.Deployment.Ts.WithDeployed(value),
+            },
+        },
+        "bts" => scenario with { Deployment = scenario.Deployment with { Bts = scenario.Deployment.Bts.WithDeployed(value) } },
+        "flow" => scenario with
+        {
+            Deployment = scenario.Deployment with
+            {
+                Bts = scenario.Deployment.Bts.WithFlowFraction(value), Ts = scenario.Deployment.Ts.WithFlowFraction(value),
+            },
+        },
         _ => scenario with { Attackers = [new AttackerSpec { Count = (int)value }] },
     };
 
+    /// <summary>Runs every value over <paramref name="seeds"/> seeds (the scenario's and the next ones), two at a time on two cores.</summary>
+    public static async Task<List<SweepPoint>> RunAsync(Scenario scenario, string parameter, IReadOnlyList<double> values, int seeds,
+        Action<SweepPoint> done, CancellationToken cancellationToken)
+    {
+        var runs = values.SelectMany(v => Enumerable.Range(scenario.Seed, seeds).Select(seed => (Value: v, Seed: seed))).ToList();
+        var points = new List<SweepPoint>();
+        await Parallel.ForEachAsync(runs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount), CancellationToken = cancellationToken },
+            async (run, ct) =>
+            {
+                var report = await Emulator.RunAsync(Apply(scenario, parameter, run.Value) with { Seed = run.Seed }, null, ct).ConfigureAwait(false);
+                var point = new SweepPoint(run.Value, run.Seed, report);
+                lock (points)
+                {
+                    points.Add(point);
+                    done(point);
+                }
+            }).ConfigureAwait(false);
+        return [.. points.OrderBy(p => p.Value).ThenBy(p => p.Seed)];
+    }
+
     public static string Csv(string parameter, IReadOnlyList<SweepPoint> points)
     {
-        var csv = new StringBuilder($"{parameter},method,recall,precision,messages,bytes,ts_queries,border_queries,elapsed_ms,unresolved\n");
+        var csv = new StringBuilder($"{parameter},seed,method,recall,precision,deployed_attackers,deployed_recall,within1,within2,within5,mean_candidates," +
+            "messages,bytes,ts_queries,border_queries,elapsed_ms,unresolved\n");
         foreach (var point in points)
         {
-            foreach (var (name, m) in new[] { ("intertrack", point.Report.InterTrack), ("baseline", point.Report.Baseline) })
+            var r = point.Report;
+            foreach (var (name, m) in new[] { ("intertrack", r.InterTrack), ("baseline", r.Baseline) })
             {
                 csv.Append(string.Create(CultureInfo.InvariantCulture,
-                    $"{point.Value},{name},{m.Recall:F4},{m.Precision:F4},{m.Messages},{m.Bytes},{m.TsQueries},{m.BorderQueries},{m.ElapsedMs:F1},{m.Unresolved.Count}\n"));
+                    $"{point.Value},{point.Seed},{name},{m.Recall:F4},{m.Precision:F4},{r.DeployedAttackerAses.Count},{EmulationReport.RecallOf(r.DeployedAttackerAses, m):F4}," +
+                    $"{m.WithinCandidates(1):F4},{m.WithinCandidates(2):F4},{m.WithinCandidates(5):F4},{m.MeanCandidates:F2}," +
+                    $"{m.Messages},{m.Bytes},{m.TsQueries},{m.BorderQueries},{m.ElapsedMs:F1},{m.Unresolved.Count}\n"));
             }
         }
         return csv.ToString();
     }
 
-    /// <summary>Three panels side by side: recall, ITM messages, intra-domain traces; InterTrack solid, baseline dashed.</summary>
-    public static string Plot(string parameter, IReadOnlyList<SweepPoint> points)
+    /// <summary>Mean, lowest and highest of a metric over the seeds of one value.</summary>
+    public static (double Mean, double Low, double High) Spread(IEnumerable<SweepPoint> runs, Func<SweepPoint, double> metric)
+    {
+        var values = runs.Select(metric).ToList();
+        return (values.Average(), values.Min(), values.Max());
+    }
+
+    /// <summary>Four panels: recall, share within ≤2 candidates (with the published point for deployment sweeps), ITM messages, intra-domain traces.</summary>
+    public static string Plot(string parameter, IReadOnlyList<SweepPoint> points, string title)
     {
         XNamespace svg = "http://www.w3.org/2000/svg";
-        (string Title, Func<MethodResult, double> Metric)[] panels =
+        (string Title, Func<MethodResult, double> Metric, bool Share)[] panels =
         [
-            ("recall of origin ASes", m => m.Recall),
-            ("ITM messages", m => m.Messages),
-            ("intra-domain traces", m => m.TsQueries),
+            ("recall of attacker ASes", m => m.Recall, true),
+            ("attackers within ≤ 2 candidate ASes", m => m.WithinCandidates(2), true),
+            ("ITM messages", m => m.Messages, false),
+            ("intra-domain traces", m => m.TsQueries, false),
         ];
-        const int w = 300, h = 220, margin = 50;
-        double minX = points.Min(p => p.Value), maxX = points.Max(p => p.Value);
-        var root = new XElement(svg + "svg", new XAttribute("width", panels.Length * (w + margin) + margin), new XAttribute("height", h + 2 * margin + 30),
+        const int w = 260, h = 190, left0 = 70, top = 60, gap = 80;
+        var values = points.Select(p => p.Value).Distinct().Order().ToList();
+        double minX = values[0], maxX = values[^1];
+        int width = left0 + panels.Length * (w + gap);
+        var root = new XElement(svg + "svg", new XAttribute("width", width), new XAttribute("height", top + h + 110),
             new XAttribute("font-family", "sans-serif"), new XAttribute("font-size", 11),
-            new XElement(svg + "rect", new XAttribute("width", "100%"), new XAttribute("height", "100%"), new XAttribute("fill", "white")));
+            new XElement(svg + "rect", new XAttribute("width", "100%"), new XAttribute("height", "100%"), new XAttribute("fill", "white")),
+            new XElement(svg + "text", new XAttribute("x", left0), new XAttribute("y", 22), new XAttribute("font-size", 14), title));
+        var methods = new (string Name, string Color, string Dash, Func<EmulationReport, MethodResult> Select)[]
+        {
+            ("InterTrack", "#c0392b", "none", r => r.InterTrack), ("RID-style baseline", "#2c3e50", "6,4", r => r.Baseline),
+        };
         for (int p = 0; p < panels.Length; p++)
         {
-            int left = margin + p * (w + margin), top = margin;
-            double maxY = Math.Max(1e-9, points.Max(pt => Math.Max(panels[p].Metric(pt.Report.InterTrack), panels[p].Metric(pt.Report.Baseline))));
-            if (p == 0) maxY = 1;
-            double X(double v) => left + (maxX == minX ? w / 2.0 : (v - minX) / (maxX - minX) * w);
-            double Y(double v) => top + h - v / maxY * h;
-            root.Add(new XElement(svg + "text", new XAttribute("x", left), new XAttribute("y", top - 12), new XAttribute("font-size", 13), panels[p].Title),
+            var panel = panels[p];
+            int left = left0 + p * (w + gap);
+            double maxY = panel.Share ? 1 : Math.Max(1, points.Max(pt => methods.Max(m => panel.Metric(m.Select(pt.Report)))));
+            maxY = panel.Share ? 1 : Nice(maxY);
+            // A margin inside the frame, so that a line at 0 or at the top is never drawn on it.
+            double X(double v) => left + 8 + (maxX == minX ? (w - 16) / 2.0 : (v - minX) / (maxX - minX) * (w - 16));
+            double Y(double v) => top + h - 6 - v / maxY * (h - 12);
+            root.Add(new XElement(svg + "text", new XAttribute("x", left), new XAttribute("y", top - 12), new XAttribute("font-size", 12), panel.Title),
                 new XElement(svg + "rect", new XAttribute("x", left), new XAttribute("y", top), new XAttribute("width", w), new XAttribute("height", h),
                     new XAttribute("fill", "none"), new XAttribute("stroke", "#999")),
-                new XElement(svg + "text", new XAttribute("x", left + w / 2), new XAttribute("y", top + h + 30), new XAttribute("text-anchor", "middle"), parameter),
-                new XElement(svg + "text", new XAttribute("x", left - 6), new XAttribute("y", top + 4), new XAttribute("text-anchor", "end"), Fmt(maxY)),
-                new XElement(svg + "text", new XAttribute("x", left - 6), new XAttribute("y", top + h), new XAttribute("text-anchor", "end"), "0"));
-            foreach (var point in points)
+                new XElement(svg + "text", new XAttribute("x", left + w / 2), new XAttribute("y", top + h + 34), new XAttribute("text-anchor", "middle"), parameter));
+            for (int t = 0; t <= 4; t++)
             {
-                root.Add(new XElement(svg + "text", new XAttribute("x", X(point.Value)), new XAttribute("y", top + h + 14), new XAttribute("text-anchor", "middle"), Fmt(point.Value)));
+                double v = maxY * t / 4;
+                root.Add(new XElement(svg + "line", new XAttribute("x1", left - 4), new XAttribute("x2", left), new XAttribute("y1", F(Y(v))), new XAttribute("y2", F(Y(v))), new XAttribute("stroke", "#999")),
+                    new XElement(svg + "line", new XAttribute("x1", left), new XAttribute("x2", left + w), new XAttribute("y1", F(Y(v))), new XAttribute("y2", F(Y(v))), new XAttribute("stroke", "#eee")),
+                    new XElement(svg + "text", new XAttribute("x", left - 7), new XAttribute("y", F(Y(v) + 4)), new XAttribute("text-anchor", "end"), Fmt(v)));
             }
-            foreach (var (name, color, dash, select) in new (string, string, string, Func<EmulationReport, MethodResult>)[]
-                { ("InterTrack", "#c0392b", "none", r => r.InterTrack), ("RID baseline", "#2c3e50", "6,4", r => r.Baseline) })
+            foreach (double v in values)
             {
-                string line = string.Join(' ', points.Select(pt => string.Create(CultureInfo.InvariantCulture, $"{X(pt.Value):F1},{Y(panels[p].Metric(select(pt.Report))):F1}")));
-                root.Add(new XElement(svg + "polyline", new XAttribute("points", line), new XAttribute("fill", "none"), new XAttribute("stroke", color),
-                    new XAttribute("stroke-width", 2), new XAttribute("stroke-dasharray", dash)));
-                if (p == 0)
-                {
-                    int y = top + h + 50 + (name == "InterTrack" ? 0 : 14);
-                    root.Add(new XElement(svg + "line", new XAttribute("x1", left), new XAttribute("y1", y - 4), new XAttribute("x2", left + 30), new XAttribute("y2", y - 4),
-                        new XAttribute("stroke", color), new XAttribute("stroke-width", 2), new XAttribute("stroke-dasharray", dash)),
-                        new XElement(svg + "text", new XAttribute("x", left + 36), new XAttribute("y", y), name));
-                }
+                root.Add(new XElement(svg + "line", new XAttribute("x1", F(X(v))), new XAttribute("x2", F(X(v))), new XAttribute("y1", top + h), new XAttribute("y2", top + h + 4), new XAttribute("stroke", "#999")),
+                    new XElement(svg + "text", new XAttribute("x", F(X(v))), new XAttribute("y", top + h + 16), new XAttribute("text-anchor", "middle"), new XAttribute("font-size", 9), Fmt(v)));
+            }
+            foreach (var m in methods)
+            {
+                var stats = values.Select(v => (v, Spread(points.Where(pt => pt.Value == v), pt => panel.Metric(m.Select(pt.Report))))).ToList();
+                string band = string.Join(' ', stats.Select(s => $"{F(X(s.v))},{F(Y(s.Item2.High))}").Concat(stats.AsEnumerable().Reverse().Select(s => $"{F(X(s.v))},{F(Y(s.Item2.Low))}")));
+                root.Add(new XElement(svg + "polygon", new XAttribute("points", band), new XAttribute("fill", m.Color), new XAttribute("fill-opacity", 0.12), new XAttribute("stroke", "none")),
+                    new XElement(svg + "polyline", new XAttribute("points", string.Join(' ', stats.Select(s => $"{F(X(s.v))},{F(Y(s.Item2.Mean))}"))),
+                        new XAttribute("fill", "none"), new XAttribute("stroke", m.Color), new XAttribute("stroke-width", 2), new XAttribute("stroke-dasharray", m.Dash)));
+            }
+            if (p == 1 && parameter == "deployment" && PublishedPoint.Deployment >= minX && PublishedPoint.Deployment <= maxX)
+            {
+                double px = X(PublishedPoint.Deployment), py = Y(PublishedPoint.Share);
+                root.Add(new XElement(svg + "path", new XAttribute("d", $"M{F(px)},{F(py - 6)} L{F(px + 6)},{F(py)} L{F(px)},{F(py + 6)} L{F(px - 6)},{F(py)} Z"),
+                    new XAttribute("fill", "#27ae60")));
             }
         }
-        root.SetAttributeValue("height", h + 2 * margin + 50);
+        int y = top + h + 60;
+        int x = left0;
+        foreach (var m in methods)
+        {
+            root.Add(new XElement(svg + "line", new XAttribute("x1", x), new XAttribute("y1", y - 4), new XAttribute("x2", x + 30), new XAttribute("y2", y - 4),
+                    new XAttribute("stroke", m.Color), new XAttribute("stroke-width", 2), new XAttribute("stroke-dasharray", m.Dash)),
+                new XElement(svg + "text", new XAttribute("x", x + 36), new XAttribute("y", y), $"{m.Name}: mean over seeds, band: lowest to highest"));
+            x += 330;
+        }
+        if (parameter == "deployment")
+        {
+            root.Add(new XElement(svg + "path", new XAttribute("d", $"M{x + 8},{y - 10} L{x + 14},{y - 4} L{x + 8},{y + 2} L{x + 2},{y - 4} Z"), new XAttribute("fill", "#27ae60")),
+                new XElement(svg + "text", new XAttribute("x", x + 22), new XAttribute("y", y), "published: > 90 % within < 2 candidates at 8 % core deployment (Moreira et al., ICC 2011)"));
+        }
+        root.SetAttributeValue("width", Math.Max(width, x + 560));
         return root.ToString(SaveOptions.DisableFormatting);
     }
+
+    /// <summary>A round upper bound for an axis: 1, 2 or 5 times a power of ten.</summary>
+    private static double Nice(double max)
+    {
+        double power = Math.Pow(10, Math.Floor(Math.Log10(max)));
+        return NiceSteps.Select(f => f * power).First(v => v >= max);
+    }
+
+    private static readonly double[] NiceSteps = [1, 2, 5, 10];
+
+    private static string F(double v) => v.ToString("F1", CultureInfo.InvariantCulture);
 
     private static string Fmt(double v) => v.ToString(v >= 100 ? "F0" : "0.##", CultureInfo.InvariantCulture);
 }
