@@ -119,20 +119,46 @@ public class SweepTests
     public void A_bad_sweep_is_refused(string text) => Assert.Throws<FormatException>(() => Sweep.Parse(text));
 
     [Fact]
-    public async Task A_sweep_over_deployment_writes_one_csv_row_per_value_and_method_and_a_plot()
+    public async Task A_sweep_over_deployment_and_seeds_writes_one_csv_row_per_run_and_method_and_a_plot()
     {
-        var (parameter, values) = Sweep.Parse("deployment=0.5,1");
+        var (parameter, values) = Sweep.Parse("deployment=0.08,1");
         var scenario = new Scenario { Seed = 9, Topology = new TopologySpec { Generate = new GenerateSpec { Ases = 100 } }, Attackers = [new AttackerSpec { Count = 3 }], PacketsPerAttacker = 5 };
-        var points = new List<SweepPoint>();
-        foreach (double value in values)
-        {
-            points.Add(new SweepPoint(value, await Emulator.RunAsync(Sweep.Apply(scenario, parameter, value))));
-        }
+        var points = await Sweep.RunAsync(scenario with { Deployment = scenario.Deployment with { Strategy = "core-first" } }, parameter, values, seeds: 2, _ => { }, default);
+
+        Assert.Equal([(0.08, 9), (0.08, 10), (1.0, 9), (1.0, 10)], points.Select(p => (p.Value, p.Seed)));
         var rows = Sweep.Csv(parameter, points).Trim().Split('\n');
-        Assert.Equal(5, rows.Length);
-        Assert.StartsWith("deployment,method,recall", rows[0], StringComparison.Ordinal);
-        Assert.StartsWith("1,intertrack,1.0000,", rows[3], StringComparison.Ordinal); // full deployment finds them all
-        Assert.Equal(3, System.Xml.Linq.XElement.Parse(Sweep.Plot(parameter, points)).Descendants().Count(e => e.Name.LocalName == "rect" && e.Attribute("stroke") is not null));
+        Assert.Equal(9, rows.Length);
+        Assert.StartsWith("deployment,seed,method,recall,precision", rows[0], StringComparison.Ordinal);
+        Assert.StartsWith("1,9,intertrack,1.0000,", rows[5], StringComparison.Ordinal); // full deployment finds them all
+        var plot = System.Xml.Linq.XElement.Parse(Sweep.Plot(parameter, points, "test"));
+        Assert.Equal(4, plot.Descendants().Count(e => e.Name.LocalName == "rect" && e.Attribute("stroke") is not null)); // four panels
+        Assert.Contains(plot.Descendants(), e => e.Name.LocalName == "text" && e.Value.Contains("Moreira", StringComparison.Ordinal)); // the published point's legend
+    }
+
+    [Theory]
+    [InlineData("core-first")]
+    [InlineData("stubs-first")]
+    [InlineData("tier1-and-stubs")]
+    public void A_strategy_orders_the_ases_it_equips_first(string strategy)
+    {
+        var graph = TopologyGenerator.Generate(500, 4).Graph;
+        var order = DeploymentOrder.Of(strategy, graph, new Random(1));
+        Assert.Equal(graph.Count, order.Distinct().Count());
+        var first = order.Take(25).ToList();
+        switch (strategy)
+        {
+            case "core-first":
+                var cones = DeploymentOrder.Cones(graph);
+                Assert.True(first.Min(a => cones[a]) >= order.Skip(25).Max(a => cones[a]), "the largest customer cones come first");
+                break;
+            case "stubs-first":
+                Assert.All(first, a => Assert.Empty(graph.Customers(a)));
+                break;
+            default:
+                Assert.All(first.Take(4), a => Assert.Empty(graph.Providers(a)));  // the tier-1s …
+                Assert.All(first.Skip(6), a => Assert.Empty(graph.Customers(a))); // … then stubs
+                break;
+        }
     }
 }
 
