@@ -18,6 +18,7 @@ internal static class DemoCommand
         command.SetAction(async (parsed, cancellationToken) =>
         {
             var output = parsed.InvocationConfiguration.Output;
+            OutputFile.CheckWritable(parsed.GetValue(picture), "--svg");
             var scenario = new Scenario
             {
                 Seed = 2026,

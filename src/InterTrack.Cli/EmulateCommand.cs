@@ -49,6 +49,8 @@ internal static class EmulateCommand
                     SkipOver = loaded.Deployment.SkipOver && !parsed.GetValue(noSkipOver),
                 },
             };
+            OutputFile.CheckWritable(parsed.GetValue(svg), "--svg");
+            OutputFile.CheckWritable(parsed.GetValue(json), "--json");
             if (parsed.GetValue(serve))
             {
                 await EmulationServer.ServeAsync(loaded, parsed.GetValue(serveDir)!.FullName, parsed.GetValue(legacyPort), line => output.WriteLine($"· {line}"), endpoints =>

@@ -54,6 +54,12 @@ internal static class IntertrackCommand
             error.WriteLine($"error: {e.Message}");
             return ExitError;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A file or directory the user named that cannot be read or written: one line, never a stack trace.
+            error.WriteLine($"error: {e.Message}");
+            return ExitError;
+        }
     }
 }
 

@@ -55,7 +55,8 @@ internal static class PkiCommand
         var asNumber = new Option<uint>("--as") { Description = "AS number of the node (1-4294967295).", Required = true };
         asNumber.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<uint>() == 0)
+            // Not a whole number from 1 to 4294967295 (negative, too large, not a number): one clear error.
+            if (result.Tokens.Count != 1 || !uint.TryParse(result.Tokens[0].Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out uint value) || value == 0)
             {
                 result.AddError("--as must be an AS number from 1 to 4294967295.");
             }

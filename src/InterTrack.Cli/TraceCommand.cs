@@ -23,6 +23,14 @@ internal static class TraceCommand
         var all = new Option<bool>("--all") { Description = "Trace every IP packet of --pcap (one bulk request)." };
         var hex = new Option<string>("--hex") { Description = "One packet in hex, from its IP header on (its time: now)." };
         var wait = new Option<double>("--wait") { Description = "Seconds to wait for the result.", DefaultValueFactory = _ => 120 };
+        wait.Validators.Add(result =>
+        {
+            if (result.Tokens.Count == 1 && (!double.TryParse(result.Tokens[0].Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double seconds)
+                || seconds is <= 0 or > 86_400 or double.NaN))
+            {
+                result.AddError("--wait must be a number of seconds above 0 (at most a day).");
+            }
+        });
         var json = new Option<bool>("--json") { Description = "Print the result as JSON: messageId, originAses, asPaths, ases." };
         var cert = new Option<FileInfo>("--cert") { Description = "This client's certificate (from 'pki issue --role tc')." };
         var key = new Option<FileInfo>("--key") { Description = "Its private key." };

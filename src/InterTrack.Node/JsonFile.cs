@@ -20,6 +20,10 @@ public static class JsonFile
     /// <exception cref="FormatException">The file is missing, empty or not of the expected shape; the message names the file and field.</exception>
     public static T Load<T>(string path) where T : class
     {
+        if (Directory.Exists(path))
+        {
+            throw new FormatException($"{path}: is a directory, not a file");
+        }
         try
         {
             return JsonSerializer.Deserialize<T>(File.ReadAllText(path), Options) ?? throw new FormatException($"{path}: empty");
@@ -28,7 +32,7 @@ public static class JsonFile
         {
             throw new FormatException($"{path}: {(e.Path is null ? "" : $"field {e.Path}: ")}{e.Message.Split(". Path:")[0]}", e);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new FormatException($"{path}: {e.Message}", e);
         }

@@ -27,8 +27,10 @@ public abstract class CaptureReader : IDisposable
         }
     }
 
-    public static CaptureReader Open(string path) =>
-        Open(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan));
+    /// <exception cref="IOException">No such file, or a directory.</exception>
+    public static CaptureReader Open(string path) => Directory.Exists(path)
+        ? throw new IOException($"{path} is a directory, not a capture file")
+        : Open(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan));
 
     /// <summary>
     /// The next frame; false at the end of the file.

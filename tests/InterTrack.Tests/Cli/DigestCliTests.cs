@@ -102,3 +102,41 @@ public sealed class DigestCliTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }
+
+/// <summary>User mistakes get one line "error: …" and exit 2, never a stack trace, and outputs are checked before long work.</summary>
+public sealed class CliMistakeTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("intertrack-mistakes-").FullName;
+
+    [Theory]
+    [InlineData("--as must be an AS number", "pki", "issue", "--ca", "CA", "--as", "-1", "--role", "itm", "--out", "OUT")]
+    [InlineData("--as must be an AS number", "pki", "issue", "--ca", "CA", "--as", "4294967296", "--role", "itm", "--out", "OUT")]
+    [InlineData("--wait must be a number of seconds above 0", "trace", "--dp", "127.0.0.1:9", "--hex", "4500", "--wait", "0", "--cert", "a", "--key", "b", "--ca", "c")]
+    [InlineData("--wait must be a number of seconds above 0", "trace", "--dp", "127.0.0.1:9", "--hex", "4500", "--wait", "-5", "--cert", "a", "--key", "b", "--ca", "c")]
+    [InlineData("is a directory, not a file", "run", "--config", "DIR")]
+    [InlineData("is a directory, not a file", "emulate", "--scenario", "DIR")]
+    [InlineData("is a directory, not a capture file", "query", "--digests", "DIR", "--pcap", "DIR", "--index", "0")]
+    [InlineData("--tolerance must be 0 or more", "query", "--digests", "DIR", "--hex", "4500", "--tolerance", "-2")]
+    [InlineData("/proc/x/y", "topology", "generate", "--ases", "100", "--out", "/proc/x/y")]
+    [InlineData("--svg: cannot write", "demo", "--svg", "/nonexistent-dir/demo.svg")]
+    public void A_mistake_is_one_line_and_exit_2(string expected, params string[] args)
+    {
+        var run = CliRunner.Run([.. args.Select(a => a.Replace("DIR", _dir, StringComparison.Ordinal).Replace("CA", _dir, StringComparison.Ordinal).Replace("OUT", _dir, StringComparison.Ordinal))]);
+        Assert.Equal(2, run.Code);
+        Assert.Contains(expected, run.Error, StringComparison.Ordinal);
+        Assert.StartsWith("error: ", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unwritable_output_is_refused_before_the_emulation_runs()
+    {
+        string scenario = Path.Combine(RepositoryPaths.Root, "docs", "examples", "scenario-500.json");
+        var run = CliRunner.Run("emulate", "--scenario", scenario, "--json", Path.Combine(_dir, "missing", "report.json"));
+        Assert.Equal(2, run.Code);
+        Assert.Contains("--json: cannot write", run.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("topology:", run.Output, StringComparison.Ordinal); // nothing ran
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}
