@@ -121,6 +121,9 @@ public static class Sweep
         const int w = 260, h = 190, left0 = 70, top = 60, gap = 80;
         var values = points.Select(p => p.Value).Distinct().Order().ToList();
         double minX = values[0], maxX = values[^1];
+        // Deployment shares from 5 % to 100 % crowd at the left on a linear axis: use a log axis when the values span a decade.
+        bool log = minX > 0 && maxX / minX >= 10;
+        double Axis(double v) => log ? Math.Log10(v) : v;
         int width = left0 + panels.Length * (w + gap);
         var root = new XElement(svg + "svg", new XAttribute("width", width), new XAttribute("height", top + h + 110),
             new XAttribute("font-family", "sans-serif"), new XAttribute("font-size", 11),
@@ -137,12 +140,12 @@ public static class Sweep
             double maxY = panel.Share ? 1 : Math.Max(1, points.Max(pt => methods.Max(m => panel.Metric(m.Select(pt.Report)))));
             maxY = panel.Share ? 1 : Nice(maxY);
             // A margin inside the frame, so that a line at 0 or at the top is never drawn on it.
-            double X(double v) => left + 8 + (maxX == minX ? (w - 16) / 2.0 : (v - minX) / (maxX - minX) * (w - 16));
+            double X(double v) => left + 8 + (maxX == minX ? (w - 16) / 2.0 : (Axis(v) - Axis(minX)) / (Axis(maxX) - Axis(minX)) * (w - 16));
             double Y(double v) => top + h - 6 - v / maxY * (h - 12);
             root.Add(new XElement(svg + "text", new XAttribute("x", left), new XAttribute("y", top - 12), new XAttribute("font-size", 12), panel.Title),
                 new XElement(svg + "rect", new XAttribute("x", left), new XAttribute("y", top), new XAttribute("width", w), new XAttribute("height", h),
                     new XAttribute("fill", "none"), new XAttribute("stroke", "#999")),
-                new XElement(svg + "text", new XAttribute("x", left + w / 2), new XAttribute("y", top + h + 34), new XAttribute("text-anchor", "middle"), parameter));
+                new XElement(svg + "text", new XAttribute("x", left + w / 2), new XAttribute("y", top + h + 34), new XAttribute("text-anchor", "middle"), log ? parameter + " (log scale)" : parameter));
             for (int t = 0; t <= 4; t++)
             {
                 double v = maxY * t / 4;
@@ -150,18 +153,24 @@ public static class Sweep
                     new XElement(svg + "line", new XAttribute("x1", left), new XAttribute("x2", left + w), new XAttribute("y1", F(Y(v))), new XAttribute("y2", F(Y(v))), new XAttribute("stroke", "#eee")),
                     new XElement(svg + "text", new XAttribute("x", left - 7), new XAttribute("y", F(Y(v) + 4)), new XAttribute("text-anchor", "end"), Fmt(v)));
             }
+            double lastLabel = double.MinValue;
             foreach (double v in values)
             {
-                root.Add(new XElement(svg + "line", new XAttribute("x1", F(X(v))), new XAttribute("x2", F(X(v))), new XAttribute("y1", top + h), new XAttribute("y2", top + h + 4), new XAttribute("stroke", "#999")),
-                    new XElement(svg + "text", new XAttribute("x", F(X(v))), new XAttribute("y", top + h + 16), new XAttribute("text-anchor", "middle"), new XAttribute("font-size", 9), Fmt(v)));
+                root.Add(new XElement(svg + "line", new XAttribute("x1", F(X(v))), new XAttribute("x2", F(X(v))), new XAttribute("y1", top + h), new XAttribute("y2", top + h + 4), new XAttribute("stroke", "#999")));
+                if (X(v) - lastLabel >= 26) // a label that would touch the previous one is left out; its tick stays
+                {
+                    root.Add(new XElement(svg + "text", new XAttribute("x", F(X(v))), new XAttribute("y", top + h + 16), new XAttribute("text-anchor", "middle"), new XAttribute("font-size", 9), Fmt(v)));
+                    lastLabel = X(v);
+                }
             }
             foreach (var m in methods)
             {
                 var stats = values.Select(v => (v, Spread(points.Where(pt => pt.Value == v), pt => panel.Metric(m.Select(pt.Report))))).ToList();
                 string band = string.Join(' ', stats.Select(s => $"{F(X(s.v))},{F(Y(s.Item2.High))}").Concat(stats.AsEnumerable().Reverse().Select(s => $"{F(X(s.v))},{F(Y(s.Item2.Low))}")));
                 root.Add(new XElement(svg + "polygon", new XAttribute("points", band), new XAttribute("fill", m.Color), new XAttribute("fill-opacity", 0.12), new XAttribute("stroke", "none")),
+                    // InterTrack wide beneath, the baseline dashed on top: where they coincide both stay visible.
                     new XElement(svg + "polyline", new XAttribute("points", string.Join(' ', stats.Select(s => $"{F(X(s.v))},{F(Y(s.Item2.Mean))}"))),
-                        new XAttribute("fill", "none"), new XAttribute("stroke", m.Color), new XAttribute("stroke-width", 2), new XAttribute("stroke-dasharray", m.Dash)));
+                        new XAttribute("fill", "none"), new XAttribute("stroke", m.Color), new XAttribute("stroke-width", m.Dash == "none" ? 4 : 2), new XAttribute("stroke-dasharray", m.Dash)));
             }
             if (p == 1 && parameter == "deployment" && PublishedPoint.Deployment >= minX && PublishedPoint.Deployment <= maxX)
             {
@@ -170,21 +179,23 @@ public static class Sweep
                     new XAttribute("fill", "#27ae60")));
             }
         }
-        int y = top + h + 60;
-        int x = left0;
+        // The legend: one line per item.
+        int y = top + h + 58;
+        const int x = left0;
         foreach (var m in methods)
         {
             root.Add(new XElement(svg + "line", new XAttribute("x1", x), new XAttribute("y1", y - 4), new XAttribute("x2", x + 30), new XAttribute("y2", y - 4),
-                    new XAttribute("stroke", m.Color), new XAttribute("stroke-width", 2), new XAttribute("stroke-dasharray", m.Dash)),
-                new XElement(svg + "text", new XAttribute("x", x + 36), new XAttribute("y", y), $"{m.Name}: mean over seeds, band: lowest to highest"));
-            x += 330;
+                    new XAttribute("stroke", m.Color), new XAttribute("stroke-width", m.Dash == "none" ? 4 : 2), new XAttribute("stroke-dasharray", m.Dash)),
+                new XElement(svg + "text", new XAttribute("x", x + 36), new XAttribute("y", y), $"{m.Name}: mean over seeds; band: lowest to highest"));
+            y += 16;
         }
         if (parameter == "deployment")
         {
-            root.Add(new XElement(svg + "path", new XAttribute("d", $"M{x + 8},{y - 10} L{x + 14},{y - 4} L{x + 8},{y + 2} L{x + 2},{y - 4} Z"), new XAttribute("fill", "#27ae60")),
-                new XElement(svg + "text", new XAttribute("x", x + 22), new XAttribute("y", y), "published: > 90 % within < 2 candidates at 8 % core deployment (Moreira et al., ICC 2011)"));
+            root.Add(new XElement(svg + "path", new XAttribute("d", $"M{x + 15},{y - 10} L{x + 21},{y - 4} L{x + 15},{y + 2} L{x + 9},{y - 4} Z"), new XAttribute("fill", "#27ae60")),
+                new XElement(svg + "text", new XAttribute("x", x + 36), new XAttribute("y", y), "published: > 90 % of attacks within < 2 candidate ASes at 8 % core deployment (Moreira et al., ICC 2011)"));
+            y += 16;
         }
-        root.SetAttributeValue("width", Math.Max(width, x + 560));
+        root.SetAttributeValue("height", y + 10);
         return root.ToString(SaveOptions.DisableFormatting);
     }
 
