@@ -39,4 +39,10 @@ if [[ -z "$summary" || "$summary" == 0\ passed* ]]; then
   echo "error: no test ran" >&2
   exit 1
 fi
+# CI has root, ../shared and the packages above: a test that skipped there skipped for a reason to fix.
+if [[ -n "${CI:-}" && "$summary" != *", 0 skipped" ]]; then
+  echo "error: tests skipped in CI (it must run them all): $summary" >&2
+  grep -E '^\s+Skipped ' "$log" >&2 || true
+  exit 1
+fi
 exit "$status"

@@ -22,9 +22,10 @@ public class MessageCodecTests
         return data;
     }
 
-    [Fact]
+    [SkippableFact]
     public void Samples_cover_every_message_type_of_the_schema()
     {
+        Requires.ReferenceSchema();
         var sampled = MessageSamples.All().Select(m => XElement.Parse(_codec.EncodeToString(m)).Attribute("type")!.Value).ToHashSet();
         var schema = XDocument.Load(RepositoryPaths.ReferenceSchema);
         var declared = schema.Descendants().Where(e => e.Attribute("name")?.Value == "Message_atype")
@@ -44,11 +45,18 @@ public class MessageCodecTests
 
     [Theory]
     [MemberData(nameof(Messages))]
-    public void Emitted_xml_validates_against_our_schema_and_the_reference_schema(string name, InterTrackMessage message)
+    public void Emitted_xml_validates_against_our_schema(string name, InterTrackMessage message)
     {
-        var xml = _codec.Encode(message);
-        Validate(xml, MessageSchema.Load());
-        Validate(xml, ReferenceSchema());
+        Validate(_codec.Encode(message), MessageSchema.Load());
+        Assert.NotNull(name);
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Messages))]
+    public void Emitted_xml_validates_against_the_published_schema(string name, InterTrackMessage message)
+    {
+        Requires.ReferenceSchema();
+        Validate(_codec.Encode(message), ReferenceSchema());
         Assert.NotNull(name);
     }
 
