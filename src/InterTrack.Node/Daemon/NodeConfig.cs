@@ -64,7 +64,7 @@ public sealed record NodeConfig
         Require(Directory.Exists(Certificates), "certificates", $"no such directory {Certificates}");
         if (Itm is not null)
         {
-            Endpoint(Itm.Listen, "itm.listen");
+            Bindable(Itm.Listen, "itm.listen");
             foreach (var (asText, endpoint) in Itm.Neighbors)
             {
                 Require(uint.TryParse(asText, out uint n) && n > 0, $"itm.neighbors.{asText}", "keys must be AS numbers");
@@ -98,7 +98,7 @@ public sealed record NodeConfig
         }
         if (Btm is not null)
         {
-            Endpoint(Btm.Listen, "btm.listen");
+            Bindable(Btm.Listen, "btm.listen");
             Evidence(Btm.System, Btm.Stub, Btm.Digests, Btm.Flows, "btm");
             for (int i = 0; i < Btm.Links.Count; i++)
             {
@@ -109,7 +109,7 @@ public sealed record NodeConfig
         }
         if (Dtm is not null)
         {
-            Endpoint(Dtm.Listen, "dtm.listen");
+            Bindable(Dtm.Listen, "dtm.listen");
             Evidence(Dtm.System, Dtm.Stub, Dtm.Digests, Dtm.Flows, "dtm");
             var names = Dtm.Routers.Select(r => r.Name).ToHashSet();
             for (int i = 0; i < Dtm.Routers.Count; i++)
@@ -118,18 +118,20 @@ public sealed record NodeConfig
                 for (int j = 0; j < Dtm.Routers[i].Ingress.Count; j++)
                 {
                     var from = Dtm.Routers[i].Ingress[j].From;
-                    Require(names.Contains(from) || from == "hosts" || from.StartsWith("as:", StringComparison.Ordinal),
+                    Require(names.Contains(from) || from == "hosts"
+                        || (from.StartsWith("as:", StringComparison.Ordinal) && uint.TryParse(from.AsSpan(3), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out uint n) && n > 0),
                         $"dtm.routers[{i}].ingress[{j}].from", $"'{from}' is no router of the domain, \"hosts\" or \"as:N\"");
                 }
             }
         }
         if (DPoint is not null)
         {
-            Endpoint(DPoint.Listen, "dp.listen");
+            Bindable(DPoint.Listen, "dp.listen");
             Endpoint(DPoint.Itm, "dp.itm");
             Require(DPoint.Database.Length > 0, "dp.database", "is empty");
             Require(DPoint.RateLimit > 0, "dp.rateLimit", "must be positive");
             Require(DPoint.LegacyPort is null or (> 0 and < 65536), "dp.legacyPort", "must be a port number");
+            Require(System.Net.IPAddress.TryParse(DPoint.LegacyBind, out _), "dp.legacyBind", $"'{DPoint.LegacyBind}' is not an IP address");
         }
         if (Capture is not null)
         {
@@ -155,10 +157,12 @@ public sealed record NodeConfig
         if (system == "flow")
         {
             Require(flows is not null || Collector is not null, $"{role}.flows", "a flow BTM or DTM needs a flow directory, a collector in the same node, or \"stub\": true");
+            Require(Collector is not null || Directory.Exists(flows), $"{role}.flows", $"no such directory {flows}");
         }
         else
         {
             Require(digests is not null || Capture is not null, $"{role}.digests", "a digest BTM or DTM needs a digest directory, a capture in the same node, or \"stub\": true");
+            Require(Capture is not null || Directory.Exists(digests), $"{role}.digests", $"no such directory {digests}");
         }
     }
 

@@ -87,7 +87,7 @@ public sealed class NodeHost : IAsyncDisposable
             };
             var neighborNetwork = Own(new NetworkItmNeighbors(reachable, credentials));
             var dtms = itmConfig.Dtms.Select(d => (IDtmClient)Own(new NetworkDtmClient(Peer(d, self, NodeRole.Dtm), credentials))).ToList();
-            var itm = new Itm(settings, btm, dtms, neighborNetwork);
+            var itm = new Itm(settings, btm, dtms, neighborNetwork, logger: loggers.CreateLogger("itm"));
             var watched = neighborNetwork.Channels.Where(c => neighbors.ContainsKey(c.Key)).ToDictionary(c => $"AS{c.Key}/itm", c => c.Value);
             if (networkBtm is not null)
             {
@@ -160,9 +160,15 @@ public sealed class NodeHost : IAsyncDisposable
 
     private void Listen(string role, string endpoint, TlsCredentials credentials, IEnumerable<NodeIdentity> allowed, MessageHandler handler, ILoggerFactory loggers)
     {
-        var (host, port) = Split(endpoint);
-        var listener = MessageListener.StartTls(new IPEndPoint(IPAddress.Parse(host), port), credentials, PeerAuthenticator.Only(allowed),
-            handler, logger: loggers.CreateLogger(role));
+        MessageListener listener;
+        try
+        {
+            listener = MessageListener.StartTls(HostPort.ToEndPoint(endpoint), credentials, PeerAuthenticator.Only(allowed), handler, logger: loggers.CreateLogger(role));
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            throw new ConfigException($"{role}.listen: cannot listen on {endpoint}: {e.Message}", e);
+        }
         _resources.Add(listener);
         Listening[role] = listener.LocalEndPoint;
     }

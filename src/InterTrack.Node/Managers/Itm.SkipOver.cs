@@ -70,6 +70,7 @@ public sealed partial class Itm
                 upstream = gap;
             }
         }
+        ItmLog.Skipped(_logger, request.MessageId.ToString(), neighbor, asked.Count, gaps.Count == 0 ? 0 : entries.Count(e => e.State == TraceState.Found), search.Cone.Count);
         if (gaps.Count == 0)
         {
             // Nobody behind the gap saw the flow (or none was asked): the gap is the frontier.

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using InterTrack.Protocol.Model;
 using InterTrack.Tracing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace InterTrack.Managers;
 
@@ -21,8 +23,10 @@ public sealed record ItmOutcome(ItmTraceReply Reply, BtmTraceReply? Border, IRea
 /// ITM path list and duplicate message ids; every wait has a deadline, so a silent neighbour
 /// becomes an Unknown or Busy entry instead of a hung trace. Thread-safe.
 /// </summary>
-public sealed partial class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyList<IDtmClient> dtms, IItmNeighbors neighbors, TimeProvider? time = null)
+public sealed partial class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyList<IDtmClient> dtms, IItmNeighbors neighbors, TimeProvider? time = null,
+    ILogger? logger = null)
 {
+    private readonly ILogger _logger = logger ?? NullLogger.Instance;
     internal const string DeadlineOption = "deadline";
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
@@ -77,6 +81,9 @@ public sealed partial class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyL
         }
 
         var deadline = Deadline(request, fromOwnDPoint);
+        long started = _time.GetTimestamp();
+        ItmLog.Received(_logger, request.MessageId.ToString(), fromOwnDPoint ? "our D Point" : $"AS{Requester(request.PathList)}", depth,
+            EvidencePackets.Footmarks(request.Evidence).Count);
         var border = await AskBorderAsync(request, deadline, cancellationToken).ConfigureAwait(false);
         var result = border.Result;
         bool askDomain = result.AskDtm || result.Error is not null || (fromOwnDPoint && result.Status == AsStatus.NotFound);
@@ -97,6 +104,9 @@ public sealed partial class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyL
         var own = OwnEntry(result, depth, fromOwnDPoint, askDomain, domain, forwarded);
         var entries = Merge([own, .. answers.SelectMany(a => a.Entries)]);
         var reply = new ItmTraceReply(NeighborNode.ForItm(settings.AsNumber), request.MessageId, new InterAsTraceResult(own.Degree) { Ases = entries });
+        ItmLog.Answered(_logger, request.MessageId.ToString(), own.Status.ToString(), entries.Count,
+            string.Join(",", entries.Where(e => e.Status == AsStatus.Source).Select(e => e.NodeId is ItmNodeId i ? $"AS{i.Itm.AsNumber}" : "?")),
+            _time.GetElapsedTime(started).TotalMilliseconds);
         return new ItmOutcome(reply, border, [.. domain, .. answers.SelectMany(a => a.Domain)]);
     }
 
@@ -232,6 +242,7 @@ public sealed partial class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyL
                 .. skipped > 0 ? [new MessageOption(SkippedOption, skipped.ToString(CultureInfo.InvariantCulture))] : Array.Empty<MessageOption>(),
             ],
         };
+        ItmLog.Forwarded(_logger, request.MessageId.ToString(), neighbor, theirs.Count, skipped);
         try
         {
             var answer = await WithTimeout(t => neighbors.TraceAsync(neighbor, forward, t), Until(deadline, settings.TraceTimeout), cancellationToken).ConfigureAwait(false);
@@ -325,4 +336,19 @@ public sealed partial class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyL
             throw new TimeoutException($"no answer within {timeout.TotalSeconds:F1} s");
         }
     }
+}
+
+internal static partial class ItmLog
+{
+    [LoggerMessage(300, LogLevel.Information, "Trace {MessageId} received from {From} (depth {Depth}, {Footmarks} packets)")]
+    public static partial void Received(ILogger logger, string messageId, string from, uint depth, int footmarks);
+
+    [LoggerMessage(301, LogLevel.Information, "Trace {MessageId} forwarded to AS{Neighbor} ({Footmarks} packets, {Skipped} ASes skipped)")]
+    public static partial void Forwarded(ILogger logger, string messageId, uint neighbor, int footmarks, uint skipped);
+
+    [LoggerMessage(302, LogLevel.Information, "Trace {MessageId} answered: we are {Status}, {Ases} ASes, origins [{Origins}], {Milliseconds:F0} ms")]
+    public static partial void Answered(ILogger logger, string messageId, string status, int ases, string origins, double milliseconds);
+
+    [LoggerMessage(303, LogLevel.Information, "Trace {MessageId}: AS{Gap} runs no InterTrack; {Asked} deployed ASes behind it asked, {Found} saw the flow, {Candidates} candidate origins")]
+    public static partial void Skipped(ILogger logger, string messageId, uint gap, int asked, int found, int candidates);
 }

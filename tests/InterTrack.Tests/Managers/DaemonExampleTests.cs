@@ -166,7 +166,11 @@ public sealed class DaemonExampleTests : IDisposable
 
         File.WriteAllText(PathOf("ca.crt"), "");
         File.WriteAllText(PathOf("bad.json"), """{ "as": 65001, "ca": "ca.crt", "certificates": ".", "itm": { "listen": "nowhere" } }""");
-        Assert.Contains("itm.listen: 'nowhere' is not HOST:PORT", CliRunner.Run("run", "--config", PathOf("bad.json")).Error, StringComparison.Ordinal);
+        Assert.Contains("itm.listen: 'nowhere' is not IP:PORT", CliRunner.Run("run", "--config", PathOf("bad.json")).Error, StringComparison.Ordinal);
+        File.WriteAllText(PathOf("bad.json"), """{ "as": 65001, "ca": "ca.crt", "certificates": ".", "dtm": { "digests": ".", "routers": [ { "name": "r1", "ingress": [ { "link": "x", "from": "as:foo" } ] } ] } }""");
+        Assert.Contains("dtm.routers[0].ingress[0].from: 'as:foo'", CliRunner.Run("run", "--config", PathOf("bad.json")).Error, StringComparison.Ordinal);
+        File.WriteAllText(PathOf("bad.json"), """{ "as": 65001, "ca": "ca.crt", "certificates": ".", "btm": { "listen": "127.0.0.1:9002", "digests": "no-such-dir" } }""");
+        Assert.Contains("btm.digests", CliRunner.Run("run", "--config", PathOf("bad.json")).Error, StringComparison.Ordinal);
 
         File.WriteAllText(PathOf("bad.json"), """{ "as": 65001, "itm": { "listn": "1.2.3.4:5" } }""");
         Assert.Contains("listn", CliRunner.Run("run", "--config", PathOf("bad.json")).Error, StringComparison.Ordinal);
