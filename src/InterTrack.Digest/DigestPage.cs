@@ -120,8 +120,18 @@ public sealed unsafe class DigestPage : IDisposable
         }
     }
 
+    private double? _sealedFill;
+
+    /// <summary>
+    /// The page takes no more packets: its fill is counted now, once, instead of on every query
+    /// (a popcount of a 16 MiB page takes about a millisecond).
+    /// </summary>
+    public void Seal() => _sealedFill = CountFill();
+
     /// <summary>Fraction of bits set.</summary>
-    public double Fill()
+    public double Fill() => _sealedFill ?? CountFill();
+
+    private double CountFill()
     {
         long set = 0;
         foreach (ulong word in Words)

@@ -99,6 +99,7 @@ public static class DigestPageFile
             {
                 throw new InvalidDataException($"{path}: checksum mismatch, the page is damaged");
             }
+            page.Seal(); // a page file holds a sealed page
             return page;
         }
         catch

@@ -88,6 +88,7 @@ public sealed class DigestTable : IDisposable
         Flush();
         if (_pages.Last?.Value is { Count: > 0 } current)
         {
+            current.Seal();
             PageSealed?.Invoke(current);
         }
     }
@@ -117,6 +118,7 @@ public sealed class DigestTable : IDisposable
         if (_pages.Last?.Value is { } previous)
         {
             Flush();
+            previous.Seal();
             PageSealed?.Invoke(previous);
         }
         // Make room first, so the oldest page's memory can become the new page.
