@@ -55,10 +55,7 @@ public sealed class DaemonExampleTests : IDisposable
         await using var upstream = NodeHost.Start(NodeConfig.Load(PathOf("as65002.json")), InterTrack.Cli.TracebackSystems.ForNode(), NullLoggerFactory.Instance);
         await using var victim = NodeHost.Start(NodeConfig.Load(PathOf("as65001.json")), InterTrack.Cli.TracebackSystems.ForNode(), NullLoggerFactory.Instance);
 
-        var trace = await Task.Run(() => CliRunner.Run("trace", "--dp", "127.0.0.1:9005", "--pcap", PathOf("attack.pcap"), "--all", "--json",
-            "--cert", PathOf("pki/nodes/as65001-tc.crt"), "--key", PathOf("pki/nodes/as65001-tc.key"), "--ca", PathOf("pki/ca/ca.crt")));
-        Assert.True(trace.Code == 0, trace.Output + trace.Error);
-        using var json = JsonDocument.Parse(trace.Output);
+        using var json = await TraceAllAsync();
         Assert.Equal([65003u], json.RootElement.GetProperty("originAses").EnumerateArray().Select(e => e.GetUInt32()));
         Assert.Equal([65001u, 65002u, 65003u], json.RootElement.GetProperty("asPaths")[0].EnumerateArray().Select(e => e.GetUInt32()));
         var systems = json.RootElement.GetProperty("ases").EnumerateArray().ToDictionary(a => a.GetProperty("as").GetUInt32(), a => a.GetProperty("tstype").GetString());
@@ -114,10 +111,7 @@ public sealed class DaemonExampleTests : IDisposable
         ExportFlows(now, count: 20, exporterPort: 9304);
         await using var victim = NodeHost.Start(NodeConfig.Load(PathOf("as65001.json")), InterTrack.Cli.TracebackSystems.ForNode(), NullLoggerFactory.Instance);
 
-        var trace = await Task.Run(() => CliRunner.Run("trace", "--dp", "127.0.0.1:9005", "--pcap", PathOf("attack.pcap"), "--all", "--json",
-            "--cert", PathOf("pki/nodes/as65001-tc.crt"), "--key", PathOf("pki/nodes/as65001-tc.key"), "--ca", PathOf("pki/ca/ca.crt")));
-        Assert.True(trace.Code == 0, trace.Output + trace.Error);
-        using var json = JsonDocument.Parse(trace.Output);
+        using var json = await TraceAllAsync();
         Assert.Equal([65003u], json.RootElement.GetProperty("originAses").EnumerateArray().Select(e => e.GetUInt32()));
         Assert.Equal([65001u, 65002u, 65003u], json.RootElement.GetProperty("asPaths")[0].EnumerateArray().Select(e => e.GetUInt32()));
         var skipped = json.RootElement.GetProperty("ases").EnumerateArray().Single(a => a.GetProperty("as").GetUInt32() == 65002);
@@ -129,6 +123,15 @@ public sealed class DaemonExampleTests : IDisposable
         Assert.Equal(2, bad.Code);
         Assert.Contains("itm.directory:", bad.Error, StringComparison.Ordinal);
         Assert.Contains("is not the federation CA's", bad.Error, StringComparison.Ordinal);
+    }
+
+    /// <summary>The real <c>intertrack trace</c> of every packet of attack.pcap through AS65001's D Point, as JSON.</summary>
+    private async Task<JsonDocument> TraceAllAsync()
+    {
+        var trace = await Task.Run(() => CliRunner.Run("trace", "--dp", "127.0.0.1:9005", "--pcap", PathOf("attack.pcap"), "--all", "--json",
+            "--cert", PathOf("pki/nodes/as65001-tc.crt"), "--key", PathOf("pki/nodes/as65001-tc.key"), "--ca", PathOf("pki/ca/ca.crt")));
+        Assert.True(trace.Code == 0, trace.Output + trace.Error);
+        return JsonDocument.Parse(trace.Output);
     }
 
     /// <summary>AS65003's router r1 exports the attack's flows (in from its hosts on interface 1, out to AS65002 on 2) to the node's collector, as IPFIX over UDP.</summary>
