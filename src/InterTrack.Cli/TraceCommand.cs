@@ -70,7 +70,7 @@ internal static class TraceCommand
             }
             var packets = earlier is not null ? []
                 : parsed.GetValue(hex) is { } text
-                ? [(QueryCommand.ParseHex(text), TimeVal.ToNs(DateTimeOffset.UtcNow))]
+                ? [(IpPacket(QueryCommand.ParseHex(text)), TimeVal.ToNs(DateTimeOffset.UtcNow))]
                 : ReadPackets(parsed.GetValue(pcap)!, parsed.GetValue(all) ? null : parsed.GetValue(index) ?? 0);
             var output = parsed.InvocationConfiguration.Output;
             bool asJson = parsed.GetValue(json);
@@ -177,6 +177,12 @@ internal static class TraceCommand
             ? $"{file.FullName} has no packet {missing} (indices start at 0)"
             : $"{file.FullName} holds no IP packet");
     }
+
+    /// <summary>The --hex packet, when it is a whole IPv4 or IPv6 header at least (what any traceback system needs).</summary>
+    private static byte[] IpPacket(byte[] bytes) =>
+        bytes.Length >= 20 && (bytes[0] >> 4 == 4 && bytes.Length >= (bytes[0] & 0x0F) * 4 && (bytes[0] & 0x0F) >= 5 || bytes[0] >> 4 == 6 && bytes.Length >= 40)
+            ? bytes
+            : throw new CommandException("--hex: not an IPv4 or IPv6 packet with a whole header");
 
     internal static (string Host, int Port) ParseEndpoint(string text)
     {

@@ -113,6 +113,7 @@ public sealed class CliMistakeTests : IDisposable
     [InlineData("--as must be an AS number", "pki", "issue", "--ca", "CA", "--as", "4294967296", "--role", "itm", "--out", "OUT")]
     [InlineData("--wait must be a number of seconds above 0", "trace", "--dp", "127.0.0.1:9", "--hex", "4500", "--wait", "0", "--cert", "a", "--key", "b", "--ca", "c")]
     [InlineData("--wait must be a number of seconds above 0", "trace", "--dp", "127.0.0.1:9", "--hex", "4500", "--wait", "-5", "--cert", "a", "--key", "b", "--ca", "c")]
+    [InlineData("--hex: not an IPv4 or IPv6 packet", "trace", "--dp", "127.0.0.1:9", "--hex", "45000014000000004011", "--cert", "a", "--key", "b", "--ca", "c")]
     [InlineData("is a directory, not a file", "run", "--config", "DIR")]
     [InlineData("is a directory, not a file", "emulate", "--scenario", "DIR")]
     [InlineData("is a directory, not a capture file", "query", "--digests", "DIR", "--pcap", "DIR", "--index", "0")]
