@@ -182,9 +182,9 @@ public sealed class ExportParser
                     if (scope == 0) scope = 1; // a v9 options template without scope still is one
                 }
             }
-            if (id < 256)
+            if (id < 256 || count == 0)
             {
-                return ExportProblem.Malformed;
+                return ExportProblem.Malformed; // a template must describe at least one field, or its records would take no room
             }
             var fields = new List<TemplateField>(count);
             for (int i = 0; i < count; i++)
@@ -231,6 +231,7 @@ public sealed class ExportParser
         var domain = Domain(context);
         while (body.Length >= template.MinRecordLength)
         {
+            int before = body.Length;
             var record = new FlowRecord { SamplingInterval = domain.Sampling, Exporter = context.Exporter, ObservationDomain = context.Domain };
             var times = new RecordTimes();
             var fields = template.Fields;
@@ -256,6 +257,10 @@ public sealed class ExportParser
                     Apply(field.Id, body[..length], ref record, ref times, domain);
                 }
                 body = body[length..];
+            }
+            if (body.Length == before)
+            {
+                return ExportProblem.Malformed; // a record that took no bytes would never end
             }
             if (template.IsOptions)
             {

@@ -142,5 +142,21 @@ public sealed class CollectorTests : IDisposable
         Assert.Equal(3u, record.IngressInterface);
     }
 
+    [Fact]
+    public void A_template_without_fields_is_refused_and_its_data_cannot_loop_the_parser()
+    {
+        // NetFlow v9: header, a template flowset with template 300 of 0 fields, then a data flowset for 300.
+        byte[] message =
+        [
+            0, 9, 0, 2, 0, 0, 0, 1, 0x65, 0x53, 0xF1, 0x00, 0, 0, 0, 1, 0, 0, 0, 7,
+            0, 0, 0, 8, 1, 44, 0, 0,
+            1, 44, 0, 12, 1, 2, 3, 4, 5, 6, 7, 8,
+        ];
+        var output = new List<FlowRecord>();
+        var outcome = new ExportParser().Parse(message, 1, FlowTestRecords.T0Ms, output);
+        Assert.Equal(ExportProblem.Malformed, outcome.Problem);
+        Assert.Empty(output);
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 }
