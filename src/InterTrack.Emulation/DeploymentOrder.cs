@@ -15,9 +15,13 @@ public static class DeploymentOrder
     public static List<uint> Of(string strategy, AsGraph graph, Random random)
     {
         var shuffled = graph.Ases.OrderBy(_ => random.Next()).ToList();
+        if (strategy == "core-first")
+        {
+            var cones = Cones(graph);
+            return [.. shuffled.OrderByDescending(a => cones[a])];
+        }
         return strategy switch
         {
-            "core-first" => Cones(graph) is var cones ? [.. shuffled.OrderByDescending(a => cones[a])] : shuffled,
             "stubs-first" => [.. shuffled.OrderBy(a => graph.Customers(a).Count == 0 ? 0 : 1)],
             "tier1-and-stubs" => [.. shuffled.OrderBy(a => graph.Providers(a).Count == 0 ? 0 : graph.Customers(a).Count == 0 ? 1 : 2)],
             _ => shuffled,
