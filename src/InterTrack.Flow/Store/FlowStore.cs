@@ -31,15 +31,13 @@ public sealed class FlowStore : IDisposable
         _writer = writer;
     }
 
-    public string Directory => _directory;
-
     /// <summary>Opens the store for the collector, creating the directory.</summary>
     /// <exception cref="IOException">The directory cannot be created or written.</exception>
     /// <exception cref="UnauthorizedAccessException">Not allowed to write there.</exception>
     /// <exception cref="InvalidDataException">A segment in it is damaged (the message names it).</exception>
     public static FlowStore OpenWriter(string directory, FlowStoreOptions? options = null, TimeProvider? time = null)
     {
-        System.IO.Directory.CreateDirectory(directory);
+        Directory.CreateDirectory(directory);
         var store = new FlowStore(directory, options ?? new FlowStoreOptions(), time ?? TimeProvider.System, writer: true);
         try
         {
@@ -71,7 +69,7 @@ public sealed class FlowStore : IDisposable
     /// <exception cref="InvalidDataException">A segment is damaged (the message names it).</exception>
     public static FlowStore OpenReader(string directory, TimeProvider? time = null)
     {
-        if (!System.IO.Directory.Exists(directory))
+        if (!Directory.Exists(directory))
         {
             throw new DirectoryNotFoundException($"no flow directory {directory}");
         }
@@ -219,7 +217,7 @@ public sealed class FlowStore : IDisposable
     }
 
     private static IEnumerable<string> DataFiles(string directory) =>
-        System.IO.Directory.EnumerateFiles(directory, "*" + FlowSegment.DataExtension).Order(StringComparer.Ordinal);
+        Directory.EnumerateFiles(directory, "*" + FlowSegment.DataExtension).Order(StringComparer.Ordinal);
 
     public void Dispose()
     {
