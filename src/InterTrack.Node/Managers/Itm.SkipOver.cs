@@ -50,6 +50,7 @@ public sealed partial class Itm
         var domain = new List<DtmTraceReply>();
         var gaps = new Dictionary<uint, (SortedSet<uint> Incomings, uint Degree)>();
         double explained = 0; // the share of the gap's packets the targets that saw them account for
+        int sawIt = 0;
         for (int i = 0; i < asked.Count; i++)
         {
             uint target = asked[i];
@@ -60,6 +61,7 @@ public sealed partial class Itm
             entries.AddRange(answers[i].Entries);
             domain.AddRange(answers[i].Domain);
             explained += found.Degree / 100.0;
+            sawIt++;
             uint upstream = target;
             uint degree = (uint)Math.Round(found.Degree * Math.Pow(0.9, search.Level(target)));
             foreach (uint gap in search.Chain(target))
@@ -70,7 +72,7 @@ public sealed partial class Itm
                 upstream = gap;
             }
         }
-        ItmLog.Skipped(_logger, request.MessageId.ToString(), neighbor, asked.Count, gaps.Count == 0 ? 0 : entries.Count(e => e.State == TraceState.Found), search.Cone.Count);
+        ItmLog.Skipped(_logger, request.MessageId.ToString(), neighbor, asked.Count, sawIt, search.Cone.Count);
         if (gaps.Count == 0)
         {
             // Nobody behind the gap saw the flow (or none was asked): the gap is the frontier.
