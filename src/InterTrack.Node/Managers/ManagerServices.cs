@@ -33,13 +33,13 @@ public static class ManagerServices
                         await connection.SendAsync(new ItmTraceResultExport(connection.RemoteIdentity.ToNeighborNode(), request.MessageId, export), ct).ConfigureAwait(false);
                     }
                     return outcome.Reply;
-                }, logger, cancellationToken);
+                }, request, logger, cancellationToken);
                 return ValueTask.CompletedTask;
             case DPointTraceRequest request when connection.RemoteIdentity is { Role: NodeRole.DPoint } dp && dp.AsNumber == itm.AsNumber:
-                Answer(connection, ct => TraceForDPointAsync(itm, connection, request, ct), logger, cancellationToken);
+                Answer(connection, ct => TraceForDPointAsync(itm, connection, request, ct), request, logger, cancellationToken);
                 return ValueTask.CompletedTask;
             default:
-                return connection.SendErrorAsync(ErrorType.HeartbeatWrongSemantic, "unexpected message");
+                return connection.SendErrorAsync(ErrorType.HeartbeatWrongSemantic, "unexpected message", message);
         }
     };
 
@@ -77,10 +77,10 @@ public static class ManagerServices
             case HeartbeatRequest heartbeat:
                 return Heartbeat(connection, heartbeat);
             case TRequest request:
-                Answer(connection, ct => answer(request, ct), logger, cancellationToken);
+                Answer(connection, ct => answer(request, ct), request, logger, cancellationToken);
                 return ValueTask.CompletedTask;
             default:
-                return connection.SendErrorAsync(ErrorType.HeartbeatWrongSemantic, "unexpected message");
+                return connection.SendErrorAsync(ErrorType.HeartbeatWrongSemantic, "unexpected message", message);
         }
     };
 
@@ -91,7 +91,7 @@ public static class ManagerServices
             Options = request.Options,
         });
 
-    private static void Answer(MessageConnection connection, Func<CancellationToken, Task<InterTrackMessage>> work, ILogger? logger,
+    private static void Answer(MessageConnection connection, Func<CancellationToken, Task<InterTrackMessage>> work, InterTrackMessage request, ILogger? logger,
         CancellationToken cancellationToken) =>
         _ = Task.Run(async () =>
         {
@@ -109,7 +109,7 @@ public static class ManagerServices
                 ManagerLog.RequestFailed(logger ?? NullLogger.Instance, e);
                 try
                 {
-                    await connection.SendErrorAsync(ErrorType.UnknownError, "internal error").ConfigureAwait(false);
+                    await connection.SendErrorAsync(ErrorType.UnknownError, "internal error", request).ConfigureAwait(false);
                 }
                 catch (IOException)
                 {

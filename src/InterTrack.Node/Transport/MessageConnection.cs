@@ -140,9 +140,13 @@ public sealed class MessageConnection : IAsyncDisposable
     }
 
     /// <summary>Answers the generic error reply for a message that could not be accepted.</summary>
-    public ValueTask SendErrorAsync(ErrorType type, string publicText) =>
+    /// <param name="about">The request it refuses, when known: the reply names it (<see cref="InReplyTo"/>), so only that request fails.</param>
+    public ValueTask SendErrorAsync(ErrorType type, string publicText, InterTrackMessage? about = null) =>
         SendAsync(new HeartbeatError(_local.ToNeighborNode(), (RemoteIdentity ?? _local).ToNeighborNode(),
-            new ErrorCode(type) { Message = publicText }));
+            new ErrorCode(type) { Message = publicText })
+        {
+            Options = about is not null && InReplyTo.KeyOf(about) is { } key ? [new MessageOption(InReplyTo.Option, key)] : [],
+        });
 
     private async Task FailAsync(ProtocolException e)
     {

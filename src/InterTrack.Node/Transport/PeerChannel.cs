@@ -82,7 +82,15 @@ public sealed class PeerChannel(string peerName, Func<CancellationToken, Task<Me
         {
             if (message is HeartbeatError refusal)
             {
-                FailAll(new IOException($"{peerName} refused a message: {refusal.Error.Message}"));
+                var error = new IOException($"{peerName} refused a message: {refusal.Error.Message}");
+                if (refusal.Options.FirstOrDefault(o => o.Type == InReplyTo.Option) is { } about)
+                {
+                    Fail(about.Value, error); // that request only
+                }
+                else
+                {
+                    FailAll(error); // not tied to a request: the connection's messages are in doubt
+                }
                 continue;
             }
             if (ReplyId(message) is { } id && _pending.TryGetValue((message.GetType(), id), out var waiting))
@@ -109,7 +117,7 @@ public sealed class PeerChannel(string peerName, Func<CancellationToken, Task<Me
         return (roundTrip, reply.TimeStamp.ToDateTimeOffset() - (sent + roundTrip / 2));
     }
 
-    internal const string NonceOption = "nonce";
+    internal const string NonceOption = InReplyTo.NonceOption;
 
     private static object? ReplyId(InterTrackMessage message) => message switch
     {
@@ -122,6 +130,17 @@ public sealed class PeerChannel(string peerName, Func<CancellationToken, Task<Me
         ItmTraceResultExport r => r.MessageId,
         _ => null,
     };
+
+    private void Fail(string key, Exception error)
+    {
+        foreach (var (pendingKey, waiting) in _pending)
+        {
+            if (pendingKey.Item2.ToString() == key)
+            {
+                waiting.TrySetException(error);
+            }
+        }
+    }
 
     private void FailAll(Exception error)
     {
