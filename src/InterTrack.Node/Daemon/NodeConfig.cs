@@ -130,6 +130,8 @@ public sealed record NodeConfig
             Endpoint(DPoint.Itm, "dp.itm");
             Require(DPoint.Database.Length > 0, "dp.database", "is empty");
             Require(DPoint.RateLimit > 0, "dp.rateLimit", "must be positive");
+            Require(DPoint.MaxConcurrentTraces > 0, "dp.maxConcurrentTraces", "must be positive");
+            Require(DPoint.MaxQueuedTraces >= 0, "dp.maxQueuedTraces", "must not be negative");
             Require(DPoint.LegacyPort is null or (> 0 and < 65536), "dp.legacyPort", "must be a port number");
             Require(System.Net.IPAddress.TryParse(DPoint.LegacyBind, out _), "dp.legacyBind", $"'{DPoint.LegacyBind}' is not an IP address");
         }
@@ -277,6 +279,9 @@ public sealed record DPointConfig
     public double RateLimit { get; init; } = 100;
     public double MaxEvidenceAgeSeconds { get; init; } = 3600;
     public int MaxFootmarks { get; init; } = 1000;
+    /// <summary>Traces handed to the ITM at once; more wait in a queue of <see cref="MaxQueuedTraces"/>, beyond it they are refused as Busy.</summary>
+    public int MaxConcurrentTraces { get; init; } = 64;
+    public int MaxQueuedTraces { get; init; } = 1024;
 }
 
 public sealed record CaptureConfig

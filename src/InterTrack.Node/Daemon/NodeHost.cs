@@ -113,6 +113,8 @@ public sealed class NodeHost : IAsyncDisposable
                 RateLimit = dpConfig.RateLimit,
                 MaxEvidenceAge = TimeSpan.FromSeconds(dpConfig.MaxEvidenceAgeSeconds),
                 MaxFootmarks = dpConfig.MaxFootmarks,
+                MaxConcurrentTraces = dpConfig.MaxConcurrentTraces,
+                MaxQueuedTraces = dpConfig.MaxQueuedTraces,
             };
             var dpoint = new DPoint(self, policy, channel, store, loggers.CreateLogger("dp"));
             var clients = (dpConfig.Clients.Count == 0 ? [self] : dpConfig.Clients).Select(a => new NodeIdentity(a, NodeRole.Client));

@@ -22,6 +22,10 @@ public sealed record DPointPolicy
     /// <summary>How long the ITM may take to issue a message id, and to finish the trace.</summary>
     public TimeSpan MessageIdTimeout { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan TraceTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Traces handed to the ITM at once; more wait in a queue of <see cref="MaxQueuedTraces"/>, and beyond it are refused as Busy.</summary>
+    public int MaxConcurrentTraces { get; init; } = 64;
+    public int MaxQueuedTraces { get; init; } = 1024;
 }
 
 /// <summary>
@@ -31,11 +35,14 @@ public sealed record DPointPolicy
 /// ClientTraceReply when the result comes. Results are kept in <see cref="DPointStore"/>; a
 /// client can ask for one again later (see docs/protocol.md, "Asking for a result again").
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The semaphore's wait handle is never used: it holds nothing to free.")]
 public sealed class DPoint(uint asNumber, DPointPolicy policy, PeerChannel itm, DPointStore store, ILogger? logger = null, TimeProvider? time = null)
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
     private readonly RateLimiter _rate = new(policy.RateLimit, time ?? TimeProvider.System);
+    private readonly SemaphoreSlim _running = new(policy.MaxConcurrentTraces);
+    private int _admitted; // running and queued
 
     private NeighborNode Self => new NodeIdentity(asNumber, NodeRole.DPoint).ToNeighborNode();
 
@@ -64,7 +71,35 @@ public sealed class DPoint(uint asNumber, DPointPolicy policy, PeerChannel itm, 
             await connection.SendErrorAsync(ErrorType.RefusedLimit, refusal).ConfigureAwait(false);
             return;
         }
-        _ = Task.Run(() => TraceAsync(connection, request, evidence!, cancellationToken), CancellationToken.None);
+        if (Interlocked.Increment(ref _admitted) > policy.MaxConcurrentTraces + policy.MaxQueuedTraces)
+        {
+            Interlocked.Decrement(ref _admitted);
+            await connection.SendErrorAsync(ErrorType.BusyItm, "too many traces in flight; ask again later").ConfigureAwait(false);
+            return;
+        }
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await _running.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await TraceAsync(connection, request, evidence!, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _running.Release();
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // stopping before the trace started
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _admitted);
+            }
+        }, CancellationToken.None);
     }
 
     private (Evidence? Evidence, string? Refusal) Evidence(ClientTraceRequest request)
@@ -114,8 +149,9 @@ public sealed class DPoint(uint asNumber, DPointPolicy policy, PeerChannel itm, 
             store.Complete(sequence, result.Export);
             await TrySendAsync(connection, new ClientTraceReply(Self, new NeighborNode(client), id, result.Export)).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or TimeoutException or OperationCanceledException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // Whatever went wrong, the trace is stored as failed with its reason: never left pending.
             store.Fail(sequence, e.Message);
             DPointLog.TraceFailed(_logger, sequence, e.Message);
             await TrySendErrorAsync(connection, ErrorType.WaitItmReply, "the trace failed").ConfigureAwait(false);

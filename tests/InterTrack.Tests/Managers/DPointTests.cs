@@ -69,6 +69,32 @@ public sealed class DPointTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Beyond_the_running_and_queued_traces_a_request_is_refused_as_busy()
+    {
+        // An ITM that takes requests and never answers: every trace stays in flight.
+        using var itmCredentials = _pki.Issue(1, "itm");
+        await using var silentItm = EchoServer.Start(itmCredentials, [Dp]);
+        await using var itm = new PeerChannel("AS1/itm", ct => MessageClient.ConnectTlsAsync("127.0.0.1", silentItm.LocalEndPoint.Port, new NodeIdentity(1, NodeRole.Itm), _dpCredentials, cancellationToken: ct));
+        string database = Path.Combine(Path.GetTempPath(), $"intertrack-dp-busy-{Guid.NewGuid():N}.db");
+        using (var store = new DPointStore(database))
+        {
+            var dpoint = new DPoint(1, new DPointPolicy { MaxConcurrentTraces = 1, MaxQueuedTraces = 1, MessageIdTimeout = TimeSpan.FromMinutes(5) }, itm, store);
+            await using var listener = MessageListener.StartTls(new IPEndPoint(IPAddress.Loopback, 0), _dpCredentials,
+                PeerAuthenticator.Only([new NodeIdentity(1, NodeRole.Client)]), dpoint.Handler);
+            await using var client = await MessageClient.ConnectTlsAsync("127.0.0.1", listener.LocalEndPoint.Port, Dp, _client);
+            for (uint i = 0; i < 3; i++)
+            {
+                await client.SendAsync(Request() with { TemporarySequenceNumber = new TimeVal(100 + i, 0) });
+            }
+            var refusal = Assert.IsType<HeartbeatError>(await NextAsync(client)); // the third: one runs, one waits
+            Assert.Equal(ErrorType.BusyItm, refusal.Error.Type);
+            Assert.Contains("too many traces in flight", refusal.Error.Message, StringComparison.Ordinal);
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        File.Delete(database);
+    }
+
+    [Fact]
     public async Task A_client_gets_the_message_id_at_once_and_the_traced_result_later_and_again_after_a_restart()
     {
         MessageId id;
