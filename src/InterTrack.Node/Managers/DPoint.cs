@@ -131,7 +131,7 @@ public sealed class DPoint(uint asNumber, DPointPolicy policy, PeerChannel itm, 
     private async Task TraceAsync(MessageConnection connection, ClientTraceRequest request, Evidence evidence, CancellationToken cancellationToken)
     {
         var client = connection.RemoteIdentity?.ToNodeId() ?? new OtherNodeId(connection.RemoteEndPoint?.ToString() ?? "legacy client");
-        long sequence = store.Add(client.ToString());
+        long sequence = store.Add(Requester(connection));
         var handle = new TimeVal((uint)sequence, 0); // the D Point's own handle, unique across restarts
         try
         {
@@ -162,7 +162,7 @@ public sealed class DPoint(uint asNumber, DPointPolicy policy, PeerChannel itm, 
     {
         var record = store.FindByKey(messageId);
         var client = connection.RemoteIdentity?.ToNodeId();
-        if (record is null || (client is not null && record.Client != client.ToString()))
+        if (record is null || record.Client != Requester(connection))
         {
             await connection.SendErrorAsync(ErrorType.RefusedAuth, "no such trace of yours").ConfigureAwait(false);
             return;
@@ -181,6 +181,14 @@ public sealed class DPoint(uint asNumber, DPointPolicy policy, PeerChannel itm, 
                 break;
         }
     }
+
+    /// <summary>
+    /// Who asked, as the store keeps it: the identity of a TLS client's certificate; for a legacy
+    /// (plain TCP) client, its IP address. A result goes only to whoever asked for it: a legacy
+    /// client cannot fetch another's result by its (guessable) message id.
+    /// </summary>
+    private static string Requester(MessageConnection connection) =>
+        connection.RemoteIdentity?.ToNodeId().ToString() ?? $"legacy:{(connection.RemoteEndPoint as System.Net.IPEndPoint)?.Address}";
 
     private static async Task TrySendAsync(MessageConnection connection, InterTrackMessage message)
     {

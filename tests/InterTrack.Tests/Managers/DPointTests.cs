@@ -124,6 +124,43 @@ public sealed class DPointTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_legacy_client_gets_its_own_results_again_but_not_another_clients()
+    {
+        var itm = new PeerChannel("AS1/itm", ct => MessageClient.ConnectTlsAsync("127.0.0.1", _world.ItmPorts[1], new NodeIdentity(1, NodeRole.Itm), _dpCredentials, cancellationToken: ct));
+        await using var _ = itm;
+        var dpoint = new DPoint(1, new DPointPolicy(), itm, _dp.Store);
+        await using var legacy = MessageListener.StartPlain(0, Dp, dpoint.Handler);
+        var legacyClient = new NodeIdentity(1, NodeRole.Client);
+
+        // A TLS client's trace: the id is guessable, but not the legacy port's to fetch.
+        MessageId theirs;
+        await using (var client = await MessageClient.ConnectTlsAsync("127.0.0.1", _dp.Listener.LocalEndPoint.Port, Dp, _client))
+        {
+            await client.SendAsync(Request());
+            theirs = Assert.IsType<ClientMessageIdReply>(await NextAsync(client)).MessageId;
+            Assert.IsType<ClientTraceReply>(await NextAsync(client));
+        }
+        await using (var stranger = await MessageClient.ConnectPlainAsync("127.0.0.1", legacy.LocalEndPoint.Port, legacyClient))
+        {
+            await stranger.SendAsync(Request() with { Options = [new MessageOption(ClientOptions.ResultOf, theirs.ToString())] });
+            var refusal = Assert.IsType<HeartbeatError>(await NextAsync(stranger));
+            Assert.Equal((ErrorType.RefusedAuth, "no such trace of yours"), (refusal.Error.Type, refusal.Error.Message));
+        }
+
+        // Its own trace, asked again from a new connection: the same address gets it.
+        MessageId mine;
+        await using (var own = await MessageClient.ConnectPlainAsync("127.0.0.1", legacy.LocalEndPoint.Port, legacyClient))
+        {
+            await own.SendAsync(Request() with { TemporarySequenceNumber = new TimeVal(8, 0) });
+            mine = Assert.IsType<ClientMessageIdReply>(await NextAsync(own)).MessageId;
+            Assert.IsType<ClientTraceReply>(await NextAsync(own));
+        }
+        await using var again = await MessageClient.ConnectPlainAsync("127.0.0.1", legacy.LocalEndPoint.Port, legacyClient);
+        await again.SendAsync(Request() with { Options = [new MessageOption(ClientOptions.ResultOf, mine.ToString())] });
+        Assert.Equal(mine, Assert.IsType<ClientTraceReply>(await NextAsync(again)).MessageId);
+    }
+
+    [Fact]
     public async Task A_client_without_an_authorised_certificate_is_refused()
     {
         using var stranger = _pki.Issue(9, "tc");
