@@ -132,6 +132,7 @@ public sealed record NodeConfig
             Require(DPoint.RateLimit > 0, "dp.rateLimit", "must be positive");
             Require(DPoint.MaxConcurrentTraces > 0, "dp.maxConcurrentTraces", "must be positive");
             Require(DPoint.MaxQueuedTraces >= 0, "dp.maxQueuedTraces", "must not be negative");
+            Require(DPoint.KeepResultsDays >= 0, "dp.keepResultsDays", "must not be negative");
             Require(DPoint.LegacyPort is null or (> 0 and < 65536), "dp.legacyPort", "must be a port number");
             Require(System.Net.IPAddress.TryParse(DPoint.LegacyBind, out _), "dp.legacyBind", $"'{DPoint.LegacyBind}' is not an IP address");
         }
@@ -282,6 +283,8 @@ public sealed record DPointConfig
     /// <summary>Traces handed to the ITM at once; more wait in a queue of <see cref="MaxQueuedTraces"/>, beyond it they are refused as Busy.</summary>
     public int MaxConcurrentTraces { get; init; } = 64;
     public int MaxQueuedTraces { get; init; } = 1024;
+    /// <summary>Days finished traces are kept in the database.</summary>
+    public double KeepResultsDays { get; init; } = 7;
 }
 
 public sealed record CaptureConfig

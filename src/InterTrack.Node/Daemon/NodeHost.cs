@@ -106,7 +106,7 @@ public sealed class NodeHost : IAsyncDisposable
             var itmPeer = Peer(dpConfig.Itm, self, NodeRole.Itm);
             var channel = Own(new PeerChannel(itmPeer.Identity.ToString(),
                 ct => MessageClient.ConnectTlsAsync(itmPeer.Host, itmPeer.Port, itmPeer.Identity, credentials, cancellationToken: ct)));
-            var store = new DPointStore(dpConfig.Database);
+            var store = new DPointStore(dpConfig.Database, TimeSpan.FromDays(dpConfig.KeepResultsDays));
             _owned.Add(store);
             var policy = new DPointPolicy
             {

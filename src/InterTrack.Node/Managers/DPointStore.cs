@@ -27,8 +27,13 @@ public sealed class DPointStore : IDisposable
     private readonly MessageCodec _codec = new(new ProtocolLimits { MaxMessageBytes = 64 << 20, MaxFootmarks = 1_000_000, MaxAses = 1_000_000 });
     private readonly Lock _lock = new();
 
-    public DPointStore(string path)
+    private readonly TimeSpan _keep;
+    private long _added;
+
+    /// <param name="keep">How long finished traces (done or failed) are kept: older ones are deleted when the store opens and every 1,000 requests.</param>
+    public DPointStore(string path, TimeSpan? keep = null)
     {
+        _keep = keep ?? TimeSpan.FromDays(7);
         _db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate }.ToString());
         _db.Open();
         Execute("""
@@ -46,11 +51,28 @@ public sealed class DPointStore : IDisposable
             UPDATE traces SET state = 'Failed', failure = 'the D Point restarted while the trace was in flight', finished = datetime('now')
                 WHERE state = 'Pending';
             """);
+        Prune();
+    }
+
+    /// <summary>Deletes finished traces older than the time they are kept for; returns how many.</summary>
+    public int Prune()
+    {
+        lock (_lock)
+        {
+            using var command = _db.CreateCommand();
+            command.CommandText = "DELETE FROM traces WHERE state <> 'Pending' AND finished <= datetime('now', $age)";
+            command.Parameters.AddWithValue("$age", $"-{(long)_keep.TotalSeconds} seconds");
+            return command.ExecuteNonQuery();
+        }
     }
 
     /// <summary>Records a new request; its sequence number is the D Point's handle for it.</summary>
     public long Add(string client)
     {
+        if (Interlocked.Increment(ref _added) % 1000 == 0)
+        {
+            Prune();
+        }
         lock (_lock)
         {
             using var command = _db.CreateCommand();

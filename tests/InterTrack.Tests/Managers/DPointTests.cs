@@ -186,6 +186,38 @@ public sealed class DPointTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public void Finished_traces_are_kept_for_their_time_and_then_deleted()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"intertrack-dp-{Guid.NewGuid():N}.db");
+        try
+        {
+            var done = new MessageId(NeighborNode.ForItm(1), new TimeVal(5, 5));
+            var running = new MessageId(NeighborNode.ForItm(1), new TimeVal(6, 6));
+            using (var store = new DPointStore(path))
+            {
+                long sequence = store.Add("client");
+                store.SetMessageId(sequence, done);
+                store.Fail(sequence, "no answer");
+                store.SetMessageId(store.Add("client"), running);
+                Assert.Equal(0, store.Prune()); // a week is kept by default
+            }
+            using (var reopened = new DPointStore(path, keep: TimeSpan.Zero)) // opening prunes; the pending one failed on restart, so it goes too
+            {
+                Assert.Null(reopened.Find(done));
+                Assert.Null(reopened.Find(running));
+            }
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var file in Directory.GetFiles(Path.GetTempPath(), Path.GetFileName(path) + "*"))
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
+    [Fact]
     public void A_trace_in_flight_when_the_d_point_stops_is_reported_failed_after_the_restart()
     {
         string path = Path.Combine(Path.GetTempPath(), $"intertrack-dp-{Guid.NewGuid():N}.db");
