@@ -99,7 +99,7 @@ public sealed record NodeConfig
         if (Btm is not null)
         {
             Bindable(Btm.Listen, "btm.listen");
-            Evidence(Btm.System, Btm.Stub, Btm.Digests, Btm.Flows, "btm");
+            Evidence(Btm, "btm");
             for (int i = 0; i < Btm.Links.Count; i++)
             {
                 Require(Btm.Links[i].Link.Length > 0, $"btm.links[{i}].link", "is empty");
@@ -110,7 +110,7 @@ public sealed record NodeConfig
         if (Dtm is not null)
         {
             Bindable(Dtm.Listen, "dtm.listen");
-            Evidence(Dtm.System, Dtm.Stub, Dtm.Digests, Dtm.Flows, "dtm");
+            Evidence(Dtm, "dtm");
             var names = Dtm.Routers.Select(r => r.Name).ToHashSet();
             for (int i = 0; i < Dtm.Routers.Count; i++)
             {
@@ -150,22 +150,22 @@ public sealed record NodeConfig
     }
 
     /// <summary>A BTM or DTM names a known system and where its evidence is: a directory, or the agent of this node.</summary>
-    private void Evidence(string system, bool stub, string? digests, string? flows, string role)
+    private void Evidence(SystemRoleConfig config, string role)
     {
-        Require(Systems.Contains(system), $"{role}.system", $"'{system}' is not one of: {string.Join(", ", Systems)}");
-        if (stub)
+        Require(Systems.Contains(config.System), $"{role}.system", $"'{config.System}' is not one of: {string.Join(", ", Systems)}");
+        if (config.Stub)
         {
             return;
         }
-        if (system == "flow")
+        if (config.System == "flow")
         {
-            Require(flows is not null || Collector is not null, $"{role}.flows", "a flow BTM or DTM needs a flow directory, a collector in the same node, or \"stub\": true");
-            Require(Collector is not null || Directory.Exists(flows), $"{role}.flows", $"no such directory {flows}");
+            Require(config.Flows is not null || Collector is not null, $"{role}.flows", "a flow BTM or DTM needs a flow directory, a collector in the same node, or \"stub\": true");
+            Require(Collector is not null || Directory.Exists(config.Flows), $"{role}.flows", $"no such directory {config.Flows}");
         }
         else
         {
-            Require(digests is not null || Capture is not null, $"{role}.digests", "a digest BTM or DTM needs a digest directory, a capture in the same node, or \"stub\": true");
-            Require(Capture is not null || Directory.Exists(digests), $"{role}.digests", $"no such directory {digests}");
+            Require(config.Digests is not null || Capture is not null, $"{role}.digests", "a digest BTM or DTM needs a digest directory, a capture in the same node, or \"stub\": true");
+            Require(Capture is not null || Directory.Exists(config.Digests), $"{role}.digests", $"no such directory {config.Digests}");
         }
     }
 
@@ -212,20 +212,29 @@ public sealed record ItmConfig
     public bool SkipOver { get; init; } = true;
 }
 
-public sealed record DtmConfig
+public sealed record DtmConfig : SystemRoleConfig
 {
     public string Listen { get; init; } = "127.0.0.1:9003";
-    /// <summary>The traceback system behind it: "digest" (the default) or "flow".</summary>
+    public List<RouterConfig> Routers { get; init; } = [];
+}
+
+/// <summary>
+/// What a BTM and a DTM share: the kind of traceback system behind them, where its evidence is
+/// (ignored when this node runs the system's own agent: <c>capture</c>, <c>collector</c>), or a stub.
+/// </summary>
+public abstract record SystemRoleConfig
+{
+    /// <summary>"digest" (the default) or "flow".</summary>
     public string System { get; init; } = "digest";
-    /// <summary>Directory of the routers' digest pages; ignored when the node captures itself.</summary>
+    /// <summary>Directory of digest pages; ignored when the node captures itself.</summary>
     public string? Digests { get; init; }
-    /// <summary>Directory of the routers' flow records (a collector's store); ignored when the node collects itself.</summary>
+    /// <summary>Directory of flow records (a collector's store); ignored when the node collects itself.</summary>
     public string? Flows { get; init; }
+    public bool Stub { get; init; }
+    /// <summary>±δ around a packet's time when asking the evidence.</summary>
+    public double ToleranceSeconds { get; init; } = 2;
 
     public string? EvidenceDirectory => System == "flow" ? Flows : Digests;
-    public List<RouterConfig> Routers { get; init; } = [];
-    public bool Stub { get; init; }
-    public double ToleranceSeconds { get; init; } = 2;
 }
 
 public sealed record RouterConfig
@@ -242,20 +251,10 @@ public sealed record IngressConfig
     public string From { get; init; } = "";
 }
 
-public sealed record BtmConfig
+public sealed record BtmConfig : SystemRoleConfig
 {
     public string Listen { get; init; } = "127.0.0.1:9002";
-    /// <summary>The border traceback system behind it: "digest" (the default) or "flow".</summary>
-    public string System { get; init; } = "digest";
-    /// <summary>Directory of digest pages; ignored when the node captures itself.</summary>
-    public string? Digests { get; init; }
-    /// <summary>Directory of the border routers' flow records (a collector's store); ignored when the node collects itself.</summary>
-    public string? Flows { get; init; }
-
-    public string? EvidenceDirectory => System == "flow" ? Flows : Digests;
     public List<BorderLinkConfig> Links { get; init; } = [];
-    public bool Stub { get; init; }
-    public double ToleranceSeconds { get; init; } = 2;
 }
 
 public sealed record BorderLinkConfig

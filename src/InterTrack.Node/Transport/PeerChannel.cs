@@ -110,18 +110,16 @@ public sealed class PeerChannel(string peerName, Func<CancellationToken, Task<Me
     {
         string nonce = Guid.NewGuid().ToString("N");
         var sent = DateTimeOffset.UtcNow;
-        var reply = await RequestAsync<HeartbeatReply>(new HeartbeatRequest(self.ToNeighborNode()) { Options = [new MessageOption(NonceOption, nonce)] },
+        var reply = await RequestAsync<HeartbeatReply>(new HeartbeatRequest(self.ToNeighborNode()) { Options = [new MessageOption(InReplyTo.NonceOption, nonce)] },
             nonce, cancellationToken).ConfigureAwait(false);
         var received = DateTimeOffset.UtcNow;
         var roundTrip = received - sent;
         return (roundTrip, reply.TimeStamp.ToDateTimeOffset() - (sent + roundTrip / 2));
     }
 
-    internal const string NonceOption = InReplyTo.NonceOption;
-
     private static object? ReplyId(InterTrackMessage message) => message switch
     {
-        HeartbeatReply r => r.Options.FirstOrDefault(o => o.Type == NonceOption)?.Value,
+        HeartbeatReply r => r.Options.FirstOrDefault(o => o.Type == InReplyTo.NonceOption)?.Value,
         ItmTraceReply r => r.MessageId,
         BtmTraceReply r => r.MessageId,
         DtmTraceReply r => r.MessageId,
