@@ -126,6 +126,7 @@ internal static class PkiCommand
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
             {
+                File.Delete(ItmDirectory.SignaturePath(path)); // no signature for a directory no ITM would accept
                 throw new CommandException(e.Message, e);
             }
             parsed.InvocationConfiguration.Output.WriteLine($"signature: {ItmDirectory.SignaturePath(path)}");
