@@ -23,6 +23,7 @@ internal static class IntertrackCommand
         root.Subcommands.Add(TopologyCommand.Create());
         root.Subcommands.Add(EmulateCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
+        root.Subcommands.Add(LabCommand.Create());
         return root;
     }
 

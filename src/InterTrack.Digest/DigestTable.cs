@@ -86,10 +86,23 @@ public sealed class DigestTable : IDisposable
     public void SealCurrent()
     {
         Flush();
-        if (_pages.Last?.Value is { Count: > 0 } current)
+        if (_current is { Count: > 0 } current)
         {
             current.Seal();
+            _current = null;
             PageSealed?.Invoke(current);
+        }
+    }
+
+    /// <summary>
+    /// Seals the current page when its window has ended by <paramref name="nowNs"/>, although no
+    /// packet came after it: on a quiet link the last traffic must still reach the archive.
+    /// </summary>
+    public void SealIfWindowEnded(long nowNs)
+    {
+        if (_current is not null && nowNs >= _currentWindowEndNs)
+        {
+            SealCurrent();
         }
     }
 
@@ -115,7 +128,7 @@ public sealed class DigestTable : IDisposable
 
     private DigestPage OpenPage(long timestampNs)
     {
-        if (_pages.Last?.Value is { } previous)
+        if (_current is { } previous)
         {
             Flush();
             previous.Seal();

@@ -173,9 +173,15 @@ public sealed class LiveDigestAgent : IDigestSource, IDisposable
         {
             var link = ToLinkType(device.LinkType);
             Span<byte> invariant = stackalloc byte[PacketInvariant.MaxLength];
+            long nextSealCheck = 0;
             while (!cancellationToken.IsCancellationRequested)
             {
                 var status = device.GetNextPacket(out var packet);
+                if (Environment.TickCount64 >= nextSealCheck)
+                {
+                    SealEndedWindows();
+                    nextSealCheck = Environment.TickCount64 + 250;
+                }
                 if (status == GetPacketStatus.ReadTimeout)
                 {
                     continue;
@@ -199,6 +205,19 @@ public sealed class LiveDigestAgent : IDigestSource, IDisposable
                     table.Add(invariant[..length], ns);
                 }
                 _digested++;
+            }
+        }
+
+        /// <summary>Seals the pages whose window ended, so a quiet link's last packets reach the archive without waiting for more.</summary>
+        private void SealEndedWindows()
+        {
+            long nowNs = (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100;
+            foreach (var table in _byLink.Values)
+            {
+                lock (table)
+                {
+                    table.SealIfWindowEnded(nowNs);
+                }
             }
         }
 

@@ -1,0 +1,299 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using InterTrack.Lab;
+
+namespace InterTrack.Cli;
+
+/// <summary>
+/// <c>intertrack lab</c>: a small real Internet in network namespaces (BIRD, live capture, IPFIX,
+/// the daemons over mutual TLS), attacked with forged packets and traced with the real client.
+/// </summary>
+internal static class LabCommand
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public static Command Create()
+    {
+        var lab = new Command("lab", "A small real Internet on this machine (root): one network namespace per router, BGP with BIRD, "
+            + "packet digests or IPFIX in every AS, the intertrack daemons, a forged-source attack and a real trace. See docs/lab.md.");
+        lab.Subcommands.Add(Up());
+        lab.Subcommands.Add(Attack());
+        lab.Subcommands.Add(Trace());
+        lab.Subcommands.Add(Down());
+        lab.Subcommands.Add(RunAll());
+        return lab;
+    }
+
+    private sealed class Where
+    {
+        public Option<string> Id { get; } = new("--lab") { Description = "The lab id (1-8 lowercase letters and digits): its namespaces are named ID-as…", DefaultValueFactory = _ => "itl" };
+        public Option<DirectoryInfo?> Dir { get; } = new("--dir") { Description = "Where the lab's configurations, certificates, evidence, captures and logs go (default /tmp/intertrack-lab-ID)." };
+
+        public void AddTo(Command command)
+        {
+            command.Options.Add(Id);
+            command.Options.Add(Dir);
+        }
+
+        public string Directory(ParseResult parsed) => parsed.GetValue(Dir)?.FullName ?? $"/tmp/intertrack-lab-{parsed.GetValue(Id)}";
+    }
+
+    private sealed class UpOptions
+    {
+        public Option<int> Ases { get; } = new("--ases") { Description = "ASes of a generated topology.", DefaultValueFactory = _ => 10 };
+        public Option<FileInfo?> Topology { get; } = new("--topology") { Description = "A CAIDA as-rel file instead of a generated topology." };
+        public Option<int> Seed { get; } = new("--seed") { Description = "Seed of the generated topology and of which ASes run flows.", DefaultValueFactory = _ => 1 };
+        public Option<double> FlowFraction { get; } = new("--flow-fraction") { Description = "Share of the ASes (not the victim's, not the two-router transit) that export flow records instead of keeping digests.", DefaultValueFactory = _ => 0.3 };
+        public Option<string?> Flow { get; } = new("--flow") { Description = "These ASes run flow records (AS,AS,...), instead of --flow-fraction." };
+        public Option<string?> None { get; } = new("--none") { Description = "These ASes run no traceback system (AS,AS,...): their ITM answers as the seed's stub." };
+        public Option<uint?> Victim { get; } = new("--victim") { Description = "The victim's AS (default: a stub AS)." };
+
+        public void AddTo(Command command)
+        {
+            foreach (var option in new Option[] { Ases, Topology, Seed, FlowFraction, Flow, None, Victim })
+            {
+                command.Options.Add(option);
+            }
+        }
+
+        public LabOptions Read(ParseResult parsed, string id, string directory) => new()
+        {
+            Id = id,
+            Directory = directory,
+            Ases = parsed.GetValue(Ases),
+            TopologyFile = parsed.GetValue(Topology)?.FullName,
+            Seed = parsed.GetValue(Seed),
+            FlowFraction = parsed.GetValue(FlowFraction),
+            Flow = parsed.GetValue(Flow) is { } flow ? AsList(flow, "--flow") : null,
+            None = parsed.GetValue(None) is { } none ? AsList(none, "--none") : [],
+            Victim = parsed.GetValue(Victim),
+        };
+    }
+
+    private sealed class AttackOptions
+    {
+        public Option<string?> From { get; } = new("--from") { Description = "Attacker ASes (AS,AS,...); default: the lab's three picked at 'up'." };
+        public Option<int> Packets { get; } = new("--packets") { Description = "Forged packets per attacker (UDP and TCP SYN, alternating).", DefaultValueFactory = _ => 100 };
+        public Option<double> Rate { get; } = new("--rate") { Description = "Packets per second per attacker.", DefaultValueFactory = _ => 200 };
+
+        public void AddTo(Command command)
+        {
+            command.Options.Add(From);
+            command.Options.Add(Packets);
+            command.Options.Add(Rate);
+        }
+
+        public (IReadOnlyList<uint>? From, int Packets, double Rate) Read(ParseResult parsed)
+        {
+            int packets = parsed.GetValue(Packets);
+            double rate = parsed.GetValue(Rate);
+            if (packets is < 1 or > 100_000)
+            {
+                throw new CommandException($"--packets: {packets}: must be from 1 to 100000");
+            }
+            if (rate is < 1 or > 100_000 || double.IsNaN(rate))
+            {
+                throw new CommandException($"--rate: {rate}: must be from 1 to 100000 packets per second");
+            }
+            return (parsed.GetValue(From) is { } from ? AsList(from, "--from") : null, packets, rate);
+        }
+    }
+
+    private static Command Up()
+    {
+        var where = new Where();
+        var up = new UpOptions();
+        var command = new Command("up", "Build the lab and start BGP and the daemons; returns when BGP has converged and every daemon runs.");
+        where.AddTo(command);
+        up.AddTo(command);
+        command.SetAction(parsed =>
+        {
+            var output = parsed.InvocationConfiguration.Output;
+            var options = up.Read(parsed, parsed.GetValue(where.Id)!, where.Directory(parsed));
+            Guard(() => new Lab.Lab(Self(), output).Up(options));
+            output.WriteLine($"next: intertrack lab attack{Flags(where, parsed)}, then intertrack lab trace{Flags(where, parsed)}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Attack()
+    {
+        var where = new Where();
+        var attack = new AttackOptions();
+        var command = new Command("attack", "Send forged-source packets from attacker hosts to the victim, which captures them to DIR/victim.pcap.");
+        where.AddTo(command);
+        attack.AddTo(command);
+        command.SetAction(parsed =>
+        {
+            var output = parsed.InvocationConfiguration.Output;
+            var (from, packets, rate) = attack.Read(parsed);
+            Guard(() =>
+            {
+                var plan = LabPlan.Load(where.Directory(parsed));
+                return new Lab.Lab(Self(), output).Attack(plan, from ?? plan.DefaultAttackers, packets, rate);
+            });
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Trace()
+    {
+        var where = new Where();
+        var json = new Option<bool>("--json") { Description = "Print the trace's JSON with recall and precision." };
+        var command = new Command("trace", "Trace the victim's capture with 'intertrack trace' against the victim's D Point; print the attack tree, recall and precision. Exit 0 when every attacker AS was found.")
+        {
+            json,
+        };
+        where.AddTo(command);
+        command.SetAction(parsed =>
+        {
+            var output = parsed.InvocationConfiguration.Output;
+            var (trace, attack) = Guard(() =>
+            {
+                var plan = LabPlan.Load(where.Directory(parsed));
+                return (new Lab.Lab(Self(), output).Trace(plan), LabAttack.Load(plan.Directory));
+            });
+            if (parsed.GetValue(json))
+            {
+                output.WriteLine(JsonSerializer.Serialize(new { truth = attack.From, originAses = trace.OriginAses, trace.Recall, trace.Precision, result = trace.Result }, Indented));
+            }
+            else
+            {
+                PrintTrace(output, attack, trace);
+            }
+            return trace.Recall >= 1 ? 0 : 1;
+        });
+        return command;
+    }
+
+    private static Command Down()
+    {
+        var where = new Where();
+        var keep = new Option<bool>("--keep-files") { Description = "Keep the lab's directory (configurations, logs, captures)." };
+        var command = new Command("down", "Stop every process of the lab and remove its namespaces (also after a crash: they are found by the lab id) and its files.")
+        {
+            keep,
+        };
+        where.AddTo(command);
+        command.SetAction(parsed =>
+        {
+            var output = parsed.InvocationConfiguration.Output;
+            Guard(() =>
+            {
+                Lab.Lab.RequireRoot("ip");
+                new Lab.Lab(Self(), output).Down(parsed.GetValue(where.Id)!, where.Directory(parsed), parsed.GetValue(keep));
+                return 0;
+            });
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command RunAll()
+    {
+        var where = new Where();
+        var up = new UpOptions();
+        var attack = new AttackOptions();
+        var json = new Option<FileInfo?>("--json") { Description = "Also write the outcome as JSON: truth, originAses, asPaths, recall, precision, sent, capturedAtVictim, bgpConvergedSeconds, elapsedSeconds." };
+        var keep = new Option<bool>("--keep-files") { Description = "Keep the lab's directory after taking the lab down." };
+        var command = new Command("run", "Up, attack, trace and down in one go; prints the attack tree, the truth, recall and precision. Exit 0 when every attacker AS was found.")
+        {
+            json, keep,
+        };
+        where.AddTo(command);
+        up.AddTo(command);
+        attack.AddTo(command);
+        command.SetAction(parsed =>
+        {
+            var output = parsed.InvocationConfiguration.Output;
+            var jsonFile = parsed.GetValue(json);
+            OutputFile.CheckWritable(jsonFile, "--json");
+            string id = parsed.GetValue(where.Id)!, directory = where.Directory(parsed);
+            var options = up.Read(parsed, id, directory);
+            var (from, packets, rate) = attack.Read(parsed);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var lab = new Lab.Lab(Self(), output);
+            var (plan, attacked, trace) = Guard(() =>
+            {
+                try
+                {
+                    var plan = lab.Up(options);
+                    var attacked = lab.Attack(plan, from ?? plan.DefaultAttackers, packets, rate);
+                    return (plan, attacked, lab.Trace(plan));
+                }
+                finally
+                {
+                    lab.Down(id, directory, parsed.GetValue(keep));
+                }
+            });
+            PrintTrace(output, attacked, trace);
+            output.WriteLine($"elapsed: {clock.Elapsed.TotalSeconds:0.0} s");
+            if (jsonFile is not null)
+            {
+                File.WriteAllText(jsonFile.FullName, JsonSerializer.Serialize(new
+                {
+                    truth = attacked.From,
+                    originAses = trace.OriginAses,
+                    asPaths = trace.Result.GetProperty("asPaths"),
+                    bgpPaths = attacked.BgpPaths,
+                    recall = trace.Recall,
+                    precision = trace.Precision,
+                    sent = attacked.Sent,
+                    capturedAtVictim = attacked.CapturedAtVictim,
+                    bgpConvergedSeconds = Math.Round(plan.BgpConvergedSeconds, 2),
+                    elapsedSeconds = Math.Round(clock.Elapsed.TotalSeconds, 2),
+                    ases = trace.Result.GetProperty("ases"),
+                }, Indented));
+            }
+            return trace.Recall >= 1 ? 0 : 1;
+        });
+        return command;
+    }
+
+    private static void PrintTrace(TextWriter output, LabAttack attack, LabTrace trace)
+    {
+        output.Write(trace.Tree);
+        output.WriteLine($"truth: {string.Join(", ", attack.From.Select(a => $"AS{a}"))}; found: {(trace.OriginAses.Count == 0 ? "none" : string.Join(", ", trace.OriginAses.Select(a => $"AS{a}")))}");
+        output.WriteLine($"recall {Lab.Lab.Format(trace.Recall)}, precision {Lab.Lab.Format(trace.Precision)}; packets sent {attack.Sent}, captured at the victim {attack.CapturedAtVictim}");
+    }
+
+    private static string Flags(Where where, ParseResult parsed) =>
+        (parsed.GetValue(where.Id) is "itl" ? "" : $" --lab {parsed.GetValue(where.Id)}") + (parsed.GetValue(where.Dir) is { } dir ? $" --dir {dir.FullName}" : "");
+
+    private static List<uint> AsList(string text, string option)
+    {
+        var list = new List<uint>();
+        foreach (string part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            string digits = part.StartsWith("AS", StringComparison.OrdinalIgnoreCase) ? part[2..] : part;
+            if (!uint.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out uint a) || a == 0)
+            {
+                throw new CommandException($"{option}: '{part}' is not an AS number");
+            }
+            list.Add(a);
+        }
+        return list.Count > 0 ? list : throw new CommandException($"{option}: no AS given");
+    }
+
+    private static T Guard<T>(Func<T> work)
+    {
+        try
+        {
+            return work();
+        }
+        catch (LabException e)
+        {
+            throw new CommandException(e.Message, e);
+        }
+    }
+
+    /// <summary>How to start this very intertrack: its executable, or dotnet and its dll when run through dotnet.</summary>
+    private static string[] Self()
+    {
+        string process = Environment.ProcessPath ?? "dotnet";
+        return Path.GetFileNameWithoutExtension(process) == "dotnet" ? [process, typeof(LabCommand).Assembly.Location] : [process];
+    }
+}

@@ -1,0 +1,229 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using InterTrack.Capture;
+using InterTrack.Topology;
+
+namespace InterTrack.Lab;
+
+/// <summary>
+/// The lab's commands: up, attack, trace, down. Nothing in the managers knows they run in a lab:
+/// the lab only writes the configurations a deployment would have and starts the same programs.
+/// </summary>
+/// <param name="intertrack">How to start the intertrack command (the executable, or dotnet and the dll).</param>
+public sealed class Lab(IReadOnlyList<string> intertrack, TextWriter progress)
+{
+    /// <summary>Time the evidence needs after the last attack packet: digest pages seal within 2 s and are read within 1 s; flows expire within 2 s and are exported within 1 s.</summary>
+    public static readonly TimeSpan EvidenceSettling = TimeSpan.FromSeconds(4);
+
+    public static void RequireRoot(params string[] tools)
+    {
+        if (Environment.UserName != "root")
+        {
+            throw new LabException("the lab needs root (network namespaces, raw sockets, capture)");
+        }
+        foreach (string tool in tools.Where(t => !Shell.Has(t)))
+        {
+            throw new LabException($"{tool} is not installed (Debian: apt-get install {Package(tool)})");
+        }
+    }
+
+    private static string Package(string tool) => tool switch
+    {
+        "bird" or "birdc" => "bird2",
+        "pmacctd" => "pmacct",
+        "ip" => "iproute2",
+        "setsid" => "util-linux",
+        _ => tool,
+    };
+
+    public LabPlan Up(LabOptions options)
+    {
+        var graph = options.TopologyFile is { } file ? ReadTopology(file) : LabTopology.Generate(options.Ases, options.Seed);
+        var plan = LabDesign.Plan(graph, options);
+        RequireRoot(["ip", "setsid", "bird", "birdc", "tcpdump", .. plan.Ases.Any(a => a.System == LabSystem.Flow) ? ["pmacctd"] : Array.Empty<string>()]);
+        if (LabNamespaces.OfLab(plan.Id) is { Count: > 0 } running)
+        {
+            throw new LabException($"lab '{plan.Id}' is already running ({running.Count} namespaces); stop it with 'intertrack lab down --lab {plan.Id}' first");
+        }
+        PrepareDirectory(plan.Directory);
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            foreach (var labAs in plan.Ases)
+            {
+                Directory.CreateDirectory(Path.Combine(plan.AsDirectory(labAs.Number), "logs"));
+            }
+            plan.Save();
+            progress.WriteLine($"lab {plan.Id}: {plan.Ases.Count} ASes, victim AS{plan.Victim} ({plan.VictimAs.HostAddress}); files in {plan.Directory}");
+            foreach (var labAs in plan.Ases)
+            {
+                progress.WriteLine($"  AS{labAs.Number}: {labAs.System.ToString().ToLowerInvariant()}, {labAs.Routers.Count} router{(labAs.Routers.Count > 1 ? "s" : "")}, "
+                    + string.Join(" ", labAs.Routers.SelectMany(r => r.Interfaces).Where(i => i.NeighborAs is not null).Select(i => $"{i.Relation}:AS{i.NeighborAs}")));
+            }
+            var daemons = new LabDaemons(plan, intertrack);
+            daemons.IssuePki();
+            LabNetwork.Build(plan);
+            LabNetwork.StartBgp(plan);
+            double converged = LabNetwork.WaitForBgp(plan, TimeSpan.FromSeconds(90));
+            plan = plan with { BgpConvergedSeconds = converged };
+            plan.Save();
+            progress.WriteLine($"bgp: converged in {converged:0.0} s (every session up, every router routes to AS{plan.Victim}'s {plan.VictimAs.Prefix})");
+            daemons.Start(progress);
+            progress.WriteLine($"lab {plan.Id} up in {clock.Elapsed.TotalSeconds:0.0} s");
+            return plan;
+        }
+        catch
+        {
+            LabNamespaces.Remove(plan.Id); // leave nothing running behind a failed start; the files stay for reading
+            throw;
+        }
+    }
+
+    private static AsGraph ReadTopology(string file)
+    {
+        try
+        {
+            return CaidaFormat.Read(file);
+        }
+        catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException)
+        {
+            throw new LabException($"--topology: {file}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The lab's directory: created, or emptied when it holds an earlier lab; anything else is refused.</summary>
+    private static void PrepareDirectory(string directory)
+    {
+        if (File.Exists(directory))
+        {
+            throw new LabException($"--dir: {directory} is a file");
+        }
+        if (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any())
+        {
+            if (!File.Exists(Path.Combine(directory, LabPlan.FileName)))
+            {
+                throw new LabException($"--dir: {directory} is not empty and holds no lab; give an empty or new directory");
+            }
+            Directory.Delete(directory, recursive: true);
+        }
+        try
+        {
+            Directory.CreateDirectory(directory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LabException($"--dir: {directory}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Forged-source packets from the hosts of <paramref name="from"/>, captured at the victim's host.</summary>
+    public LabAttack Attack(LabPlan plan, IReadOnlyList<uint> from, int packets, double rate)
+    {
+        RequireRoot("tcpdump");
+        if (from.Count == 0 || from.Contains(plan.Victim))
+        {
+            throw new LabException($"--from: attackers must be ASes other than the victim's AS{plan.Victim}");
+        }
+        var attackers = from.Select(a => plan[a]).ToList();
+        if (LabNamespaces.OfLab(plan.Id).Count == 0)
+        {
+            throw new LabException($"lab '{plan.Id}' is not running; start it with 'intertrack lab up'");
+        }
+        var victim = plan.VictimAs;
+        File.Delete(plan.VictimCapture);
+        string log = Path.Combine(plan.AsDirectory(victim.Number), "logs", "victim-tcpdump.log");
+        Shell.StartDetached(victim.HostNamespace, log, "tcpdump", "-i", "eth0", "-Q", "in", "-n", "-U", "-Z", "root", "-w", plan.VictimCapture, "ip", "dst", victim.HostAddress, "and", "(udp", "or", "tcp)");
+        var wait = Stopwatch.StartNew();
+        while (!File.Exists(plan.VictimCapture))
+        {
+            if (wait.Elapsed > TimeSpan.FromSeconds(10))
+            {
+                throw new LabException($"tcpdump at the victim did not start (see {log})");
+            }
+            Thread.Sleep(50);
+        }
+        var start = DateTimeOffset.UtcNow;
+        progress.WriteLine($"attack: {packets} forged packets from each of {string.Join(", ", from.Select(a => $"AS{a}"))} to {victim.HostAddress} at {rate:0} packets/s each");
+        var sending = attackers.Select(a => Task.Factory.StartNew(() => ForgedSender.Send(a.HostNamespace, IPAddress.Parse(victim.HostAddress), packets, rate, seed: Random.Shared.Next()),
+            TaskCreationOptions.LongRunning)).ToArray();
+        int sent = Task.WhenAll(sending).GetAwaiter().GetResult().Sum();
+        var end = DateTimeOffset.UtcNow;
+        Thread.Sleep(1000); // the last packets cross the routers
+        var tcpdumps = LabNamespaces.Processes(victim.HostNamespace);
+        LabNamespaces.Signal(tcpdumps, "INT");
+        while (tcpdumps.Any(p => Directory.Exists($"/proc/{p}")) && wait.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            Thread.Sleep(50);
+        }
+        int captured = CountPackets(plan.VictimCapture);
+        var paths = from.ToDictionary(a => a, a => LabNetwork.AsPath(plan, plan[a], victim.HostAddress));
+        var attack = new LabAttack(from, sent, captured, start, end, paths);
+        attack.Save(plan.Directory);
+        progress.WriteLine($"attack: sent {sent}, captured at the victim {captured} ({plan.VictimCapture})");
+        foreach (var (a, path) in paths)
+        {
+            progress.WriteLine($"  BGP path from AS{a}: {path ?? "none"}");
+        }
+        progress.WriteLine($"waiting {EvidenceSettling.TotalSeconds:0} s for the last digest pages and flow records");
+        Thread.Sleep(EvidenceSettling);
+        return attack;
+    }
+
+    private static int CountPackets(string path)
+    {
+        int count = 0;
+        try
+        {
+            using var reader = CaptureReader.Open(path);
+            while (reader.TryRead(out _))
+            {
+                count++;
+            }
+        }
+        catch (CaptureFormatException)
+        {
+            // a capture cut short still counts what it holds
+        }
+        return count;
+    }
+
+    /// <summary>Runs the real <c>intertrack trace</c> from the victim's host against its AS's D Point with the victim's capture.</summary>
+    public LabTrace Trace(LabPlan plan)
+    {
+        var attack = LabAttack.Load(plan.Directory);
+        var victim = plan.VictimAs;
+        string nodes = Path.Combine(plan.PkiDirectory, "nodes");
+        string[] credentials = ["--cert", Path.Combine(nodes, $"as{victim.Number}-tc.crt"), "--key", Path.Combine(nodes, $"as{victim.Number}-tc.key"),
+            "--ca", Path.Combine(plan.PkiDirectory, "ca", "ca.crt")];
+        string dp = $"{victim.ItmAddress}:{LabPlan.DPointPort}";
+        var (code, output, error) = Shell.TryRun("ip", ["netns", "exec", victim.HostNamespace, .. intertrack, "trace", "--dp", dp, "--pcap", plan.VictimCapture, "--all", "--json", "--wait", "60", .. credentials]);
+        if (code is not (0 or 1))
+        {
+            throw new LabException($"intertrack trace failed: {error.Trim()}");
+        }
+        var result = JsonDocument.Parse(output).RootElement.Clone();
+        string id = result.GetProperty("messageId").GetString()!;
+        var (_, tree, _) = Shell.TryRun("ip", ["netns", "exec", victim.HostNamespace, .. intertrack, "trace", "--dp", dp, "--result-of", id, .. credentials]);
+        var origins = result.GetProperty("originAses").EnumerateArray().Select(e => e.GetUInt32()).ToList();
+        var truth = attack.From.ToHashSet();
+        int hits = origins.Count(truth.Contains);
+        return new LabTrace(result, tree, origins, (double)hits / truth.Count, origins.Count == 0 ? 0 : (double)hits / origins.Count);
+    }
+
+    /// <summary>Stops and removes everything of lab <paramref name="id"/>; the directory too unless <paramref name="keepFiles"/>.</summary>
+    public void Down(string id, string directory, bool keepFiles)
+    {
+        var (namespaces, processes) = LabNamespaces.Remove(id);
+        bool removeFiles = !keepFiles && File.Exists(Path.Combine(directory, LabPlan.FileName));
+        if (removeFiles)
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        progress.WriteLine($"lab {id} down: {processes} processes stopped, {namespaces} namespaces removed"
+            + (removeFiles ? $", {directory} deleted" : Directory.Exists(directory) ? $", files kept in {directory}" : ""));
+    }
+
+    public static string Format(double value) => value.ToString("0.00", CultureInfo.InvariantCulture);
+}

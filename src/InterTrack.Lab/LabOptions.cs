@@ -1,0 +1,36 @@
+namespace InterTrack.Lab;
+
+/// <summary>What <c>lab up</c> builds.</summary>
+public sealed record LabOptions
+{
+    /// <summary>The lab id: every namespace of the lab is named <c>ID-…</c>, which is how <c>down</c> finds them.</summary>
+    public string Id { get; init; } = "itl";
+
+    /// <summary>Where configurations, certificates, evidence, captures and logs go.</summary>
+    public required string Directory { get; init; }
+
+    /// <summary>ASes of a generated topology (ignored with <see cref="TopologyFile"/>).</summary>
+    public int Ases { get; init; } = 10;
+
+    public int Seed { get; init; } = 1;
+
+    /// <summary>A CAIDA as-rel file instead of a generated topology.</summary>
+    public string? TopologyFile { get; init; }
+
+    /// <summary>Share of the ASes (besides the victim's and the multi-router transit) that run flow records.</summary>
+    public double FlowFraction { get; init; } = 0.3;
+
+    /// <summary>These ASes run flow records (instead of drawing them by <see cref="FlowFraction"/>).</summary>
+    public IReadOnlyList<uint>? Flow { get; init; }
+
+    /// <summary>These ASes run nothing: their ITM has stub BTM and DTM.</summary>
+    public IReadOnlyList<uint> None { get; init; } = [];
+
+    /// <summary>The victim's AS (default: a stub AS of the topology).</summary>
+    public uint? Victim { get; init; }
+
+    /// <summary>How many attacker ASes <c>lab attack</c> and <c>lab run</c> use when not told.</summary>
+    public int Attackers { get; init; } = 3;
+
+    public const int MaxAses = 200;
+}
