@@ -7,13 +7,17 @@ cd "$(dirname "$0")/.."
 
 # Packages the tests use: iproute2 (network namespaces for the lab), libpcap (packet capture),
 # softflowd and nfdump (a real flow exporter and a reference collector), python3-dpkt (its
-# example captures are the third-party pcaps the flow tests replay).
+# example captures are the third-party pcaps the flow tests replay), and for the lab: bird2
+# (BGP), pmacct (pmacctd exports the flow ASes' IPFIX), tcpdump (the victim's capture).
 missing=()
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 ldconfig -p 2>/dev/null | grep -q 'libpcap\.so\.0\.8' || missing+=(libpcap0.8)
 command -v softflowd >/dev/null 2>&1 || missing+=(softflowd)
 command -v nfdump >/dev/null 2>&1 || missing+=(nfdump)
 [[ -f /usr/share/doc/python3-dpkt/examples/data/http.pcap ]] || missing+=(python3-dpkt)
+command -v bird >/dev/null 2>&1 || missing+=(bird2)
+command -v pmacctd >/dev/null 2>&1 || missing+=(pmacct)
+command -v tcpdump >/dev/null 2>&1 || missing+=(tcpdump)
 if ((${#missing[@]})); then
   echo "installing: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -111,7 +111,7 @@ internal static class LabCommand
         {
             var output = parsed.InvocationConfiguration.Output;
             var options = up.Read(parsed, parsed.GetValue(where.Id)!, where.Directory(parsed));
-            Guard(() => new Lab.Lab(Self(), output).Up(options));
+            Guard(() => new TracebackLab(Self(), output).Up(options));
             output.WriteLine($"next: intertrack lab attack{Flags(where, parsed)}, then intertrack lab trace{Flags(where, parsed)}");
             return 0;
         });
@@ -132,7 +132,7 @@ internal static class LabCommand
             Guard(() =>
             {
                 var plan = LabPlan.Load(where.Directory(parsed));
-                return new Lab.Lab(Self(), output).Attack(plan, from ?? plan.DefaultAttackers, packets, rate);
+                return new TracebackLab(Self(), output).Attack(plan, from ?? plan.DefaultAttackers, packets, rate);
             });
             return 0;
         });
@@ -154,7 +154,7 @@ internal static class LabCommand
             var (trace, attack) = Guard(() =>
             {
                 var plan = LabPlan.Load(where.Directory(parsed));
-                return (new Lab.Lab(Self(), output).Trace(plan), LabAttack.Load(plan.Directory));
+                return (new TracebackLab(Self(), output).Trace(plan), LabAttack.Load(plan.Directory));
             });
             if (parsed.GetValue(json))
             {
@@ -183,8 +183,8 @@ internal static class LabCommand
             var output = parsed.InvocationConfiguration.Output;
             Guard(() =>
             {
-                Lab.Lab.RequireRoot("ip");
-                new Lab.Lab(Self(), output).Down(parsed.GetValue(where.Id)!, where.Directory(parsed), parsed.GetValue(keep));
+                TracebackLab.RequireRoot("ip");
+                new TracebackLab(Self(), output).Down(parsed.GetValue(where.Id)!, where.Directory(parsed), parsed.GetValue(keep));
                 return 0;
             });
             return 0;
@@ -215,21 +215,22 @@ internal static class LabCommand
             var options = up.Read(parsed, id, directory);
             var (from, packets, rate) = attack.Read(parsed);
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var lab = new Lab.Lab(Self(), output);
+            var lab = new TracebackLab(Self(), output);
             var (plan, attacked, trace) = Guard(() =>
             {
                 try
                 {
                     var plan = lab.Up(options);
                     var attacked = lab.Attack(plan, from ?? plan.DefaultAttackers, packets, rate);
-                    return (plan, attacked, lab.Trace(plan));
+                    var trace = lab.Trace(plan);
+                    PrintTrace(output, attacked, trace);
+                    return (plan, attacked, trace);
                 }
                 finally
                 {
                     lab.Down(id, directory, parsed.GetValue(keep));
                 }
             });
-            PrintTrace(output, attacked, trace);
             output.WriteLine($"elapsed: {clock.Elapsed.TotalSeconds:0.0} s");
             if (jsonFile is not null)
             {
@@ -257,7 +258,7 @@ internal static class LabCommand
     {
         output.Write(trace.Tree);
         output.WriteLine($"truth: {string.Join(", ", attack.From.Select(a => $"AS{a}"))}; found: {(trace.OriginAses.Count == 0 ? "none" : string.Join(", ", trace.OriginAses.Select(a => $"AS{a}")))}");
-        output.WriteLine($"recall {Lab.Lab.Format(trace.Recall)}, precision {Lab.Lab.Format(trace.Precision)}; packets sent {attack.Sent}, captured at the victim {attack.CapturedAtVictim}");
+        output.WriteLine($"recall {TracebackLab.Format(trace.Recall)}, precision {TracebackLab.Format(trace.Precision)}; packets sent {attack.Sent}, captured at the victim {attack.CapturedAtVictim}");
     }
 
     private static string Flags(Where where, ParseResult parsed) =>

@@ -132,7 +132,7 @@ internal static class TraceCommand
                 originAses = view.OriginAses,
                 asPaths = view.AsPaths,
                 ases = view.Ases.Select(a => new { @as = a.As, depth = a.Depth, status = a.Status.ToString(), state = a.State.ToString().ToLowerInvariant(), degree = a.Degree, tstype = a.TsType,
-                    skipped = a.Skipped, candidateOrigins = a.CandidateCount > 0 ? a.Candidates : null, candidateCount = a.CandidateCount > 0 ? a.CandidateCount : (int?)null }),
+                    error = a.Error, skipped = a.Skipped, candidateOrigins = a.CandidateCount > 0 ? a.Candidates : null, candidateCount = a.CandidateCount > 0 ? a.CandidateCount : (int?)null }),
             }));
             return;
         }

@@ -14,4 +14,8 @@ internal static class Requires
     public static void Root() =>
         Skip.IfNot(Environment.UserName == "root" && new[] { "/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip", "/bin/ip" }.Any(File.Exists),
             "needs root and iproute2 (network namespaces); run scripts/test.sh as root");
+
+    /// <summary>Programs from Debian's packages (scripts/test.sh installs them).</summary>
+    public static void Programs(params string[] programs) =>
+        Skip.IfNot(programs.All(InterTrack.Lab.Shell.Has), $"needs {string.Join(", ", programs.Where(p => !InterTrack.Lab.Shell.Has(p)))} (scripts/test.sh installs them)");
 }

@@ -12,7 +12,7 @@ namespace InterTrack.Lab;
 /// the lab only writes the configurations a deployment would have and starts the same programs.
 /// </summary>
 /// <param name="intertrack">How to start the intertrack command (the executable, or dotnet and the dll).</param>
-public sealed class Lab(IReadOnlyList<string> intertrack, TextWriter progress)
+public sealed class TracebackLab(IReadOnlyList<string> intertrack, TextWriter progress)
 {
     /// <summary>Time the evidence needs after the last attack packet: digest pages seal within 2 s and are read within 1 s; flows expire within 2 s and are exported within 1 s.</summary>
     public static readonly TimeSpan EvidenceSettling = TimeSpan.FromSeconds(4);
