@@ -143,19 +143,23 @@ internal static class LabCommand
     {
         var where = new Where();
         var json = new Option<bool>("--json") { Description = "Print the trace's JSON with recall and precision." };
+        var svg = SvgOption();
         var command = new Command("trace", "Trace the victim's capture with 'intertrack trace' against the victim's D Point; print the attack tree, recall and precision. Exit 0 when every attacker AS was found.")
         {
-            json,
+            json, svg,
         };
         where.AddTo(command);
         command.SetAction(parsed =>
         {
             var output = parsed.InvocationConfiguration.Output;
-            var (trace, attack) = Guard(() =>
+            OutputFile.CheckWritable(parsed.GetValue(svg), "--svg");
+            var (plan, trace, attack) = Guard(() =>
             {
                 var plan = LabPlan.Load(where.Directory(parsed));
-                return (new TracebackLab(Self(), output).Trace(plan), LabAttack.Load(plan.Directory));
+                var attack = LabAttack.Load(plan.Directory);
+                return (plan, new TracebackLab(Self(), output).Trace(plan), attack);
             });
+            WritePicture(parsed.GetValue(svg), plan, attack, trace, output);
             if (parsed.GetValue(json))
             {
                 output.WriteLine(JsonSerializer.Serialize(new { truth = attack.From, originAses = trace.OriginAses, trace.Recall, trace.Precision, result = trace.Result }, Indented));
@@ -183,8 +187,9 @@ internal static class LabCommand
             var output = parsed.InvocationConfiguration.Output;
             Guard(() =>
             {
-                TracebackLab.RequireRoot("ip");
-                new TracebackLab(Self(), output).Down(parsed.GetValue(where.Id)!, where.Directory(parsed), parsed.GetValue(keep));
+                var lab = new TracebackLab(Self(), output);
+                lab.RequireRoot("ip");
+                lab.Down(parsed.GetValue(where.Id)!, where.Directory(parsed), parsed.GetValue(keep));
                 return 0;
             });
             return 0;
@@ -199,9 +204,10 @@ internal static class LabCommand
         var attack = new AttackOptions();
         var json = new Option<FileInfo?>("--json") { Description = "Also write the outcome as JSON: truth, originAses, asPaths, recall, precision, sent, capturedAtVictim, bgpConvergedSeconds, elapsedSeconds." };
         var keep = new Option<bool>("--keep-files") { Description = "Keep the lab's directory after taking the lab down." };
+        var svg = SvgOption();
         var command = new Command("run", "Up, attack, trace and down in one go; prints the attack tree, the truth, recall and precision. Exit 0 when every attacker AS was found.")
         {
-            json, keep,
+            json, svg, keep,
         };
         where.AddTo(command);
         up.AddTo(command);
@@ -211,6 +217,7 @@ internal static class LabCommand
             var output = parsed.InvocationConfiguration.Output;
             var jsonFile = parsed.GetValue(json);
             OutputFile.CheckWritable(jsonFile, "--json");
+            OutputFile.CheckWritable(parsed.GetValue(svg), "--svg");
             string id = parsed.GetValue(where.Id)!, directory = where.Directory(parsed);
             var options = up.Read(parsed, id, directory);
             var (from, packets, rate) = attack.Read(parsed);
@@ -224,6 +231,7 @@ internal static class LabCommand
                     var attacked = lab.Attack(plan, from ?? plan.DefaultAttackers, packets, rate);
                     var trace = lab.Trace(plan);
                     PrintTrace(output, attacked, trace);
+                    WritePicture(parsed.GetValue(svg), plan, attacked, trace, output);
                     return (plan, attacked, trace);
                 }
                 finally
@@ -252,6 +260,17 @@ internal static class LabCommand
             return trace.Recall >= 1 ? 0 : 1;
         });
         return command;
+    }
+
+    private static Option<FileInfo?> SvgOption() => new("--svg") { Description = "Also draw the attack tree as SVG into this file." };
+
+    private static void WritePicture(FileInfo? file, LabPlan plan, LabAttack attack, LabTrace trace, TextWriter output)
+    {
+        if (file is not null)
+        {
+            File.WriteAllText(file.FullName, trace.Picture(plan.Victim, attack));
+            output.WriteLine($"picture: {file.FullName}");
+        }
     }
 
     private static void PrintTrace(TextWriter output, LabAttack attack, LabTrace trace)

@@ -12,10 +12,15 @@ public static class AttackPicture
 {
     private const int ColumnWidth = 170, RowHeight = 26, Margin = 40, Radius = 9;
 
-    public static string Svg(EmulationReport report, MethodResult method)
+    public static string Svg(EmulationReport report, MethodResult method) =>
+        Svg(report.VictimAs, report.AttackerAses, method.AsPaths, method.OriginAses, method.Unresolved, method.Recall, method.Precision);
+
+    /// <param name="paths">The traced AS paths, victim first.</param>
+    /// <param name="unresolved">ASes the trace could not pass (the frontier).</param>
+    public static string Svg(uint victim, IReadOnlyCollection<uint> attackerAses, IReadOnlyList<IReadOnlyList<uint>> paths, IEnumerable<uint> originAses,
+        IEnumerable<uint> unresolvedAses, double recall, double precision)
     {
-        var paths = method.AsPaths;
-        var depth = new Dictionary<uint, int> { [report.VictimAs] = 0 };
+        var depth = new Dictionary<uint, int> { [victim] = 0 };
         var edges = new HashSet<(uint, uint)>();
         foreach (var path in paths)
         {
@@ -26,7 +31,7 @@ public static class AttackPicture
             }
         }
         int maxDepth = depth.Values.DefaultIfEmpty(0).Max();
-        foreach (uint a in report.AttackerAses.Concat(method.Unresolved).Where(a => !depth.ContainsKey(a)))
+        foreach (uint a in attackerAses.Concat(unresolvedAses).Where(a => !depth.ContainsKey(a)))
         {
             depth[a] = maxDepth + 1; // not on any traced path: a column of their own
         }
@@ -44,21 +49,21 @@ public static class AttackPicture
         int width = Margin * 2 + columns.Max(c => c.Key) * ColumnWidth + 120;
         int height = Margin * 2 + 60 + rows * RowHeight;
         XNamespace svg = "http://www.w3.org/2000/svg";
-        var attackers = report.AttackerAses.ToHashSet();
-        var found = method.OriginAses.ToHashSet();
-        var unresolved = method.Unresolved.ToHashSet();
+        var attackers = attackerAses.ToHashSet();
+        var found = originAses.ToHashSet();
+        var unresolved = unresolvedAses.ToHashSet();
         var root = new XElement(svg + "svg",
             new XAttribute("width", width), new XAttribute("height", height), new XAttribute("font-family", "sans-serif"), new XAttribute("font-size", 12),
             new XElement(svg + "rect", new XAttribute("width", "100%"), new XAttribute("height", "100%"), new XAttribute("fill", "white")),
             new XElement(svg + "text", new XAttribute("x", Margin), new XAttribute("y", 24), new XAttribute("font-size", 15),
-                string.Create(CultureInfo.InvariantCulture, $"Attack on AS{report.VictimAs}: {found.Count(attackers.Contains)} of {attackers.Count} attacker ASes traced (recall {method.Recall:F2}, precision {method.Precision:F2})")),
+                string.Create(CultureInfo.InvariantCulture, $"Attack on AS{victim}: {found.Count(attackers.Contains)} of {attackers.Count} attacker ASes traced (recall {recall:F2}, precision {precision:F2})")),
             edges.Where(e => position.ContainsKey(e.Item1) && position.ContainsKey(e.Item2)).Select(e => new XElement(svg + "line",
                 new XAttribute("x1", position[e.Item1].X), new XAttribute("y1", position[e.Item1].Y),
                 new XAttribute("x2", position[e.Item2].X), new XAttribute("y2", position[e.Item2].Y),
                 new XAttribute("stroke", "#c0392b"), new XAttribute("stroke-width", 1.6), new XAttribute("opacity", 0.7))),
             position.Select(p =>
             {
-                var (fill, role) = p.Key == report.VictimAs ? ("#2c3e50", "victim")
+                var (fill, role) = p.Key == victim ? ("#2c3e50", "victim")
                     : found.Contains(p.Key) && attackers.Contains(p.Key) ? ("#c0392b", "source, traced")
                     : attackers.Contains(p.Key) ? ("#f39c12", "attacker, not traced")
                     : found.Contains(p.Key) ? ("#8e44ad", "source, wrongly")

@@ -17,16 +17,39 @@ public sealed class TracebackLab(IReadOnlyList<string> intertrack, TextWriter pr
     /// <summary>Time the evidence needs after the last attack packet: digest pages seal within 2 s and are read within 1 s; flows expire within 2 s and are exported within 1 s.</summary>
     public static readonly TimeSpan EvidenceSettling = TimeSpan.FromSeconds(4);
 
-    public static void RequireRoot(params string[] tools)
+    /// <summary>
+    /// Checks for root and the programs the lab runs; what is missing is installed from Debian's
+    /// packages (as scripts/test.sh does), so a fresh machine with only the .NET SDK can run the lab.
+    /// </summary>
+    public void RequireRoot(params string[] tools)
     {
         if (Environment.UserName != "root")
         {
             throw new LabException("the lab needs root (network namespaces, raw sockets, capture)");
         }
-        foreach (string tool in tools.Where(t => !Shell.Has(t)))
+        var missing = tools.Where(t => !Shell.Has(t)).Select(Package)
+            .Concat(HasLibpcap() ? [] : ["libpcap0.8"]).Distinct().ToList();
+        if (missing.Count == 0)
         {
-            throw new LabException($"{tool} is not installed (Debian: apt-get install {Package(tool)})");
+            return;
         }
+        if (!Shell.Has("apt-get"))
+        {
+            throw new LabException($"missing {string.Join(", ", missing)}, and there is no apt-get to install them");
+        }
+        progress.WriteLine($"installing: {string.Join(" ", missing)}");
+        Shell.Run("apt-get", "update", "-qq");
+        Shell.Run("env", ["DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", "-qq", "--no-install-recommends", .. missing]);
+    }
+
+    private static bool HasLibpcap()
+    {
+        if (!System.Runtime.InteropServices.NativeLibrary.TryLoad("libpcap.so.0.8", out var handle))
+        {
+            return false;
+        }
+        System.Runtime.InteropServices.NativeLibrary.Free(handle);
+        return true;
     }
 
     private static string Package(string tool) => tool switch
@@ -42,7 +65,7 @@ public sealed class TracebackLab(IReadOnlyList<string> intertrack, TextWriter pr
     {
         var graph = options.TopologyFile is { } file ? ReadTopology(file) : LabTopology.Generate(options.Ases, options.Seed);
         var plan = LabDesign.Plan(graph, options);
-        RequireRoot(["ip", "setsid", "bird", "birdc", "tcpdump", .. plan.Ases.Any(a => a.System == LabSystem.Flow) ? ["pmacctd"] : Array.Empty<string>()]);
+        RequireRoot("ip", "setsid", "bird", "birdc", "tcpdump", "pmacctd");
         if (LabNamespaces.OfLab(plan.Id) is { Count: > 0 } running)
         {
             throw new LabException($"lab '{plan.Id}' is already running ({running.Count} namespaces); stop it with 'intertrack lab down --lab {plan.Id}' first");

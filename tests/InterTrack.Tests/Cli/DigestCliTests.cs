@@ -120,6 +120,13 @@ public sealed class CliMistakeTests : IDisposable
     [InlineData("--tolerance must be 0 or more", "query", "--digests", "DIR", "--hex", "4500", "--tolerance", "-2")]
     [InlineData("/proc/x/y", "topology", "generate", "--ases", "100", "--out", "/proc/x/y")]
     [InlineData("--svg: cannot write", "demo", "--svg", "/nonexistent-dir/demo.svg")]
+    [InlineData("--ases: 2: a lab has 3 to 200 ASes", "lab", "up", "--ases", "2", "--dir", "DIR")]
+    [InlineData("AS1 is not in the topology", "lab", "up", "--victim", "1", "--dir", "DIR")]
+    [InlineData("--flow: 'x' is not an AS number", "lab", "up", "--flow", "x", "--dir", "DIR")]
+    [InlineData("--lab: 'A-B'", "lab", "up", "--lab", "A-B", "--dir", "DIR")]
+    [InlineData("--packets: 0: must be from 1 to 100000", "lab", "attack", "--packets", "0", "--dir", "DIR")]
+    [InlineData("no lab here", "lab", "trace", "--dir", "DIR")]
+    [InlineData("--json: cannot write", "lab", "run", "--json", "/nonexistent-dir/lab.json")]
     public void A_mistake_is_one_line_and_exit_2(string expected, params string[] args)
     {
         var run = CliRunner.Run([.. args.Select(a => a.Replace("DIR", _dir, StringComparison.Ordinal).Replace("CA", _dir, StringComparison.Ordinal).Replace("OUT", _dir, StringComparison.Ordinal))]);

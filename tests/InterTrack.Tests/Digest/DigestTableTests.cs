@@ -47,6 +47,31 @@ public class DigestTableTests
         Assert.True(foundAltered <= expected + 4 * Math.Sqrt(expected) + 3, $"{foundAltered} altered packets found, about {expected:F1} expected by chance");
     }
 
+    [Fact]
+    public void A_page_whose_window_ended_is_sealed_and_saved_once_without_waiting_for_another_packet()
+    {
+        var options = new DigestOptions { PageCapacity = 1_000, Window = TimeSpan.FromSeconds(2) };
+        using var table = new DigestTable("quiet:in", options);
+        var sealedPages = new List<DigestPage>();
+        table.PageSealed += sealedPages.Add;
+        Span<byte> invariant = stackalloc byte[PacketInvariant.MaxLength];
+        var packet = TestPackets.Udp4(1);
+        table.Add(invariant[..PacketInvariant.FromIp(packet, invariant)], T0);
+
+        table.SealIfWindowEnded(T0 + 1_999_999_999);
+        Assert.Empty(sealedPages);
+        table.SealIfWindowEnded(T0 + 2_000_000_000);
+        var page = Assert.Single(sealedPages);
+        Assert.True(page.Contains(DigestPage.Hash(invariant[..PacketInvariant.FromIp(packet, invariant)], table.Seed)));
+
+        // Later traffic opens a new page; the sealed one is not saved a second time.
+        table.SealIfWindowEnded(T0 + 5_000_000_000);
+        table.Add(invariant[..PacketInvariant.FromIp(TestPackets.Udp4(2), invariant)], T0 + 9_000_000_000);
+        table.SealCurrent();
+        Assert.Equal(2, sealedPages.Count);
+        Assert.NotSame(sealedPages[0], sealedPages[1]);
+    }
+
     [Theory]
     [InlineData(8, 6)]
     [InlineData(10, 7)]
