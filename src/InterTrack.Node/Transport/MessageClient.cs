@@ -35,8 +35,8 @@ public static class MessageClient
         };
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(options.HandshakeTimeout);
+            using var timer = new CancellationTokenSource(options.HandshakeTimeout, time ?? TimeProvider.System);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
             await ssl.AuthenticateAsClientAsync(clientOptions, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException)
@@ -45,7 +45,7 @@ public static class MessageClient
             cancellationToken.ThrowIfCancellationRequested();
             throw new AuthenticationException($"TLS with {host}:{port} as {expectedPeer} failed: {refusal ?? e.Message}", e);
         }
-        return new MessageConnection(ssl, credentials.Identity, expectedPeer, socket.RemoteEndPoint, options, logger ?? NullLogger.Instance);
+        return new MessageConnection(ssl, credentials.Identity, expectedPeer, socket.RemoteEndPoint, options, logger ?? NullLogger.Instance, time);
     }
 
     /// <summary>Plain TCP, for the legacy client port of a D Point. <paramref name="local"/> names us in error replies.</summary>

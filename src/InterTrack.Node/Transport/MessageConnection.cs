@@ -26,11 +26,13 @@ public sealed class MessageConnection : IAsyncDisposable
     private readonly Channel<byte[]> _sendQueue;
     private readonly Task _writer;
     private readonly CancellationTokenSource _closed = new();
+    private readonly TimeProvider _time;
     private int _disposed;
 
     internal MessageConnection(Stream stream, NodeIdentity local, NodeIdentity? remote, EndPoint? remoteEndPoint,
-        TransportOptions options, ILogger logger)
+        TransportOptions options, ILogger logger, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         _stream = stream;
         _local = local;
         RemoteIdentity = remote;
@@ -62,13 +64,13 @@ public sealed class MessageConnection : IAsyncDisposable
     {
         while (!_closed.IsCancellationRequested)
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closed.Token);
-            timeout.CancelAfter(_options.IdleTimeout);
+            using var timer = new CancellationTokenSource(_options.IdleTimeout, _time);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closed.Token, timer.Token);
             bool started = false;
             _frames.FrameStarted = () =>
             {
                 started = true;
-                timeout.CancelAfter(_options.MessageTimeout);
+                timer.CancelAfter(_options.MessageTimeout);
             };
             byte[]? frame;
             try

@@ -14,7 +14,8 @@ public delegate ValueTask MessageHandler(MessageConnection connection, Protocol.
 /// <summary>
 /// Accepts connections, authenticates peers (mutual TLS, or none for the legacy plain port),
 /// and feeds their messages to a handler, one connection per task. A misbehaving peer affects
-/// only its own connection.
+/// only its own connection. Connections in their handshake are bounded in all and per source
+/// address, apart from the authenticated ones, so idle sockets cannot lock peers out.
 /// </summary>
 public sealed class MessageListener : IAsyncDisposable
 {
@@ -27,12 +28,17 @@ public sealed class MessageListener : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _slots;
+    private readonly Dictionary<IPAddress, int> _pendingBySource = [];
+    private readonly Dictionary<IPAddress, long> _refusedBySource = [];
+    private readonly TimeProvider _time;
+    private int _pending;
     private readonly Task _acceptLoop;
 
     private MessageListener(IPEndPoint endPoint, TlsCredentials? tls, PeerAuthenticator? authenticator, NodeIdentity local,
-        MessageHandler handler, TransportOptions options, ILogger? logger)
+        MessageHandler handler, TransportOptions options, ILogger? logger, TimeProvider? time)
     {
         options.Validate();
+        _time = time ?? TimeProvider.System;
         _tls = tls;
         _authenticator = authenticator;
         _local = local;
@@ -53,7 +59,7 @@ public sealed class MessageListener : IAsyncDisposable
     public static MessageListener StartTls(IPEndPoint endPoint, TlsCredentials credentials, Func<NodeIdentity, bool> isAllowed,
         MessageHandler handler, TransportOptions? options = null, ILogger? logger = null, TimeProvider? time = null) =>
         new(endPoint, credentials, new PeerAuthenticator(credentials.FederationCa, isAllowed, time), credentials.Identity,
-            handler, options ?? TransportOptions.Default, logger);
+            handler, options ?? TransportOptions.Default, logger, time);
 
     /// <summary>
     /// A plain-TCP listener for legacy Traceback Clients of the D Point. Its peers are not
@@ -61,7 +67,7 @@ public sealed class MessageListener : IAsyncDisposable
     /// </summary>
     public static MessageListener StartPlain(int port, NodeIdentity local, MessageHandler handler, IPAddress? bindAddress = null,
         TransportOptions? options = null, ILogger? logger = null) =>
-        new(new IPEndPoint(bindAddress ?? IPAddress.Loopback, port), null, null, local, handler, options ?? TransportOptions.Default, logger);
+        new(new IPEndPoint(bindAddress ?? IPAddress.Loopback, port), null, null, local, handler, options ?? TransportOptions.Default, logger, null);
 
     private async Task AcceptLoopAsync()
     {
@@ -77,37 +83,86 @@ public sealed class MessageListener : IAsyncDisposable
             {
                 break;
             }
-            if (!_slots.Wait(0))
+            var source = (socket.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
+            if (!TryStartHandshake(source))
             {
-                TransportLog.TooManyConnections(_logger, socket.RemoteEndPoint);
                 socket.Dispose();
                 continue;
             }
             connections.RemoveAll(t => t.IsCompleted);
-            connections.Add(Task.Run(() => ServeAsync(socket)));
+            connections.Add(Task.Run(() => ServeAsync(socket, source)));
         }
         await Task.WhenAll(connections).ConfigureAwait(false);
     }
 
-    private async Task ServeAsync(Socket socket)
+    /// <summary>Counts a new connection as pending its handshake, unless too many are pending in all or from its address.</summary>
+    private bool TryStartHandshake(IPAddress source)
     {
+        lock (_pendingBySource)
+        {
+            int fromSource = _pendingBySource.GetValueOrDefault(source);
+            if (_pending < _options.MaxPendingHandshakes && fromSource < _options.MaxPendingPerSource)
+            {
+                _pending++;
+                _pendingBySource[source] = fromSource + 1;
+                return true;
+            }
+            if (_refusedBySource.Count >= 10_000)
+            {
+                _refusedBySource.Clear(); // a flood from many addresses: forget the counts rather than grow
+            }
+            long refused = _refusedBySource[source] = _refusedBySource.GetValueOrDefault(source) + 1;
+            if ((refused & (refused - 1)) == 0) // the 1st, 2nd, 4th, 8th … refusal: a flood is logged, not echoed
+            {
+                TransportLog.TooManyPending(_logger, source, fromSource, _pending, refused);
+            }
+            return false;
+        }
+    }
+
+    private void HandshakeEnded(IPAddress source)
+    {
+        lock (_pendingBySource)
+        {
+            _pending--;
+            if (--_pendingBySource[source] == 0)
+            {
+                _pendingBySource.Remove(source);
+            }
+        }
+    }
+
+    private async Task ServeAsync(Socket socket, IPAddress source)
+    {
+        MessageConnection? connection;
         try
         {
             socket.NoDelay = true;
-            var endPoint = socket.RemoteEndPoint;
-            var connection = await HandshakeAsync(socket, endPoint).ConfigureAwait(false);
-            if (connection is null)
-            {
-                return;
-            }
-            await using (connection.ConfigureAwait(false))
-            {
-                await ServeMessagesAsync(connection).ConfigureAwait(false);
-            }
+            connection = await HandshakeAsync(socket, socket.RemoteEndPoint).ConfigureAwait(false);
         }
         finally
         {
-            _slots.Release();
+            HandshakeEnded(source);
+        }
+        if (connection is null)
+        {
+            return;
+        }
+        await using (connection.ConfigureAwait(false))
+        {
+            if (!_slots.Wait(0))
+            {
+                TransportLog.TooManyConnections(_logger, connection.RemoteEndPoint);
+                return;
+            }
+            try
+            {
+                await ServeMessagesAsync(connection).ConfigureAwait(false);
+            }
+            finally
+            {
+                _slots.Release();
+            }
         }
     }
 
@@ -116,7 +171,7 @@ public sealed class MessageListener : IAsyncDisposable
         var network = new NetworkStream(socket, ownsSocket: true);
         if (_tls is null)
         {
-            return new MessageConnection(network, _local, null, endPoint, _options, _logger);
+            return new MessageConnection(network, _local, null, endPoint, _options, _logger, _time);
         }
         var ssl = new SslStream(network, leaveInnerStreamOpen: false);
         NodeIdentity? peer = null;
@@ -135,10 +190,10 @@ public sealed class MessageListener : IAsyncDisposable
         };
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-            timeout.CancelAfter(_options.HandshakeTimeout);
+            using var timer = new CancellationTokenSource(_options.HandshakeTimeout, _time);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, timer.Token);
             await ssl.AuthenticateAsServerAsync(serverOptions, timeout.Token).ConfigureAwait(false);
-            return new MessageConnection(ssl, _local, peer, endPoint, _options, _logger);
+            return new MessageConnection(ssl, _local, peer, endPoint, _options, _logger, _time);
         }
         catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException or ObjectDisposedException)
         {

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using InterTrack.Pki;
 using InterTrack.Protocol.Model;
 using InterTrack.Transport;
+using Microsoft.Extensions.Time.Testing;
 
 namespace InterTrack.Tests.Transport;
 
@@ -18,13 +19,15 @@ public sealed class ConnectionLimitsTests : IDisposable
     public async Task A_peer_that_never_starts_the_handshake_is_dropped_after_the_handshake_timeout()
     {
         using var credentials = _pki.Issue(65001, "itm");
-        var options = new TransportOptions { HandshakeTimeout = TimeSpan.FromSeconds(1) };
-        await using var listener = EchoServer.Start(credentials, [Client], options);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var options = new TransportOptions { HandshakeTimeout = TimeSpan.FromSeconds(5) };
+        await using var listener = EchoServer.Start(credentials, [Client], options, time);
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(listener.LocalEndPoint);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        int read = await tcp.GetStream().ReadAsync(new byte[16], timeout.Token);
-        Assert.Equal(0, read); // closed by the server, well before our 10 s
+        var read = tcp.GetStream().ReadAsync(new byte[16]).AsTask();
+        var waited = await AdvanceUntil(time, read, TimeSpan.FromSeconds(0.1), TimeSpan.FromSeconds(30));
+        Assert.Equal(0, await read); // closed by the server …
+        Assert.InRange(waited, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30)); // … once 5 s had passed on its clock
     }
 
     [Fact]
@@ -32,14 +35,72 @@ public sealed class ConnectionLimitsTests : IDisposable
     {
         using var serverCredentials = _pki.Issue(65001, "itm");
         using var clientCredentials = _pki.Issue(65002, "itm");
-        var options = new TransportOptions { IdleTimeout = TimeSpan.FromSeconds(1) };
-        await using var listener = EchoServer.Start(serverCredentials, [Client], options);
-        await using var client = await MessageClient.ConnectTlsAsync("127.0.0.1", listener.LocalEndPoint.Port, Server, clientCredentials);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var options = new TransportOptions { IdleTimeout = TimeSpan.FromMinutes(5) };
+        await using var listener = EchoServer.Start(serverCredentials, [Client], options, time);
+        await using var client = await MessageClient.ConnectTlsAsync("127.0.0.1", listener.LocalEndPoint.Port, Server, clientCredentials, time: time);
         Assert.IsType<HeartbeatReply>(await EchoServer.PingAsync(client, 65002));
-        var started = DateTime.UtcNow;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        Assert.Null(await client.ReceiveAsync(timeout.Token));
-        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(8));
+        var closed = client.ReceiveAsync().AsTask();
+        var waited = await AdvanceUntil(time, closed, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(30));
+        Assert.Null(await closed);
+        Assert.InRange(waited, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30));
+    }
+
+    /// <summary>
+    /// 2,000 sockets from one address that never start TLS do not lock out an authorised peer
+    /// from another: only a few of them may wait for a handshake at a time, apart from the
+    /// places of authenticated connections, and the rest are closed at once.
+    /// </summary>
+    [Fact]
+    public async Task An_authorised_peer_is_served_while_one_address_holds_2000_idle_sockets()
+    {
+        using var serverCredentials = _pki.Issue(65001, "itm");
+        using var clientCredentials = _pki.Issue(65002, "itm");
+        var options = new TransportOptions { MaxConnections = 16, MaxPendingHandshakes = 64, MaxPendingPerSource = 8 };
+        await using var listener = EchoServer.Start(serverCredentials, [Client], options);
+        var idle = new List<Socket>();
+        try
+        {
+            int refused = 0;
+            for (int i = 0; i < 2_000; i++)
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                socket.Bind(new IPEndPoint(IPAddress.Parse("127.0.0.2"), 0)); // the flooding address
+                await socket.ConnectAsync(listener.LocalEndPoint);
+                idle.Add(socket);
+            }
+            await using var client = await MessageClient.ConnectTlsAsync("127.0.0.1", listener.LocalEndPoint.Port, Server, clientCredentials);
+            Assert.IsType<HeartbeatReply>(await EchoServer.PingAsync(client, 65002));
+            foreach (var socket in idle)
+            {
+                refused += socket.Poll(0, SelectMode.SelectRead) && socket.Available == 0 ? 1 : 0; // closed by the server
+            }
+            Assert.True(refused >= 2_000 - options.MaxPendingPerSource - 1, $"only {refused} of 2,000 idle sockets were closed at once");
+        }
+        finally
+        {
+            foreach (var socket in idle)
+            {
+                socket.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Moves the fake clock on by <paramref name="step"/> until <paramref name="task"/> ends (the
+    /// real wait between steps only lets sockets deliver); returns the fake time that passed.
+    /// </summary>
+    private static async Task<TimeSpan> AdvanceUntil(FakeTimeProvider time, Task task, TimeSpan step, TimeSpan limit)
+    {
+        var waited = TimeSpan.Zero;
+        while (!task.IsCompleted && waited < limit)
+        {
+            time.Advance(step);
+            waited += step;
+            await Task.WhenAny(task, Task.Delay(20));
+        }
+        await task.WaitAsync(TimeSpan.FromSeconds(10));
+        return waited;
     }
 
     [Fact]
