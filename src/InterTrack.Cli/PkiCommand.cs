@@ -11,12 +11,14 @@ internal static class PkiCommand
 {
     public const string CaCertificateFile = "ca.crt";
     public const string CaKeyFile = "ca.key";
+    public const string CaCrlFile = "ca.crl";
 
     public static Command Create()
     {
         var pki = new Command("pki", "Create the federation CA and issue node certificates (PEM files; keys are written 0600).");
         pki.Subcommands.Add(Init());
         pki.Subcommands.Add(Issue());
+        pki.Subcommands.Add(Revoke());
         pki.Subcommands.Add(Sign());
         return pki;
     }
@@ -100,6 +102,62 @@ internal static class PkiCommand
             return 0;
         });
         return command;
+    }
+
+    private static Command Revoke()
+    {
+        var caDir = new Option<DirectoryInfo>("--ca") { Description = "Directory holding ca.crt and ca.key (from 'pki init'); the CRL is written there as ca.crl.", Required = true };
+        var cert = new Option<FileInfo>("--cert") { Description = "The node certificate to revoke (PEM, issued by this CA).", Required = true };
+        var command = new Command("revoke", "Revoke a node certificate: add it to the federation's CRL (ca.crl beside ca.crt, signed by the CA). "
+            + "Nodes and clients read ca.crl beside their CA certificate (or the configured crl) again when it changes, and refuse revoked peers.")
+        {
+            caDir, cert,
+        };
+        command.SetAction(parsed =>
+        {
+            using var ca = LoadCa(parsed.GetValue(caDir)!);
+            string certPath = parsed.GetValue(cert)!.FullName;
+            X509Certificate2 revoked;
+            try
+            {
+                revoked = PemFiles.LoadCertificate(certPath);
+            }
+            catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException)
+            {
+                throw new CommandException($"--cert: cannot read {certPath}: {e.Message}", e);
+            }
+            using (revoked)
+            {
+                if (!IssuedBy(revoked, ca.Certificate))
+                {
+                    throw new CommandException($"--cert: {certPath} was not issued by the CA in {parsed.GetValue(caDir)!.FullName}");
+                }
+                string crlPath = Path.Combine(parsed.GetValue(caDir)!.FullName, CaCrlFile);
+                try
+                {
+                    var (number, count) = RevocationList.Revoke(crlPath, ca, revoked, DateTimeOffset.UtcNow);
+                    var output = parsed.InvocationConfiguration.Output;
+                    output.WriteLine($"revoked: {CertificateIdentity.Read(revoked)?.ToString() ?? revoked.Subject}, serial {revoked.SerialNumber}");
+                    output.WriteLine($"crl: {crlPath} (number {number}, {count} certificates revoked)");
+                }
+                catch (FormatException e)
+                {
+                    throw new CommandException($"{crlPath}: {e.Message}; move it away to start a new list", e);
+                }
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static bool IssuedBy(X509Certificate2 certificate, X509Certificate2 ca)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(ca);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.ChainPolicy.VerificationFlags = X509VerificationFlags.IgnoreNotTimeValid;
+        return chain.Build(certificate) && chain.ChainElements.Count == 2;
     }
 
     private static Command Sign()

@@ -35,11 +35,12 @@ internal static class TraceCommand
         var cert = new Option<FileInfo>("--cert") { Description = "This client's certificate (from 'pki issue --role tc')." };
         var key = new Option<FileInfo>("--key") { Description = "Its private key." };
         var ca = new Option<FileInfo>("--ca") { Description = "The federation CA certificate." };
+        var crl = new Option<FileInfo>("--crl") { Description = "The federation's revocation list (default: ca.crl beside --ca, when it exists)." };
         var legacy = new Option<bool>("--legacy") { Description = "Plain TCP to a D Point's legacy client port (no certificates)." };
         var resultOf = new Option<string>("--result-of") { Description = "Fetch the result of an earlier trace by its message id (ASn/sec.usec) instead of tracing." };
         var command = new Command("trace", "Trace attack packets through a D Point. Exit code: 0 a source AS was found, 1 none, 2 error.")
         {
-            dp, pcap, index, all, hex, wait, json, cert, key, ca, legacy, resultOf,
+            dp, pcap, index, all, hex, wait, json, cert, key, ca, crl, legacy, resultOf,
         };
         command.Validators.Add(result =>
         {
@@ -88,7 +89,8 @@ internal static class TraceCommand
                 }
                 else
                 {
-                    credentials = TlsCredentials.Load(parsed.GetValue(cert)!.FullName, parsed.GetValue(key)!.FullName, parsed.GetValue(ca)!.FullName);
+                    credentials = TlsCredentials.Load(parsed.GetValue(cert)!.FullName, parsed.GetValue(key)!.FullName, parsed.GetValue(ca)!.FullName,
+                        parsed.GetValue(crl)?.FullName);
                     connection = await TracebackClient.ConnectAsync(host, port, credentials, cancellationToken);
                     self = credentials.Identity.ToNodeId();
                     dpoint = new NodeIdentity(credentials.Identity.AsNumber, NodeRole.DPoint).ToNodeId();
@@ -110,7 +112,7 @@ internal static class TraceCommand
                     return view.OriginAses.Count > 0 ? 0 : 1;
                 }
             }
-            catch (Exception e) when (e is IOException or AuthenticationException or TimeoutException or CryptographicException or ArgumentException)
+            catch (Exception e) when (e is IOException or AuthenticationException or TimeoutException or CryptographicException or ArgumentException or FormatException)
             {
                 throw new CommandException(e.Message, e);
             }

@@ -13,6 +13,9 @@ public sealed record NodeConfig
     public string Ca { get; init; } = "";
     /// <summary>Directory of this AS's node certificates as 'pki issue' names them: asN-role.crt and asN-role.key.</summary>
     public string Certificates { get; init; } = "";
+
+    /// <summary>The federation's CRL; default <c>ca.crl</c> beside <see cref="Ca"/>, used when it exists (or appears later).</summary>
+    public string? Crl { get; init; }
     public ItmConfig? Itm { get; init; }
     public BtmConfig? Btm { get; init; }
     public DtmConfig? Dtm { get; init; }
@@ -44,6 +47,7 @@ public sealed record NodeConfig
     {
         Ca = Full(baseDirectory, Ca),
         Certificates = Full(baseDirectory, Certificates),
+        Crl = Full(baseDirectory, Crl),
         Btm = Btm is null ? null : Btm with { Digests = Full(baseDirectory, Btm.Digests), Flows = Full(baseDirectory, Btm.Flows) },
         Dtm = Dtm is null ? null : Dtm with { Digests = Full(baseDirectory, Dtm.Digests), Flows = Full(baseDirectory, Dtm.Flows) },
         DPoint = DPoint is null ? null : DPoint with { Database = Full(baseDirectory, DPoint.Database) },
@@ -62,6 +66,16 @@ public sealed record NodeConfig
             "itm/btm/dtm/dp/capture/collector", "no role is configured");
         Require(File.Exists(Ca), "ca", $"no such file {Ca}");
         Require(Directory.Exists(Certificates), "certificates", $"no such directory {Certificates}");
+        Require(Crl is null || File.Exists(Crl), "crl", $"no such file {Crl}");
+        try
+        {
+            using var federationCa = Pki.PemFiles.LoadCertificate(Ca);
+            _ = new Pki.RevocationList(Crl ?? Pki.RevocationList.BesideCa(Ca), federationCa);
+        }
+        catch (FormatException e)
+        {
+            throw new ConfigException($"crl: {e.Message}", e);
+        }
         if (Itm is not null)
         {
             Bindable(Itm.Listen, "itm.listen");

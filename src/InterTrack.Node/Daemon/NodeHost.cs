@@ -181,7 +181,7 @@ public sealed class NodeHost : IAsyncDisposable
         string stem = Path.Combine(config.Certificates, $"as{config.As}-{identity.RoleName}");
         try
         {
-            var credentials = TlsCredentials.Load(stem + ".crt", stem + ".key", config.Ca);
+            var credentials = TlsCredentials.Load(stem + ".crt", stem + ".key", config.Ca, config.Crl);
             _owned.Add(credentials);
             return credentials.Identity == identity ? credentials
                 : throw new ConfigException($"certificates: {stem}.crt is for {credentials.Identity}, not {identity}");

@@ -22,7 +22,7 @@ public static class MessageClient
     {
         options ??= TransportOptions.Default;
         var socket = await ConnectSocketAsync(host, port, options, cancellationToken).ConfigureAwait(false);
-        var authenticator = new PeerAuthenticator(credentials.FederationCa, id => id == expectedPeer, time);
+        var authenticator = new PeerAuthenticator(credentials.FederationCa, id => id == expectedPeer, time, credentials.Revoked, peerIsServer: true);
         var ssl = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
         string? refusal = null;
         var clientOptions = new SslClientAuthenticationOptions

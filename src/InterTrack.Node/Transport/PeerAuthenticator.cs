@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using InterTrack.Pki;
 
@@ -5,11 +6,17 @@ namespace InterTrack.Transport;
 
 /// <summary>
 /// Decides whether a peer's certificate is acceptable: it must chain to the federation CA (and
-/// nothing else: the system trust store plays no part), be valid now, bind exactly one
-/// InterTrack identity, and that identity must be one the configuration names.
+/// nothing else: the system trust store plays no part), be valid now, be meant for its side of
+/// TLS (extended key usage server or client authentication), not be revoked by the federation's
+/// CRL, bind exactly one InterTrack identity, and that identity must be one the configuration names.
 /// </summary>
-public sealed class PeerAuthenticator(X509Certificate2 federationCa, Func<NodeIdentity, bool> isAllowed, TimeProvider? time = null)
+/// <param name="peerIsServer">True when we connect and the peer serves (it needs server authentication), false when it connects to us.</param>
+public sealed class PeerAuthenticator(X509Certificate2 federationCa, Func<NodeIdentity, bool> isAllowed, TimeProvider? time = null,
+    RevocationList? revoked = null, bool peerIsServer = false)
 {
+    private static readonly Oid ServerAuthentication = new("1.3.6.1.5.5.7.3.1", "server authentication");
+    private static readonly Oid ClientAuthentication = new("1.3.6.1.5.5.7.3.2", "client authentication");
+
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     /// <summary>A policy that admits exactly the listed identities.</summary>
@@ -34,9 +41,18 @@ public sealed class PeerAuthenticator(X509Certificate2 federationCa, Func<NodeId
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         chain.ChainPolicy.DisableCertificateDownloads = true;
         chain.ChainPolicy.VerificationTime = _time.GetUtcNow().UtcDateTime;
+        var usage = peerIsServer ? ServerAuthentication : ClientAuthentication;
+        chain.ChainPolicy.ApplicationPolicy.Add(usage);
         if (!chain.Build(certificate))
         {
-            reason = "certificate rejected: " + string.Join(", ", chain.ChainStatus.Select(s => s.Status.ToString()).Distinct());
+            reason = chain.ChainStatus.Any(s => s.Status == X509ChainStatusFlags.NotValidForUsage)
+                ? $"certificate not valid for TLS {usage.FriendlyName}"
+                : "certificate rejected: " + string.Join(", ", chain.ChainStatus.Select(s => s.Status.ToString()).Distinct());
+            return null;
+        }
+        if (revoked?.IsRevoked(certificate) == true)
+        {
+            reason = $"certificate revoked (serial {certificate.SerialNumber})";
             return null;
         }
         var identity = CertificateIdentity.Read(certificate);

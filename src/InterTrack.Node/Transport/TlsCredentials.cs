@@ -22,6 +22,9 @@ public sealed class TlsCredentials : IDisposable
 
     public X509Certificate2 FederationCa { get; }
 
+    /// <summary>The federation's revocation list peers are checked against; null checks none.</summary>
+    public RevocationList? Revoked { get; init; }
+
     /// <summary>This node's AS and role, as its own certificate states them.</summary>
     public NodeIdentity Identity { get; }
 
@@ -32,8 +35,16 @@ public sealed class TlsCredentials : IDisposable
         return new(ca.Issue(identity, now.AddMinutes(-5), now + validity), X509CertificateLoader.LoadCertificate(ca.Certificate.RawData));
     }
 
-    public static TlsCredentials Load(string certificatePath, string keyPath, string caPath) =>
-        new(PemFiles.LoadCertificateWithKey(certificatePath, keyPath), PemFiles.LoadCertificate(caPath));
+    /// <param name="crlPath">The federation's CRL (default: <c>ca.crl</c> beside the CA certificate, used when it exists or appears).</param>
+    /// <exception cref="FormatException">The CRL is not one signed by the CA.</exception>
+    public static TlsCredentials Load(string certificatePath, string keyPath, string caPath, string? crlPath = null)
+    {
+        var ca = PemFiles.LoadCertificate(caPath);
+        return new(PemFiles.LoadCertificateWithKey(certificatePath, keyPath), ca)
+        {
+            Revoked = new RevocationList(crlPath ?? RevocationList.BesideCa(caPath), ca),
+        };
+    }
 
     public void Dispose()
     {

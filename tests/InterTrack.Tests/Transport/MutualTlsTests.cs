@@ -49,6 +49,66 @@ public sealed class MutualTlsTests : IDisposable
         await AssertRefusedAsync(server, expired, Itm1);
     }
 
+    [Fact]
+    public async Task Server_refuses_a_client_certificate_not_meant_for_client_authentication()
+    {
+        using var serverCredentials = _pki.Issue(65001, "itm");
+        using var serverOnly = _pki.IssueWithUsage(Itm2, "1.3.6.1.5.5.7.3.1");
+        await using var server = EchoServer.Start(serverCredentials, [Itm2]);
+        await AssertRefusedAsync(server, serverOnly, Itm1);
+    }
+
+    [Fact]
+    public async Task Client_refuses_a_server_certificate_not_meant_for_server_authentication()
+    {
+        using var clientOnly = _pki.IssueWithUsage(Itm1, "1.3.6.1.5.5.7.3.2");
+        using var clientCredentials = _pki.Issue(65002, "itm");
+        await using var server = EchoServer.Start(clientOnly, [Itm2]);
+        var e = await Assert.ThrowsAsync<AuthenticationException>(() => MessageClient.ConnectTlsAsync("127.0.0.1", server.LocalEndPoint.Port, Itm1, clientCredentials));
+        Assert.Contains("not valid for TLS server authentication", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_revoked_peer_is_refused_by_a_running_server_and_client_once_the_crl_changes()
+    {
+        using var serverCredentials = _pki.Issue(65001, "itm");
+        using var clientCredentials = _pki.Issue(65002, "itm");
+        await using var server = EchoServer.Start(serverCredentials, [Itm2]);
+        await using (var before = await MessageClient.ConnectTlsAsync("127.0.0.1", server.LocalEndPoint.Port, Itm1, clientCredentials))
+        {
+            Assert.IsType<HeartbeatReply>(await EchoServer.PingAsync(before, 65002));
+        }
+
+        Assert.Contains("revoked: AS65002/itm", _pki.Revoke(65002, "itm"), StringComparison.Ordinal);
+        await AssertRefusedAsync(server, clientCredentials, Itm1);
+
+        // The other way round: a client refuses a server whose certificate is revoked.
+        _pki.Revoke(65001, "itm");
+        using var otherClient = _pki.Issue(65003, "itm");
+        await using var server2 = EchoServer.Start(serverCredentials, [new NodeIdentity(65003, NodeRole.Itm)]);
+        var e = await Assert.ThrowsAsync<AuthenticationException>(() => MessageClient.ConnectTlsAsync("127.0.0.1", server2.LocalEndPoint.Port, Itm1, otherClient));
+        Assert.Contains("revoked", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_crl_not_signed_by_the_federation_ca_is_refused_and_a_bad_update_keeps_the_list_in_force()
+    {
+        using var otherPki = new TestPki();
+        otherPki.Issue(65009, "itm").Dispose();
+        otherPki.Revoke(65009, "itm");
+        using var credentials = _pki.Issue(65002, "itm");
+        _pki.Revoke(65002, "itm");
+        string crl = Path.Combine(_pki.CaDir, "ca.crl");
+        using var ca = PemFiles.LoadCertificate(_pki.CaCertificate);
+        var list = new RevocationList(crl, ca);
+        Assert.True(list.IsRevoked(credentials.Certificate));
+
+        File.Copy(Path.Combine(otherPki.CaDir, "ca.crl"), crl, overwrite: true);
+        Assert.Throws<FormatException>(() => new RevocationList(crl, ca));
+        Assert.True(list.IsRevoked(credentials.Certificate)); // the forged update is not taken
+        Assert.Contains("not signed by the federation CA", list.Problem, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(65003u, "itm")] // right CA and role, another AS
     [InlineData(65002u, "btm")] // right CA and AS, another role

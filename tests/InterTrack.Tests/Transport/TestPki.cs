@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using InterTrack.Cli;
 using InterTrack.Pki;
 using InterTrack.Transport;
@@ -37,6 +39,30 @@ internal sealed class TestPki : IDisposable
         var certificate = ca.Issue(identity, start, start.AddMinutes(1)); // the CA itself is 5 minutes old
         Assert.True(certificate.NotAfter.ToUniversalTime() < DateTime.UtcNow);
         return new TlsCredentials(certificate, PemFiles.LoadCertificate(CaCertificate));
+    }
+
+    /// <summary>A certificate of this CA for <paramref name="identity"/> whose extended key usage allows only <paramref name="usage"/>.</summary>
+    public TlsCredentials IssueWithUsage(NodeIdentity identity, string usage)
+    {
+        using var ca = CertificateAuthority.Load(CaCertificate, Path.Combine(CaDir, "ca.key"));
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(new X500DistinguishedName($"CN={identity.AsNumber}"), key, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddUri(identity.ToUri());
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(usage)], false));
+        var now = DateTimeOffset.UtcNow;
+        using var issued = request.Create(ca.Certificate, now.AddMinutes(-1), now.AddDays(1), [1, 2, 3, 4, 5, 6, 7, 8]);
+        return new TlsCredentials(issued.CopyWithPrivateKey(key), PemFiles.LoadCertificate(CaCertificate));
+    }
+
+    /// <summary>Revokes a node certificate issued by <see cref="Issue"/> with the real <c>intertrack pki revoke</c>.</summary>
+    public string Revoke(uint asNumber, string role)
+    {
+        var output = new StringWriter();
+        int code = IntertrackCommand.Run(["pki", "revoke", "--ca", CaDir, "--cert", Path.Combine(_dir, "nodes", $"as{asNumber}-{role}.crt")], output, new StringWriter());
+        Assert.Equal(0, code);
+        return output.ToString();
     }
 
     private static void Cli(params string[] args)
