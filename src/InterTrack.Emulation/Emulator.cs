@@ -288,7 +288,11 @@ public static class Emulator
         }
         int wanted = scenario.Attackers.Sum(s => s.Count ?? 0);
         var candidates = graph.Ases.Where(a => a != victim && !attackers.ContainsKey(a)).ToList();
-        foreach (uint a in Pick(random, candidates, Math.Min(wanted, candidates.Count)))
+        if (wanted > candidates.Count)
+        {
+            throw new FormatException($"attackers: count {wanted} is more than the {candidates.Count} ASes that could attack (all but the victim{(attackers.Count > 0 ? " and the attackers named" : "")})");
+        }
+        foreach (uint a in Pick(random, candidates, wanted))
         {
             attackers[a] = 1;
         }

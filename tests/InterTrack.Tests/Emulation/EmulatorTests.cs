@@ -275,6 +275,23 @@ public class MixedDeploymentTests
         }
     }
 
+    [Theory]
+    [InlineData(null, 50, null, "attackers: count 50 is more than the 49 ASes that could attack")]
+    [InlineData(7u, 49, null, "attackers: count 49 is more than the 48 ASes that could attack (all but the victim and the attackers named)")]
+    [InlineData(null, 2, "999", "deployment.overrides.999: AS999 is not in the topology")]
+    public async Task What_the_topology_cannot_hold_is_an_error_not_silently_shrunk(uint? named, int count, string? overrideAs, string message)
+    {
+        var scenario = new Scenario
+        {
+            Topology = new TopologySpec { Generate = new GenerateSpec { Ases = 50 } },
+            Victim = new VictimSpec { As = 1 },
+            Attackers = [.. named is { } a ? [new AttackerSpec { As = a }] : Array.Empty<AttackerSpec>(), new AttackerSpec { Count = count }],
+            Deployment = new DeploymentSpec { Overrides = overrideAs is null ? [] : new() { [overrideAs] = new DeploymentOverride { Ts = "none" } } },
+        };
+        var e = await Assert.ThrowsAsync<FormatException>(() => Emulator.RunAsync(scenario));
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Deployment_forms_of_before_kinds_still_load()
     {
