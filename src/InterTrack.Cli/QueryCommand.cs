@@ -18,6 +18,7 @@ internal static class QueryCommand
         var flows = new Option<DirectoryInfo>("--flows") { Description = "Flow store directory (from 'flows' or a node's collector)." };
         var pcap = new Option<FileInfo>("--pcap") { Description = "Capture file holding the packet (with --index)." };
         var index = new Option<long?>("--index") { Description = "0-based index of the packet in --pcap." };
+        var all = new Option<bool>("--all") { Description = "With --digests and --pcap: ask about every packet of the file (each at its capture time) and print how many were seen; exit 0 when all were." };
         var hex = new Option<string>("--hex") { Description = "The packet in hex, from its IP header on." };
         var at = new Option<string>("--at") { Description = "When it was seen: ISO 8601 or Unix seconds (default: its capture time with --pcap, any time with --hex)." };
         var tolerance = new Option<double>("--tolerance") { Description = "Seconds a page or flow may lie from --at (δ; for flows, the slack around a record's start and end).", DefaultValueFactory = _ => 2 };
@@ -25,7 +26,7 @@ internal static class QueryCommand
             "flows {\"seen\", \"matches\": [{\"exporter\", \"observationDomain\", \"ingressInterface\", \"egressInterface\", \"start\", \"end\", \"packets\", \"octets\", \"certainty\"}], \"expired\"}." };
         var command = new Command("query", "Ask digest pages or flow records whether a packet was seen. Exit code: 0 seen, 1 not seen or expired, 2 error.")
         {
-            digests, flows, pcap, index, hex, at, tolerance, json,
+            digests, flows, pcap, index, all, hex, at, tolerance, json,
         };
         command.Validators.Add(result =>
         {
@@ -38,17 +39,27 @@ internal static class QueryCommand
                 result.AddError("--tolerance must be 0 or more seconds.");
             }
             bool byFile = result.GetResult(pcap) is not null, byHex = result.GetResult(hex) is not null;
+            bool whole = result.GetValue(all);
             if (byFile == byHex)
             {
-                result.AddError("give either --pcap FILE --index N or --hex HEX.");
+                result.AddError("give either --pcap FILE (--index N or --all) or --hex HEX.");
             }
-            else if (byFile != (result.GetResult(index) is not null))
+            else if (whole && (!byFile || result.GetResult(index) is not null || result.GetResult(at) is not null || result.GetResult(flows) is not null))
             {
-                result.AddError("--pcap and --index go together.");
+                result.AddError("--all asks --digests about every packet of --pcap (at its capture time): not with --index, --hex, --at or --flows.");
+            }
+            else if (!whole && byFile != (result.GetResult(index) is not null))
+            {
+                result.AddError("--pcap goes with --index N or --all.");
             }
         });
         command.SetAction(parsed =>
         {
+            if (parsed.GetValue(all))
+            {
+                return AskAll(parsed.InvocationConfiguration.Output, parsed.GetValue(digests)!, parsed.GetValue(pcap)!,
+                    TimeSpan.FromSeconds(parsed.GetValue(tolerance)), parsed.GetValue(json));
+            }
             byte[] ip;
             long? timeNs = null;
             if (parsed.GetValue(hex) is { } text)
@@ -92,6 +103,64 @@ internal static class QueryCommand
             var answer = DigestQuery.Ask(pages, invariant, timeNs, tolerance);
             Print(output, answer, json, pages.Count);
             return answer.Seen ? 0 : 1;
+        }
+        finally
+        {
+            pages.ForEach(p => p.Dispose());
+        }
+    }
+
+    private static int AskAll(TextWriter output, DirectoryInfo directory, FileInfo capture, TimeSpan tolerance, bool json)
+    {
+        if (Directory.Exists(capture.FullName))
+        {
+            throw new CommandException($"--pcap: {capture.FullName} is a directory, not a capture file");
+        }
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        List<DigestPage> pages;
+        try
+        {
+            pages = DigestArchive.Load(directory.FullName);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException)
+        {
+            throw new CommandException(e.Message, e);
+        }
+        try
+        {
+            var batch = new DigestBatchQuery(pages, tolerance);
+            long notIp = 0;
+            Span<byte> invariant = stackalloc byte[PacketInvariant.MaxLength];
+            try
+            {
+                using var reader = CaptureReader.Open(capture.FullName);
+                while (reader.TryRead(out var packet))
+                {
+                    int length = PacketInvariant.FromFrame(packet.Data, packet.LinkType, invariant);
+                    if (length == 0)
+                    {
+                        notIp++;
+                        continue;
+                    }
+                    batch.Add(invariant[..length], packet.TimestampNs);
+                }
+            }
+            catch (Exception e) when (e is CaptureFormatException or IOException)
+            {
+                throw new CommandException($"{capture.FullName}: {e.Message}", e);
+            }
+            var answer = batch.Answer();
+            double seconds = clock.Elapsed.TotalSeconds;
+            if (json)
+            {
+                output.WriteLine(JsonSerializer.Serialize(new { packets = answer.Packets, seen = answer.Seen, notSeen = answer.NotSeen, expired = answer.Expired, notIp, pages = pages.Count, seconds = Math.Round(seconds, 3) }));
+            }
+            else
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"packets: {answer.Packets} ({notIp} not IP); seen {answer.Seen}, not seen {answer.NotSeen}, expired {answer.Expired} (no kept page covers their time); {pages.Count} pages; {seconds:F2} s"));
+            }
+            return answer.Packets > 0 && answer.Seen == answer.Packets ? 0 : 1;
         }
         finally
         {

@@ -51,6 +51,38 @@ public sealed class DigestCliTests : IDisposable
     }
 
     [Fact]
+    public void Query_all_answers_every_packet_of_a_capture_at_its_time()
+    {
+        string pcap = WriteCapture("attack.pcap", 3000);
+        Assert.Equal(0, CliRunner.Run("digest", "--pcap", pcap, "--out", PathOf("d"), "--page-packets", "1000").Code); // 3 pages
+
+        var all = CliRunner.Run("query", "--digests", PathOf("d"), "--pcap", pcap, "--all", "--json");
+        Assert.True(all.Code == 0, all.Error);
+        using (var json = JsonDocument.Parse(all.Output))
+        {
+            Assert.Equal((3000, 3000, 0, 0), (json.RootElement.GetProperty("packets").GetInt64(), json.RootElement.GetProperty("seen").GetInt64(),
+                json.RootElement.GetProperty("notSeen").GetInt64(), json.RootElement.GetProperty("expired").GetInt64()));
+        }
+
+        // Other packets in the same time: not seen (but for false positives); at another time: expired.
+        string others = WriteCapture("others.pcap", 3000, j => TestPackets.Udp4(100_000 + j));
+        var none = CliRunner.Run("query", "--digests", PathOf("d"), "--pcap", others, "--all", "--json");
+        Assert.Equal(1, none.Code);
+        using (var json = JsonDocument.Parse(none.Output))
+        {
+            // Each is asked of the 3 pages within ±2 s, full pages at 0.24 % false positives each: ~22 expected.
+            Assert.InRange(json.RootElement.GetProperty("seen").GetInt64(), 0, 50);
+            Assert.Equal(0, json.RootElement.GetProperty("expired").GetInt64());
+        }
+        string later = PathOf("later.pcap");
+        using (var writer = PcapWriter.Create(later, LinkType.Ethernet, nanoseconds: true))
+        {
+            writer.Write(TestPackets.Frame(TestPackets.Udp4(1), LinkType.Ethernet), T0 + 3_600_000_000_000);
+        }
+        Assert.Contains("expired 1", CliRunner.Run("query", "--digests", PathOf("d"), "--pcap", later, "--all").Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_query_at_a_time_no_page_covers_says_expired()
     {
         string pcap = WriteCapture("a.pcap", 10);

@@ -1,0 +1,83 @@
+namespace InterTrack.Digest;
+
+/// <summary>How many packets of a batch were seen, not seen, or fell where no kept page covers their time.</summary>
+public sealed record BatchAnswer(long Packets, long Seen, long NotSeen, long Expired);
+
+/// <summary>
+/// Asks digest pages about many packets at once, as <c>query --all</c> does for a whole capture.
+/// Packets are taken in batches: every bit position of a batch is hashed and prefetched before any
+/// is tested, so the random memory accesses of a batch overlap instead of waiting on each other —
+/// the same trick that makes digesting fast.
+/// </summary>
+public sealed class DigestBatchQuery
+{
+    public const int BatchSize = 128;
+
+    private readonly DigestPage[] _pages;
+    private readonly long _slackNs;
+    private readonly List<(int Packet, DigestPage Page, ulong Hash)> _probes = new(BatchSize * 4);
+    private readonly bool[] _seen = new bool[BatchSize];
+    private readonly bool[] _covered = new bool[BatchSize];
+    private long _packets, _seenCount, _notSeen, _expired;
+    private int _batched;
+
+    public DigestBatchQuery(IEnumerable<DigestPage> pages, TimeSpan tolerance)
+    {
+        _pages = [.. pages.OrderBy(p => p.StartNs)];
+        _slackNs = tolerance.Ticks * 100;
+    }
+
+    /// <summary>Adds one packet (its invariant bytes and when it was seen, or null for any time).</summary>
+    public void Add(ReadOnlySpan<byte> invariant, long? atNs)
+    {
+        int packet = _batched++;
+        _seen[packet] = false;
+        _covered[packet] = false;
+        ulong lastSeed = 0, hash = 0;
+        bool hashed = false;
+        foreach (var page in _pages)
+        {
+            if (atNs is { } at && (at < page.StartNs - _slackNs || at > page.EndNs + _slackNs))
+            {
+                continue;
+            }
+            if (!hashed || page.Seed != lastSeed)
+            {
+                hash = DigestPage.Hash(invariant, page.Seed);
+                lastSeed = page.Seed;
+                hashed = true;
+            }
+            page.Prefetch(hash);
+            _probes.Add((packet, page, hash));
+            _covered[packet] = true;
+        }
+        if (_batched == BatchSize)
+        {
+            Flush();
+        }
+    }
+
+    /// <summary>The counts so far (tests what is batched first).</summary>
+    public BatchAnswer Answer()
+    {
+        Flush();
+        return new BatchAnswer(_packets, _seenCount, _notSeen, _expired);
+    }
+
+    private void Flush()
+    {
+        foreach (var (packet, page, hash) in _probes)
+        {
+            _seen[packet] |= page.Contains(hash);
+        }
+        for (int i = 0; i < _batched; i++)
+        {
+            _packets++;
+            if (_seen[i]) _seenCount++;
+            else if (_covered[i]) _notSeen++;
+            else _expired++;
+        }
+        _probes.Clear();
+        _batched = 0;
+    }
+}
