@@ -53,11 +53,24 @@ public static class DigestPageFile
         return path;
     }
 
-    /// <exception cref="InvalidDataException">The file is not a valid page file; the message says what is wrong.</exception>
-    public static DigestPage Load(string path)
+    /// <summary>A page file's header: what a page covers, without its bitmap.</summary>
+    public sealed record Header(string Path, string Link, ulong Seed, int Hashes, long Bits, long Capacity, long Count, long StartNs, long EndNs)
     {
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
-        Span<byte> h = stackalloc byte[FixedHeader];
+        public long Bytes => Bits / 8;
+    }
+
+    /// <summary>Reads only the header: enough to know a page's link and time span before loading its bitmap.</summary>
+    /// <exception cref="InvalidDataException">The file is not a valid page file; the message says what is wrong.</exception>
+    public static Header ReadHeader(string path)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096);
+        return ReadHeader(file, path, out _, out _);
+    }
+
+    private static Header ReadHeader(FileStream file, string path, out byte[] fixedHeader, out byte[] name)
+    {
+        fixedHeader = new byte[FixedHeader];
+        var h = fixedHeader.AsSpan();
         if (file.ReadAtLeast(h, FixedHeader, throwOnEndOfStream: false) < FixedHeader || !h[..8].SequenceEqual(Magic))
         {
             throw new InvalidDataException($"{path}: not an InterTrack digest page");
@@ -77,13 +90,21 @@ public static class DigestPageFile
         {
             throw new InvalidDataException($"{path}: damaged page header (or the file is truncated)");
         }
-        var name = new byte[nameLength];
+        name = new byte[nameLength];
         file.ReadExactly(name);
-        var page = new DigestPage(Encoding.UTF8.GetString(name), BinaryPrimitives.ReadUInt64LittleEndian(h[16..]), hashes, bits, capacity,
-            BinaryPrimitives.ReadInt64LittleEndian(h[24..]))
+        return new Header(path, Encoding.UTF8.GetString(name), BinaryPrimitives.ReadUInt64LittleEndian(h[16..]), hashes, bits, capacity, count,
+            BinaryPrimitives.ReadInt64LittleEndian(h[24..]), BinaryPrimitives.ReadInt64LittleEndian(h[32..]));
+    }
+
+    /// <exception cref="InvalidDataException">The file is not a valid page file; the message says what is wrong.</exception>
+    public static DigestPage Load(string path)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+        var header = ReadHeader(file, path, out var fixedHeader, out var name);
+        var page = new DigestPage(header.Link, header.Seed, header.Hashes, header.Bits, header.Capacity, header.StartNs)
         {
-            EndNs = BinaryPrimitives.ReadInt64LittleEndian(h[32..]),
-            Count = count,
+            EndNs = header.EndNs,
+            Count = header.Count,
         };
         try
         {
@@ -92,7 +113,7 @@ public static class DigestPageFile
             Span<byte> stored = stackalloc byte[8];
             file.ReadExactly(stored);
             var checksum = new XxHash64();
-            checksum.Append(h);
+            checksum.Append(fixedHeader);
             checksum.Append(name);
             checksum.Append(bitmap);
             if (!checksum.GetCurrentHash().AsSpan().SequenceEqual(stored))
