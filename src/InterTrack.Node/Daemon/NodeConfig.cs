@@ -76,6 +76,10 @@ public sealed record NodeConfig
         {
             throw new ConfigException($"crl: {e.Message}", e);
         }
+        catch (System.Security.Cryptography.CryptographicException e)
+        {
+            throw new ConfigException($"ca: {Ca} is not a PEM certificate: {e.Message}", e);
+        }
         if (Itm is not null)
         {
             Bindable(Itm.Listen, "itm.listen");

@@ -16,6 +16,8 @@ public sealed class NodeHost : IAsyncDisposable
     private readonly List<IAsyncDisposable> _resources = [];
     private readonly List<IDisposable> _owned = [];
     private readonly List<ITracebackSystem> _systems = [];
+    private BackgroundWork _work = new();
+    private ILogger _logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
     private NodeHost() { }
 
@@ -43,6 +45,8 @@ public sealed class NodeHost : IAsyncDisposable
     private void StartRoles(NodeConfig config, ILoggerFactory loggers)
     {
         uint self = config.As;
+        _logger = loggers.CreateLogger("node");
+        _work = new BackgroundWork(_logger);
         foreach (var system in _systems)
         {
             system.Start(config, loggers);
@@ -53,7 +57,7 @@ public sealed class NodeHost : IAsyncDisposable
             IBtmClient btm = btmConfig.Stub ? new StubBtm(self)
                 : new BorderBtm(self, links, SystemNamed(btmConfig.System, "btm").Evidence(btmConfig.EvidenceDirectory), TimeSpan.FromSeconds(btmConfig.ToleranceSeconds));
             Listen("btm", btmConfig.Listen, Credentials(config, NodeRole.Btm), [new NodeIdentity(self, NodeRole.Itm)],
-                ManagerServices.Btm(btm, loggers.CreateLogger("btm")), loggers);
+                ManagerServices.Btm(btm, loggers.CreateLogger("btm"), _work), loggers);
         }
         if (config.Dtm is { } dtmConfig)
         {
@@ -61,7 +65,7 @@ public sealed class NodeHost : IAsyncDisposable
             IDtmClient dtm = dtmConfig.Stub ? new StubDtm(self)
                 : new FloodDtm(self, routers, SystemNamed(dtmConfig.System, "dtm").Evidence(dtmConfig.EvidenceDirectory), TimeSpan.FromSeconds(dtmConfig.ToleranceSeconds));
             Listen("dtm", dtmConfig.Listen, Credentials(config, NodeRole.Dtm), [new NodeIdentity(self, NodeRole.Itm)],
-                ManagerServices.Dtm(dtm, loggers.CreateLogger("dtm")), loggers);
+                ManagerServices.Dtm(dtm, loggers.CreateLogger("dtm"), _work), loggers);
         }
         if (config.Itm is { } itmConfig)
         {
@@ -98,7 +102,7 @@ public sealed class NodeHost : IAsyncDisposable
             monitor.Start();
             Listen("itm", itmConfig.Listen, credentials,
                 [.. reachable.Keys.Select(n => new NodeIdentity(n, NodeRole.Itm)), new NodeIdentity(self, NodeRole.DPoint)],
-                ManagerServices.Itm(itm, loggers.CreateLogger("itm")), loggers);
+                ManagerServices.Itm(itm, loggers.CreateLogger("itm"), _work), loggers);
         }
         if (config.DPoint is { } dpConfig)
         {
@@ -116,7 +120,7 @@ public sealed class NodeHost : IAsyncDisposable
                 MaxConcurrentTraces = dpConfig.MaxConcurrentTraces,
                 MaxQueuedTraces = dpConfig.MaxQueuedTraces,
             };
-            var dpoint = new DPoint(self, policy, channel, store, loggers.CreateLogger("dp"));
+            var dpoint = new DPoint(self, policy, channel, store, loggers.CreateLogger("dp"), work: _work);
             var clients = (dpConfig.Clients.Count == 0 ? [self] : dpConfig.Clients).Select(a => new NodeIdentity(a, NodeRole.Client));
             Listen("dp", dpConfig.Listen, credentials, clients, dpoint.Handler, loggers);
             if (dpConfig.LegacyPort is { } legacyPort)
@@ -214,6 +218,12 @@ public sealed class NodeHost : IAsyncDisposable
         {
             await resource.DisposeAsync().ConfigureAwait(false);
         }
+        // The listeners are closed and their handlers cancelled: let the answers in flight end before
+        // what they use (the D Point's database, native digest pages) is freed.
+        if (await _work.WhenIdleAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false) is > 0 and var left)
+        {
+            NodeLog.WorkLeft(_logger, left);
+        }
         foreach (var system in _systems)
         {
             await system.DisposeAsync().ConfigureAwait(false); // stops the agents, saving what they gathered
@@ -223,4 +233,10 @@ public sealed class NodeHost : IAsyncDisposable
             owned.Dispose();
         }
     }
+}
+
+internal static partial class NodeLog
+{
+    [LoggerMessage(120, LogLevel.Warning, "Stopping with {Count} answers still running after 10 s")]
+    public static partial void WorkLeft(ILogger logger, int count);
 }

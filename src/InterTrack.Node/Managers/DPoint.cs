@@ -36,10 +36,12 @@ public sealed record DPointPolicy
 /// client can ask for one again later (see docs/protocol.md, "Asking for a result again").
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The semaphore's wait handle is never used: it holds nothing to free.")]
-public sealed class DPoint(uint asNumber, DPointPolicy policy, PeerChannel itm, DPointStore store, ILogger? logger = null, TimeProvider? time = null)
+public sealed class DPoint(uint asNumber, DPointPolicy policy, PeerChannel itm, DPointStore store, ILogger? logger = null, TimeProvider? time = null,
+    BackgroundWork? work = null)
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
+    private readonly BackgroundWork _work = work ?? new BackgroundWork(logger);
     private readonly RateLimiter _rate = new(policy.RateLimit, time ?? TimeProvider.System);
     private readonly SemaphoreSlim _running = new(policy.MaxConcurrentTraces);
     private int _admitted; // running and queued
@@ -77,7 +79,7 @@ public sealed class DPoint(uint asNumber, DPointPolicy policy, PeerChannel itm, 
             await connection.SendErrorAsync(ErrorType.BusyItm, "too many traces in flight; ask again later").ConfigureAwait(false);
             return;
         }
-        _ = Task.Run(async () =>
+        _work.Run("a client's trace", async () =>
         {
             try
             {
@@ -99,7 +101,7 @@ public sealed class DPoint(uint asNumber, DPointPolicy policy, PeerChannel itm, 
             {
                 Interlocked.Decrement(ref _admitted);
             }
-        }, CancellationToken.None);
+        });
     }
 
     private (Evidence? Evidence, string? Refusal) Evidence(ClientTraceRequest request)

@@ -16,7 +16,10 @@ public static class ManagerServices
     /// DPointTraceRequest from our own D Point (answered at once with DPointMessageIDReply, then
     /// with DPointTraceReply carrying everything: the AllResultExport).
     /// </summary>
-    public static MessageHandler Itm(Itm itm, ILogger? logger = null) => (connection, message, cancellationToken) =>
+    public static MessageHandler Itm(Itm itm, ILogger? logger = null, BackgroundWork? work = null)
+    {
+        work ??= new BackgroundWork(logger);
+        return (connection, message, cancellationToken) =>
     {
         switch (message)
         {
@@ -33,15 +36,16 @@ public static class ManagerServices
                         await connection.SendAsync(new ItmTraceResultExport(connection.RemoteIdentity.ToNeighborNode(), request.MessageId, export), ct).ConfigureAwait(false);
                     }
                     return outcome.Reply;
-                }, request, logger, cancellationToken);
+                }, request, logger, work, cancellationToken);
                 return ValueTask.CompletedTask;
             case DPointTraceRequest request when connection.RemoteIdentity is { Role: NodeRole.DPoint } dp && dp.AsNumber == itm.AsNumber:
-                Answer(connection, ct => TraceForDPointAsync(itm, connection, request, ct), request, logger, cancellationToken);
+                Answer(connection, ct => TraceForDPointAsync(itm, connection, request, ct), request, logger, work, cancellationToken);
                 return ValueTask.CompletedTask;
             default:
                 return connection.SendErrorAsync(ErrorType.HeartbeatWrongSemantic, "unexpected message", message);
         }
     };
+    }
 
     private static async Task<InterTrackMessage> TraceForDPointAsync(Itm itm, MessageConnection connection, DPointTraceRequest request, CancellationToken cancellationToken)
     {
@@ -61,15 +65,15 @@ public static class ManagerServices
     }
 
     /// <summary>A BTM's port for its ITM: BTMTraceRequest in, BTMTraceReply out.</summary>
-    public static MessageHandler Btm(IBtmClient btm, ILogger? logger = null) =>
-        Component<BtmTraceRequest>(async (request, ct) => await btm.TraceAsync(request, ct).ConfigureAwait(false), logger);
+    public static MessageHandler Btm(IBtmClient btm, ILogger? logger = null, BackgroundWork? work = null) =>
+        Component<BtmTraceRequest>(async (request, ct) => await btm.TraceAsync(request, ct).ConfigureAwait(false), logger, work ?? new BackgroundWork(logger));
 
     /// <summary>A DTM's port for its ITM: DTMTraceRequest in, DTMTraceReply out.</summary>
-    public static MessageHandler Dtm(IDtmClient dtm, ILogger? logger = null) =>
-        Component<DtmTraceRequest>(async (request, ct) => await dtm.TraceAsync(request, ct).ConfigureAwait(false), logger);
+    public static MessageHandler Dtm(IDtmClient dtm, ILogger? logger = null, BackgroundWork? work = null) =>
+        Component<DtmTraceRequest>(async (request, ct) => await dtm.TraceAsync(request, ct).ConfigureAwait(false), logger, work ?? new BackgroundWork(logger));
 
     /// <summary>A component's port: heartbeats, and one kind of request answered by <paramref name="answer"/>.</summary>
-    private static MessageHandler Component<TRequest>(Func<TRequest, CancellationToken, Task<InterTrackMessage>> answer, ILogger? logger)
+    private static MessageHandler Component<TRequest>(Func<TRequest, CancellationToken, Task<InterTrackMessage>> answer, ILogger? logger, BackgroundWork work)
         where TRequest : InterTrackMessage => (connection, message, cancellationToken) =>
     {
         switch (message)
@@ -77,7 +81,7 @@ public static class ManagerServices
             case HeartbeatRequest heartbeat:
                 return Heartbeat(connection, heartbeat);
             case TRequest request:
-                Answer(connection, ct => answer(request, ct), request, logger, cancellationToken);
+                Answer(connection, ct => answer(request, ct), request, logger, work, cancellationToken);
                 return ValueTask.CompletedTask;
             default:
                 return connection.SendErrorAsync(ErrorType.HeartbeatWrongSemantic, "unexpected message", message);
@@ -92,8 +96,8 @@ public static class ManagerServices
         });
 
     private static void Answer(MessageConnection connection, Func<CancellationToken, Task<InterTrackMessage>> work, InterTrackMessage request, ILogger? logger,
-        CancellationToken cancellationToken) =>
-        _ = Task.Run(async () =>
+        BackgroundWork background, CancellationToken cancellationToken) =>
+        background.Run($"answering {request.GetType().Name}", async () =>
         {
             try
             {
@@ -116,7 +120,7 @@ public static class ManagerServices
                     // closed meanwhile
                 }
             }
-        }, CancellationToken.None);
+        });
 }
 
 internal static partial class ManagerLog

@@ -77,8 +77,12 @@ public sealed class MessageConnection : IAsyncDisposable
             {
                 frame = await _frames.ReadFrameAsync(timeout.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !_closed.IsCancellationRequested)
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
+                if (_closed.IsCancellationRequested)
+                {
+                    return null; // closed while we waited
+                }
                 if (started)
                 {
                     await FailAsync(new ProtocolException("message not complete in time")

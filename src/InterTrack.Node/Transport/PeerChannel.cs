@@ -15,6 +15,7 @@ public sealed class PeerChannel(string peerName, Func<CancellationToken, Task<Me
     private readonly SemaphoreSlim _connecting = new(1, 1);
     private readonly ConcurrentDictionary<(Type, object), TaskCompletionSource<InterTrackMessage>> _pending = new();
     private MessageConnection? _connection;
+    private Task _receiving = Task.CompletedTask;
 
     /// <summary>Sends <paramref name="request"/> and waits for the <typeparamref name="TReply"/> with the given key.</summary>
     /// <exception cref="IOException">No connection, or it closed before the reply.</exception>
@@ -67,7 +68,7 @@ public sealed class PeerChannel(string peerName, Func<CancellationToken, Task<Me
                 throw new IOException($"{peerName}: {e.Message}", e);
             }
             _connection = connection;
-            _ = Task.Run(() => ReceiveLoopAsync(connection), CancellationToken.None);
+            _receiving = Task.Run(() => ReceiveLoopAsync(connection), CancellationToken.None); // ends when the connection closes
             return connection;
         }
         finally
@@ -77,6 +78,18 @@ public sealed class PeerChannel(string peerName, Func<CancellationToken, Task<Me
     }
 
     private async Task ReceiveLoopAsync(MessageConnection connection)
+    {
+        try
+        {
+            await DispatchAsync(connection).ConfigureAwait(false);
+        }
+        finally
+        {
+            FailAll(new IOException($"connection to {peerName} closed")); // nothing waits forever on a reply that cannot come
+        }
+    }
+
+    private async Task DispatchAsync(MessageConnection connection)
     {
         while (await connection.ReceiveAsync().ConfigureAwait(false) is { } message)
         {
@@ -98,7 +111,6 @@ public sealed class PeerChannel(string peerName, Func<CancellationToken, Task<Me
                 waiting.TrySetResult(message);
             }
         }
-        FailAll(new IOException($"connection to {peerName} closed"));
     }
 
     /// <summary>
@@ -154,6 +166,7 @@ public sealed class PeerChannel(string peerName, Func<CancellationToken, Task<Me
         {
             await _connection.DisposeAsync().ConfigureAwait(false);
         }
+        await _receiving.ConfigureAwait(false);
         _connecting.Dispose();
     }
 }

@@ -168,6 +168,13 @@ public sealed class DaemonExampleTests : IDisposable
         Assert.Contains("bad configuration: ca: no such file", run.Error, StringComparison.Ordinal);
 
         File.WriteAllText(PathOf("ca.crt"), "");
+        File.WriteAllText(PathOf("bad.json"), """{ "as": 65001, "ca": "ca.crt", "certificates": ".", "itm": { "listen": "127.0.0.1:0" } }""");
+        Assert.Contains("bad configuration: ca: ", CliRunner.Run("run", "--config", PathOf("bad.json")).Error, StringComparison.Ordinal);
+        Assert.Equal(0, CliRunner.Run("pki", "init", "--out", PathOf("badca")).Code);
+        File.Copy(PathOf("badca/ca.crt"), PathOf("ca.crt"), overwrite: true);
+        File.WriteAllText(PathOf("badca/ca.crl"), "-----BEGIN X509 CRL-----\nAAAA\n-----END X509 CRL-----\n");
+        File.WriteAllText(PathOf("bad.json"), """{ "as": 65001, "ca": "ca.crt", "certificates": ".", "crl": "badca/ca.crl", "itm": { "listen": "127.0.0.1:0" } }""");
+        Assert.Contains("bad configuration: crl: ", CliRunner.Run("run", "--config", PathOf("bad.json")).Error, StringComparison.Ordinal);
         File.WriteAllText(PathOf("bad.json"), """{ "as": 65001, "ca": "ca.crt", "certificates": ".", "itm": { "listen": "nowhere" } }""");
         Assert.Contains("itm.listen: 'nowhere' is not IP:PORT", CliRunner.Run("run", "--config", PathOf("bad.json")).Error, StringComparison.Ordinal);
         File.WriteAllText(PathOf("bad.json"), """{ "as": 65001, "ca": "ca.crt", "certificates": ".", "dtm": { "digests": ".", "routers": [ { "name": "r1", "ingress": [ { "link": "x", "from": "as:foo" } ] } ] } }""");
