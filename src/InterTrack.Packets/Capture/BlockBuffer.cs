@@ -1,13 +1,16 @@
+using System.Buffers;
+
 namespace InterTrack.Capture;
 
 /// <summary>
 /// A large read buffer over a file that hands out contiguous spans of records. Records are
 /// parsed in place; the buffer is refilled (remainder moved to the front) only when a record
-/// straddles its end, so reading costs about one memory copy of the file.
+/// straddles its end, so reading costs about one memory copy of the file. The buffer is rented
+/// from the shared pool, so opening many small captures does not allocate a megabyte each.
 /// </summary>
 internal sealed class BlockBuffer(Stream stream, int capacity = 1 << 20) : IDisposable
 {
-    private byte[] _buffer = new byte[capacity];
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(capacity);
     private int _start;
     private int _end;
     private bool _eof;
@@ -27,8 +30,9 @@ internal sealed class BlockBuffer(Stream stream, int capacity = 1 << 20) : IDisp
         }
         if (count > _buffer.Length)
         {
-            var bigger = new byte[Math.Max(count, _buffer.Length * 2)];
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(count, _buffer.Length * 2));
             Buffer.BlockCopy(_buffer, _start, bigger, 0, _end - _start);
+            ArrayPool<byte>.Shared.Return(_buffer);
             _buffer = bigger;
         }
         else
@@ -59,5 +63,13 @@ internal sealed class BlockBuffer(Stream stream, int capacity = 1 << 20) : IDisp
         Offset += count;
     }
 
-    public void Dispose() => stream.Dispose();
+    public void Dispose()
+    {
+        stream.Dispose();
+        if (_buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+        }
+    }
 }
