@@ -3,6 +3,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using InterTrack.Pki;
+using InterTrack.Protocol.Model;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -120,6 +121,20 @@ public sealed class MessageListener : IAsyncDisposable
         }
     }
 
+    /// <summary>Whether the first byte the peer sent is '&lt;': an XML document in plain TCP rather than a TLS ClientHello.</summary>
+    private static async Task<bool> IsPlainXmlAsync(Socket socket, CancellationToken cancellationToken)
+    {
+        var first = new byte[1];
+        try
+        {
+            return await socket.ReceiveAsync(first, SocketFlags.Peek, cancellationToken).ConfigureAwait(false) == 1 && first[0] == (byte)'<';
+        }
+        catch (SocketException)
+        {
+            return false; // the handshake will fail and say so
+        }
+    }
+
     private void HandshakeEnded(IPAddress source)
     {
         lock (_pendingBySource)
@@ -173,6 +188,8 @@ public sealed class MessageListener : IAsyncDisposable
         {
             return new MessageConnection(network, _local, null, endPoint, _options, _logger, _time);
         }
+        using var timer = new CancellationTokenSource(_options.HandshakeTimeout, _time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, timer.Token);
         var ssl = new SslStream(network, leaveInnerStreamOpen: false);
         NodeIdentity? peer = null;
         string? refusal = null;
@@ -184,16 +201,32 @@ public sealed class MessageListener : IAsyncDisposable
             CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
             RemoteCertificateValidationCallback = (_, certificate, _, _) =>
             {
-                peer = _authenticator!.Authenticate(certificate, out refusal);
-                return peer is not null;
+                peer = _authenticator!.Authenticate(certificate, out refusal, out bool trusted);
+                return trusted; // a trusted peer we do not admit is told why below, over TLS
             },
         };
         try
         {
-            using var timer = new CancellationTokenSource(_options.HandshakeTimeout, _time);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, timer.Token);
+            if (await IsPlainXmlAsync(socket, timeout.Token).ConfigureAwait(false))
+            {
+                // A legacy client on the TLS port: tell it so in its own terms, then close.
+                var plain = new MessageConnection(network, _local, null, endPoint, _options, _logger, _time);
+                await plain.SendErrorAsync(ErrorType.RefusedAuth, "this port speaks mutual TLS; plain TCP clients use the D Point's legacy port").ConfigureAwait(false);
+                await plain.CloseAsync("plain TCP on the TLS port", drainInput: true).ConfigureAwait(false); // read what it sent, so the close is no reset
+                TransportLog.PeerRefused(_logger, endPoint, "plain TCP on the TLS port");
+                await ssl.DisposeAsync().ConfigureAwait(false);
+                return null;
+            }
             await ssl.AuthenticateAsServerAsync(serverOptions, timeout.Token).ConfigureAwait(false);
-            return new MessageConnection(ssl, _local, peer, endPoint, _options, _logger, _time);
+            var connection = new MessageConnection(ssl, _local, peer, endPoint, _options, _logger, _time);
+            if (peer is null)
+            {
+                await connection.SendErrorAsync(ErrorType.RefusedAuth, $"refused: {refusal}").ConfigureAwait(false);
+                await connection.CloseAsync("not admitted", drainInput: true).ConfigureAwait(false);
+                TransportLog.PeerRefused(_logger, endPoint, refusal ?? "not admitted");
+                return null;
+            }
+            return connection;
         }
         catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException or ObjectDisposedException)
         {

@@ -27,8 +27,13 @@ public sealed class PeerAuthenticator(X509Certificate2 federationCa, Func<NodeId
     }
 
     /// <returns>The peer's identity, or null with <paramref name="reason"/> saying why it was refused.</returns>
-    public NodeIdentity? Authenticate(X509Certificate? presented, out string? reason)
+    public NodeIdentity? Authenticate(X509Certificate? presented, out string? reason) => Authenticate(presented, out reason, out _);
+
+    /// <param name="trusted">Whether the certificate itself is good (chains, valid, not revoked, one identity), refused or not:
+    /// a trusted peer that is not admitted can be told why over TLS.</param>
+    public NodeIdentity? Authenticate(X509Certificate? presented, out string? reason, out bool trusted)
     {
+        trusted = false;
         if (presented is null)
         {
             reason = "no certificate presented";
@@ -61,6 +66,7 @@ public sealed class PeerAuthenticator(X509Certificate2 federationCa, Func<NodeId
             reason = "certificate binds no single InterTrack identity";
             return null;
         }
+        trusted = true;
         if (!isAllowed(identity))
         {
             reason = $"{identity} is not a configured peer";

@@ -168,6 +168,8 @@ public sealed class DPointTests : IAsyncLifetime, IDisposable
         {
             await using var client = await MessageClient.ConnectTlsAsync("127.0.0.1", _dp.Listener.LocalEndPoint.Port, Dp, stranger);
             await client.SendAsync(Request());
+            var refused = Assert.IsType<HeartbeatError>(await NextAsync(client)); // told why, not traced
+            Assert.Equal("refused: AS9/tc is not a configured peer", refused.Error.Message);
             Assert.Null(await NextAsync(client));
         }
         catch (Exception e) when (e is AuthenticationException or IOException)

@@ -248,7 +248,9 @@ public sealed class TlsItmTraceTests : ItmTraceScenarios
             await using var connection = await MessageClient.ConnectTlsAsync("127.0.0.1", _world.ItmPorts[2], new NodeIdentity(2, NodeRole.Itm), impostor);
             await connection.SendAsync(new HeartbeatRequest(NeighborNode.ForItm(9)));
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            Assert.Null(await connection.ReceiveAsync(timeout.Token));
+            var refused = Assert.IsType<HeartbeatError>(await connection.ReceiveAsync(timeout.Token)); // told why …
+            Assert.Equal("refused: AS9/itm is not a configured peer", refused.Error.Message);
+            Assert.Null(await connection.ReceiveAsync(timeout.Token)); // … and closed: the heartbeat is not answered
         }
         catch (Exception e) when (e is System.Security.Authentication.AuthenticationException or IOException)
         {

@@ -192,8 +192,37 @@ public sealed class MutualTlsTests : IDisposable
             {
                 return;
             }
+            if (answer is HeartbeatError refused) // a peer of the federation that is not admitted is told why
+            {
+                Assert.StartsWith("refused: ", refused.Error.Message, StringComparison.Ordinal);
+                return;
+            }
             Assert.Null(answer);
         }
+    }
+
+    [Fact]
+    public async Task A_peer_of_the_federation_that_is_not_admitted_is_told_why_before_the_server_closes()
+    {
+        using var serverCredentials = _pki.Issue(65001, "itm");
+        using var otherAs = _pki.Issue(65003, "itm");
+        await using var server = EchoServer.Start(serverCredentials, [Itm2]);
+        await using var client = await MessageClient.ConnectTlsAsync("127.0.0.1", server.LocalEndPoint.Port, Itm1, otherAs);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var refused = Assert.IsType<HeartbeatError>(await client.ReceiveAsync(timeout.Token));
+        Assert.Equal("refused: AS65003/itm is not a configured peer", refused.Error.Message);
+        Assert.Null(await client.ReceiveAsync(timeout.Token)); // then closed
+    }
+
+    [Fact]
+    public async Task A_plain_tcp_client_on_the_tls_port_is_told_to_use_the_legacy_port()
+    {
+        using var serverCredentials = _pki.Issue(65001, "itm");
+        await using var server = EchoServer.Start(serverCredentials, [Itm2]);
+        await using var client = await MessageClient.ConnectPlainAsync("127.0.0.1", server.LocalEndPoint.Port, new NodeIdentity(1, NodeRole.Client));
+        var answer = await EchoServer.PingAsync(client, 1);
+        var refused = Assert.IsType<HeartbeatError>(answer);
+        Assert.Contains("this port speaks mutual TLS", refused.Error.Message, StringComparison.Ordinal);
     }
 
     public void Dispose() => _pki.Dispose();
