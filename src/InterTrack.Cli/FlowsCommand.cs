@@ -82,16 +82,22 @@ internal static class FlowsCommand
                 }
                 try
                 {
-                    var bound = collector.ListenUdp(udpAt!);
-                    o.WriteLine($"udp: {bound}");
-                    if (tcpAt is not null)
-                    {
-                        o.WriteLine($"tcp: {collector.ListenTcp(tcpAt)}");
-                    }
+                    o.WriteLine($"udp: {collector.ListenUdp(udpAt!)}");
                 }
                 catch (SocketException e)
                 {
-                    throw new CommandException($"cannot listen: {e.Message}", e);
+                    throw new CommandException($"--listen: cannot listen on UDP {udpAt}: {e.Message}", e);
+                }
+                if (tcpAt is not null)
+                {
+                    try
+                    {
+                        o.WriteLine($"tcp: {collector.ListenTcp(tcpAt)}");
+                    }
+                    catch (SocketException e)
+                    {
+                        throw new CommandException($"--tcp: cannot listen on TCP {tcpAt}: {e.Message}", e);
+                    }
                 }
                 o.WriteLine($"storing flow records in {directory}");
                 o.Flush();

@@ -169,6 +169,16 @@ public sealed class CliMistakeTests : IDisposable
     }
 
     [Fact]
+    public void A_busy_collector_address_is_named()
+    {
+        using var taken = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        string at = taken.Client.LocalEndPoint!.ToString()!;
+        var run = CliRunner.Run("flows", "--listen", at, "--out", Path.Combine(_dir, "flows"), "--duration", "1");
+        Assert.Equal(2, run.Code);
+        Assert.StartsWith($"error: --listen: cannot listen on UDP {at}: ", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_unwritable_output_is_refused_before_the_emulation_runs()
     {
         string scenario = Path.Combine(RepositoryPaths.Root, "docs", "examples", "scenario-500.json");
