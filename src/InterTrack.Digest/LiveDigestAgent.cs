@@ -169,12 +169,16 @@ public sealed class LiveDigestAgent : IDigestSource, IDisposable
             _selector = new FrameLinkSelector(device.Name, device.MacAddress?.GetAddressBytes() ?? [], agent._macPairLinks);
         }
 
+        /// <summary>
+        /// Digests frames until cancelled, then drains what the kernel still holds for us (until a
+        /// read times out), so stopping loses none of the frames captured before it.
+        /// </summary>
         public void Loop(CancellationToken cancellationToken)
         {
             var link = ToLinkType(device.LinkType);
-            Span<byte> invariant = stackalloc byte[PacketInvariant.MaxLength];
             long nextSealCheck = 0;
-            while (!cancellationToken.IsCancellationRequested)
+            bool open = true;
+            while (open && !cancellationToken.IsCancellationRequested)
             {
                 var status = device.GetNextPacket(out var packet);
                 if (Environment.TickCount64 >= nextSealCheck)
@@ -182,30 +186,36 @@ public sealed class LiveDigestAgent : IDigestSource, IDisposable
                     SealEndedWindows();
                     nextSealCheck = Environment.TickCount64 + 250;
                 }
-                if (status == GetPacketStatus.ReadTimeout)
+                open = status != GetPacketStatus.Error && status != GetPacketStatus.NoRemainingPackets; // closed or failed: RunAsync reports by closing
+                if (status == GetPacketStatus.PacketRead)
                 {
-                    continue;
+                    Digest(link, packet);
                 }
-                if (status != GetPacketStatus.PacketRead)
-                {
-                    break; // closed or failed: RunAsync reports by closing
-                }
-                _frames++;
-                var data = packet.Data;
-                int length = PacketInvariant.FromFrame(data, link, invariant);
-                if (length == 0)
-                {
-                    continue;
-                }
-                var timeval = packet.Header.Timeval;
-                long ns = (long)timeval.Seconds * 1_000_000_000 + (long)timeval.MicroSeconds * 1000;
-                var table = TableFor(link, data);
-                lock (table)
-                {
-                    table.Add(invariant[..length], ns);
-                }
-                _digested++;
             }
+            while (open && device.GetNextPacket(out var buffered) == GetPacketStatus.PacketRead)
+            {
+                Digest(link, buffered);
+            }
+        }
+
+        private void Digest(LinkType link, PacketCapture packet)
+        {
+            _frames++;
+            var data = packet.Data;
+            Span<byte> invariant = stackalloc byte[PacketInvariant.MaxLength];
+            int length = PacketInvariant.FromFrame(data, link, invariant);
+            if (length == 0)
+            {
+                return;
+            }
+            var timeval = packet.Header.Timeval;
+            long ns = (long)timeval.Seconds * 1_000_000_000 + (long)timeval.MicroSeconds * 1000;
+            var table = TableFor(link, data);
+            lock (table)
+            {
+                table.Add(invariant[..length], ns);
+            }
+            _digested++;
         }
 
         /// <summary>Seals the pages whose window ended, so a quiet link's last packets reach the archive without waiting for more.</summary>

@@ -323,10 +323,10 @@ public sealed partial class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyL
                 .ThenBy(e => e.Depth).First())
             .OrderBy(e => e.Depth)];
 
-    private static async Task<T> WithTimeout<T>(Func<CancellationToken, Task<T>> call, TimeSpan timeout, CancellationToken cancellationToken)
+    private async Task<T> WithTimeout<T>(Func<CancellationToken, Task<T>> call, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timer.CancelAfter(timeout);
+        using var clock = new CancellationTokenSource(timeout, _time);
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, clock.Token);
         try
         {
             return await call(timer.Token).WaitAsync(timer.Token).ConfigureAwait(false);

@@ -45,7 +45,7 @@ public sealed class LiveCaptureTests : IDisposable
         var fromB = Forged(2222, 300);
         Inject(a0, NetnsLab.MacOf(router, a1), fromA);
         Inject(b0, NetnsLab.MacOf(router, b1), fromB);
-        await Task.Delay(TimeSpan.FromSeconds(1)); // let the last frames through the router
+        WaitForForwarded(router, v1, fromA.Count + fromB.Count); // the last frames are through the router
         string counters = await StopAsync(agent);
 
         using var pages = new PageSet(DigestArchive.Load(_pages));
@@ -135,8 +135,23 @@ public sealed class LiveCaptureTests : IDisposable
         {
             Assert.Fail($"agent did not start: {first} {process.StandardError.ReadToEnd()}");
         }
-        Thread.Sleep(300);
         return process;
+    }
+
+    /// <summary>Waits (up to 10 s) until the router has sent <paramref name="count"/> packets out of <paramref name="link"/>.</summary>
+    private static void WaitForForwarded(string ns, string link, int count)
+    {
+        long sent = 0;
+        for (int i = 0; i < 200 && sent < count; i++)
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(NetnsLab.Run("ip", "-n", ns, "-j", "-s", "link", "show", link));
+            sent = json.RootElement[0].GetProperty("stats64").GetProperty("tx").GetProperty("packets").GetInt64();
+            if (sent < count)
+            {
+                Thread.Sleep(50);
+            }
+        }
+        Assert.True(sent >= count, $"the router sent {sent} of {count} packets on {link}");
     }
 
     private static async Task<string> StopAsync(Process agent)

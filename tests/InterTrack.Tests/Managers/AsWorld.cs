@@ -37,6 +37,9 @@ internal sealed class AsWorld(TestPki? pki = null) : IDisposable
     /// <summary>The victim's whole-trace budget: short, so that tests of silent neighbours end soon.</summary>
     public TimeSpan TraceTimeout { get; init; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>The ITMs' clock: their deadlines and timeouts run on it.</summary>
+    public TimeProvider Time { get; set; } = TimeProvider.System;
+
     /// <summary>Changes an AS's ITM settings (policy) before it starts.</summary>
     public Func<ItmSettings, ItmSettings> Tune { get; init; } = s => s;
 
@@ -92,7 +95,7 @@ internal sealed class AsWorld(TestPki? pki = null) : IDisposable
         }
         foreach (var (asNumber, btm) in LocalBtms(btmOverride))
         {
-            var itm = new Itm(Settings(asNumber), btm, [new RecordingDtm(this, asNumber)], Network);
+            var itm = new Itm(Settings(asNumber), btm, [new RecordingDtm(this, asNumber)], Network, Time);
             Itms[asNumber] = itm;
             Network.Add(itm);
         }
@@ -137,7 +140,7 @@ internal sealed class AsWorld(TestPki? pki = null) : IDisposable
             var endpoints = neighbors.ToDictionary(n => n, n => new PeerEndpoint("127.0.0.1", itmPorts[n], new Pki.NodeIdentity(n, NodeRole.Itm)));
             var network = new NetworkItmNeighbors(endpoints, credentials);
             _network.Add(network);
-            Itms[asNumber] = new Itm(Settings(asNumber), btmClient, [_dtms[asNumber]], network);
+            Itms[asNumber] = new Itm(Settings(asNumber), btmClient, [_dtms[asNumber]], network, Time);
         }
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Diagnostics;
 using InterTrack.Managers;
 using InterTrack.Protocol.Model;
@@ -140,12 +141,21 @@ public abstract class ItmTraceScenarios : IDisposable
         _world.Connect(3, 2);
         _world.Connect(2, 1);
         var packets = _world.Attack(4, 4, 3, 2, 1);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        _world.Time = time;
         _world.Start(asNumber => asNumber == 3 ? new SilentBtm() : null);
 
-        var clock = Stopwatch.StartNew();
-        var result = ByAs(await _world.TraceAsync(1, packets));
+        var trace = _world.TraceAsync(1, packets);
+        var waited = TimeSpan.Zero;
+        while (!trace.IsCompleted && waited < _traceTimeout * 4) // bounded: the ITM's clock runs only as we move it
+        {
+            time.Advance(TimeSpan.FromMilliseconds(250));
+            waited += TimeSpan.FromMilliseconds(250);
+            await Task.WhenAny(trace, Task.Delay(20));
+        }
+        var result = ByAs(await trace.WaitAsync(TimeSpan.FromSeconds(30)));
 
-        Assert.True(clock.Elapsed < _traceTimeout + TimeSpan.FromSeconds(1), $"took {clock.Elapsed}, deadline {_traceTimeout}");
+        Assert.True(waited <= _traceTimeout, $"answered after {waited} on the ITMs' clock, deadline {_traceTimeout}");
         Assert.Equal(AsStatus.Transit, result[2].Status);
         Assert.Contains(result[3].Status, new[] { AsStatus.Busy, AsStatus.Unknown });
         Assert.Equal(TraceState.Error, result[3].State);
@@ -222,16 +232,17 @@ public sealed class TlsItmTraceTests : ItmTraceScenarios
         _world.Connect(3, 2);
         _world.Connect(2, 1);
         var packets = _world.Attack(4, 4, 3, 2, 1);
-        var slowBorder = new SlowBtm(TimeSpan.FromSeconds(2));
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        _world.Time = time;
+        var slowBorder = new SlowBtm();
         _world.Start(asNumber => asNumber == 3 ? slowBorder : null);
 
-        var clock = System.Diagnostics.Stopwatch.StartNew();
         var trace = _world.TraceAsync(1, packets);
-        await slowBorder.Asked.Task.WaitAsync(TimeSpan.FromSeconds(10)); // AS3 is working on it
+        await slowBorder.Asked.Task.WaitAsync(TimeSpan.FromSeconds(10)); // AS3 is working on it, and never ends by itself
         await _world.TakeDownAsync(3);
-        var result = (await trace).Result.Ases.ToDictionary(e => ((ItmNodeId)e.NodeId).Itm.AsNumber);
-
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(7), $"took {clock.Elapsed}");
+        // The ITMs' clock never moves here, so a trace that waited for a deadline would not end: the
+        // lost connection itself must end it (WaitAsync's 30 s only bounds a failing run).
+        var result = (await trace.WaitAsync(TimeSpan.FromSeconds(30))).Result.Ases.ToDictionary(e => ((ItmNodeId)e.NodeId).Itm.AsNumber);
         Assert.Equal(AsStatus.Transit, result[2].Status);
         Assert.Equal((TraceState.Error, ErrorType.WaitItmReply), (result[3].State, result[3].Error!.Type));
         Assert.False(result.ContainsKey(4));
@@ -258,16 +269,16 @@ public sealed class TlsItmTraceTests : ItmTraceScenarios
         }
     }
 
-    /// <summary>A border system that answers after a delay, and says when it was asked.</summary>
-    private sealed class SlowBtm(TimeSpan delay) : IBtmClient
+    /// <summary>A border system that says when it was asked and never answers (until cancelled).</summary>
+    private sealed class SlowBtm : IBtmClient
     {
         public TaskCompletionSource Asked { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public async Task<BtmTraceReply> TraceAsync(BtmTraceRequest request, CancellationToken cancellationToken)
         {
             Asked.TrySetResult();
-            await Task.Delay(delay, cancellationToken);
-            return await new StubBtm(3).TraceAsync(request, cancellationToken);
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            throw new OperationCanceledException(cancellationToken);
         }
     }
 }
