@@ -1,6 +1,4 @@
-using System.Buffers.Binary;
 using System.Net;
-using InterTrack.Capture;
 using InterTrack.Flow;
 using InterTrack.Flow.Export;
 
@@ -13,9 +11,8 @@ internal static class ExportCapture
     {
         long startMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var writer = new IpfixWriter(1, templateEvery: 50);
-        using var pcap = PcapWriter.Create(path, LinkType.Raw);
+        using var capture = new ExportCaptureWriter(path, IPAddress.Parse("192.0.2.1"), IPAddress.Parse("192.0.2.9"));
         var batch = new List<FlowRecord>(26);
-        var frame = new byte[1500];
         for (long i = 0; i < records; i += batch.Count)
         {
             batch.Clear();
@@ -30,19 +27,7 @@ internal static class ExportCapture
             }
             foreach (var message in writer.Messages(batch, startMs + i / 1000))
             {
-                int length = 28 + message.Length;
-                frame.AsSpan(0, 28).Clear();
-                frame[0] = 0x45;
-                BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(2), (ushort)length);
-                frame[8] = 64;
-                frame[9] = 17;
-                IPAddress.Parse("192.0.2.1").TryWriteBytes(frame.AsSpan(12), out _);
-                IPAddress.Parse("192.0.2.9").TryWriteBytes(frame.AsSpan(16), out _);
-                BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(20), 50000);
-                BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(22), 4739);
-                BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(24), (ushort)(8 + message.Length));
-                message.CopyTo(frame.AsSpan(28));
-                pcap.Write(frame.AsSpan(0, length), (startMs + i / 1000) * 1_000_000);
+                capture.Write(message, (startMs + i / 1000) * 1_000_000);
             }
         }
     }

@@ -14,10 +14,18 @@ internal static class DemoCommand
     public static Command Create()
     {
         var picture = new Option<FileInfo>("--svg") { Description = "Where to draw the attack tree.", DefaultValueFactory = _ => new FileInfo("intertrack-demo.svg") };
-        var command = new Command("demo", "Attack an emulated Internet of 300 ASes from 10 ASes and trace the attack back with InterTrack.") { picture };
+        var captures = new Option<DirectoryInfo>("--captures") { Description = "Instead: write the captures docs/configuration.md's walkthrough traces (attack.pcap, exports-65003.pcap), timed now, into this directory." };
+        var command = new Command("demo", "Attack an emulated Internet of 300 ASes from 10 ASes and trace the attack back with InterTrack.") { picture, captures };
         command.SetAction(async (parsed, cancellationToken) =>
         {
             var output = parsed.InvocationConfiguration.Output;
+            if (parsed.GetValue(captures) is { } directory)
+            {
+                var (attack, exports) = WalkthroughCaptures.Write(directory.FullName);
+                output.WriteLine($"attack: {attack} ({WalkthroughCaptures.Packets} packets from AS65003's hosts to 203.0.113.7)");
+                output.WriteLine($"exports: {exports} (the IPFIX AS65003's router 127.0.0.1 sent about them)");
+                return 0;
+            }
             OutputFile.CheckWritable(parsed.GetValue(picture), "--svg");
             var scenario = new Scenario
             {
