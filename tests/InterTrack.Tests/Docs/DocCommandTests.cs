@@ -71,6 +71,26 @@ public sealed class DocCommandTests
         Assert.All(blocks.Where(b => b.NotRunBecause is not null), b => Assert.True(b.NotRunBecause!.Length > 10, $"{b.Id}: say why it is not run"));
     }
 
+    [Fact]
+    public void The_scenario_shown_in_emulation_md_runs()
+    {
+        var lines = File.ReadAllLines(Path.Combine(RepositoryPaths.Root, "docs", "emulation.md"));
+        int start = Array.FindIndex(lines, l => l.Trim() == "```json");
+        int end = Array.FindIndex(lines, start + 1, l => l.Trim() == "```");
+        string path = Path.Combine(Path.GetTempPath(), $"intertrack-doc-scenario-{Guid.NewGuid():N}.json");
+        File.WriteAllLines(path, lines[(start + 1)..end]);
+        try
+        {
+            var run = Cli.CliRunner.Run("emulate", "--scenario", path);
+            Assert.True(run.Code == 0, run.Error);
+            Assert.Contains("InterTrack", run.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [SkippableTheory]
     [MemberData(nameof(Pages))]
     public void The_command_blocks_of_a_page_run_as_written(string page)
