@@ -187,8 +187,19 @@ public sealed class NodeHost : IAsyncDisposable
         {
             var credentials = TlsCredentials.Load(stem + ".crt", stem + ".key", config.Ca, config.Crl);
             _owned.Add(credentials);
-            return credentials.Identity == identity ? credentials
-                : throw new ConfigException($"certificates: {stem}.crt is for {credentials.Identity}, not {identity}");
+            if (credentials.Identity != identity)
+            {
+                throw new ConfigException($"certificates: {stem}.crt is for {credentials.Identity}, not {identity}");
+            }
+            // What our peers will check, checked before we serve: a certificate they refuse would only fail later, one peer at a time.
+            foreach (bool asServer in new[] { true, false })
+            {
+                if (new PeerAuthenticator(credentials.FederationCa, _ => true, null, credentials.Revoked, asServer).Authenticate(credentials.Certificate, out var why) is null)
+                {
+                    throw new ConfigException($"certificates: {stem}.crt would be refused by our peers: {why}");
+                }
+            }
+            return credentials;
         }
         catch (Exception e) when (e is IOException or System.Security.Cryptography.CryptographicException or ArgumentException)
         {

@@ -161,6 +161,27 @@ public sealed class DaemonExampleTests : IDisposable
     }
 
     [Fact]
+    public async Task A_node_whose_certificate_its_peers_would_refuse_does_not_start()
+    {
+        // A node that starts runs until stopped: bound each run, so a regression fails instead of hanging.
+        static async Task<(int Code, string Output, string Error)> Run(params string[] args) =>
+            await Task.Run(() => CliRunner.Run(args)).WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(0, CliRunner.Run("pki", "init", "--out", PathOf("pki/ca")).Code);
+        Assert.Equal(0, CliRunner.Run("pki", "init", "--out", PathOf("other/ca")).Code);
+        Assert.Equal(0, CliRunner.Run("pki", "issue", "--ca", PathOf("other/ca"), "--as", "65001", "--role", "itm", "--out", PathOf("pki/nodes")).Code);
+        File.WriteAllText(PathOf("node.json"), """{ "as": 65001, "ca": "pki/ca/ca.crt", "certificates": "pki/nodes", "itm": { "listen": "127.0.0.1:0" } }""");
+        var run = await Run("run", "--config", PathOf("node.json"));
+        Assert.Equal(2, run.Code);
+        Assert.Contains("certificates: ", run.Error, StringComparison.Ordinal);
+        Assert.Contains("as65001-itm.crt would be refused by our peers: certificate rejected", run.Error, StringComparison.Ordinal);
+
+        // Issued by the right CA, then revoked: refused too.
+        Assert.Equal(0, CliRunner.Run("pki", "issue", "--ca", PathOf("pki/ca"), "--as", "65001", "--role", "itm", "--out", PathOf("pki/nodes"), "--force").Code);
+        Assert.Equal(0, CliRunner.Run("pki", "revoke", "--ca", PathOf("pki/ca"), "--cert", PathOf("pki/nodes/as65001-itm.crt")).Code);
+        Assert.Contains("would be refused by our peers: certificate revoked", (await Run("run", "--config", PathOf("node.json"))).Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_bad_configuration_names_the_field()
     {
         File.WriteAllText(PathOf("bad.json"), """{ "as": 65001, "ca": "nope.crt", "certificates": ".", "itm": { "listen": "nowhere" } }""");
