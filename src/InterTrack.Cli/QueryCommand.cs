@@ -89,15 +89,7 @@ internal static class QueryCommand
         {
             throw new CommandException("the packet is not an IPv4 or IPv6 packet with a whole header");
         }
-        List<DigestPage> pages;
-        try
-        {
-            pages = DigestArchive.Load(directory.FullName);
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException)
-        {
-            throw new CommandException(e.Message, e);
-        }
+        var pages = LoadPages(directory);
         try
         {
             var answer = DigestQuery.Ask(pages, invariant, timeNs, tolerance);
@@ -110,6 +102,18 @@ internal static class QueryCommand
         }
     }
 
+    private static List<DigestPage> LoadPages(DirectoryInfo directory)
+    {
+        try
+        {
+            return DigestArchive.Load(directory.FullName);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException)
+        {
+            throw new CommandException(e.Message, e);
+        }
+    }
+
     private static int AskAll(TextWriter output, DirectoryInfo directory, FileInfo capture, TimeSpan tolerance, bool json)
     {
         if (Directory.Exists(capture.FullName))
@@ -117,15 +121,7 @@ internal static class QueryCommand
             throw new CommandException($"--pcap: {capture.FullName} is a directory, not a capture file");
         }
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        List<DigestPage> pages;
-        try
-        {
-            pages = DigestArchive.Load(directory.FullName);
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException)
-        {
-            throw new CommandException(e.Message, e);
-        }
+        var pages = LoadPages(directory);
         try
         {
             var batch = new DigestBatchQuery(pages, tolerance);

@@ -176,9 +176,10 @@ public sealed class TracebackLab(IReadOnlyList<string> intertrack, TextWriter pr
         Thread.Sleep(1000); // the last packets cross the routers
         var tcpdumps = LabNamespaces.Processes(victim.HostNamespace);
         LabNamespaces.Signal(tcpdumps, "INT");
-        while (tcpdumps.Any(p => Directory.Exists($"/proc/{p}")) && wait.Elapsed < TimeSpan.FromSeconds(30))
+        var stopping = Stopwatch.StartNew();
+        while (tcpdumps.Any(p => Directory.Exists($"/proc/{p}")) && stopping.Elapsed < TimeSpan.FromSeconds(30))
         {
-            Thread.Sleep(50);
+            Thread.Sleep(50); // tcpdump writes out what it holds, then exits
         }
         int captured = CountPackets(plan.VictimCapture);
         var paths = from.ToDictionary(a => a, a => LabNetwork.AsPath(plan, plan[a], victim.HostAddress));

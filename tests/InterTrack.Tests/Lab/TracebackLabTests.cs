@@ -49,6 +49,8 @@ public sealed class TracebackLabTests : IDisposable
         File.Delete(topology);
         Assert.Equal(2, plan[65001].Routers.Count);
         Assert.Equal(2, plan[65002].Routers.Count);
+        var again = Assert.Throws<LabException>(() => _lab.Up(new LabOptions { Id = _id, Directory = _dir + "-again", Ases = 4 }));
+        Assert.Contains("is already running", again.Message, StringComparison.Ordinal);
 
         // 1. Two attackers: 65004 is found along its BGP path; behind 65003's flow records the trace
         //    reaches 65005, which runs nothing: its ITM answers as the seed's stub (Unknown).
