@@ -67,7 +67,7 @@ public sealed class DPoint(uint asNumber, DPointPolicy policy, PeerChannel itm, 
             await ResendResultAsync(connection, resultOf.Value).ConfigureAwait(false);
             return;
         }
-        var (evidence, refusal) = Evidence(request);
+        var (evidence, untimed, refusal) = Evidence(request);
         if (refusal is not null)
         {
             await connection.SendErrorAsync(ErrorType.RefusedLimit, refusal).ConfigureAwait(false);
@@ -86,7 +86,7 @@ public sealed class DPoint(uint asNumber, DPointPolicy policy, PeerChannel itm, 
                 await _running.WaitAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    await TraceAsync(connection, request, evidence!, cancellationToken).ConfigureAwait(false);
+                    await TraceAsync(connection, request, evidence!, untimed, cancellationToken).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -104,33 +104,41 @@ public sealed class DPoint(uint asNumber, DPointPolicy policy, PeerChannel itm, 
         });
     }
 
-    private (Evidence? Evidence, string? Refusal) Evidence(ClientTraceRequest request)
+    /// <returns>The evidence to trace, how many of its packets came without a capture time, or why it is refused.</returns>
+    private (Evidence? Evidence, int Untimed, string? Refusal) Evidence(ClientTraceRequest request)
     {
         var now = _time.GetUtcNow();
         var received = TimeVal.FromDateTimeOffset(now);
         if (request.PayloadHash is { } hash)
         {
-            return (new AppFootmark(hash, received), null);
+            return (new AppFootmark(hash, received), 0, null);
         }
         if (request.PacketDumps.Count > policy.MaxFootmarks)
         {
-            return (null, $"more than {policy.MaxFootmarks} packets in one request");
+            return (null, 0, $"more than {policy.MaxFootmarks} packets in one request");
         }
         var captured = request.Options.Where(o => o.Type == ClientOptions.Captured).Select(o => TimeVal.Parse(o.Value)).ToList();
         var footmarks = new List<Footmark>(request.PacketDumps.Count);
+        int untimed = 0;
         for (int i = 0; i < request.PacketDumps.Count; i++)
         {
-            var at = i < captured.Count && captured[i] is { } t ? t : received;
-            if (at.ToDateTimeOffset() < now - policy.MaxEvidenceAge)
+            // Without a capture time (a historic client sends none: its TemporarySequenceNumber is when
+            // it asked), the packet is searched in all the evidence kept, not around the time it arrived here.
+            var at = i < captured.Count && captured[i] is { } t ? t : TimeVal.Unknown;
+            if (at.IsUnknown)
             {
-                return (null, "evidence older than the kept digest history");
+                untimed++;
+            }
+            else if (at.ToDateTimeOffset() < now - policy.MaxEvidenceAge)
+            {
+                return (null, 0, "evidence older than the kept digest history");
             }
             footmarks.Add(new Footmark(request.PacketDumps[i], at));
         }
-        return (EvidencePackets.ToEvidence(footmarks, received), null);
+        return (EvidencePackets.ToEvidence(footmarks, received), untimed, null);
     }
 
-    private async Task TraceAsync(MessageConnection connection, ClientTraceRequest request, Evidence evidence, CancellationToken cancellationToken)
+    private async Task TraceAsync(MessageConnection connection, ClientTraceRequest request, Evidence evidence, int untimed, CancellationToken cancellationToken)
     {
         var client = connection.RemoteIdentity?.ToNodeId() ?? new OtherNodeId(connection.RemoteEndPoint?.ToString() ?? "legacy client");
         long sequence = store.Add(Requester(connection));
@@ -149,7 +157,11 @@ public sealed class DPoint(uint asNumber, DPointPolicy policy, PeerChannel itm, 
             await TrySendAsync(connection, new ClientMessageIdReply(Self, new NeighborNode(client), request.TemporarySequenceNumber, id)).ConfigureAwait(false);
             var result = await traceReply.Task.WaitAsync(policy.TraceTimeout, cancellationToken).ConfigureAwait(false);
             store.Complete(sequence, result.Export);
-            await TrySendAsync(connection, new ClientTraceReply(Self, new NeighborNode(client), id, result.Export)).ConfigureAwait(false);
+            await TrySendAsync(connection, new ClientTraceReply(Self, new NeighborNode(client), id, result.Export)
+            {
+                Options = untimed == 0 ? [] : [new MessageOption(ClientOptions.PacketTime,
+                    $"unknown for {untimed} of {EvidencePackets.Footmarks(evidence).Count} packets: all the evidence kept was searched")],
+            }).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -52,7 +52,7 @@ public static class EvidencePackets
         {
             return null;
         }
-        return new TracedPacket(bytes[offset..], footmark.TimeStamp.ToUnixNs());
+        return new TracedPacket(bytes[offset..], footmark.TimeStamp.IsUnknown ? null : footmark.TimeStamp.ToUnixNs());
     }
 
     // The BTM tells its ITM which footmarks entered from which neighbour in Options

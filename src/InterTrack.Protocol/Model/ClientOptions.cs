@@ -14,4 +14,10 @@ public static class ClientOptions
 
     /// <summary>Added by the D Point: when it received the request.</summary>
     public const string Received = "received";
+
+    /// <summary>
+    /// On a ClientTraceReply: how many packets came without a capture time, for which every kept
+    /// piece of evidence was searched instead of the time around it.
+    /// </summary>
+    public const string PacketTime = "packet-time";
 }

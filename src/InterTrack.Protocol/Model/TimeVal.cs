@@ -5,6 +5,14 @@ namespace InterTrack.Protocol.Model;
 /// <summary>A point in time as the wire carries it: seconds and microseconds since the Unix epoch.</summary>
 public readonly record struct TimeVal(uint Sec, uint Usec)
 {
+    /// <summary>
+    /// 0.000000 in a footmark: when the packet was seen is not known (a historic client sends none);
+    /// traceback systems then search all the evidence they keep.
+    /// </summary>
+    public static TimeVal Unknown { get; } = new(0, 0);
+
+    public bool IsUnknown => this == Unknown;
+
     public static TimeVal FromDateTimeOffset(DateTimeOffset time)
     {
         long micros = (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;

@@ -20,7 +20,12 @@ internal sealed class AsWorld(TestPki? pki = null) : IDisposable
     public bool OverTls => pki is not null;
 
     // The attack happens now, as far as the digest tables know: evidence is fresh for the D Point's age policy.
-    private readonly long T0 = TimeVal.ToNs(DateTimeOffset.UtcNow);
+    private long? _t0;
+
+    /// <summary>How long before the world was made the attack happened.</summary>
+    public TimeSpan AttackAgo { get; init; }
+
+    private long T0 => _t0 ??= TimeVal.ToNs(DateTimeOffset.UtcNow - AttackAgo);
     private readonly Dictionary<uint, Dictionary<string, DigestTable>> _tables = [];
     private readonly Dictionary<uint, List<BorderLink>> _links = [];
     private readonly HashSet<uint> _stubs = [];

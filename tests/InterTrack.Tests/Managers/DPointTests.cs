@@ -1,3 +1,4 @@
+using InterTrack.Client;
 using InterTrack.Tracing;
 using System.Net;
 using System.Security.Authentication;
@@ -24,7 +25,8 @@ public sealed class DPointTests : IAsyncLifetime, IDisposable
     public DPointTests()
     {
         _pki = new TestPki();
-        _world = new AsWorld(_pki) { TraceTimeout = TimeSpan.FromSeconds(15) };
+        // The attack was 30 s ago: far outside the ±2 s a packet's time is searched with.
+        _world = new AsWorld(_pki) { TraceTimeout = TimeSpan.FromSeconds(15), AttackAgo = TimeSpan.FromSeconds(30) };
     }
 
     public Task InitializeAsync()
@@ -176,6 +178,20 @@ public sealed class DPointTests : IAsyncLifetime, IDisposable
         {
             // refused during the handshake
         }
+    }
+
+    [Fact]
+    public async Task Packets_without_a_capture_time_are_searched_in_all_the_evidence_kept_and_the_reply_says_so()
+    {
+        // As the historic client asks: no per-packet time, some time after the attack.
+        await using var client = await MessageClient.ConnectTlsAsync("127.0.0.1", _dp.Listener.LocalEndPoint.Port, Dp, _client);
+        await client.SendAsync(Request() with { Options = [] });
+        Assert.IsType<ClientMessageIdReply>(await NextAsync(client));
+        var reply = Assert.IsType<ClientTraceReply>(await NextAsync(client));
+        var origins = TraceResultView.From(reply.MessageId, reply.Export).OriginAses;
+        Assert.Equal([3u], origins);
+        var note = Assert.Single(reply.Options, o => o.Type == ClientOptions.PacketTime);
+        Assert.Equal($"unknown for {_packets.Count} of {_packets.Count} packets: all the evidence kept was searched", note.Value);
     }
 
     [Fact]
