@@ -188,7 +188,7 @@ internal static class LabCommand
             Guard(() =>
             {
                 var lab = new TracebackLab(Self(), output);
-                lab.RequireRoot("ip");
+                lab.EnsureRootAndTools("ip");
                 lab.Down(parsed.GetValue(where.Id)!, where.Directory(parsed), parsed.GetValue(keep));
                 return 0;
             });

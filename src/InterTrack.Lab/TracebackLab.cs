@@ -21,7 +21,7 @@ public sealed class TracebackLab(IReadOnlyList<string> intertrack, TextWriter pr
     /// Checks for root and the programs the lab runs; what is missing is installed from Debian's
     /// packages (as scripts/test.sh does), so a fresh machine with only the .NET SDK can run the lab.
     /// </summary>
-    public void RequireRoot(params string[] tools)
+    public void EnsureRootAndTools(params string[] tools)
     {
         if (Environment.UserName != "root")
         {
@@ -65,7 +65,7 @@ public sealed class TracebackLab(IReadOnlyList<string> intertrack, TextWriter pr
     {
         var graph = options.TopologyFile is { } file ? ReadTopology(file) : LabTopology.Generate(options.Ases, options.Seed);
         var plan = LabDesign.Plan(graph, options);
-        RequireRoot("ip", "setsid", "bird", "birdc", "tcpdump", "pmacctd");
+        EnsureRootAndTools("ip", "setsid", "bird", "birdc", "tcpdump", "pmacctd");
         if (LabNamespaces.OfLab(plan.Id) is { Count: > 0 } running)
         {
             throw new LabException($"lab '{plan.Id}' is already running ({running.Count} namespaces); stop it with 'intertrack lab down --lab {plan.Id}' first");
@@ -144,7 +144,7 @@ public sealed class TracebackLab(IReadOnlyList<string> intertrack, TextWriter pr
     /// <summary>Forged-source packets from the hosts of <paramref name="from"/>, captured at the victim's host.</summary>
     public LabAttack Attack(LabPlan plan, IReadOnlyList<uint> from, int packets, double rate)
     {
-        RequireRoot("tcpdump");
+        EnsureRootAndTools("tcpdump");
         if (from.Count == 0 || from.Contains(plan.Victim))
         {
             throw new LabException($"--from: attackers must be ASes other than the victim's AS{plan.Victim}");
