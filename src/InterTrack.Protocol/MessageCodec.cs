@@ -20,6 +20,7 @@ public sealed class MessageCodec
         Encoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
         Indent = false,
         OmitXmlDeclaration = false,
+        NewLineHandling = NewLineHandling.Entitize, // a line break in text becomes &#xA;: a document is one line
     };
 
     [ThreadStatic] private static XmlSchemaSet? t_schemas;
@@ -43,6 +44,21 @@ public sealed class MessageCodec
         return buffer.Length <= Limits.MaxMessageBytes
             ? buffer.ToArray()
             : throw new ProtocolException($"message of {buffer.Length} bytes exceeds the cap of {Limits.MaxMessageBytes}");
+    }
+
+    /// <summary>
+    /// The document as it goes on the wire: one line, ended by a line feed. Line-reading clients
+    /// (the historic Traceback Client reads one document per line) take it as it is; our frame
+    /// scanner skips the whitespace between documents.
+    /// </summary>
+    /// <exception cref="ProtocolException">The document would exceed the byte cap.</exception>
+    public byte[] EncodeLine(InterTrackMessage message)
+    {
+        var document = Encode(message);
+        var line = new byte[document.Length + 1];
+        document.CopyTo(line, 0);
+        line[^1] = (byte)'\n';
+        return line;
     }
 
     /// <summary>The document as text, for logs, files and tests.</summary>

@@ -127,7 +127,7 @@ public sealed class MessageConnection : IAsyncDisposable
     /// <exception cref="IOException">The connection is closed, or the peer does not take data.</exception>
     public async ValueTask SendAsync(InterTrackMessage message, CancellationToken cancellationToken = default)
     {
-        var bytes = _codec.Encode(message);
+        var bytes = _codec.EncodeLine(message);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closed.Token);
         timeout.CancelAfter(_options.SendTimeout);
         try

@@ -95,7 +95,7 @@ public class MessageCodecTests
         Assert.NotNull(codec.Decode(_codec.Encode(MessageSamples.ItmRequest(10))));
     }
 
-    private static XmlSchemaSet ReferenceSchema()
+    internal static XmlSchemaSet ReferenceSchema()
     {
         var set = new XmlSchemaSet { XmlResolver = null };
         using var reader = XmlReader.Create(RepositoryPaths.ReferenceSchema);
@@ -104,7 +104,7 @@ public class MessageCodecTests
         return set;
     }
 
-    private static void Validate(byte[] xml, XmlSchemaSet schemas)
+    internal static void Validate(byte[] xml, XmlSchemaSet schemas)
     {
         var settings = new XmlReaderSettings { ValidationType = ValidationType.Schema, Schemas = schemas, ValidationFlags = XmlSchemaValidationFlags.ReportValidationWarnings };
         var errors = new List<string>();
