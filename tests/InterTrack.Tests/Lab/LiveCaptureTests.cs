@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using InterTrack.Capture;
 using InterTrack.Digest;
+using InterTrack.Lab;
 using PacketDotNet;
 using SharpPcap;
 using SharpPcap.LibPcap;
@@ -144,7 +145,7 @@ public sealed class LiveCaptureTests : IDisposable
         long sent = 0;
         for (int i = 0; i < 200 && sent < count; i++)
         {
-            using var json = System.Text.Json.JsonDocument.Parse(NetnsLab.Run("ip", "-n", ns, "-j", "-s", "link", "show", link));
+            using var json = System.Text.Json.JsonDocument.Parse(Shell.Run("ip", "-n", ns, "-j", "-s", "link", "show", link));
             sent = json.RootElement[0].GetProperty("stats64").GetProperty("tx").GetProperty("packets").GetInt64();
             if (sent < count)
             {
@@ -156,7 +157,7 @@ public sealed class LiveCaptureTests : IDisposable
 
     private static async Task<string> StopAsync(Process agent)
     {
-        NetnsLab.Run("kill", "-TERM", agent.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Shell.Run("kill", "-TERM", agent.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await agent.WaitForExitAsync(timeout.Token);
         string rest = await agent.StandardOutput.ReadToEndAsync();

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json;
+using InterTrack.Lab;
 
 namespace InterTrack.Tests.Lab;
 
@@ -39,61 +39,31 @@ internal sealed class NetnsLab : IDisposable
             }
             else
             {
-                Run("sysctl", "-qw", $"net.ipv6.conf.{name}.disable_ipv6=1"); // keep the root end silent
+                Shell.Run("sysctl", "-qw", $"net.ipv6.conf.{name}.disable_ipv6=1"); // keep the root end silent
                 Ip("link", "set", name, "up");
             }
         }
     }
 
-    public static void Ip(params string[] args) => Run("ip", args);
+    public static void Ip(params string[] args) => Shell.Run("ip", args);
 
     public static string MacOf(string? ns, string link)
     {
-        string json = ns is null ? Run("ip", "-j", "link", "show", link) : Run("ip", "-n", ns, "-j", "link", "show", link);
+        string json = ns is null ? Shell.Run("ip", "-j", "link", "show", link) : Shell.Run("ip", "-n", ns, "-j", "link", "show", link);
         return JsonDocument.Parse(json).RootElement[0].GetProperty("address").GetString()!;
     }
 
-    public static string Exec(string ns, params string[] args) => Run("ip", ["netns", "exec", ns, .. args]);
-
-    public static string Run(string file, params string[] args)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(info)!;
-        string output = process.StandardOutput.ReadToEnd();
-        string error = process.StandardError.ReadToEnd();
-        if (!process.WaitForExit(30_000))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish in 30 s");
-        }
-        return process.ExitCode == 0 ? output : throw new InvalidOperationException($"{file} {string.Join(' ', args)} failed ({process.ExitCode}): {error}");
-    }
+    public static string Exec(string ns, params string[] args) => Shell.InNamespace(ns, args[0], args[1..]);
 
     public void Dispose()
     {
         foreach (var link in _rootLinks)
         {
-            TryRun("ip", "link", "del", link); // removes its peer too; fine if the peer's namespace took it already
+            Shell.TryRun("ip", "link", "del", link); // removes its peer too; fine if the peer's namespace took it already
         }
         foreach (var ns in _namespaces)
         {
-            TryRun("ip", "netns", "del", ns);
-        }
-    }
-
-    private static void TryRun(string file, params string[] args)
-    {
-        try
-        {
-            Run(file, args);
-        }
-        catch (InvalidOperationException)
-        {
-            // already gone
+            Shell.TryRun("ip", "netns", "del", ns);
         }
     }
 }
