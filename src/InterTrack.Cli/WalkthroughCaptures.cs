@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Net;
 using InterTrack.Capture;
 using InterTrack.Flow;
@@ -50,26 +49,6 @@ internal static class WalkthroughCaptures
     }
 
     /// <summary>UDP from a forged source in 198.18.0.0/15 to 203.0.113.7:53.</summary>
-    private static byte[] Udp(int i)
-    {
-        var p = new byte[28];
-        p[0] = 0x45;
-        BinaryPrimitives.WriteUInt16BigEndian(p.AsSpan(2), 28);
-        BinaryPrimitives.WriteUInt16BigEndian(p.AsSpan(4), (ushort)(1000 + i));
-        p[8] = 60;
-        p[9] = 17;
-        BinaryPrimitives.WriteUInt32BigEndian(p.AsSpan(12), 0xC6120000u + (uint)i * 977);
-        BinaryPrimitives.WriteUInt32BigEndian(p.AsSpan(16), 0xCB007107u); // 203.0.113.7
-        BinaryPrimitives.WriteUInt16BigEndian(p.AsSpan(20), (ushort)(1024 + i));
-        BinaryPrimitives.WriteUInt16BigEndian(p.AsSpan(22), 53);
-        BinaryPrimitives.WriteUInt16BigEndian(p.AsSpan(24), 8);
-        ushort sum = 0;
-        for (int k = 0; k < 20; k += 2)
-        {
-            uint s = (uint)sum + BinaryPrimitives.ReadUInt16BigEndian(p.AsSpan(k));
-            sum = (ushort)((s & 0xFFFF) + (s >> 16));
-        }
-        BinaryPrimitives.WriteUInt16BigEndian(p.AsSpan(10), (ushort)~sum);
-        return p;
-    }
+    private static byte[] Udp(int i) =>
+        Ipv4Packets.Udp(0xC6120000u + (uint)i * 977, 0xCB007107u, (ushort)(1024 + i), 53, (ushort)(1000 + i), [], ttl: 60);
 }
