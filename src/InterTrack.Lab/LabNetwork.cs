@@ -13,7 +13,6 @@ public static class LabNetwork
         {
             LabNamespaces.Add(ns);
         }
-        var routerOf = plan.Ases.SelectMany(a => a.Routers.Select(r => (a, r))).ToDictionary(p => (p.a.Number, p.r.Name), p => p.r);
         foreach (var labAs in plan.Ases)
         {
             foreach (var router in labAs.Routers)
@@ -22,9 +21,7 @@ public static class LabNetwork
                 foreach (var i in router.Interfaces)
                 {
                     // Each veth pair is made once, from the end whose name sorts first.
-                    var (peerNs, peerName) = i.ToHost ? (labAs.HostNamespace, "eth0")
-                        : i.NeighborAs is { } n ? (Far(plan, routerOf, n, labAs.Number, i.PeerAddress))
-                        : (routerOf[(labAs.Number, i.PeerRouter!)].Namespace, $"{i.PeerRouter}-{router.Name}");
+                    var (peerNs, peerName) = i.ToHost ? (labAs.HostNamespace, "eth0") : FarEnd(plan, i);
                     if (i.ToHost || string.CompareOrdinal(router.Namespace, peerNs) < 0)
                     {
                         Shell.Run("ip", "-n", router.Namespace, "link", "add", i.Name, "type", "veth", "peer", "name", peerName, "netns", peerNs);
@@ -39,11 +36,12 @@ public static class LabNetwork
         }
     }
 
-    /// <summary>The namespace and interface name at the far end of an inter-AS link.</summary>
-    private static (string, string) Far(LabPlan plan, Dictionary<(uint, string), LabRouter> routerOf, uint neighbor, uint self, string peerAddress)
+    /// <summary>The namespace and interface name at the other end of a link between routers: the interface holding our peer address.</summary>
+    private static (string Namespace, string Interface) FarEnd(LabPlan plan, LabInterface local)
     {
-        var far = plan[neighbor].Routers.First(r => r.Interfaces.Any(i => i.NeighborAs == self && i.Address.StartsWith(peerAddress + "/", StringComparison.Ordinal)));
-        return (routerOf[(neighbor, far.Name)].Namespace, far.Interfaces.First(i => i.NeighborAs == self).Name);
+        var (router, far) = plan.Ases.SelectMany(a => a.Routers).SelectMany(r => r.Interfaces.Select(i => (r, i)))
+            .First(p => p.i.Address.StartsWith(local.PeerAddress + "/", StringComparison.Ordinal));
+        return (router.Namespace, far.Name);
     }
 
     public static string BirdSocket(LabPlan plan, LabAs labAs, LabRouter router) => Path.Combine(plan.AsDirectory(labAs.Number), $"bird-{router.Name}.ctl");
