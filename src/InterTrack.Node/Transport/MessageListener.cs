@@ -121,6 +121,14 @@ public sealed class MessageListener : IAsyncDisposable
         }
     }
 
+    /// <summary>Tells a refused peer why, then closes, reading what it sent so the close is no reset that loses the reply.</summary>
+    private async Task RefuseAsync(MessageConnection connection, string told, string logged)
+    {
+        await connection.SendErrorAsync(ErrorType.RefusedAuth, told).ConfigureAwait(false);
+        await connection.CloseAsync(logged, drainInput: true).ConfigureAwait(false);
+        TransportLog.PeerRefused(_logger, connection.RemoteEndPoint, logged);
+    }
+
     /// <summary>Whether the first byte the peer sent is '&lt;': an XML document in plain TCP rather than a TLS ClientHello.</summary>
     private static async Task<bool> IsPlainXmlAsync(Socket socket, CancellationToken cancellationToken)
     {
@@ -210,10 +218,8 @@ public sealed class MessageListener : IAsyncDisposable
             if (await IsPlainXmlAsync(socket, timeout.Token).ConfigureAwait(false))
             {
                 // A legacy client on the TLS port: tell it so in its own terms, then close.
-                var plain = new MessageConnection(network, _local, null, endPoint, _options, _logger, _time);
-                await plain.SendErrorAsync(ErrorType.RefusedAuth, "this port speaks mutual TLS; plain TCP clients use the D Point's legacy port").ConfigureAwait(false);
-                await plain.CloseAsync("plain TCP on the TLS port", drainInput: true).ConfigureAwait(false); // read what it sent, so the close is no reset
-                TransportLog.PeerRefused(_logger, endPoint, "plain TCP on the TLS port");
+                await RefuseAsync(new MessageConnection(network, _local, null, endPoint, _options, _logger, _time),
+                    "this port speaks mutual TLS; plain TCP clients use the D Point's legacy port", "plain TCP on the TLS port").ConfigureAwait(false);
                 await ssl.DisposeAsync().ConfigureAwait(false);
                 return null;
             }
@@ -221,9 +227,7 @@ public sealed class MessageListener : IAsyncDisposable
             var connection = new MessageConnection(ssl, _local, peer, endPoint, _options, _logger, _time);
             if (peer is null)
             {
-                await connection.SendErrorAsync(ErrorType.RefusedAuth, $"refused: {refusal}").ConfigureAwait(false);
-                await connection.CloseAsync("not admitted", drainInput: true).ConfigureAwait(false);
-                TransportLog.PeerRefused(_logger, endPoint, refusal ?? "not admitted");
+                await RefuseAsync(connection, $"refused: {refusal}", refusal ?? "not admitted").ConfigureAwait(false);
                 return null;
             }
             return connection;
