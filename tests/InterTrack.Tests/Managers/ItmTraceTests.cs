@@ -146,14 +146,8 @@ public abstract class ItmTraceScenarios : IDisposable
         _world.Start(asNumber => asNumber == 3 ? new SilentBtm() : null);
 
         var trace = _world.TraceAsync(1, packets);
-        var waited = TimeSpan.Zero;
-        while (!trace.IsCompleted && waited < _traceTimeout * 4) // bounded: the ITM's clock runs only as we move it
-        {
-            time.Advance(TimeSpan.FromMilliseconds(250));
-            waited += TimeSpan.FromMilliseconds(250);
-            await Task.WhenAny(trace, Task.Delay(20));
-        }
-        var result = ByAs(await trace.WaitAsync(TimeSpan.FromSeconds(30)));
+        var waited = await time.AdvanceUntilAsync(trace, TimeSpan.FromMilliseconds(250), _traceTimeout * 4); // the ITM's clock runs only as we move it
+        var result = ByAs(await trace);
 
         Assert.True(waited <= _traceTimeout, $"answered after {waited} on the ITMs' clock, deadline {_traceTimeout}");
         Assert.Equal(AsStatus.Transit, result[2].Status);

@@ -25,7 +25,7 @@ public sealed class ConnectionLimitsTests : IDisposable
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(listener.LocalEndPoint);
         var read = tcp.GetStream().ReadAsync(new byte[16]).AsTask();
-        var waited = await AdvanceUntil(time, read, TimeSpan.FromSeconds(0.1), TimeSpan.FromSeconds(30));
+        var waited = await time.AdvanceUntilAsync(read, TimeSpan.FromSeconds(0.1), TimeSpan.FromSeconds(30));
         Assert.Equal(0, await read); // closed by the server …
         Assert.InRange(waited, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30)); // … once 5 s had passed on its clock
     }
@@ -41,7 +41,7 @@ public sealed class ConnectionLimitsTests : IDisposable
         await using var client = await MessageClient.ConnectTlsAsync("127.0.0.1", listener.LocalEndPoint.Port, Server, clientCredentials, time: time);
         Assert.IsType<HeartbeatReply>(await EchoServer.PingAsync(client, 65002));
         var closed = client.ReceiveAsync().AsTask();
-        var waited = await AdvanceUntil(time, closed, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(30));
+        var waited = await time.AdvanceUntilAsync(closed, TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(30));
         Assert.Null(await closed);
         Assert.InRange(waited, TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30));
     }
@@ -84,23 +84,6 @@ public sealed class ConnectionLimitsTests : IDisposable
                 socket.Dispose();
             }
         }
-    }
-
-    /// <summary>
-    /// Moves the fake clock on by <paramref name="step"/> until <paramref name="task"/> ends (the
-    /// real wait between steps only lets sockets deliver); returns the fake time that passed.
-    /// </summary>
-    private static async Task<TimeSpan> AdvanceUntil(FakeTimeProvider time, Task task, TimeSpan step, TimeSpan limit)
-    {
-        var waited = TimeSpan.Zero;
-        while (!task.IsCompleted && waited < limit)
-        {
-            time.Advance(step);
-            waited += step;
-            await Task.WhenAny(task, Task.Delay(20));
-        }
-        await task.WaitAsync(TimeSpan.FromSeconds(10));
-        return waited;
     }
 
     [Fact]
