@@ -16,8 +16,8 @@ public static partial class ForgedSender
     private const int CloneNewNet = 0x40000000;
 
     /// <summary>Sends <paramref name="packets"/> packets to <paramref name="victim"/> at <paramref name="rate"/> per second from namespace <paramref name="ns"/>.</summary>
-    /// <returns>How many the kernel took.</returns>
-    public static int Send(string ns, IPAddress victim, int packets, double rate, int seed)
+    /// <returns>How many the kernel took, and the last packet sent.</returns>
+    public static (int Sent, byte[] Last) Send(string ns, IPAddress victim, int packets, double rate, int seed)
     {
         using var socket = OpenIn(ns);
         var random = new Random(seed);
@@ -25,6 +25,7 @@ public static partial class ForgedSender
         var endPoint = new IPEndPoint(victim, 0);
         var started = DateTime.UtcNow;
         int sent = 0;
+        byte[] packet = [];
         for (int i = 0; i < packets; i++)
         {
             var due = started + TimeSpan.FromSeconds(i / rate);
@@ -34,12 +35,12 @@ public static partial class ForgedSender
             }
             uint source = 0xC6120000u | (uint)random.Next(0x20000); // 198.18.0.0/15
             ushort sourcePort = (ushort)random.Next(1024, 65536), id = (ushort)random.Next(1, 65536);
-            byte[] packet = i % 2 == 1
+            packet = i % 2 == 1
                 ? Ipv4Packets.TcpSyn(source, destination, sourcePort, 80, id, (uint)random.Next())
                 : Ipv4Packets.Udp(source, destination, sourcePort, 53, id, []);
             sent += socket.SendTo(packet, SocketFlags.None, endPoint) == packet.Length ? 1 : 0;
         }
-        return sent;
+        return (sent, packet);
     }
 
     /// <summary>

@@ -14,9 +14,6 @@ namespace InterTrack.Lab;
 /// <param name="intertrack">How to start the intertrack command (the executable, or dotnet and the dll).</param>
 public sealed class TracebackLab(IReadOnlyList<string> intertrack, TextWriter progress)
 {
-    /// <summary>Time the evidence needs after the last attack packet: digest pages seal within 2 s and are read within 1 s; flows expire within 2 s and are exported within 1 s.</summary>
-    public static readonly TimeSpan EvidenceSettling = TimeSpan.FromSeconds(4);
-
     /// <summary>
     /// Checks for root and the programs the lab runs; what is missing is installed from Debian's
     /// packages (as scripts/test.sh does), so a fresh machine with only the .NET SDK can run the lab.
@@ -171,7 +168,8 @@ public sealed class TracebackLab(IReadOnlyList<string> intertrack, TextWriter pr
         progress.WriteLine($"attack: {packets} forged packets from each of {string.Join(", ", from.Select(a => $"AS{a}"))} to {victim.HostAddress} at {rate:0} packets/s each");
         var sending = attackers.Select(a => Task.Factory.StartNew(() => ForgedSender.Send(a.HostNamespace, IPAddress.Parse(victim.HostAddress), packets, rate, seed: Random.Shared.Next()),
             TaskCreationOptions.LongRunning)).ToArray();
-        int sent = Task.WhenAll(sending).GetAwaiter().GetResult().Sum();
+        var results = Task.WhenAll(sending).GetAwaiter().GetResult();
+        int sent = results.Sum(r => r.Sent);
         var end = DateTimeOffset.UtcNow;
         Thread.Sleep(1000); // the last packets cross the routers
         var tcpdumps = LabNamespaces.Processes(victim.HostNamespace);
@@ -190,8 +188,12 @@ public sealed class TracebackLab(IReadOnlyList<string> intertrack, TextWriter pr
         {
             progress.WriteLine($"  BGP path from AS{a}: {path ?? "none"}");
         }
-        progress.WriteLine($"waiting {EvidenceSettling.TotalSeconds:0} s for the last digest pages and flow records");
-        Thread.Sleep(EvidenceSettling);
+        // The BTMs read new pages within a second of their sealing: one more second, and a trace finds it all.
+        var (complete, missing) = LabEvidence.WaitFor(plan, [.. from.Select((a, k) => (paths[a], results[k].Last))], TimeSpan.FromSeconds(60));
+        Thread.Sleep(1000);
+        progress.WriteLine(complete
+            ? "evidence: every AS on the attack paths has stored the attackers' last packets"
+            : $"warning: after 60 s, AS{string.Join(", AS", missing)} still had not stored the attackers' last packets");
         return attack;
     }
 
