@@ -1,61 +1,94 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using InterTrack.Digest;
 using InterTrack.Flow;
 using InterTrack.Flow.Store;
+using InterTrack.Tracing;
 
 namespace InterTrack.Lab;
 
 /// <summary>
-/// Waits after an attack until its evidence is stored: the last packet of each attacker is in the
-/// digest pages or the flow records of every AS on the path BGP chose for it. Digest pages reach
-/// the archive when they seal (2 s windows) and flows when pmacctd expires them, later still on a
-/// busy machine, so a fixed wait would race them.
+/// Waits after an attack until its evidence is stored: the last packet of each attacker is seen,
+/// by the AS's own BTM evidence, on every border link it crossed (in from the AS before, out to
+/// the AS after, on the path BGP chose). Digest pages reach the archive when they seal (2 s
+/// windows) and flows when pmacctd expires them, later still on a busy machine, and each link has
+/// its own pmacctd: seeing the packet somewhere in the AS is not enough, a trace asks per link.
 /// </summary>
 internal static class LabEvidence
 {
     /// <returns>Whether all of it arrived within <paramref name="limit"/>, and the ASes still missing some.</returns>
     public static (bool Complete, IReadOnlyList<uint> Missing) WaitFor(LabPlan plan, IReadOnlyList<(string? AsPath, byte[] LastPacket)> attacks, TimeSpan limit)
     {
-        var pending = attacks
-            .SelectMany(a => (a.AsPath ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries)
-                .Select(n => plan[uint.Parse(n, CultureInfo.InvariantCulture)])
-                .Where(labAs => labAs.System != LabSystem.None)
-                .Select(labAs => (labAs, a.LastPacket)))
-            .ToList();
+        var pending = new List<(LabAs As, string Link, TracedPacket Packet)>();
+        foreach (var (asPath, last) in attacks)
+        {
+            uint[] path = [.. (asPath ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(n => uint.Parse(n, CultureInfo.InvariantCulture))];
+            var packet = new TracedPacket(last, timestampNs: null);
+            for (int k = 0; k < path.Length; k++)
+            {
+                var labAs = plan[path[k]];
+                if (labAs.System == LabSystem.None)
+                {
+                    continue;
+                }
+                var links = BorderLinks(plan, labAs);
+                if (k > 0)
+                {
+                    pending.AddRange(links.Where(l => l.Neighbor == path[k - 1] && l.Direction == "in").Take(1).Select(l => (labAs, l.Link, packet)));
+                }
+                if (k < path.Length - 1)
+                {
+                    pending.AddRange(links.Where(l => l.Neighbor == path[k + 1] && l.Direction == "out").Take(1).Select(l => (labAs, l.Link, packet)));
+                }
+            }
+        }
         var clock = Stopwatch.StartNew();
         while (true)
         {
-            pending.RemoveAll(p => Holds(plan, p.labAs, p.LastPacket));
+            foreach (var group in pending.GroupBy(p => p.As).ToList())
+            {
+                using var evidence = Evidence.Open(plan, group.Key);
+                pending.RemoveAll(p => p.As == group.Key && evidence?.Links.Ask(p.Link, p.Packet, TimeSpan.Zero).Seen == true);
+            }
             if (pending.Count == 0 || clock.Elapsed > limit)
             {
-                return (pending.Count == 0, [.. pending.Select(p => p.labAs.Number).Distinct().Order()]);
+                return (pending.Count == 0, [.. pending.Select(p => p.As.Number).Distinct().Order()]);
             }
             Thread.Sleep(250);
         }
     }
 
-    private static bool Holds(LabPlan plan, LabAs labAs, byte[] packet)
+    /// <summary>The BTM's border links of an AS, as its node configuration names them.</summary>
+    private static List<(string Link, uint Neighbor, string Direction)> BorderLinks(LabPlan plan, LabAs labAs)
     {
-        string dir = plan.AsDirectory(labAs.Number);
-        if (labAs.System == LabSystem.Digest)
+        using var node = JsonDocument.Parse(File.ReadAllText(Path.Combine(plan.AsDirectory(labAs.Number), LabConfigs.NodeFile)));
+        return [.. node.RootElement.GetProperty("btm").GetProperty("links").EnumerateArray()
+            .Select(l => (l.GetProperty("link").GetString()!, l.GetProperty("neighborAs").GetUInt32(), l.GetProperty("direction").GetString()!))];
+    }
+
+    /// <summary>An AS's stored evidence as its BTM reads it, opened afresh for each look.</summary>
+    private sealed class Evidence(ILinkEvidence links, IDisposable store) : IDisposable
+    {
+        public ILinkEvidence Links { get; } = links;
+
+        public static Evidence? Open(LabPlan plan, LabAs labAs)
         {
-            var pages = DigestArchive.Load(Path.Combine(dir, LabConfigs.DigestDirectory));
-            try
+            string dir = plan.AsDirectory(labAs.Number);
+            if (labAs.System == LabSystem.Digest)
             {
-                return DigestQuery.Ask(pages, PacketInvariant.Of(packet), null, TimeSpan.Zero).Seen;
+                var archive = new DigestArchiveSource(Path.Combine(dir, LabConfigs.DigestDirectory), refresh: TimeSpan.Zero);
+                return new Evidence(new DigestEvidence(archive), archive);
             }
-            finally
+            string flows = Path.Combine(dir, LabConfigs.FlowDirectory);
+            if (!Directory.Exists(flows))
             {
-                pages.ForEach(p => p.Dispose());
+                return null; // the collector has not written anything yet
             }
+            var store = FlowStore.OpenReader(flows);
+            return new Evidence(new FlowEvidence(store), store);
         }
-        string flows = Path.Combine(dir, LabConfigs.FlowDirectory);
-        if (!Directory.Exists(flows) || FlowKey.OfPacket(packet) is not var (key, _))
-        {
-            return false;
-        }
-        using var store = FlowStore.OpenReader(flows);
-        return store.Find(key, null, TimeSpan.Zero).Count > 0;
+
+        public void Dispose() => store.Dispose();
     }
 }

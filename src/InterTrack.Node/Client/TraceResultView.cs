@@ -44,18 +44,7 @@ public sealed record TraceResultView(MessageId MessageId, IReadOnlyList<AsView> 
                 CandidateCount = int.TryParse(Option(e, "candidate-count"), System.Globalization.CultureInfo.InvariantCulture, out int count) ? count : 0,
             })
             .ToList();
-        var byAs = ases.GroupBy(a => a.As).ToDictionary(g => g.Key, g => g.First());
-        var parent = new Dictionary<uint, uint>();
-        foreach (var a in ases.OrderBy(a => a.Depth))
-        {
-            foreach (var up in a.Incomings)
-            {
-                if (byAs.TryGetValue(up, out var upstream) && upstream.Depth == a.Depth + 1)
-                {
-                    parent.TryAdd(up, a.As);
-                }
-            }
-        }
+        var parent = Parents(ases);
         var origins = ases.Where(a => a.Status == AsStatus.Source).Select(a => a.As).ToList();
         var paths = origins.Select(origin =>
         {
@@ -80,26 +69,38 @@ public sealed record TraceResultView(MessageId MessageId, IReadOnlyList<AsView> 
         return new TraceResultView(id, ases, origins, paths, routerPaths);
     }
 
-    /// <summary>The tree, one AS a line, children indented under the AS they entered.</summary>
-    public void WriteTree(TextWriter output)
+    /// <summary>
+    /// Each AS's parent in the attack tree: the AS one hop nearer the victim that named it among
+    /// its incoming neighbours (the nearest such, by depth).
+    /// </summary>
+    private static Dictionary<uint, uint> Parents(IReadOnlyList<AsView> ases)
     {
-        var children = Ases.ToDictionary(a => a.As, _ => new List<AsView>());
-        var roots = new List<AsView>();
-        var placed = new HashSet<uint>();
-        foreach (var path in AsPaths.Concat(Ases.Select(a => (IReadOnlyList<uint>)[a.As])))
+        var byAs = ases.GroupBy(a => a.As).ToDictionary(g => g.Key, g => g.First());
+        var parent = new Dictionary<uint, uint>();
+        foreach (var a in ases.OrderBy(a => a.Depth))
         {
-            for (int i = 0; i < path.Count; i++)
+            foreach (var up in a.Incomings)
             {
-                if (!placed.Add(path[i]))
+                if (byAs.TryGetValue(up, out var upstream) && upstream.Depth == a.Depth + 1)
                 {
-                    continue;
+                    parent.TryAdd(up, a.As);
                 }
-                var view = Ases.First(a => a.As == path[i]);
-                if (i == 0) roots.Add(view);
-                else children[path[i - 1]].Add(view);
             }
         }
-        foreach (var root in roots.OrderBy(r => r.Depth))
+        return parent;
+    }
+
+    /// <summary>The tree, one AS a line, each AS indented under the AS it was traced from.</summary>
+    public void WriteTree(TextWriter output)
+    {
+        var parent = Parents(Ases);
+        var ases = Ases.GroupBy(a => a.As).Select(g => g.First()).ToList();
+        var children = ases.ToDictionary(a => a.As, _ => new List<AsView>());
+        foreach (var a in ases.Where(a => parent.ContainsKey(a.As)))
+        {
+            children[parent[a.As]].Add(a);
+        }
+        foreach (var root in ases.Where(a => !parent.ContainsKey(a.As)).OrderBy(r => r.Depth).ThenBy(r => r.As))
         {
             Write(output, root, children, "", true, isRoot: true);
         }

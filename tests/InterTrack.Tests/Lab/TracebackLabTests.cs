@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using InterTrack.Lab;
+using Xunit.Abstractions;
 
 namespace InterTrack.Tests.Lab;
 
@@ -32,9 +33,11 @@ public sealed class TracebackLabTests : IDisposable
     private readonly string _dir = Path.Combine(Path.GetTempPath(), $"intertrack-labtest-{Guid.NewGuid():N}");
     private readonly StringWriter _progress = new();
     private readonly TracebackLab _lab;
+    private readonly ITestOutputHelper _output;
 
-    public TracebackLabTests()
+    public TracebackLabTests(ITestOutputHelper output)
     {
+        _output = output;
         _lab = new TracebackLab(["dotnet", Path.Combine(AppContext.BaseDirectory, "intertrack.dll")], _progress);
     }
 
@@ -58,6 +61,7 @@ public sealed class TracebackLabTests : IDisposable
         Assert.Equal(100, first.Sent);
         Assert.Equal(100, first.CapturedAtVictim);
         var trace = _lab.Trace(plan);
+        _progress.WriteLine(trace.Tree);
         Assert.Equal([65004u], trace.OriginAses);
         Assert.Equal(1.0, trace.Precision);
         Assert.Contains(Reverse(first.BgpPaths[65004]), Paths(trace));
@@ -77,10 +81,10 @@ public sealed class TracebackLabTests : IDisposable
         Assert.Contains(Reverse(path!), Paths(trace));
         Assert.Equal(path, second.BgpPaths[65004]);
 
-        // 3. The transit on the path loses its daemons: the trace still ends, well within its
-        //    20 s deadline, and names that AS Unknown.
-        KillDaemons(plan, otherTransit);
+        // 3. After the attack, the transit on its path loses its daemons: the trace still ends, well
+        //    within its 20 s deadline, and names that AS Unknown.
         _lab.Attack(plan, [65004], packets: 20, rate: 500);
+        KillDaemons(plan, otherTransit);
         var clock = Stopwatch.StartNew();
         trace = _lab.Trace(plan);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"the trace took {clock.Elapsed.TotalSeconds:0.0} s");
@@ -138,6 +142,8 @@ public sealed class TracebackLabTests : IDisposable
         {
             _lab.Down(_id, _dir, keepFiles: false);
         }
+        // dotnet test shows this for a failed test: what the lab did, and the trees it traced.
+        _output.WriteLine(_progress.ToString());
         _progress.Dispose();
     }
 }
