@@ -68,7 +68,10 @@ public sealed class LabDaemons(LabPlan plan, IReadOnlyList<string> intertrack)
                         {
                             string conf = Path.Combine(dir, $"pmacctd-{i.Name}-{direction}.conf");
                             File.WriteAllText(conf, LabConfigs.Pmacctd(labAs, router, i, direction));
-                            Shell.StartDetached(router.Namespace, Log(labAs, $"pmacctd-{i.Name}-{direction}"), "pmacctd", "-f", conf);
+                            string log = Log(labAs, $"pmacctd-{i.Name}-{direction}");
+                            Shell.StartDetached(router.Namespace, log, "pmacctd", "-f", conf);
+                            // pmacctd logs the link type once libpcap has the interface open: from then on it sees every packet.
+                            pending.Add(($"AS{labAs.Number} {router.Name} pmacctd {i.Name} {direction}", log, "link type is"));
                         }
                     }
                 }
