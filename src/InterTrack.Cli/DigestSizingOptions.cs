@@ -4,7 +4,7 @@ using InterTrack.Digest;
 
 namespace InterTrack.Cli;
 
-/// <summary>The table sizing options shared by <c>digest</c> and <c>capture</c>.</summary>
+/// <summary>The table options (sizing and key scheme) shared by <c>digest</c> and <c>capture</c>.</summary>
 internal sealed class DigestSizingOptions
 {
     private readonly Option<double> _bitsPerPacket = new("--bits-per-packet") { Description = "Bloom filter bits per packet (m/n).", DefaultValueFactory = _ => 16 };
@@ -12,6 +12,11 @@ internal sealed class DigestSizingOptions
     private readonly Option<double> _window = new("--window") { Description = "Seconds a page covers at most.", DefaultValueFactory = _ => 60 };
     private readonly Option<long> _pagePackets = new("--page-packets") { Description = "Packets per page (n).", DefaultValueFactory = _ => 8_388_608 };
     private readonly Option<long> _memory = new("--memory-mib") { Description = "Memory for kept pages per link, MiB (the oldest go first).", DefaultValueFactory = _ => 1024 };
+    private readonly Option<string> _hash = new("--hash")
+    {
+        Description = "What packets are keyed by: xxh3 (their invariant bytes) or packter-md5 (the historic Traceback Client's MD5 of them, so its md5 requests can be traced).",
+        DefaultValueFactory = _ => "xxh3",
+    };
 
     public void AddTo(Command command)
     {
@@ -20,6 +25,8 @@ internal sealed class DigestSizingOptions
         command.Options.Add(_window);
         command.Options.Add(_pagePackets);
         command.Options.Add(_memory);
+        _hash.AcceptOnlyFromAmong("xxh3", "packter-md5");
+        command.Options.Add(_hash);
     }
 
     public DigestOptions Read(ParseResult parsed)
@@ -31,6 +38,7 @@ internal sealed class DigestSizingOptions
             Window = TimeSpan.FromSeconds(parsed.GetValue(_window)),
             PageCapacity = parsed.GetValue(_pagePackets),
             MemoryBudgetBytes = parsed.GetValue(_memory) * 1048576,
+            Scheme = DigestSchemes.TryParse(parsed.GetValue(_hash), out var scheme) ? scheme : DigestScheme.Xxh3,
         };
         try
         {

@@ -84,15 +84,14 @@ internal static class QueryCommand
 
     private static int AskDigests(TextWriter output, DirectoryInfo directory, byte[] ip, long? timeNs, TimeSpan tolerance, bool json)
     {
-        var invariant = PacketInvariant.Of(ip);
-        if (invariant.Length == 0)
+        if (PacketInvariant.Of(ip).Length == 0)
         {
             throw new CommandException("the packet is not an IPv4 or IPv6 packet with a whole header");
         }
         var pages = LoadPages(directory);
         try
         {
-            var answer = DigestQuery.Ask(pages, invariant, timeNs, tolerance);
+            var answer = DigestQuery.Ask(pages, DigestKeys.OfPacket(ip), timeNs, tolerance);
             Print(output, answer, json, pages.Count);
             return answer.Seen ? 0 : 1;
         }
@@ -126,19 +125,16 @@ internal static class QueryCommand
         {
             var batch = new DigestBatchQuery(pages, tolerance);
             long notIp = 0;
-            Span<byte> invariant = stackalloc byte[PacketInvariant.MaxLength];
             try
             {
                 using var reader = CaptureReader.Open(capture.FullName);
                 while (reader.TryRead(out var packet))
                 {
-                    int length = PacketInvariant.FromFrame(packet.Data, packet.LinkType, invariant);
-                    if (length == 0)
+                    int offset = IpLocator.FindIp(packet.Data, packet.LinkType);
+                    if (offset < 0 || !batch.Add(packet.Data[offset..], packet.TimestampNs))
                     {
                         notIp++;
-                        continue;
                     }
-                    batch.Add(invariant[..length], packet.TimestampNs);
                 }
             }
             catch (Exception e) when (e is CaptureFormatException or IOException)

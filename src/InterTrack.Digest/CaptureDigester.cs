@@ -18,7 +18,7 @@ public static class CaptureDigester
         var files = new List<string>();
         long packets = 0, digested = 0, notIp = 0;
         CaptureFormatException? damage = null;
-        Span<byte> invariant = stackalloc byte[PacketInvariant.MaxLength];
+        Span<byte> key = stackalloc byte[DigestSchemes.MaxKeyLength];
         ulong seed = BitConverter.ToUInt64(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
         try
         {
@@ -30,7 +30,7 @@ public static class CaptureDigester
                 while (reader.TryRead(out var packet))
                 {
                     packets++;
-                    int length = PacketInvariant.FromFrame(packet.Data, packet.LinkType, invariant);
+                    int length = options.Scheme.KeyFromFrame(packet.Data, packet.LinkType, key);
                     if (length == 0)
                     {
                         notIp++;
@@ -46,7 +46,7 @@ public static class CaptureDigester
                             last.PageSealed += page => files.Add(DigestPageFile.Save(page, outputDirectory));
                         }
                     }
-                    last!.Add(invariant[..length], packet.TimestampNs);
+                    last!.Add(key[..length], packet.TimestampNs);
                     digested++;
                 }
             }

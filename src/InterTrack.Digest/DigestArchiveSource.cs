@@ -44,19 +44,31 @@ public sealed class DigestArchiveSource(string directory, TimeSpan refresh, Time
 
     /// <exception cref="DirectoryNotFoundException">The directory is gone.</exception>
     /// <exception cref="InvalidDataException">A page file is damaged (the message names it).</exception>
-    public DigestAnswer Ask(string link, ReadOnlySpan<byte> invariant, long? atNs, TimeSpan tolerance)
+    public IReadOnlySet<DigestScheme> Schemes
+    {
+        get
+        {
+            lock (_headers)
+            {
+                Refresh();
+                return _headers.Values.Select(h => h.Scheme).ToHashSet();
+            }
+        }
+    }
+
+    public DigestAnswer Ask(string link, DigestKeys keys, long? atNs, TimeSpan tolerance)
     {
         lock (_headers) // a page is disposed only under this lock, so never while asked
         {
             Refresh();
             long slack = tolerance.Ticks * 100;
             var wanted = (_byLink.TryGetValue(link, out var headers) ? headers : [])
-                .Where(h => atNs is not { } at || (at >= h.StartNs - slack && at <= h.EndNs + slack))
+                .Where(h => keys.Has(h.Scheme) && (atNs is not { } at || (at >= h.StartNs - slack && at <= h.EndNs + slack)))
                 .Select(h => h.Path).ToList();
             _asks++;
             var pages = wanted.Select(Page).ToList();
             Evict(keep: wanted);
-            return DigestQuery.Ask(pages, invariant, atNs, tolerance);
+            return DigestQuery.Ask(pages, keys, atNs, tolerance);
         }
     }
 

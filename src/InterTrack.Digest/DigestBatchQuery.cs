@@ -27,13 +27,21 @@ public sealed class DigestBatchQuery
         _slackNs = tolerance.Ticks * 100;
     }
 
-    /// <summary>Adds one packet (its invariant bytes and when it was seen, or null for any time).</summary>
-    public void Add(ReadOnlySpan<byte> invariant, long? atNs)
+    /// <summary>Adds one IP packet (from its first header byte) and when it was seen, or null for any time; false when it is not a whole IP header.</summary>
+    public bool Add(ReadOnlySpan<byte> ip, long? atNs)
     {
+        Span<byte> invariant = stackalloc byte[PacketInvariant.MaxLength], md5 = stackalloc byte[PackterMd5.Length];
+        int invariantLength = PacketInvariant.FromIp(ip, invariant);
+        if (invariantLength == 0)
+        {
+            return false;
+        }
+        int md5Length = -1; // computed for the first packter-md5 page, if any
         int packet = _batched++;
         _seen[packet] = false;
         _covered[packet] = false;
         ulong lastSeed = 0, hash = 0;
+        DigestScheme lastScheme = default;
         bool hashed = false;
         foreach (var page in _pages)
         {
@@ -41,11 +49,14 @@ public sealed class DigestBatchQuery
             {
                 continue;
             }
-            if (!hashed || page.Seed != lastSeed)
+            if (!hashed || page.Seed != lastSeed || page.Scheme != lastScheme)
             {
-                hash = DigestPage.Hash(invariant, page.Seed);
-                lastSeed = page.Seed;
-                hashed = true;
+                if (page.Scheme == DigestScheme.PackterMd5 && md5Length < 0)
+                {
+                    md5Length = PackterMd5.FromIp(ip, md5);
+                }
+                hash = DigestPage.Hash(page.Scheme == DigestScheme.PackterMd5 ? md5[..md5Length] : invariant[..invariantLength], page.Seed);
+                (lastSeed, lastScheme, hashed) = (page.Seed, page.Scheme, true);
             }
             page.Prefetch(hash);
             _probes.Add((packet, page, hash));
@@ -55,6 +66,7 @@ public sealed class DigestBatchQuery
         {
             Flush();
         }
+        return true;
     }
 
     /// <summary>The counts so far (tests what is batched first).</summary>

@@ -1,24 +1,49 @@
+using InterTrack.Protocol.Model;
 using InterTrack.Tracing;
 
 namespace InterTrack.Digest;
 
 /// <summary>
-/// Packet digests as link evidence for the BTM and DTM: a packet was seen on a link when its
-/// invariant is in a page of that link's table near its time; the certainty of a sighting is
-/// 1 − the page's estimated false-positive rate.
+/// Packet digests as link evidence for the BTM and DTM: a packet was seen on a link when its key
+/// is in a page of that link's table near its time; the certainty of a sighting is 1 − the page's
+/// estimated false-positive rate. A packet known only by the historic client's MD5 can be looked
+/// up in packter-md5 pages alone.
 /// </summary>
 public sealed class DigestEvidence(IDigestSource digests) : ILinkEvidence
 {
     public string TsType => "digest";
 
+    public string? CannotLookUp(TracedPacket packet)
+    {
+        if (packet.Ip is not null)
+        {
+            return null;
+        }
+        if (packet.Digest?.Encoding != DumpEncoding.Md5)
+        {
+            return "digest systems look packets up by the packet or by its packter MD5, and the request carries another hash of it";
+        }
+        var schemes = digests.Schemes;
+        if (schemes.Contains(DigestScheme.PackterMd5))
+        {
+            return null;
+        }
+        var kept = schemes.Count == 0 ? "no pages yet" : $"pages keyed by {string.Join(", ", schemes.Select(s => s.Name()))}";
+        return $"this digest system keeps {kept}: a packet sent only as its packter MD5 can be looked up only in packter-md5 pages";
+    }
+
     public LinkAnswer Ask(string link, TracedPacket packet, TimeSpan tolerance)
     {
-        var invariant = packet.Key(ip => PacketInvariant.Of(ip));
-        if (invariant.Length == 0)
+        var keys = packet.Key(Keys);
+        if (keys is null)
         {
             return LinkAnswer.NotSeen; // no whole IP header: no router digested such a packet
         }
-        var answer = digests.Ask(link, invariant, packet.TimestampNs, tolerance);
+        var answer = digests.Ask(link, keys, packet.TimestampNs, tolerance);
         return answer.Seen ? new LinkAnswer(true, false, 1 - answer.Matches.Max(m => m.FalsePositiveRate)) : new LinkAnswer(false, answer.Expired, 1);
     }
+
+    private static DigestKeys? Keys(TracedPacket packet) => packet.Ip is { } ip
+        ? PacketInvariant.Of(ip).Length > 0 ? DigestKeys.OfPacket(ip) : null
+        : packet.Digest is { Encoding: DumpEncoding.Md5, Bytes.Length: PackterMd5.Length } digest ? DigestKeys.OfPackterMd5(digest.Bytes) : null;
 }

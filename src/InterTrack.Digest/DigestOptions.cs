@@ -15,6 +15,9 @@ public sealed record DigestOptions
     /// <summary>Hash functions per packet (k). Each costs one random memory access per insert.</summary>
     public int Hashes { get; init; } = 4;
 
+    /// <summary>What packets are keyed by: the invariant bytes (default), or the historic client's MD5.</summary>
+    public DigestScheme Scheme { get; init; } = DigestScheme.Xxh3;
+
     /// <summary>Time a page covers at most.</summary>
     public TimeSpan Window { get; init; } = TimeSpan.FromSeconds(60);
 

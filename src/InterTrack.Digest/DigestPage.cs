@@ -17,7 +17,7 @@ public sealed unsafe class DigestPage : IDisposable
 {
     private ulong* _words;
 
-    public DigestPage(string link, ulong seed, int hashes, long bitCount, long capacity, long startNs)
+    public DigestPage(string link, ulong seed, int hashes, long bitCount, long capacity, long startNs, DigestScheme scheme = DigestScheme.Xxh3)
     {
         if (bitCount <= 0 || bitCount % 64 != 0 || bitCount > uint.MaxValue + 1L)
         {
@@ -25,6 +25,7 @@ public sealed unsafe class DigestPage : IDisposable
         }
         Link = link;
         Seed = seed;
+        Scheme = scheme;
         Hashes = hashes;
         BitCount = bitCount;
         Capacity = capacity;
@@ -43,6 +44,7 @@ public sealed unsafe class DigestPage : IDisposable
     {
         Link = recycled.Link;
         Seed = recycled.Seed;
+        Scheme = recycled.Scheme;
         Hashes = recycled.Hashes;
         BitCount = recycled.BitCount;
         Capacity = recycled.Capacity;
@@ -55,6 +57,10 @@ public sealed unsafe class DigestPage : IDisposable
 
     public string Link { get; }
     public ulong Seed { get; }
+
+    /// <summary>What the page's packets are keyed by.</summary>
+    public DigestScheme Scheme { get; }
+
     public int Hashes { get; }
     public long BitCount { get; }
     public long Capacity { get; }
@@ -72,7 +78,7 @@ public sealed unsafe class DigestPage : IDisposable
 
     internal Span<ulong> Words => new(_words, (int)(BitCount / 64));
 
-    public static ulong Hash(ReadOnlySpan<byte> invariant, ulong seed) => XxHash3.HashToUInt64(invariant, (long)seed);
+    public static ulong Hash(ReadOnlySpan<byte> key, ulong seed) => XxHash3.HashToUInt64(key, (long)seed);
 
     /// <summary>
     /// Asks the memory system for the cache lines of a packet's bits, so that by the time its

@@ -28,7 +28,8 @@ public static class DigestPageFile
         Magic.CopyTo(header, 0);
         var h = header.AsSpan();
         BinaryPrimitives.WriteUInt16LittleEndian(h[8..], Version);
-        BinaryPrimitives.WriteUInt16LittleEndian(h[10..], (ushort)page.Hashes);
+        h[10] = (byte)page.Hashes;
+        h[11] = (byte)page.Scheme; // 0 (xxh3) in pages written before schemes existed
         BinaryPrimitives.WriteUInt32LittleEndian(h[12..], (uint)name.Length);
         BinaryPrimitives.WriteUInt64LittleEndian(h[16..], page.Seed);
         BinaryPrimitives.WriteInt64LittleEndian(h[24..], page.StartNs);
@@ -54,7 +55,7 @@ public static class DigestPageFile
     }
 
     /// <summary>A page file's header: what a page covers, without its bitmap.</summary>
-    public sealed record Header(string Path, string Link, ulong Seed, int Hashes, long Bits, long Capacity, long Count, long StartNs, long EndNs)
+    public sealed record Header(string Path, string Link, ulong Seed, int Hashes, long Bits, long Capacity, long Count, long StartNs, long EndNs, DigestScheme Scheme)
     {
         public long Bytes => Bits / 8;
     }
@@ -80,7 +81,11 @@ public static class DigestPageFile
         {
             throw new InvalidDataException($"{path}: page format version {version}, this build reads {Version}");
         }
-        int hashes = BinaryPrimitives.ReadUInt16LittleEndian(h[10..]);
+        int hashes = h[10];
+        if (!Enum.IsDefined((DigestScheme)h[11]))
+        {
+            throw new InvalidDataException($"{path}: unknown digest scheme {h[11]} (this build reads xxh3 and packter-md5)");
+        }
         uint nameLength = BinaryPrimitives.ReadUInt32LittleEndian(h[12..]);
         long bits = BinaryPrimitives.ReadInt64LittleEndian(h[56..]);
         long capacity = BinaryPrimitives.ReadInt64LittleEndian(h[48..]);
@@ -93,7 +98,7 @@ public static class DigestPageFile
         name = new byte[nameLength];
         file.ReadExactly(name);
         return new Header(path, Encoding.UTF8.GetString(name), BinaryPrimitives.ReadUInt64LittleEndian(h[16..]), hashes, bits, capacity, count,
-            BinaryPrimitives.ReadInt64LittleEndian(h[24..]), BinaryPrimitives.ReadInt64LittleEndian(h[32..]));
+            BinaryPrimitives.ReadInt64LittleEndian(h[24..]), BinaryPrimitives.ReadInt64LittleEndian(h[32..]), (DigestScheme)h[11]);
     }
 
     /// <exception cref="InvalidDataException">The file is not a valid page file; the message says what is wrong.</exception>
@@ -101,7 +106,7 @@ public static class DigestPageFile
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
         var header = ReadHeader(file, path, out var fixedHeader, out var name);
-        var page = new DigestPage(header.Link, header.Seed, header.Hashes, header.Bits, header.Capacity, header.StartNs)
+        var page = new DigestPage(header.Link, header.Seed, header.Hashes, header.Bits, header.Capacity, header.StartNs, header.Scheme)
         {
             EndNs = header.EndNs,
             Count = header.Count,

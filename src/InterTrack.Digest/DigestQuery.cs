@@ -17,24 +17,24 @@ public sealed record DigestAnswer(bool Seen, IReadOnlyList<PageAnswer> Pages, bo
 /// <summary>Asks digest pages about one packet.</summary>
 public static class DigestQuery
 {
-    /// <param name="pages">Pages of any links and seeds.</param>
-    /// <param name="invariant">The packet's invariant bytes (<see cref="PacketInvariant"/>).</param>
+    /// <param name="pages">Pages of any links, seeds and schemes; those whose scheme has no key for the packet are passed over.</param>
+    /// <param name="keys">The packet's keys (<see cref="DigestKeys"/>).</param>
     /// <param name="atNs">When the packet was seen (ns since the epoch); null asks every page.</param>
     /// <param name="tolerance">δ: how far from <paramref name="atNs"/> a page may lie (clock skew, queueing).</param>
-    public static DigestAnswer Ask(IEnumerable<DigestPage> pages, ReadOnlySpan<byte> invariant, long? atNs, TimeSpan tolerance)
+    public static DigestAnswer Ask(IEnumerable<DigestPage> pages, DigestKeys keys, long? atNs, TimeSpan tolerance)
     {
         long slack = tolerance.Ticks * 100;
         var answers = new List<PageAnswer>();
-        var hashes = new Dictionary<ulong, ulong>();
+        var hashes = new Dictionary<(ulong, DigestScheme), ulong>();
         foreach (var page in pages)
         {
-            if (atNs is { } at && (at < page.StartNs - slack || at > page.EndNs + slack))
+            if (atNs is { } at && (at < page.StartNs - slack || at > page.EndNs + slack) || keys.For(page.Scheme) is not { Length: > 0 } key)
             {
                 continue;
             }
-            if (!hashes.TryGetValue(page.Seed, out ulong hash))
+            if (!hashes.TryGetValue((page.Seed, page.Scheme), out ulong hash))
             {
-                hashes[page.Seed] = hash = DigestPage.Hash(invariant, page.Seed);
+                hashes[(page.Seed, page.Scheme)] = hash = DigestPage.Hash(key, page.Seed);
             }
             answers.Add(new PageAnswer(page.Link, TimeVal.FromNs(page.StartNs), TimeVal.FromNs(page.EndNs), page.Contains(hash), page.FalsePositiveRate()));
         }

@@ -25,7 +25,11 @@ public sealed class DigestSystem : ITracebackSystem
         }
         try
         {
-            _agent = new LiveDigestAgent(capture.Interfaces, new DigestOptions(), capture.Out, loggers.CreateLogger("capture"));
+            if (!DigestSchemes.TryParse(capture.Hash, out var scheme))
+            {
+                throw new ConfigException($"capture.hash: '{capture.Hash}' is not \"xxh3\" or \"packter-md5\"");
+            }
+            _agent = new LiveDigestAgent(capture.Interfaces, new DigestOptions { Scheme = scheme }, capture.Out, loggers.CreateLogger("capture"));
             _owned.Add(_agent);
             _agent.Open();
         }

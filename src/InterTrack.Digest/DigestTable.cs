@@ -45,8 +45,11 @@ public sealed class DigestTable : IDisposable
 
     public long Packets { get; private set; }
 
-    /// <summary>Digests one packet's invariant bytes (see <see cref="PacketInvariant"/>) seen at the given time.</summary>
-    public void Add(ReadOnlySpan<byte> invariant, long timestampNs)
+    /// <summary>What the table's packets are keyed by.</summary>
+    public DigestScheme Scheme => _options.Scheme;
+
+    /// <summary>Digests one packet's key (<see cref="DigestSchemes.KeyFromIp"/> of the table's scheme) seen at the given time.</summary>
+    public void Add(ReadOnlySpan<byte> key, long timestampNs)
     {
         var page = _current;
         if (page is null || page.IsFull || timestampNs >= _currentWindowEndNs)
@@ -63,7 +66,7 @@ public sealed class DigestTable : IDisposable
         }
         page.Count++;
         Packets++;
-        ulong hash = DigestPage.Hash(invariant, Seed);
+        ulong hash = DigestPage.Hash(key, Seed);
         page.Prefetch(hash);
         _batch[_batched++] = hash;
         if (_batched == BatchSize)
@@ -139,7 +142,7 @@ public sealed class DigestTable : IDisposable
         var recycled = Evict(_options.PageBytes);
         var page = recycled is not null && recycled.BitCount == _options.PageBits && recycled.Hashes == _options.Hashes
             ? new DigestPage(recycled, timestampNs)
-            : new DigestPage(Link, Seed, _options.Hashes, _options.PageBits, _options.PageCapacity, timestampNs);
+            : new DigestPage(Link, Seed, _options.Hashes, _options.PageBits, _options.PageCapacity, timestampNs, _options.Scheme);
         recycled?.Dispose(); // frees nothing when its memory went to the new page
         _pages.AddLast(page);
         _current = page;

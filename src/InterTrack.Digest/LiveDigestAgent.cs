@@ -98,7 +98,9 @@ public sealed class LiveDigestAgent : IDigestSource, IDisposable
 
     public IReadOnlyList<CaptureCounters> Counters() => [.. _captures.Select(c => c.Counters())];
 
-    public DigestAnswer Ask(string link, ReadOnlySpan<byte> invariant, long? atNs, TimeSpan tolerance)
+    public IReadOnlySet<DigestScheme> Schemes => new HashSet<DigestScheme> { _options.Scheme };
+
+    public DigestAnswer Ask(string link, DigestKeys keys, long? atNs, TimeSpan tolerance)
     {
         DigestTable? table;
         lock (_tables)
@@ -107,12 +109,12 @@ public sealed class LiveDigestAgent : IDigestSource, IDisposable
         }
         if (table is null)
         {
-            return DigestQuery.Ask([], invariant, atNs, tolerance);
+            return DigestQuery.Ask([], keys, atNs, tolerance);
         }
         lock (table)
         {
             table.Flush();
-            return DigestQuery.Ask(table.Pages, invariant, atNs, tolerance);
+            return DigestQuery.Ask(table.Pages, keys, atNs, tolerance);
         }
     }
 
@@ -202,8 +204,8 @@ public sealed class LiveDigestAgent : IDigestSource, IDisposable
         {
             _frames++;
             var data = packet.Data;
-            Span<byte> invariant = stackalloc byte[PacketInvariant.MaxLength];
-            int length = PacketInvariant.FromFrame(data, link, invariant);
+            Span<byte> key = stackalloc byte[DigestSchemes.MaxKeyLength];
+            int length = agent._options.Scheme.KeyFromFrame(data, link, key);
             if (length == 0)
             {
                 return;
@@ -213,7 +215,7 @@ public sealed class LiveDigestAgent : IDigestSource, IDisposable
             var table = TableFor(link, data);
             lock (table)
             {
-                table.Add(invariant[..length], ns);
+                table.Add(key[..length], ns);
             }
             _digested++;
         }

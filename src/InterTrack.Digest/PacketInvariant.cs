@@ -1,5 +1,3 @@
-using InterTrack.Capture;
-
 namespace InterTrack.Digest;
 
 /// <summary>
@@ -19,13 +17,6 @@ public static class PacketInvariant
 {
     public const int MaxLength = 48;
     private const int PayloadBytes = 8;
-
-    /// <summary>Digest input of the IP packet in a link-layer frame; 0 when the frame holds no IP packet.</summary>
-    public static int FromFrame(ReadOnlySpan<byte> frame, LinkType link, Span<byte> output)
-    {
-        int offset = IpLocator.FindIp(frame, link);
-        return offset < 0 ? 0 : FromIp(frame[offset..], output);
-    }
 
     /// <summary>Digest input of an IP packet as a new array; empty when it is not a whole IP header.</summary>
     public static byte[] Of(ReadOnlySpan<byte> packet)

@@ -7,16 +7,21 @@ public sealed class TableSet(DigestOptions options) : IDigestSource, IDisposable
 
     public IReadOnlyCollection<string> Links => _tables.Keys;
 
+    public IReadOnlySet<DigestScheme> Schemes { get; } = new HashSet<DigestScheme> { options.Scheme };
+
+    /// <summary>What packets are keyed by: <see cref="Add"/> takes keys of this scheme.</summary>
+    public DigestScheme Scheme => options.Scheme;
+
     /// <summary>Bytes of every page of every table.</summary>
     public long Bytes => _tables.Values.Sum(t => t.Pages.Sum(p => p.Bytes));
 
-    public void Add(string link, ReadOnlySpan<byte> invariant, long timestampNs)
+    public void Add(string link, ReadOnlySpan<byte> key, long timestampNs)
     {
         if (!_tables.TryGetValue(link, out var table))
         {
             _tables[link] = table = new DigestTable(link, options);
         }
-        table.Add(invariant, timestampNs);
+        table.Add(key, timestampNs);
     }
 
     /// <summary>Inserts what is batched, so queries see every packet added.</summary>
@@ -28,8 +33,8 @@ public sealed class TableSet(DigestOptions options) : IDigestSource, IDisposable
         }
     }
 
-    public DigestAnswer Ask(string link, ReadOnlySpan<byte> invariant, long? atNs, TimeSpan tolerance) =>
-        DigestQuery.Ask(_tables.TryGetValue(link, out var table) ? table.Pages : [], invariant, atNs, tolerance);
+    public DigestAnswer Ask(string link, DigestKeys keys, long? atNs, TimeSpan tolerance) =>
+        DigestQuery.Ask(_tables.TryGetValue(link, out var table) ? table.Pages : [], keys, atNs, tolerance);
 
     public void Dispose()
     {

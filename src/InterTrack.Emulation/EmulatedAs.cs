@@ -15,7 +15,8 @@ namespace InterTrack.Emulation;
 /// its border routers; the export messages are encoded to bytes and decoded by the same collector
 /// code a deployed AS runs, into a flow store in <paramref name="flowDirectory"/>.
 /// </summary>
-internal sealed class EmulatedAs(uint asNumber, string bts, string ts, int flowSampling, string flowDirectory) : IDisposable
+/// <param name="scheme">What its digest tables are keyed by (<c>deployment.hash</c>).</param>
+internal sealed class EmulatedAs(uint asNumber, string bts, string ts, int flowSampling, string flowDirectory, DigestScheme scheme) : IDisposable
 {
     private const string Core = "core", Access = "acc", Hosts = RouterIngress.Hosts;
     private readonly SortedSet<uint> _neighbors = [];
@@ -35,29 +36,30 @@ internal sealed class EmulatedAs(uint asNumber, string bts, string ts, int flowS
     public long Forwarded { get; private set; }
 
     // Small pages: a link of the emulation sees thousands of packets, and there are thousands of links.
-    public TableSet Digests { get; } = new(new DigestOptions { PageCapacity = 8_192, BitsPerPacket = 16, Hashes = 4, MemoryBudgetBytes = 1 << 20 });
+    public TableSet Digests { get; } = new(new DigestOptions { PageCapacity = 8_192, BitsPerPacket = 16, Hashes = 4, MemoryBudgetBytes = 1 << 20, Scheme = scheme });
 
     public FlowStore Flows => _flows ??= FlowStore.OpenWriter(Path.Combine(flowDirectory, $"as{asNumber}"));
 
     public void Neighbor(uint neighbor) => _neighbors.Add(neighbor);
 
     /// <summary>A packet's way through the AS: the routers it crosses, each with where it came from and where it goes.</summary>
-    public void Forward(IReadOnlyList<(string Router, string From, string To)> hops, byte[] invariant, FlowKey key, byte tos, long ns)
+    public void Forward(IReadOnlyList<(string Router, string From, string To)> hops, DigestKeys keys, FlowKey key, byte tos, long ns)
     {
         Forwarded++;
+        var digestKey = bts == "digest" || ts == "digest" ? keys.For(scheme) : [];
         foreach (var (router, from, to) in hops)
         {
             if (ts == "digest")
             {
-                Digests.Add($"{router}<-{from}", invariant, ns);
+                Digests.Add($"{router}<-{from}", digestKey, ns);
             }
             if (bts == "digest" && from.StartsWith("as:", StringComparison.Ordinal))
             {
-                Digests.Add(BorderName($"{router}<-{from}"), invariant, ns);
+                Digests.Add(BorderName($"{router}<-{from}"), digestKey, ns);
             }
             if (bts == "digest" && to.StartsWith("as:", StringComparison.Ordinal))
             {
-                Digests.Add(BorderName($"{router}->{to}"), invariant, ns);
+                Digests.Add(BorderName($"{router}->{to}"), digestKey, ns);
             }
             if (ts == "flow" || (bts == "flow" && IsBorder(router)))
             {

@@ -70,7 +70,8 @@ public static class Emulator
         string flowDirectory = Path.Combine(Path.GetTempPath(), $"intertrack-emulation-flows-{Guid.NewGuid():N}");
         var ases = new Dictionary<uint, EmulatedAs>();
         EmulatedAs At(uint a) => ases.TryGetValue(a, out var e) ? e
-            : ases[a] = new EmulatedAs(a, btsKind.GetValueOrDefault(a, "none"), tsKind.GetValueOrDefault(a, "none"), scenario.Deployment.FlowSampling, flowDirectory);
+            : ases[a] = new EmulatedAs(a, btsKind.GetValueOrDefault(a, "none"), tsKind.GetValueOrDefault(a, "none"), scenario.Deployment.FlowSampling, flowDirectory,
+                scenario.Deployment.HashOf(a));
 
         long t0 = TimeVal.ToNs(DateTimeOffset.UtcNow) - 1_000_000_000;
         var received = new List<(byte[] Packet, long Ns)>();
@@ -223,7 +224,7 @@ public static class Emulator
     /// <summary>Sends one packet along the AS path through each AS's routers, where their systems record it; returns it as the victim receives it.</summary>
     private static (byte[], long) Forward(IReadOnlyList<uint> asPath, byte[] packet, long ns, Func<uint, EmulatedAs> at)
     {
-        var invariant = PacketInvariant.Of(packet);
+        var keys = DigestKeys.OfPacket(packet);
         var (key, tos) = FlowKey.OfPacket(packet)!.Value;
         var hops = new List<(string Router, string From, string To)>(3);
         for (int i = 0; i < asPath.Count; i++)
@@ -249,7 +250,7 @@ public static class Emulator
                 hops.Add((Core, entered, Access));
                 hops.Add((Access, Core, RouterIngress.Hosts)); // delivered to the victim
             }
-            e.Forward(hops, invariant, key, tos, t);
+            e.Forward(hops, keys, key, tos, t);
             packet[8] = (byte)Math.Max(1, packet[8] - 1); // TTL, as a router would
         }
         return (packet, ns + asPath.Count * 2_000_000L);

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using InterTrack.Digest;
 
 namespace InterTrack.Emulation;
 
@@ -52,11 +53,13 @@ public sealed record Scenario
         Deployment.Ts.Validate("deployment.ts");
         Require(DeploymentOrder.Strategies.Contains(Deployment.Strategy), "deployment.strategy", $"must be one of: {string.Join(", ", DeploymentOrder.Strategies)}");
         Require(Deployment.FlowSampling >= 1, "deployment.flowSampling", "must be 1 (every packet) or more (1 in N)");
+        Require(DigestSchemes.TryParse(Deployment.Hash, out _), "deployment.hash", "must be \"xxh3\" or \"packter-md5\"");
         foreach (var (asText, o) in Deployment.Overrides)
         {
             Require(uint.TryParse(asText, out _), $"deployment.overrides.{asText}", "keys must be AS numbers");
             Require(o.Ts is null || KindMix.Kinds.Contains(o.Ts), $"deployment.overrides.{asText}.ts", "must be \"digest\", \"flow\" or \"none\"");
             Require(o.Bts is null || KindMix.Kinds.Contains(o.Bts), $"deployment.overrides.{asText}.bts", "must be \"digest\", \"flow\", \"none\", true or false");
+            Require(o.Hash is null || DigestSchemes.TryParse(o.Hash, out _), $"deployment.overrides.{asText}.hash", "must be \"xxh3\" or \"packter-md5\"");
         }
         Require(Transport is "memory" or "tls", "transport", "must be \"memory\" or \"tls\"");
     }
@@ -107,7 +110,16 @@ public sealed record DeploymentSpec
     public bool SkipOver { get; init; } = true;
     /// <summary>Flow ASes' routers export 1 in this many packets (1: every packet).</summary>
     public int FlowSampling { get; init; } = 1;
+    /// <summary>What digest ASes key their tables by: "xxh3" (the packet's invariant bytes) or "packter-md5" (the historic client's MD5 of it).</summary>
+    public string Hash { get; init; } = "xxh3";
     public Dictionary<string, DeploymentOverride> Overrides { get; init; } = [];
+
+    /// <summary>The digest scheme of an AS: its override, else <see cref="Hash"/> (both validated).</summary>
+    public DigestScheme HashOf(uint asNumber)
+    {
+        string? text = Overrides.TryGetValue(asNumber.ToString(System.Globalization.CultureInfo.InvariantCulture), out var o) ? o.Hash ?? Hash : Hash;
+        return DigestSchemes.TryParse(text, out var scheme) ? scheme : throw new FormatException($"deployment.hash: unknown scheme \"{text}\"");
+    }
 }
 
 public sealed record DeploymentOverride
@@ -116,4 +128,6 @@ public sealed record DeploymentOverride
     [JsonConverter(typeof(KindNameConverter))] public string? Bts { get; init; }
     /// <summary>"digest", "flow" or "none".</summary>
     public string? Ts { get; init; }
+    /// <summary>"xxh3" or "packter-md5".</summary>
+    public string? Hash { get; init; }
 }

@@ -26,7 +26,7 @@ public sealed class FlowEvidence(FlowStore store) : ILinkEvidence
         {
             return LinkAnswer.NothingKept; // not a flow link: nothing is kept for it
         }
-        var sightings = packet.Key(ip => Sightings.Of(ip, packet.TimestampNs, store, tolerance));
+        var sightings = packet.Key(p => Sightings.Of(p.Ip!, p.TimestampNs, store, tolerance))!;
         if (sightings.Key is null)
         {
             return LinkAnswer.NotSeen;

@@ -158,6 +158,7 @@ public sealed record NodeConfig
         {
             Require(Capture.Interfaces.Count > 0, "capture.interfaces", "is empty");
             Require(Capture.Out.Length > 0, "capture.out", "is empty");
+            Require(Capture.Hash is "xxh3" or "packter-md5", "capture.hash", $"'{Capture.Hash}' is not \"xxh3\" or \"packter-md5\"");
         }
         if (Collector is not null)
         {
@@ -308,6 +309,8 @@ public sealed record CaptureConfig
 {
     public List<string> Interfaces { get; init; } = [];
     public string Out { get; init; } = "";
+    /// <summary>What the pages are keyed by: "xxh3" (the packet's invariant bytes), or "packter-md5" (the historic client's MD5, so its md5 requests can be traced).</summary>
+    public string Hash { get; init; } = "xxh3";
 }
 
 /// <summary>

@@ -16,13 +16,29 @@ public sealed class BorderBtm(uint asNumber, IReadOnlyList<BorderLink> links, IL
         var all = EvidencePackets.Packets(request.Evidence);
         var packets = new List<TracedPacket>();
         var indexOf = new List<int>();
+        var cannot = new List<string>();
         for (int i = 0; i < all.Count; i++)
         {
-            if (all[i] is { } p)
+            if (all[i] is not { } p)
             {
-                packets.Add(p);
-                indexOf.Add(i);
+                continue;
             }
+            if (evidence.CannotLookUp(p) is { } why)
+            {
+                cannot.Add(why);
+                continue;
+            }
+            packets.Add(p);
+            indexOf.Add(i);
+        }
+        var self = NeighborNode.ForItm(asNumber);
+        if (packets.Count == 0 && cannot.Count > 0)
+        {
+            return Task.FromResult(new BtmTraceReply(self, request.MessageId, new BorderTraceResult(AsStatus.Unknown, 0, TraceState.Error)
+            {
+                TsType = evidence.TsType,
+                Error = new ErrorCode(ErrorType.UnknownError) { Message = cannot[0] },
+            }));
         }
         var verdict = new BorderClassifier(links, evidence, tolerance).Classify(packets);
         var status = verdict.Case switch
@@ -40,8 +56,14 @@ public sealed class BorderBtm(uint asNumber, IReadOnlyList<BorderLink> links, IL
             Incomings = [.. verdict.IncomingAses.Select(NeighborAs.Global)],
             Outgoings = [.. verdict.OutgoingAses.Select(NeighborAs.Global)],
             AskDtm = verdict.Case is BorderCase.Outgoing or BorderCase.IncomingOutgoing,
-            Options = [.. entered],
+            Options = [.. entered, .. NotLookedUp(cannot)],
         };
-        return Task.FromResult(new BtmTraceReply(NeighborNode.ForItm(asNumber), request.MessageId, result));
+        return Task.FromResult(new BtmTraceReply(self, request.MessageId, result));
     }
+
+    /// <summary>An option saying how many packets the system could not look up, and why (the first reason).</summary>
+    internal static IEnumerable<MessageOption> NotLookedUp(IReadOnlyList<string> reasons) =>
+        reasons.Count == 0 ? [] : [new MessageOption(NotLookedUpOption, $"{reasons.Count}: {reasons[0]}")];
+
+    internal const string NotLookedUpOption = "not-looked-up";
 }

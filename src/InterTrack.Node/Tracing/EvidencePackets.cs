@@ -28,31 +28,33 @@ public static class EvidencePackets
     public static IReadOnlyList<TracedPacket?> Packets(Evidence evidence) => [.. Footmarks(evidence).Select(Packet)];
 
     /// <summary>
-    /// A footmark's IP packet and its time; null when the dump is a digest (md5, sha…) or holds no
-    /// IP packet, which no packet-based system can look up.
+    /// A footmark's IP packet, or the hash sent instead of it (md5, sha1, sha-256: only a system
+    /// keyed by that hash can look it up), and its time; null when the dump holds neither.
     /// </summary>
     public static TracedPacket? Packet(Footmark footmark)
     {
+        long? at = footmark.TimeStamp.IsUnknown ? null : footmark.TimeStamp.ToUnixNs();
+        var dump = footmark.Dump;
         byte[] bytes;
         try
         {
-            bytes = footmark.Dump.Encoding switch
-            {
-                DumpEncoding.Base64 => Convert.FromBase64String(footmark.Dump.Data),
-                DumpEncoding.Hex => Convert.FromHexString(footmark.Dump.Data.Trim()),
-                _ => [],
-            };
+            bytes = dump.Encoding is DumpEncoding.Base64 ? Convert.FromBase64String(dump.Data) : Convert.FromHexString(dump.Data.Trim());
         }
         catch (FormatException)
         {
             return null;
         }
-        int offset = footmark.Dump.Header == DumpHeader.Ip ? 0 : IpLocator.FindIp(bytes, LinkType.Ethernet);
+        if (dump.Encoding is DumpEncoding.Md5 or DumpEncoding.Sha1 or DumpEncoding.Sha256)
+        {
+            int length = dump.Encoding switch { DumpEncoding.Md5 => 16, DumpEncoding.Sha1 => 20, _ => 32 };
+            return bytes.Length == length ? TracedPacket.OfDigest(new PacketDigest(dump.Encoding, bytes), at) : null;
+        }
+        int offset = dump.Header == DumpHeader.Ip ? 0 : IpLocator.FindIp(bytes, LinkType.Ethernet);
         if (bytes.Length == 0 || offset < 0 || (bytes[offset] >> 4) is not (4 or 6))
         {
             return null;
         }
-        return new TracedPacket(bytes[offset..], footmark.TimeStamp.IsUnknown ? null : footmark.TimeStamp.ToUnixNs());
+        return new TracedPacket(bytes[offset..], at);
     }
 
     // The BTM tells its ITM which footmarks entered from which neighbour in Options

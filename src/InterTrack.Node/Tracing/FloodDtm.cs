@@ -46,10 +46,16 @@ public sealed class FloodDtm(uint asNumber, IReadOnlyList<DomainRouter> routers,
         var enteredFrom = new SortedDictionary<uint, List<int>>();
         int traced = 0, asked = 0;
         double leastCertain = 1;
+        var cannot = new List<string>();
         for (int i = 0; i < packets.Count; i++)
         {
             if (packets[i] is not { } packet)
             {
+                continue;
+            }
+            if (evidence.CannotLookUp(packet) is { } why)
+            {
+                cannot.Add(why);
                 continue;
             }
             asked++;
@@ -65,6 +71,12 @@ public sealed class FloodDtm(uint asNumber, IReadOnlyList<DomainRouter> routers,
         {
             Suspected = firstHops.TryGetValue(r.Key, out var link) ? new SuspectedNode(new OtherNodeId(r.Key)) { LearnedInterface = link } : null,
         });
+        var self = NeighborNode.ForItm(asNumber);
+        if (asked == 0 && cannot.Count > 0)
+        {
+            return Task.FromResult(new DtmTraceReply(self, request.MessageId,
+                new IntraAsTraceResult(0) { Error = new ErrorCode(ErrorType.UnknownError) { Message = cannot[0] } }));
+        }
         var state = firstHops.Count > 0 ? TraceState.Found : TraceState.NotFound;
         var result = new IntraAsTraceResult(asked == 0 ? 0u : (uint)Math.Round(100.0 * traced / asked * leastCertain))
         {
@@ -74,9 +86,9 @@ public sealed class FloodDtm(uint asNumber, IReadOnlyList<DomainRouter> routers,
             }],
         };
         // Where the flow came into the AS, as the BTM would say it: an ITM without a border system can follow it.
-        return Task.FromResult(new DtmTraceReply(NeighborNode.ForItm(asNumber), request.MessageId, result)
+        return Task.FromResult(new DtmTraceReply(self, request.MessageId, result)
         {
-            Options = [.. enteredFrom.Select(e => EvidencePackets.EnteredFrom(e.Key, e.Value))],
+            Options = [.. enteredFrom.Select(e => EvidencePackets.EnteredFrom(e.Key, e.Value)), .. BorderBtm.NotLookedUp(cannot)],
         });
     }
 

@@ -23,6 +23,15 @@ public interface ILinkEvidence
     /// <summary>The kind of system, as replies name it in <c>tstype</c>: "digest", "flow", ….</summary>
     string TsType { get; }
 
-    /// <summary>Was the packet seen on the link within <paramref name="tolerance"/> of its time? An unknown link has kept nothing.</summary>
+    /// <summary>
+    /// Why this system cannot look the packet up at all (null when it can): a packet known only by
+    /// a hash of it, where the system keys something else. Such packets are left out of the
+    /// answer and the reason is given, rather than a "not seen".
+    /// </summary>
+    string? CannotLookUp(TracedPacket packet) => packet.Ip is null
+        ? $"{TsType} evidence needs the packet itself, and the request carries only its {packet.Digest?.Encoding.ToString().ToLowerInvariant()} hash"
+        : null;
+
+    /// <summary>Was the packet seen on the link within <paramref name="tolerance"/> of its time? An unknown link has kept nothing. Ask only packets it can look up (<see cref="CannotLookUp"/>).</summary>
     LinkAnswer Ask(string link, TracedPacket packet, TimeSpan tolerance);
 }

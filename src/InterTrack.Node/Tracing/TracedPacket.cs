@@ -1,21 +1,52 @@
+using InterTrack.Protocol.Model;
+
 namespace InterTrack.Tracing;
+
+/// <summary>A hash of a packet that a client sent instead of the packet (the historic client's <c>encodetype="md5"</c>).</summary>
+public sealed record PacketDigest(DumpEncoding Encoding, byte[] Bytes);
 
 /// <summary>
 /// One packet of a trace request as traceback systems look it up: its bytes from the IP header
-/// on and when the victim saw it (null: any time).
+/// on, or only a hash of it (<see cref="Digest"/>), and when the victim saw it (null: any time).
 /// </summary>
-public sealed class TracedPacket(byte[] ip, long? timestampNs)
+public sealed class TracedPacket
 {
     private object? _key;
+    private bool _derived;
 
-    public byte[] Ip => ip;
+    public TracedPacket(byte[] ip, long? timestampNs)
+    {
+        Ip = ip;
+        TimestampNs = timestampNs;
+    }
 
-    public long? TimestampNs => timestampNs;
+    private TracedPacket(PacketDigest digest, long? timestampNs)
+    {
+        Digest = digest;
+        TimestampNs = timestampNs;
+    }
+
+    /// <summary>A packet known only by a hash of it.</summary>
+    public static TracedPacket OfDigest(PacketDigest digest, long? timestampNs) => new(digest, timestampNs);
+
+    /// <summary>The packet from its IP header on; null when only its <see cref="Digest"/> is known.</summary>
+    public byte[]? Ip { get; }
+
+    public PacketDigest? Digest { get; }
+
+    public long? TimestampNs { get; }
 
     /// <summary>
-    /// The packet as the asking system keys it (a digest's invariant bytes, a flow's 5-tuple),
-    /// derived once per packet: a request is asked on many links, by one system at a time.
+    /// The packet as the asking system keys it (a digest's keys, a flow's 5-tuple; null when it
+    /// has none), derived once per packet: a request is asked on many links, by one system at a time.
     /// </summary>
-    public T Key<T>(Func<byte[], T> derive) where T : class =>
-        _key as T ?? (T)(_key = derive(ip));
+    public T? Key<T>(Func<TracedPacket, T?> derive) where T : class
+    {
+        if (!_derived || _key is not null and not T)
+        {
+            _key = derive(this);
+            _derived = true;
+        }
+        return _key as T;
+    }
 }

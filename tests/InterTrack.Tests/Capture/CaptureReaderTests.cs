@@ -48,7 +48,7 @@ public class CaptureReaderTests
         {
             Assert.Equal(link, packet.LinkType);
             Assert.Equal(T0 + n * 1_000_000L, packet.TimestampNs);
-            int length = PacketInvariant.FromFrame(packet.Data, packet.LinkType, fromFrame);
+            int length = DigestScheme.Xxh3.KeyFromFrame(packet.Data, packet.LinkType, fromFrame);
             Assert.Equal(packets[n][0] >> 4 == 4 ? 28 : 48, length);
             Assert.Equal(length, PacketInvariant.FromIp(packets[n], fromIp));
             Assert.True(fromFrame[..length].SequenceEqual(fromIp[..length]));
@@ -118,7 +118,7 @@ public class CaptureReaderTests
             Assert.Equal(e.Link, packet.LinkType);
             Assert.Equal(e.Interface, packet.InterfaceId);
             Assert.Equal(e.Ns, packet.TimestampNs);
-            int length = PacketInvariant.FromFrame(packet.Data, packet.LinkType, a);
+            int length = DigestScheme.Xxh3.KeyFromFrame(packet.Data, packet.LinkType, a);
             Assert.True(length > 0 && a[..length].SequenceEqual(b[..PacketInvariant.FromIp(e.Ip, b)]));
         }
         Assert.False(reader.TryRead(out _));

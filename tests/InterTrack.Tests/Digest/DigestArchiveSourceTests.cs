@@ -34,19 +34,19 @@ public sealed class DigestArchiveSourceTests : IDisposable
         Assert.Equal(["r1-eth0:in"], source.Links);
         Assert.Equal(0, source.LoadedPages); // headers only
 
-        var answer = source.Ask("r1-eth0:in", PacketInvariant.Of(TestPackets.Udp4(4005)), T0 + 4 * Minute + 5, TimeSpan.FromSeconds(2));
+        var answer = source.Ask("r1-eth0:in", DigestKeys.OfPacket(TestPackets.Udp4(4005)), T0 + 4 * Minute + 5, TimeSpan.FromSeconds(2));
         Assert.True(answer.Seen);
         Assert.Single(answer.Pages);
         Assert.Equal(1, source.LoadedPages);
 
         for (int m = 0; m < 10; m++)
         {
-            Assert.True(source.Ask("r1-eth0:in", PacketInvariant.Of(TestPackets.Udp4(m * 1000 + 7)), T0 + m * Minute + 7, TimeSpan.FromSeconds(2)).Seen);
+            Assert.True(source.Ask("r1-eth0:in", DigestKeys.OfPacket(TestPackets.Udp4(m * 1000 + 7)), T0 + m * Minute + 7, TimeSpan.FromSeconds(2)).Seen);
             Assert.InRange(source.LoadedPages, 1, 3);
         }
         // Another minute's packet is not in this minute's page; a time no page covers is expired.
-        Assert.False(source.Ask("r1-eth0:in", PacketInvariant.Of(TestPackets.Udp4(5007)), T0 + 2 * Minute + 7, TimeSpan.FromSeconds(2)).Seen);
-        Assert.True(source.Ask("r1-eth0:in", PacketInvariant.Of(TestPackets.Udp4(1)), T0 + 60 * Minute, TimeSpan.FromSeconds(2)).Expired);
+        Assert.False(source.Ask("r1-eth0:in", DigestKeys.OfPacket(TestPackets.Udp4(5007)), T0 + 2 * Minute + 7, TimeSpan.FromSeconds(2)).Seen);
+        Assert.True(source.Ask("r1-eth0:in", DigestKeys.OfPacket(TestPackets.Udp4(1)), T0 + 60 * Minute, TimeSpan.FromSeconds(2)).Expired);
 
         // Pages removed from the directory are forgotten once the listing is read again.
         foreach (var file in Directory.GetFiles(_dir))

@@ -113,14 +113,11 @@ public class DigestTableTests
         using var table = new DigestTable("r", options);
         var sealedPages = new List<(long Start, long Count)>();
         table.PageSealed += p => sealedPages.Add((p.StartNs, p.Count));
-        Span<byte> key = stackalloc byte[8];
         for (int i = 0; i < 2500; i++) // 2.5 pages in the first second: rotation by capacity
         {
-            BitConverter.TryWriteBytes(key, i);
-            table.Add(key, T0 + i);
+            table.Add(PacketInvariant.Of(TestPackets.Udp4(i)), T0 + i);
         }
-        BitConverter.TryWriteBytes(key, -1);
-        table.Add(key, T0 + 11_000_000_000); // 11 s later: rotation by window
+        table.Add(PacketInvariant.Of(TestPackets.Udp4(9999)), T0 + 11_000_000_000); // 11 s later: rotation by window
         table.Flush();
 
         Assert.Equal([(T0, 1000L), (T0 + 1000, 1000L), (T0 + 2000, 500L)], sealedPages);
@@ -129,12 +126,10 @@ public class DigestTableTests
         Assert.Equal([T0 + 1000, T0 + 2000, T0 + 11_000_000_000], table.Pages.Select(p => p.StartNs));
 
         // A packet of the evicted page's time: expired, not "no". Of a kept page: seen.
-        BitConverter.TryWriteBytes(key, 5);
-        var old = DigestQuery.Ask(table.Pages, key, T0 + 5, TimeSpan.Zero);
+        var old = DigestQuery.Ask(table.Pages, DigestKeys.OfPacket(TestPackets.Udp4(5)), T0 + 5, TimeSpan.Zero);
         Assert.True(old.Expired);
         Assert.False(old.Seen);
-        BitConverter.TryWriteBytes(key, 1500);
-        var kept = DigestQuery.Ask(table.Pages, key, T0 + 1500, TimeSpan.Zero);
+        var kept = DigestQuery.Ask(table.Pages, DigestKeys.OfPacket(TestPackets.Udp4(1500)), T0 + 1500, TimeSpan.Zero);
         Assert.False(kept.Expired);
         Assert.True(kept.Seen);
         Assert.Equal("r", Assert.Single(kept.Matches).Link);

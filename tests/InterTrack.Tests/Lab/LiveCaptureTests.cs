@@ -57,14 +57,13 @@ public sealed class LiveCaptureTests : IDisposable
 
         // Packets never sent: no link has them (beyond the false-positive rate, ~0 here).
         var never = Forged(3333, 300);
-        var invariant = new byte[PacketInvariant.MaxLength];
         int falseHits = 0;
         foreach (var packet in never)
         {
-            int n = PacketInvariant.FromIp(packet, invariant);
+            var keys = DigestKeys.OfPacket(packet);
             foreach (var link in pages.Links)
             {
-                falseHits += pages.Ask(link, invariant.AsSpan(0, n), null, TimeSpan.Zero).Seen ? 1 : 0;
+                falseHits += pages.Ask(link, keys, null, TimeSpan.Zero).Seen ? 1 : 0;
             }
         }
         Assert.True(falseHits <= 1, $"{falseHits} hits for packets never sent");
@@ -72,13 +71,12 @@ public sealed class LiveCaptureTests : IDisposable
 
     private static void AssertFound(PageSet pages, List<byte[]> packets, string[] crossed, string[] notCrossed, string counters)
     {
-        var invariant = new byte[PacketInvariant.MaxLength];
         long now = TimeVal.ToNs(DateTimeOffset.UtcNow);
         var missing = new List<string>();
         var misplaced = new List<string>();
         for (int i = 0; i < packets.Count; i++)
         {
-            var key = invariant[..PacketInvariant.FromIp(packets[i], invariant)];
+            var key = DigestKeys.OfPacket(packets[i]);
             int index = i;
             missing.AddRange(crossed.Where(link => !pages.Ask(link, key, now, TimeSpan.FromMinutes(2)).Seen).Select(link => $"packet {index} on {link}"));
             misplaced.AddRange(notCrossed.Where(link => pages.Ask(link, key, null, TimeSpan.Zero).Seen).Select(link => $"packet {index} on {link}"));
