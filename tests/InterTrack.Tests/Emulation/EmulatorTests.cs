@@ -1,4 +1,6 @@
 using InterTrack.Emulation;
+using InterTrack.Digest;
+using InterTrack.Protocol.Model;
 
 namespace InterTrack.Tests.Emulation;
 
@@ -190,6 +192,57 @@ public sealed class ServeTests : IDisposable
 
         await stop.CancelAsync();
         await serving;
+    }
+
+    /// <summary>The historic client (see Interop.HistoricClientTests) against an emulation whose digest ASes key by packter-md5.</summary>
+    [SkippableFact]
+    public async Task The_historic_client_traces_a_served_emulation_by_md5_and_by_hexstring()
+    {
+        Requires.ReferenceSchema();
+        var schema = Protocol.MessageCodecTests.ReferenceSchema();
+        var scenario = new Scenario
+        {
+            Seed = 5,
+            Topology = new TopologySpec { Generate = new GenerateSpec { Ases = 150 } },
+            Attackers = [new AttackerSpec { Count = 3 }],
+            PacketsPerAttacker = 10,
+            Transport = "tls",
+            Deployment = new DeploymentSpec { Hash = "packter-md5" },
+        };
+        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var ready = new TaskCompletionSource<ServedEndpoints>(TaskCreationOptions.RunContinuationsAsynchronously);
+        int legacyPort = FreePort();
+        var serving = EmulationServer.ServeAsync(scenario, _dir, legacyPort, _ => { }, e => ready.TrySetResult(e), stop.Token);
+        var endpoints = await ready.Task.WaitAsync(TimeSpan.FromMinutes(1));
+        var packets = new List<byte[]>();
+        using (var reader = InterTrack.Capture.CaptureReader.Open(endpoints.Pcap))
+        {
+            while (reader.TryRead(out var packet))
+            {
+                packets.Add(packet.Data[InterTrack.Capture.IpLocator.FindIp(packet.Data, packet.LinkType)..].ToArray());
+            }
+        }
+        var dp = new NeighborNode(NodeId.ForItm(endpoints.VictimAs));
+        foreach (var encoding in new[] { DumpEncoding.Md5, DumpEncoding.Hex })
+        {
+            var request = new ClientTraceRequest(dp, new NeighborNode(new OtherNodeId("tc")), TimeVal.FromDateTimeOffset(DateTimeOffset.UtcNow), 16)
+            {
+                PacketDumps = [.. packets.Select(p => encoding == DumpEncoding.Md5
+                    ? new PacketDump(PackterMd5.Hex(p), DumpEncoding.Md5, DumpHeader.Ip, 0, 32)
+                    : new PacketDump(Convert.ToHexStringLower(p), DumpEncoding.Hex, DumpHeader.Ip, 0, (uint)p.Length))],
+            };
+            var reply = await Interop.HistoricClientTests.AskAsync(legacyPort, request, schema);
+            Assert.Equal(3, InterTrack.Client.TraceResultView.From(reply.MessageId, reply.Export).OriginAses.Count);
+        }
+        await stop.CancelAsync();
+        await serving;
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     public void Dispose()

@@ -25,6 +25,9 @@ internal sealed class AsWorld(TestPki? pki = null) : IDisposable
     /// <summary>How long before the world was made the attack happened.</summary>
     public TimeSpan AttackAgo { get; init; }
 
+    /// <summary>What each AS's digest tables are keyed by (xxh3 unless said).</summary>
+    public Func<uint, DigestScheme> Scheme { get; init; } = _ => DigestScheme.Xxh3;
+
     private long T0 => _t0 ??= TimeVal.ToNs(DateTimeOffset.UtcNow - AttackAgo);
     private readonly Dictionary<uint, Dictionary<string, DigestTable>> _tables = [];
     private readonly Dictionary<uint, List<BorderLink>> _links = [];
@@ -69,12 +72,11 @@ internal sealed class AsWorld(TestPki? pki = null) : IDisposable
         _packets += count;
         foreach (var packet in packets)
         {
-            var key = PacketInvariant.Of(packet);
-            (_originated.TryGetValue(path[0], out var o) ? o : _originated[path[0]] = []).Add(Convert.ToHexString(key));
+            (_originated.TryGetValue(path[0], out var o) ? o : _originated[path[0]] = []).Add(PackterMd5.Hex(packet));
             for (int hop = 0; hop + 1 < path.Length; hop++)
             {
-                Table(path[hop], $"to{path[hop + 1]}:out").Add(key, T0);
-                Table(path[hop + 1], $"to{path[hop]}:in").Add(key, T0);
+                Add(path[hop], $"to{path[hop + 1]}:out", packet);
+                Add(path[hop + 1], $"to{path[hop]}:in", packet);
             }
         }
         return packets;
@@ -85,7 +87,7 @@ internal sealed class AsWorld(TestPki? pki = null) : IDisposable
     {
         foreach (var packet in packets)
         {
-            Table(asNumber, $"to{from}:in").Add(PacketInvariant.Of(packet), T0);
+            Add(asNumber, $"to{from}:in", packet);
         }
     }
 
@@ -160,7 +162,7 @@ internal sealed class AsWorld(TestPki? pki = null) : IDisposable
             // Every link has pages for the attack's time, as a running agent would.
             foreach (var link in links)
             {
-                Table(asNumber, link.Link).Add(BitConverter.GetBytes(-1L - asNumber), T0);
+                Add(asNumber, link.Link, TestPackets.Udp4(1_000_000 + (int)asNumber));
             }
             var tables = _tables[asNumber].Values.ToList();
             tables.ForEach(t => t.Flush());
@@ -205,10 +207,13 @@ internal sealed class AsWorld(TestPki? pki = null) : IDisposable
         return await itm.TraceAsync(request, fromOwnDPoint: true, CancellationToken.None);
     }
 
-    private DigestTable Table(uint asNumber, string link)
+    private void Add(uint asNumber, string link, byte[] packet)
     {
         var tables = _tables.TryGetValue(asNumber, out var t) ? t : _tables[asNumber] = [];
-        return tables.TryGetValue(link, out var table) ? table : tables[link] = new DigestTable(link, new DigestOptions { PageCapacity = 50_000 });
+        var scheme = Scheme(asNumber);
+        var table = tables.TryGetValue(link, out var found) ? found : tables[link] = new DigestTable(link, new DigestOptions { PageCapacity = 50_000, Scheme = scheme });
+        Span<byte> key = stackalloc byte[DigestSchemes.MaxKeyLength];
+        table.Add(key[..scheme.KeyFromIp(packet, key)], T0);
     }
 
     public void Dispose()
@@ -233,7 +238,8 @@ internal sealed class AsWorld(TestPki? pki = null) : IDisposable
             var footmarks = EvidencePackets.Footmarks(request.Evidence);
             world.DtmCalls.AddOrUpdate(asNumber, _ => [footmarks.Count], (_, list) => { lock (list) { list.Add(footmarks.Count); } return list; });
             bool found = world._originated.TryGetValue(asNumber, out var mine)
-                && footmarks.Any(f => EvidencePackets.Packet(f) is { } p && mine.Contains(Convert.ToHexString(PacketInvariant.Of(p.Ip))));
+                && footmarks.Select(EvidencePackets.Packet).Any(p => p?.Ip is { } ip ? mine.Contains(PackterMd5.Hex(ip))
+                    : p?.Digest is { Encoding: DumpEncoding.Md5 } md5 && mine.Contains(Convert.ToHexStringLower(md5.Bytes)));
             var agent = new AgentReply(NodeId.ForItm(asNumber), found ? TraceState.Found : TraceState.NotFound);
             return Task.FromResult(new DtmTraceReply(NeighborNode.ForItm(asNumber), request.MessageId,
                 new IntraAsTraceResult(found ? 90u : 0u) { SubDomains = [new SubDomain(new NetworkInfo()) { Agent = agent }] }));

@@ -194,47 +194,6 @@ public sealed class DPointTests : IAsyncLifetime, IDisposable
         Assert.Equal($"unknown for {_packets.Count} of {_packets.Count} packets: all the evidence kept was searched", note.Value);
     }
 
-    /// <summary>
-    /// The historic Traceback Client: plain TCP, one document per line, hexstring dumps, no packet
-    /// time (its TemporarySequenceNumber is when it asked), reading a line for the message id and a
-    /// line for the result. Every line it gets is one whole document, valid against the published schema.
-    /// </summary>
-    [SkippableFact]
-    public async Task A_line_reading_historic_client_gets_one_schema_valid_document_per_line()
-    {
-        Requires.ReferenceSchema();
-        var schema = Protocol.MessageCodecTests.ReferenceSchema();
-        var itm = new PeerChannel("AS1/itm", ct => MessageClient.ConnectTlsAsync("127.0.0.1", _world.ItmPorts[1], new NodeIdentity(1, NodeRole.Itm), _dpCredentials, cancellationToken: ct));
-        await using var _ = itm;
-        var dpoint = new DPoint(1, new DPointPolicy(), itm, _dp.Store);
-        await using var legacy = MessageListener.StartPlain(0, Dp, dpoint.Handler);
-
-        var request = new ClientTraceRequest(new NeighborNode(Dp.ToNodeId()), new NeighborNode(new OtherNodeId("tc")),
-            TimeVal.FromDateTimeOffset(DateTimeOffset.UtcNow), 16)
-        {
-            PacketDumps = [.. _packets.Select(p => new PacketDump(Convert.ToHexString(p).ToLowerInvariant(), DumpEncoding.Hex, DumpHeader.Ip, 0, (uint)p.Length))],
-        };
-        var codec = new InterTrack.Protocol.MessageCodec();
-        using var tcp = new System.Net.Sockets.TcpClient();
-        await tcp.ConnectAsync(IPAddress.Loopback, legacy.LocalEndPoint.Port);
-        var stream = tcp.GetStream();
-        await stream.WriteAsync(codec.EncodeLine(request));
-        using var lines = new StreamReader(stream, new System.Text.UTF8Encoding(false));
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-
-        string first = (await lines.ReadLineAsync(timeout.Token))!;
-        string second = (await lines.ReadLineAsync(timeout.Token))!;
-        foreach (var line in new[] { first, second })
-        {
-            Protocol.MessageCodecTests.Validate(System.Text.Encoding.UTF8.GetBytes(line), schema);
-        }
-        var id = Assert.IsType<ClientMessageIdReply>(codec.Decode(System.Text.Encoding.UTF8.GetBytes(first))).MessageId;
-        var result = Assert.IsType<ClientTraceReply>(codec.Decode(System.Text.Encoding.UTF8.GetBytes(second)));
-        Assert.Equal(id, result.MessageId);
-        Assert.IsType<AllResultExport>(result.Export);
-        Assert.Equal([3u], TraceResultView.From(result.MessageId, result.Export).OriginAses); // the attack was 30 s before it asked
-    }
-
     [Fact]
     public async Task Evidence_older_than_the_digest_history_is_refused_with_a_reason()
     {
