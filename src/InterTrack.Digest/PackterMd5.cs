@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace InterTrack.Digest;
 
 /// <summary>
@@ -27,11 +25,7 @@ public static class PackterMd5
     {
         Span<byte> input = stackalloc byte[MaxInput];
         int length = Invariant(packet, input);
-        // MD5 here is the historic client's packet identifier, not a security primitive: the Bloom
-        // positions still come from the table's secret seed (DigestPage.Hash).
-#pragma warning disable CA5351
-        return length == 0 ? 0 : MD5.HashData(input[..length], output);
-#pragma warning restore CA5351
+        return length == 0 ? 0 : ShortMd5.Hash(input[..length], output);
     }
 
     /// <summary>The 16-byte MD5 of an IP packet; empty when it is not a whole IP header.</summary>

@@ -18,6 +18,25 @@ public sealed class PackterMd5Tests
         Assert.Equal(md5, PackterMd5.Hex(Convert.FromHexString(packet)));
 
     [Fact]
+    public void The_managed_md5_equals_the_platforms_for_every_length_it_takes()
+    {
+        var random = new Random(5);
+        Span<byte> ours = stackalloc byte[16];
+        for (int length = 0; length <= ShortMd5.MaxInput; length++)
+        {
+            for (int round = 0; round < 20; round++)
+            {
+                var message = new byte[length];
+                random.NextBytes(message);
+                ShortMd5.Hash(message, ours);
+#pragma warning disable CA5351 // the reference implementation, for comparison
+                Assert.Equal(System.Security.Cryptography.MD5.HashData(message), ours.ToArray());
+#pragma warning restore CA5351
+            }
+        }
+    }
+
+    [Fact]
     public void What_routers_change_does_not_change_the_hash_and_what_they_keep_does()
     {
         string original = PackterMd5.Hex(TestPackets.Udp4(7));
