@@ -19,6 +19,7 @@ internal static class IntertrackCommand
         root.Subcommands.Add(CaptureCommand.Create());
         root.Subcommands.Add(FlowsCommand.Create());
         root.Subcommands.Add(TraceCommand.Create());
+        root.Subcommands.Add(RidCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(TopologyCommand.Create());
         root.Subcommands.Add(EmulateCommand.Create());

@@ -38,9 +38,10 @@ internal static class TraceCommand
         var crl = new Option<FileInfo>("--crl") { Description = "The federation's revocation list (default: ca.crl beside --ca, when it exists)." };
         var legacy = new Option<bool>("--legacy") { Description = "Plain TCP to a D Point's legacy client port (no certificates)." };
         var resultOf = new Option<string>("--result-of") { Description = "Fetch the result of an earlier trace by its message id (ASn/sec.usec) instead of tracing." };
+        var iodef = new Option<FileInfo>("--iodef") { Description = "Also write the result as an IODEF 2.0 traceback incident (RFC 7970) to this file, for CSIRTs (docs/interop.md)." };
         var command = new Command("trace", "Trace attack packets through a D Point. Exit code: 0 a source AS was found, 1 none, 2 error.")
         {
-            dp, pcap, index, all, hex, wait, json, cert, key, ca, crl, legacy, resultOf,
+            dp, pcap, index, all, hex, wait, json, cert, key, ca, crl, legacy, resultOf, iodef,
         };
         command.Validators.Add(result =>
         {
@@ -75,6 +76,8 @@ internal static class TraceCommand
                 : ReadPackets(parsed.GetValue(pcap)!, parsed.GetValue(all) ? null : parsed.GetValue(index) ?? 0);
             var output = parsed.InvocationConfiguration.Output;
             bool asJson = parsed.GetValue(json);
+            var iodefFile = parsed.GetValue(iodef);
+            OutputFile.CheckWritable(iodefFile, "--iodef");
             TlsCredentials? credentials = null;
             try
             {
@@ -109,6 +112,11 @@ internal static class TraceCommand
                             }
                         }, timeout, cancellationToken);
                     Print(output, view, asJson);
+                    if (iodefFile is not null)
+                    {
+                        uint victimAs = credentials?.Identity.AsNumber ?? view.Ases.FirstOrDefault(a => a.Depth == 0)?.As ?? 0;
+                        Rid.TracebackIncident.Build(view, packets, victimAs, $"{host}:{port}", DateTimeOffset.UtcNow).Save(iodefFile.FullName);
+                    }
                     return view.OriginAses.Count > 0 ? 0 : 1;
                 }
             }

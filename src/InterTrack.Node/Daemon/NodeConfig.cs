@@ -22,6 +22,7 @@ public sealed record NodeConfig
     [JsonPropertyName("dp")] public DPointConfig? DPoint { get; init; }
     public CaptureConfig? Capture { get; init; }
     public CollectorConfig? Collector { get; init; }
+    public RidConfig? Rid { get; init; }
 
     /// <summary>The kinds of traceback system a BTM or DTM can run (<c>system</c>); each is an <see cref="ITracebackSystem"/>.</summary>
     public static IReadOnlyList<string> Systems { get; } = ["digest", "flow"];
@@ -62,8 +63,8 @@ public sealed record NodeConfig
     private void Validate()
     {
         Require(As > 0, "as", "must be an AS number from 1 to 4294967295");
-        Require(Itm is not null || Btm is not null || Dtm is not null || DPoint is not null || Capture is not null || Collector is not null,
-            "itm/btm/dtm/dp/capture/collector", "no role is configured");
+        Require(Itm is not null || Btm is not null || Dtm is not null || DPoint is not null || Capture is not null || Collector is not null || Rid is not null,
+            "itm/btm/dtm/dp/capture/collector/rid", "no role is configured");
         Require(File.Exists(Ca), "ca", $"no such file {Ca}");
         Require(Directory.Exists(Certificates), "certificates", $"no such directory {Certificates}");
         Require(Crl is null || File.Exists(Crl), "crl", $"no such file {Crl}");
@@ -165,6 +166,18 @@ public sealed record NodeConfig
             Bindable(Collector.Listen, "collector.listen");
             if (Collector.Tcp is not null) Bindable(Collector.Tcp, "collector.tcp");
             Require(Collector.Out.Length > 0, "collector.out", "is empty");
+        }
+        if (Rid is not null)
+        {
+            Bindable(Rid.Listen, "rid.listen");
+            Endpoint(Rid.Dp, "rid.dp");
+            Require(Rid.PatienceSeconds >= 0, "rid.patienceSeconds", "must not be negative");
+            Require(Rid.TraceWaitSeconds > 0, "rid.traceWaitSeconds", "must be positive");
+            foreach (var (asText, url) in Rid.Callbacks)
+            {
+                Require(uint.TryParse(asText, out uint n) && n > 0, $"rid.callbacks.{asText}", "keys must be AS numbers");
+                Require(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps, $"rid.callbacks.{asText}", $"'{url}' is not an https:// URL");
+            }
         }
     }
 
@@ -303,6 +316,23 @@ public sealed record DPointConfig
     public int MaxQueuedTraces { get; init; } = 1024;
     /// <summary>Days finished traces are kept in the database.</summary>
     public double KeepResultsDays { get; init; } = 7;
+}
+
+/// <summary>
+/// The RID gateway (RFC 6545/6546, docs/interop.md): HTTPS with mutual TLS on <see cref="Listen"/>
+/// for peers holding a Traceback Client certificate of the federation; it traces through the D
+/// Point at <see cref="Dp"/>, serving with this AS's dp certificate and asking as its tc.
+/// </summary>
+public sealed record RidConfig
+{
+    public string Listen { get; init; } = "0.0.0.0:4590";
+    public string Dp { get; init; } = "";
+    /// <summary>How long a request waits for its trace before it is answered 202 and the result is posted back.</summary>
+    public double PatienceSeconds { get; init; } = 10;
+    /// <summary>How long a trace may take in all.</summary>
+    public double TraceWaitSeconds { get; init; } = 120;
+    /// <summary>Where results are posted after a 202, by the requesting peer's AS number.</summary>
+    public Dictionary<string, string> Callbacks { get; init; } = [];
 }
 
 public sealed record CaptureConfig

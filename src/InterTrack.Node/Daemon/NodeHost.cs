@@ -181,14 +181,23 @@ public sealed class NodeHost : IAsyncDisposable
 
     private TlsCredentials Credentials(NodeConfig config, NodeRole role)
     {
+        var credentials = LoadCredentials(config, role);
+        _owned.Add(credentials);
+        return credentials;
+    }
+
+    /// <summary>The certificate and key of one of the node's roles (<c>certificates/asN-ROLE.crt/.key</c>), checked as its peers will check them.</summary>
+    /// <exception cref="ConfigException">Missing, unreadable, for another identity, or one the peers would refuse.</exception>
+    public static TlsCredentials LoadCredentials(NodeConfig config, NodeRole role)
+    {
         var identity = new NodeIdentity(config.As, role);
         string stem = Path.Combine(config.Certificates, $"as{config.As}-{identity.RoleName}");
         try
         {
             var credentials = TlsCredentials.Load(stem + ".crt", stem + ".key", config.Ca, config.Crl);
-            _owned.Add(credentials);
             if (credentials.Identity != identity)
             {
+                credentials.Dispose();
                 throw new ConfigException($"certificates: {stem}.crt is for {credentials.Identity}, not {identity}");
             }
             // What our peers will check, checked before we serve: a certificate they refuse would only fail later, one peer at a time.
@@ -196,6 +205,7 @@ public sealed class NodeHost : IAsyncDisposable
             {
                 if (new PeerAuthenticator(credentials.FederationCa, _ => true, null, credentials.Revoked, asServer).Authenticate(credentials.Certificate, out var why) is null)
                 {
+                    credentials.Dispose();
                     throw new ConfigException($"certificates: {stem}.crt would be refused by our peers: {why}");
                 }
             }
