@@ -25,9 +25,10 @@ internal static class EmulateCommand
         var serve = new Option<bool>("--serve") { Description = "Keep the attacked network running (ITMs on TLS, the victim's D Point) for an external client until Ctrl+C." };
         var serveDir = new Option<DirectoryInfo>("--serve-dir") { Description = "With --serve: where the CA, client certificate and key, victim pcap and D Point database go.", DefaultValueFactory = _ => new DirectoryInfo("intertrack-serve") };
         var legacyPort = new Option<int?>("--legacy-client-port") { Description = "With --serve: also open the D Point's plain-TCP client port on 127.0.0.1." };
+        var ridPort = new Option<int?>("--rid-port") { Description = "With --serve: also serve a RID gateway (HTTPS, mutual TLS) in front of the D Point on 127.0.0.1 (0: any port)." };
         var command = new Command("emulate", "Emulate an attack on an AS topology and trace it with the real managers, beside a RID-style baseline.")
         {
-            scenario, json, svg, sweep, seeds, strategy, noSkipOver, outDir, serve, serveDir, legacyPort,
+            scenario, json, svg, sweep, seeds, strategy, noSkipOver, outDir, serve, serveDir, legacyPort, ridPort,
         };
         command.SetAction(async (parsed, cancellationToken) =>
         {
@@ -53,12 +54,17 @@ internal static class EmulateCommand
             OutputFile.CheckWritable(parsed.GetValue(json), "--json");
             if (parsed.GetValue(serve))
             {
+                using var loggers = Logging.Console("text");
                 await EmulationServer.ServeAsync(loaded, parsed.GetValue(serveDir)!.FullName, parsed.GetValue(legacyPort), line => output.WriteLine($"· {line}"), endpoints =>
                 {
                     output.WriteLine($"dpoint: {endpoints.DPoint}");
                     if (endpoints.LegacyDPoint is { } legacy)
                     {
                         output.WriteLine($"legacy-dpoint: {legacy}");
+                    }
+                    if (endpoints.Rid is { } gateway)
+                    {
+                        output.WriteLine($"rid: {gateway}");
                     }
                     output.WriteLine($"ca: {endpoints.Ca}");
                     output.WriteLine($"client-certificate: {endpoints.ClientCertificate}");
@@ -68,7 +74,7 @@ internal static class EmulateCommand
                     output.WriteLine($"try: intertrack trace --dp {endpoints.DPoint} --pcap {endpoints.Pcap} --all --cert {endpoints.ClientCertificate} --key {endpoints.ClientKey} --ca {endpoints.Ca}");
                     output.WriteLine("serving; Ctrl+C stops");
                     output.Flush();
-                }, cancellationToken);
+                }, cancellationToken, parsed.GetValue(ridPort) is { } port ? new ServedRid(port, TimeSpan.FromSeconds(10), new Dictionary<uint, Uri>()) : null, loggers);
                 return 0;
             }
             if (parsed.GetValue(sweep) is { } sweepText)

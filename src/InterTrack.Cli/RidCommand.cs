@@ -12,7 +12,7 @@ internal static class RidCommand
 {
     public static Command Create()
     {
-        var url = new Option<Uri>("--url") { Description = "The RID agent, https://HOST:PORT/ (RID's port is 4590).", Required = true };
+        var url = new Option<string>("--url") { Description = "The RID agent, https://HOST:PORT/ (RID's port is 4590).", Required = true };
         var iodef = new Option<FileInfo>("--iodef") { Description = "IODEF document whose RecordItem packets (ipv4-packet/ipv6-packet, hex) are to be traced.", Required = true };
         var type = new Option<string>("--type") { Description = "The RID MsgType to send.", DefaultValueFactory = _ => "Request" };
         type.AcceptOnlyFromAmong("Request", "TraceRequest", "Investigation");
@@ -27,10 +27,9 @@ internal static class RidCommand
         };
         send.SetAction(async (parsed, cancellationToken) =>
         {
-            var target = parsed.GetValue(url)!;
-            if (target.Scheme != Uri.UriSchemeHttps)
+            if (!Uri.TryCreate(parsed.GetValue(url), UriKind.Absolute, out var target) || target.Scheme != Uri.UriSchemeHttps)
             {
-                throw new CommandException($"--url: {target} is not an https:// URL (RID runs over TLS)");
+                throw new CommandException($"--url: '{parsed.GetValue(url)}' is not an https:// URL (RID runs over TLS)");
             }
             var file = parsed.GetValue(iodef)!;
             var outFile = parsed.GetValue(output);

@@ -115,7 +115,8 @@ internal static class TraceCommand
                     if (iodefFile is not null)
                     {
                         uint victimAs = credentials?.Identity.AsNumber ?? view.Ases.FirstOrDefault(a => a.Depth == 0)?.As ?? 0;
-                        Rid.TracebackIncident.Build(view, packets, victimAs, $"{host}:{port}", DateTimeOffset.UtcNow).Save(iodefFile.FullName);
+                        using var writer = System.Xml.XmlWriter.Create(iodefFile.FullName, new System.Xml.XmlWriterSettings { Indent = true, Encoding = new System.Text.UTF8Encoding(false) });
+                        Rid.TracebackIncident.Build(view, packets, victimAs, $"{host}:{port}", DateTimeOffset.UtcNow).Save(writer);
                     }
                     return view.OriginAses.Count > 0 ? 0 : 1;
                 }

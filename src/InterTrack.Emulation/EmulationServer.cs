@@ -8,7 +8,14 @@ using InterTrack.Transport;
 namespace InterTrack.Emulation;
 
 /// <summary>What <c>intertrack emulate --serve</c> tells an external client, one "key: value" line each.</summary>
-public sealed record ServedEndpoints(IPEndPoint DPoint, IPEndPoint? LegacyDPoint, string Ca, string ClientCertificate, string ClientKey, string Pcap, uint VictimAs);
+public sealed record ServedEndpoints(IPEndPoint DPoint, IPEndPoint? LegacyDPoint, string Ca, string ClientCertificate, string ClientKey, string Pcap, uint VictimAs)
+{
+    /// <summary>The RID gateway in front of the D Point, when one was asked for.</summary>
+    public Uri? Rid { get; init; }
+}
+
+/// <summary>A RID gateway for a served emulation: its port on 127.0.0.1 (0: any), its patience, and where results go after a 202.</summary>
+public sealed record ServedRid(int Port, TimeSpan Patience, IReadOnlyDictionary<uint, Uri> Callbacks);
 
 /// <summary>
 /// Keeps an emulated, attacked Internet running for external clients: the ITMs of the ASes the
@@ -20,8 +27,10 @@ public static class EmulationServer
 {
     /// <param name="directory">Where the CA, the client certificate and key, the pcap and the D Point's database go.</param>
     /// <param name="ready">Called once everything listens.</param>
+    /// <param name="rid">Also serve a RID gateway in front of the D Point (RFC 6545/6546); peers use the written client certificate.</param>
+    /// <param name="loggers">Where the RID gateway logs the requests it receives and answers.</param>
     public static async Task ServeAsync(Scenario scenario, string directory, int? legacyPort, Action<string> progress, Action<ServedEndpoints> ready,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, ServedRid? rid = null, Microsoft.Extensions.Logging.ILoggerFactory? loggers = null)
     {
         using var net = await Emulator.AttackAsync(scenario, progress).ConfigureAwait(false);
         var (graph, victim, ases, received) = (net.Graph, net.Victim, net.Ases, net.Received);
@@ -49,7 +58,18 @@ public static class EmulationServer
 
         await using var network = TlsNetwork.Start(net.Running, Emulator.InterTrackItms(net), ca, victimDPoint: victim);
         await using var dpoint = new VictimDPoint(victim, ca, network.ItmPorts[victim], Path.Combine(directory, "dpoint.db"), legacyPort);
-        ready(new ServedEndpoints(dpoint.Endpoint, dpoint.LegacyEndpoint, caPath, certPath, keyPath, pcapPath, victim));
+        await using var gateway = rid is null ? null : new Rid.RidGateway(
+            new Rid.RidGatewayOptions(new IPEndPoint(IPAddress.Loopback, rid.Port), ("127.0.0.1", dpoint.Endpoint.Port), rid.Patience, TimeSpan.FromMinutes(2), rid.Callbacks),
+            Transport.TlsCredentials.Issue(ca, new NodeIdentity(victim, NodeRole.DPoint), TimeSpan.FromDays(7)),
+            Transport.TlsCredentials.Issue(ca, client, TimeSpan.FromDays(7)), loggers ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+        if (gateway is not null)
+        {
+            await gateway.StartAsync().ConfigureAwait(false);
+        }
+        ready(new ServedEndpoints(dpoint.Endpoint, dpoint.LegacyEndpoint, caPath, certPath, keyPath, pcapPath, victim)
+        {
+            Rid = gateway is null ? null : new Uri($"https://127.0.0.1:{gateway.LocalEndPoint.Port}/"),
+        });
         try
         {
             await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);

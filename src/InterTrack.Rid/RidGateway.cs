@@ -189,7 +189,7 @@ public sealed class RidGateway : IAsyncDisposable
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
-            RidLog.CallbackFailed(_logger, from, url, e.Message);
+            RidLog.CallbackFailed(_logger, from, url, e.GetBaseException().Message);
         }
     }
 
@@ -201,9 +201,11 @@ public sealed class RidGateway : IAsyncDisposable
 
     private static async Task WriteAsync(HttpContext context, int status, XDocument answer)
     {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(answer.ToString(SaveOptions.DisableFormatting));
         context.Response.StatusCode = status;
         context.Response.ContentType = RidClient.MediaType + "; charset=utf-8";
-        await context.Response.WriteAsync(answer.ToString(SaveOptions.DisableFormatting), context.RequestAborted).ConfigureAwait(false);
+        context.Response.ContentLength = bytes.Length;
+        await context.Response.Body.WriteAsync(bytes, context.RequestAborted).ConfigureAwait(false);
     }
 
     /// <summary>The body in memory, at most <paramref name="limit"/> bytes: a larger one is refused after reading limit + 1 bytes.</summary>

@@ -1,0 +1,296 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Xml.Linq;
+using InterTrack.Capture;
+using InterTrack.Emulation;
+using InterTrack.Rid;
+using InterTrack.Transport;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+
+namespace InterTrack.Tests.Rid;
+
+/// <summary>
+/// A CSIRT's RID agent against the RID gateway in front of a served emulation, over HTTPS with
+/// mutual TLS: trace requests answered with an IODEF traceback incident (at once, or 202 and a
+/// callback), other methods refused with 405, and hostile documents answered with a RID
+/// Acknowledgement Denied while the gateway keeps serving.
+/// </summary>
+public sealed class RidGatewayTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("intertrack-rid-").FullName;
+
+    private static Scenario Scenario() => new()
+    {
+        Seed = 3,
+        Topology = new TopologySpec { Generate = new GenerateSpec { Ases = 150 } },
+        Attackers = [new AttackerSpec { Count = 3 }],
+        PacketsPerAttacker = 10,
+        Transport = "tls",
+    };
+
+    [Fact]
+    public async Task A_trace_request_is_answered_with_an_iodef_incident_naming_the_origins_and_paths_and_hostile_documents_are_denied()
+    {
+        await using var served = await Served.StartAsync(_dir, new ServedRid(0, TimeSpan.FromSeconds(60), new Dictionary<uint, Uri>()));
+        using var http = Client(served.Endpoints);
+        var url = served.Endpoints.Rid!;
+
+        var (status, answer) = await PostAsync(http, url, Request("TraceRequest", served.Packets()));
+        Assert.Equal(HttpStatusCode.OK, status);
+        var result = RidMessage.From(XDocument.Parse(answer));
+        Assert.Equal("Result", result.MsgType);
+        var flows = result.IodefDocument!.Descendants(Iodef.Ns + "Flow").Select(f => f.Elements(Iodef.Ns + "System").ToList()).ToList();
+        var paths = flows.Where(f => (string?)f[^1].Attribute("category") == "source").ToList();
+        Assert.Equal(3, paths.Count); // one path per attacker AS
+        foreach (var path in paths)
+        {
+            Assert.Equal(served.Endpoints.VictimAs.ToString(System.Globalization.CultureInfo.InvariantCulture), Asn(path[0]));
+            Assert.Equal("target", (string?)path[0].Attribute("category"));
+            Assert.All(path[1..^1], s => Assert.Equal("intermediate", (string?)s.Attribute("category")));
+            Assert.Equal("no", (string?)path[^1].Attribute("spoofed"));
+        }
+        Assert.Equal(30, result.IodefDocument.Descendants(Iodef.Ns + "RecordItem").Count()); // the evidence: every traced packet
+
+        using (var get = await http.GetAsync(url))
+        {
+            Assert.Equal(HttpStatusCode.MethodNotAllowed, get.StatusCode);
+            Assert.Equal(["POST"], get.Content.Headers.Allow);
+        }
+
+        const string Xxe = """<?xml version="1.0"?><!DOCTYPE RID [<!ENTITY x SYSTEM "file:///etc/passwd">]><RID xmlns="urn:ietf:params:xml:ns:iodef-rid-2.0">&x;</RID>""";
+        const string Laughs = """<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><l>&c;</l>""";
+        foreach (var (body, mediaType, expected, justification) in new[]
+        {
+            (Xxe, RidClient.MediaType, HttpStatusCode.BadRequest, "UnrecognizedFormat"),
+            (Laughs, RidClient.MediaType, HttpStatusCode.BadRequest, "UnrecognizedFormat"),
+            ("<RID", "text/xml", HttpStatusCode.BadRequest, "UnrecognizedFormat"),
+            ("<html/>", "text/xml", HttpStatusCode.BadRequest, "UnrecognizedFormat"),
+            (Request("Report", served.Packets()).ToString(), RidClient.MediaType, HttpStatusCode.BadRequest, "CannotProcess"),
+            (Request("Request", []).ToString(), RidClient.MediaType, HttpStatusCode.BadRequest, "UnrecognizedFormat"),
+            ("{}", "application/json", HttpStatusCode.UnsupportedMediaType, "UnrecognizedFormat"),
+        })
+        {
+            using var content = new StringContent(body, Encoding.UTF8);
+            content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+            var (deniedStatus, denial) = await PostAsync(http, url, content);
+            Assert.Equal(expected, deniedStatus);
+            Assert.Equal(justification, Denial(denial));
+        }
+
+        // 100 MB, streamed: refused after the first MiB, never held. The answer comes while the
+        // body is still being sent, so the client reads as it writes (HttpClient would not).
+        var (hugeStatus, hugeDenial) = await PostHugeAsync(served.Endpoints, 100L << 20);
+        Assert.Equal(413, hugeStatus);
+        Assert.Equal("SystemResource", Denial(hugeDenial));
+
+        // Still serving.
+        (status, _) = await PostAsync(http, url, Request("Request", served.Packets()));
+        Assert.Equal(HttpStatusCode.OK, status);
+    }
+
+    [Fact]
+    public async Task A_trace_longer_than_the_requests_patience_is_accepted_and_its_result_posted_back()
+    {
+        var received = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var callback = await CallbackReceiverAsync(received);
+        var callbackUrl = new Uri($"https://127.0.0.1:{callback.Port}/");
+        uint victim = 0;
+        await using var served = await Served.StartAsync(_dir, new ServedRid(0, TimeSpan.Zero, new LazyCallbacks(() => victim, callbackUrl)));
+        victim = served.Endpoints.VictimAs;
+        _serverCertificate = X509Certificate2.CreateFromPemFile(served.Endpoints.ClientCertificate, served.Endpoints.ClientKey);
+        using var http = Client(served.Endpoints);
+
+        var (status, answer) = await PostAsync(http, served.Endpoints.Rid!, Request("Request", served.Packets()));
+        Assert.Equal(HttpStatusCode.Accepted, status);
+        Assert.Equal("Acknowledgement", RidMessage.From(XDocument.Parse(answer)).MsgType);
+
+        var posted = RidMessage.From(XDocument.Parse(await received.Task.WaitAsync(TimeSpan.FromSeconds(60))));
+        Assert.Equal("Result", posted.MsgType);
+        Assert.Equal(3, posted.IodefDocument!.Descendants(Iodef.Ns + "System").Count(s => (string?)s.Attribute("category") == "source"));
+    }
+
+    private static string Asn(XElement system) => system.Descendants(Iodef.Ns + "Address").Single(a => (string?)a.Attribute("category") == "asn").Value;
+
+    private static string? Denial(string body) =>
+        (string?)XDocument.Parse(body).Descendants(Iodef.Rid + "RequestStatus").Single(s => (string?)s.Attribute("AuthorizationStatus") == "Denied").Attribute("Justification");
+
+    /// <summary>A RID message of <paramref name="msgType"/> whose IODEF document carries the packets as a CSIRT would send them.</summary>
+    private static XDocument Request(string msgType, IReadOnlyList<(byte[] Ip, long Ns)> packets)
+    {
+        XNamespace n = Iodef.Ns;
+        var iodef = new XDocument(new XElement(n + "IODEF-Document", new XAttribute("version", "2.00"),
+            new XElement(n + "Incident", new XAttribute("purpose", "traceback"),
+                new XElement(n + "IncidentID", new XAttribute("name", "csirt.example"), "ddos-1"),
+                new XElement(n + "GenerationTime", Iodef.Time(DateTimeOffset.UtcNow)),
+                new XElement(n + "Contact", new XAttribute("role", "irt"), new XAttribute("type", "organization")),
+                new XElement(n + "EventData", new XElement(n + "Record", packets.Select(p => new XElement(n + "RecordData",
+                    new XElement(n + "DateTime", Iodef.Time(DateTimeOffset.UnixEpoch.AddTicks(p.Ns / 100))),
+                    new XElement(n + "RecordItem", new XAttribute("dtype", "ipv4-packet"), Convert.ToHexStringLower(p.Ip)))))))));
+        return RidMessage.Build(msgType, 64512, "csirt.example", "ddos-1", iodef: iodef);
+    }
+
+    private static async Task<(HttpStatusCode, string)> PostAsync(HttpClient http, Uri url, XDocument message)
+    {
+        using var content = new StringContent(message.ToString(), Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue(RidClient.MediaType);
+        return await PostAsync(http, url, content);
+    }
+
+    private static async Task<(HttpStatusCode, string)> PostAsync(HttpClient http, Uri url, HttpContent content)
+    {
+        using var response = await http.PostAsync(url, content);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>POSTs <paramref name="bytes"/> of body in chunks over mutual TLS while reading the answer; the status and body of the answer.</summary>
+    private static async Task<(int, string)> PostHugeAsync(ServedEndpoints endpoints, long bytes)
+    {
+        using var credentials = TlsCredentials.Load(endpoints.ClientCertificate, endpoints.ClientKey, endpoints.Ca);
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, endpoints.Rid!.Port);
+        await using var tls = new SslStream(tcp.GetStream());
+        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+        {
+            TargetHost = "localhost",
+            ClientCertificates = new X509CertificateCollection { credentials.Certificate },
+            RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                new PeerAuthenticator(credentials.FederationCa, _ => true, peerIsServer: true).Authenticate(certificate, out _) is not null,
+        });
+        var header = Encoding.ASCII.GetBytes($"POST / HTTP/1.1\r\nHost: localhost\r\nContent-Type: {RidClient.MediaType}\r\nTransfer-Encoding: chunked\r\n\r\n");
+        var chunk = Encoding.ASCII.GetBytes("10000\r\n" + new string('a', 0x10000) + "\r\n");
+        var sending = Task.Run(async () =>
+        {
+            try
+            {
+                await tls.WriteAsync(header);
+                for (long sent = 0; sent < bytes; sent += 0x10000)
+                {
+                    await tls.WriteAsync(chunk);
+                }
+            }
+            catch (IOException)
+            {
+                // the gateway stopped reading and closed: expected
+            }
+        });
+        using var reader = new StreamReader(tls, Encoding.UTF8);
+        string status = (await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60)))!;
+        int length = 0;
+        for (string? line; !string.IsNullOrEmpty(line = await reader.ReadLineAsync());)
+        {
+            if (line.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase))
+            {
+                length = int.Parse(line["Content-Length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+        var body = new char[length];
+        await reader.ReadBlockAsync(body);
+        await sending.WaitAsync(TimeSpan.FromSeconds(60)).ContinueWith(_ => { }, TaskScheduler.Default);
+        return (int.Parse(status.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture), new string(body));
+    }
+
+    /// <summary>An HTTP client with the served emulation's Traceback Client certificate, trusting its CA only.</summary>
+    private static HttpClient Client(ServedEndpoints endpoints)
+    {
+        var credentials = TlsCredentials.Load(endpoints.ClientCertificate, endpoints.ClientKey, endpoints.Ca);
+        var ca = credentials.FederationCa;
+        return new HttpClient(new SocketsHttpHandler
+        {
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                ClientCertificates = new X509CertificateCollection { credentials.Certificate },
+                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                    new PeerAuthenticator(ca, _ => true, peerIsServer: true).Authenticate(certificate, out _) is not null,
+            },
+        }) { Timeout = TimeSpan.FromSeconds(90) };
+    }
+
+    /// <summary>A peer's RID endpoint that takes the posted-back result (served with a certificate of the emulation's CA).</summary>
+    private async Task<CallbackReceiver> CallbackReceiverAsync(TaskCompletionSource<string> received)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(https =>
+        {
+            https.ServerCertificateSelector = (_, _) => _serverCertificate;
+            https.AllowAnyClientCertificate(); // the test only receives; the gateway's certificate is not what is tested here
+        })));
+        var app = builder.Build();
+        app.MapPost("/", async (HttpContext context) =>
+        {
+            using var reader = new StreamReader(context.Request.Body);
+            received.TrySetResult(await reader.ReadToEndAsync());
+            context.Response.StatusCode = 200;
+        });
+        await app.StartAsync();
+        return new CallbackReceiver(app, new Uri(app.Urls.First()).Port);
+    }
+
+    private X509Certificate2? _serverCertificate;
+
+    private sealed record CallbackReceiver(WebApplication App, int Port) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => App.DisposeAsync();
+    }
+
+    /// <summary>The callback map, keyed by the victim AS once the emulation has chosen it.</summary>
+    private sealed class LazyCallbacks(Func<uint> victim, Uri url) : IReadOnlyDictionary<uint, Uri>
+    {
+        public Uri this[uint key] => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException();
+        public IEnumerable<uint> Keys => [victim()];
+        public IEnumerable<Uri> Values => [url];
+        public int Count => 1;
+        public bool ContainsKey(uint key) => key == victim();
+        public bool TryGetValue(uint key, out Uri value)
+        {
+            value = url;
+            return key == victim();
+        }
+        public IEnumerator<KeyValuePair<uint, Uri>> GetEnumerator() => new List<KeyValuePair<uint, Uri>> { new(victim(), url) }.GetEnumerator();
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
+    /// <summary>A served emulation with its RID gateway, and the packets its victim received.</summary>
+    private sealed class Served(Task serving, CancellationTokenSource stop, ServedEndpoints endpoints) : IAsyncDisposable
+    {
+        public ServedEndpoints Endpoints => endpoints;
+
+        public static async Task<Served> StartAsync(string dir, ServedRid rid)
+        {
+            var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+            var ready = new TaskCompletionSource<ServedEndpoints>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var serving = EmulationServer.ServeAsync(Scenario(), dir, null, _ => { }, e => ready.TrySetResult(e), stop.Token, rid);
+            var endpoints = await ready.Task.WaitAsync(TimeSpan.FromMinutes(1));
+            return new Served(serving, stop, endpoints);
+        }
+
+        public List<(byte[] Ip, long Ns)> Packets()
+        {
+            var packets = new List<(byte[], long)>();
+            using var reader = CaptureReader.Open(endpoints.Pcap);
+            while (reader.TryRead(out var packet))
+            {
+                packets.Add((packet.Data[IpLocator.FindIp(packet.Data, packet.LinkType)..].ToArray(), packet.TimestampNs));
+            }
+            return packets;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await stop.CancelAsync();
+            await serving;
+            stop.Dispose();
+        }
+    }
+
+    public void Dispose()
+    {
+        _serverCertificate?.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+}
