@@ -38,10 +38,11 @@ internal static class TraceCommand
         var crl = new Option<FileInfo>("--crl") { Description = "The federation's revocation list (default: ca.crl beside --ca, when it exists)." };
         var legacy = new Option<bool>("--legacy") { Description = "Plain TCP to a D Point's legacy client port (no certificates)." };
         var resultOf = new Option<string>("--result-of") { Description = "Fetch the result of an earlier trace by its message id (ASn/sec.usec) instead of tracing." };
+        var md5 = new Option<bool>("--md5") { Description = "Send each packet as the historic client does: only its packter MD5 (encodetype md5), without its time (docs/interop.md)." };
         var iodef = new Option<FileInfo>("--iodef") { Description = "Also write the result as an IODEF 2.0 traceback incident (RFC 7970) to this file, for CSIRTs (docs/interop.md)." };
         var command = new Command("trace", "Trace attack packets through a D Point. Exit code: 0 a source AS was found, 1 none, 2 error.")
         {
-            dp, pcap, index, all, hex, wait, json, cert, key, ca, crl, legacy, resultOf, iodef,
+            dp, pcap, index, all, hex, wait, json, cert, key, ca, crl, legacy, resultOf, md5, iodef,
         };
         command.Validators.Add(result =>
         {
@@ -110,7 +111,9 @@ internal static class TraceCommand
                                 output.WriteLine($"message id: {issued}");
                                 output.Flush();
                             }
-                        }, timeout, cancellationToken);
+                        }, timeout, cancellationToken, parsed.GetValue(md5)
+                            ? ip => new PacketDump(PackterMd5.Hex(ip), DumpEncoding.Md5, DumpHeader.Ip, 0, 32)
+                            : null);
                     Print(output, view, asJson);
                     if (iodefFile is not null)
                     {

@@ -12,14 +12,16 @@ public static class TracebackClient
     /// <param name="onMessageId">Called as soon as the D Point answers the message id.</param>
     /// <exception cref="IOException">The D Point refused the request or closed the connection.</exception>
     /// <exception cref="TimeoutException">No result within <paramref name="wait"/>.</exception>
+    /// <param name="asHash">When set, each packet is sent as this hash of it instead (the historic client's md5), without its time.</param>
     public static async Task<TraceResultView> TraceAsync(MessageConnection dpoint, NodeId self, NodeId dpointId,
-        IReadOnlyList<(byte[] IpPacket, long TimestampNs)> packets, Action<MessageId> onMessageId, TimeSpan wait, CancellationToken cancellationToken)
+        IReadOnlyList<(byte[] IpPacket, long TimestampNs)> packets, Action<MessageId> onMessageId, TimeSpan wait, CancellationToken cancellationToken,
+        Func<byte[], PacketDump>? asHash = null)
     {
         var sequence = TimeVal.FromDateTimeOffset(DateTimeOffset.UtcNow);
         var request = new ClientTraceRequest(new NeighborNode(dpointId), new NeighborNode(self), sequence, 16)
         {
-            PacketDumps = [.. packets.Select(p => EvidencePackets.ToFootmark(p.IpPacket, p.TimestampNs).Dump)],
-            Options = [.. packets.Select(p => new MessageOption(ClientOptions.Captured,
+            PacketDumps = [.. packets.Select(p => asHash?.Invoke(p.IpPacket) ?? EvidencePackets.ToFootmark(p.IpPacket, p.TimestampNs).Dump)],
+            Options = asHash is not null ? [] : [.. packets.Select(p => new MessageOption(ClientOptions.Captured,
                 TimeVal.FromUnixNs(p.TimestampNs).ToString()))],
         };
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
