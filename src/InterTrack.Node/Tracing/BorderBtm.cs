@@ -56,14 +56,8 @@ public sealed class BorderBtm(uint asNumber, IReadOnlyList<BorderLink> links, IL
             Incomings = [.. verdict.IncomingAses.Select(NeighborAs.Global)],
             Outgoings = [.. verdict.OutgoingAses.Select(NeighborAs.Global)],
             AskDtm = verdict.Case is BorderCase.Outgoing or BorderCase.IncomingOutgoing,
-            Options = [.. entered, .. NotLookedUp(cannot)],
+            Options = [.. entered, .. EvidencePackets.NotLookedUp(cannot)],
         };
         return Task.FromResult(new BtmTraceReply(self, request.MessageId, result));
     }
-
-    /// <summary>An option saying how many packets the system could not look up, and why (the first reason).</summary>
-    internal static IEnumerable<MessageOption> NotLookedUp(IReadOnlyList<string> reasons) =>
-        reasons.Count == 0 ? [] : [new MessageOption(NotLookedUpOption, $"{reasons.Count}: {reasons[0]}")];
-
-    internal const string NotLookedUpOption = "not-looked-up";
 }

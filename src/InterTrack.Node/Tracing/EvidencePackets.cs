@@ -57,6 +57,10 @@ public static class EvidencePackets
         return new TracedPacket(bytes[offset..], at);
     }
 
+    /// <summary>Option <c>not-looked-up</c>: how many packets a system could not look up at all, and why (the first reason).</summary>
+    public static IEnumerable<MessageOption> NotLookedUp(IReadOnlyList<string> reasons) =>
+        reasons.Count == 0 ? [] : [new MessageOption("not-looked-up", $"{reasons.Count}: {reasons[0]}")];
+
     // The BTM tells its ITM which footmarks entered from which neighbour in Options
     // ("entered-from:AS" = comma-separated footmark indices), a schema-valid extension: the ITM
     // then forwards to each upstream ITM only the footmarks of that neighbour.

@@ -88,7 +88,7 @@ public sealed class FloodDtm(uint asNumber, IReadOnlyList<DomainRouter> routers,
         // Where the flow came into the AS, as the BTM would say it: an ITM without a border system can follow it.
         return Task.FromResult(new DtmTraceReply(self, request.MessageId, result)
         {
-            Options = [.. enteredFrom.Select(e => EvidencePackets.EnteredFrom(e.Key, e.Value)), .. BorderBtm.NotLookedUp(cannot)],
+            Options = [.. enteredFrom.Select(e => EvidencePackets.EnteredFrom(e.Key, e.Value)), .. EvidencePackets.NotLookedUp(cannot)],
         });
     }
 
