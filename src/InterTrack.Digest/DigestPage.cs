@@ -114,6 +114,7 @@ public sealed unsafe class DigestPage : IDisposable
     /// <summary>Sets the bits of many packets (prefetched by <see cref="Prefetch"/>). Does not count packets: <see cref="DigestTable"/> does.</summary>
     public void InsertBatch(ReadOnlySpan<ulong> hashes)
     {
+        _fill = null;
         int k = Hashes;
         foreach (ulong hash in hashes)
         {
@@ -126,7 +127,7 @@ public sealed unsafe class DigestPage : IDisposable
         }
     }
 
-    private double? _sealedFill;
+    private double? _sealedFill, _fill;
 
     /// <summary>
     /// The page takes no more packets: its fill is counted now, once, instead of on every query
@@ -134,8 +135,8 @@ public sealed unsafe class DigestPage : IDisposable
     /// </summary>
     public void Seal() => _sealedFill = CountFill();
 
-    /// <summary>Fraction of bits set.</summary>
-    public double Fill() => _sealedFill ?? CountFill();
+    /// <summary>Fraction of bits set; a page still taking packets counts it again only after an insert.</summary>
+    public double Fill() => _sealedFill ?? (_fill ??= CountFill());
 
     private double CountFill()
     {

@@ -9,6 +9,22 @@ public class DigestTableTests
     private const long T0 = 1_764_000_000L * 1_000_000_000;
 
     [Fact]
+    public void A_page_still_taking_packets_reports_its_fill_after_every_insert()
+    {
+        using var table = new DigestTable("r", new DigestOptions { PageCapacity = 1000, BitsPerPacket = 8 });
+        table.Add(PacketInvariant.Of(TestPackets.Udp4(1)), 1);
+        table.Flush();
+        var page = table.Pages.Single();
+        double one = page.Fill();
+        for (int i = 2; i <= 100; i++)
+        {
+            table.Add(PacketInvariant.Of(TestPackets.Udp4(i)), i);
+        }
+        table.Flush();
+        Assert.True(page.Fill() > one * 50, $"fill {page.Fill()} after 100 packets, {one} after one");
+    }
+
+    [Fact]
     public void A_packet_after_a_router_hop_is_found_and_one_with_another_payload_byte_is_not()
     {
         var options = new DigestOptions { PageCapacity = 20_000, BitsPerPacket = 16, Hashes = 4 };
