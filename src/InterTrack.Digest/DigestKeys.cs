@@ -15,6 +15,9 @@ public sealed class DigestKeys
         _md5 = md5;
     }
 
+    /// <summary>The packet itself, when known (not only its MD5).</summary>
+    public byte[]? Packet => _ip;
+
     /// <summary>Keys of an IP packet (from its first header byte).</summary>
     public static DigestKeys OfPacket(byte[] ip) => new(ip, null);
 

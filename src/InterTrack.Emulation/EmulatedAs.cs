@@ -3,6 +3,7 @@ using InterTrack.Digest;
 using InterTrack.Flow;
 using InterTrack.Flow.Export;
 using InterTrack.Flow.Store;
+using InterTrack.LinkTesting;
 using InterTrack.Tracing;
 
 namespace InterTrack.Emulation;
@@ -16,7 +17,9 @@ namespace InterTrack.Emulation;
 /// code a deployed AS runs, into a flow store in <paramref name="flowDirectory"/>.
 /// </summary>
 /// <param name="scheme">What its digest tables are keyed by (<c>deployment.hash</c>).</param>
-internal sealed class EmulatedAs(uint asNumber, string bts, string ts, int flowSampling, string flowDirectory, DigestScheme scheme) : IDisposable
+/// <param name="linkTestWindow">How recent matching packets must be for link testing to see the attack on a link.</param>
+internal sealed class EmulatedAs(uint asNumber, string bts, string ts, int flowSampling, string flowDirectory, DigestScheme scheme, TimeSpan linkTestWindow)
+    : IDisposable
 {
     private const string Core = "core", Access = "acc", Hosts = RouterIngress.Hosts;
     private readonly SortedSet<uint> _neighbors = [];
@@ -40,6 +43,9 @@ internal sealed class EmulatedAs(uint asNumber, string bts, string ts, int flowS
 
     public FlowStore Flows => _flows ??= FlowStore.OpenWriter(Path.Combine(flowDirectory, $"as{asNumber}"));
 
+    /// <summary>Link testing's live counters: per link, packets of each attack signature.</summary>
+    public LinkCounters LinkCounters { get; } = new();
+
     public void Neighbor(uint neighbor) => _neighbors.Add(neighbor);
 
     /// <summary>A packet's way through the AS: the routers it crosses, each with where it came from and where it goes.</summary>
@@ -47,6 +53,7 @@ internal sealed class EmulatedAs(uint asNumber, string bts, string ts, int flowS
     {
         Forwarded++;
         var digestKey = bts == "digest" || ts == "digest" ? keys.For(scheme) : [];
+        var signature = bts == "linktest" || ts == "linktest" ? AttackSignature.Of(keys.Packet) : null;
         foreach (var (router, from, to) in hops)
         {
             if (ts == "digest")
@@ -60,6 +67,21 @@ internal sealed class EmulatedAs(uint asNumber, string bts, string ts, int flowS
             if (bts == "digest" && to.StartsWith("as:", StringComparison.Ordinal))
             {
                 Digests.Add(BorderName($"{router}->{to}"), digestKey, ns);
+            }
+            if (signature is { } s)
+            {
+                if (ts == "linktest")
+                {
+                    LinkCounters.Count($"{router}<-{from}", s, ns);
+                }
+                if (bts == "linktest" && from.StartsWith("as:", StringComparison.Ordinal))
+                {
+                    LinkCounters.Count(BorderName($"{router}<-{from}"), s, ns);
+                }
+                if (bts == "linktest" && to.StartsWith("as:", StringComparison.Ordinal))
+                {
+                    LinkCounters.Count(BorderName($"{router}->{to}"), s, ns);
+                }
             }
             if (ts == "flow" || (bts == "flow" && IsBorder(router)))
             {
@@ -115,10 +137,20 @@ internal sealed class EmulatedAs(uint asNumber, string bts, string ts, int flowS
         _exports.Clear();
     }
 
-    /// <summary>Bytes the AS's evidence takes: digest pages and flow store files.</summary>
-    public long StorageBytes(string kind) => kind == "digest" ? Digests.Bytes : _flows?.Bytes ?? 0;
+    /// <summary>Bytes the AS's evidence takes: digest pages, flow store files, link counters.</summary>
+    public long StorageBytes(string kind) => kind switch
+    {
+        "digest" => Digests.Bytes,
+        "linktest" => LinkCounters.Bytes,
+        _ => _flows?.Bytes ?? 0,
+    };
 
-    public ILinkEvidence Evidence(string kind) => kind == "flow" ? new FlowEvidence(Flows) : new DigestEvidence(Digests);
+    public ILinkEvidence Evidence(string kind) => kind switch
+    {
+        "flow" => new FlowEvidence(Flows),
+        "linktest" => new LinkTestEvidence(LinkCounters, linkTestWindow),
+        _ => new DigestEvidence(Digests),
+    };
 
     // A border link's BTS table is kept apart from the router's TS table of the same ingress.
     private static string BorderName(string link) => "bts:" + link;

@@ -24,7 +24,7 @@ namespace InterTrack.Emulation;
 public static class Emulator
 {
     private const string Core = "core", Access = "acc";
-    private static readonly string[] SystemKinds = ["digest", "flow"];
+    private static IReadOnlyList<string> SystemKinds => KindMix.Systems;
 
     public static async Task<EmulationReport> RunAsync(Scenario scenario, Action<string>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -71,9 +71,10 @@ public static class Emulator
         var ases = new Dictionary<uint, EmulatedAs>();
         EmulatedAs At(uint a) => ases.TryGetValue(a, out var e) ? e
             : ases[a] = new EmulatedAs(a, btsKind.GetValueOrDefault(a, "none"), tsKind.GetValueOrDefault(a, "none"), scenario.Deployment.FlowSampling, flowDirectory,
-                scenario.Deployment.HashOf(a));
+                scenario.Deployment.HashOf(a), TimeSpan.FromSeconds(scenario.Deployment.LinkTestWindowSeconds));
 
-        long t0 = TimeVal.ToNs(DateTimeOffset.UtcNow) - 1_000_000_000;
+        // The attack's packets: from one second before the trace, or earlier when the scenario says the attack has ended.
+        long t0 = TimeVal.ToNs(DateTimeOffset.UtcNow) - 1_000_000_000 - (long)(scenario.AttackEndedSecondsAgo * 1e9);
         var received = new List<(byte[] Packet, long Ns)>();
         var reachable = new List<uint>();
         int sequence = 0;

@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace InterTrack.Emulation;
 
 /// <summary>
-/// Which kind of traceback system how many ASes run: shares of "digest", "flow" and "none" that
+/// Which kind of traceback system how many ASes run: shares of "digest", "flow", "linktest" and "none" that
 /// add up to at most 1 (the rest runs nothing). Written in a scenario as one name ("digest": every
 /// AS), as a number (that share runs digests, the rest nothing: the form of <c>deployment.bts</c>
 /// before there were kinds), or as an object <c>{"digest": 0.3, "flow": 0.5, "none": 0.2}</c>.
@@ -13,18 +13,21 @@ namespace InterTrack.Emulation;
 [JsonConverter(typeof(KindMixConverter))]
 public sealed record KindMix(IReadOnlyDictionary<string, double> Shares)
 {
-    public static IReadOnlyList<string> Kinds { get; } = ["digest", "flow", "none"];
+    public static IReadOnlyList<string> Kinds { get; } = ["digest", "flow", "linktest", "none"];
+
+    /// <summary>The kinds that are a traceback system (all but "none").</summary>
+    public static IReadOnlyList<string> Systems { get; } = ["digest", "flow", "linktest"];
 
     public static KindMix Only(string kind, double share = 1) => new(new Dictionary<string, double> { [kind] = share });
 
     public double Share(string kind) => Shares.TryGetValue(kind, out double s) ? s : 0;
 
     /// <summary>The share of ASes that run some system.</summary>
-    public double Deployed => Share("digest") + Share("flow");
+    public double Deployed => Systems.Sum(Share);
 
     /// <summary>The same kinds in the same proportions, deployed in <paramref name="deployed"/> of ASes (digests when none was).</summary>
     public KindMix WithDeployed(double deployed) => Deployed == 0 ? Only("digest", deployed)
-        : new(new Dictionary<string, double> { ["digest"] = Share("digest") / Deployed * deployed, ["flow"] = Share("flow") / Deployed * deployed });
+        : new(Systems.ToDictionary(k => k, k => Share(k) / Deployed * deployed));
 
     /// <summary>The same deployed share, a fraction <paramref name="flow"/> of it running flows and the rest digests.</summary>
     public KindMix WithFlowFraction(double flow) => new(new Dictionary<string, double> { ["digest"] = Deployed * (1 - flow), ["flow"] = Deployed * flow });
@@ -34,7 +37,7 @@ public sealed record KindMix(IReadOnlyDictionary<string, double> Shares)
     {
         foreach (var (kind, share) in Shares)
         {
-            if (!Kinds.Contains(kind)) throw new FormatException($"{field}.{kind}: not a kind of system (digest, flow or none)");
+            if (!Kinds.Contains(kind)) throw new FormatException($"{field}.{kind}: not a kind of system ({string.Join(", ", Kinds)})");
             if (share is < 0 or > 1 or double.NaN) throw new FormatException($"{field}.{kind}: must be a share from 0 to 1");
         }
         if (Shares.Values.Sum() > 1 + 1e-9) throw new FormatException($"{field}: the shares add up to more than 1");

@@ -14,6 +14,8 @@ public sealed record Scenario
     public VictimSpec Victim { get; init; } = new();
     public List<AttackerSpec> Attackers { get; init; } = [];
     public int PacketsPerAttacker { get; init; } = 50;
+    /// <summary>How long before the trace the attack stopped (0: it is still on). Link testing finds only attacks on within its window.</summary>
+    public double AttackEndedSecondsAgo { get; init; }
     /// <summary>Packets of legitimate traffic to the victim from other ASes, mixed in.</summary>
     public int BackgroundPackets { get; init; } = 1000;
     public DeploymentSpec Deployment { get; init; } = new();
@@ -54,11 +56,13 @@ public sealed record Scenario
         Require(DeploymentOrder.Strategies.Contains(Deployment.Strategy), "deployment.strategy", $"must be one of: {string.Join(", ", DeploymentOrder.Strategies)}");
         Require(Deployment.FlowSampling >= 1, "deployment.flowSampling", "must be 1 (every packet) or more (1 in N)");
         Require(DigestSchemes.TryParse(Deployment.Hash, out _), "deployment.hash", "must be \"xxh3\" or \"packter-md5\"");
+        Require(Deployment.LinkTestWindowSeconds > 0, "deployment.linkTestWindowSeconds", "must be positive");
+        Require(AttackEndedSecondsAgo >= 0, "attackEndedSecondsAgo", "must not be negative");
         foreach (var (asText, o) in Deployment.Overrides)
         {
             Require(uint.TryParse(asText, out _), $"deployment.overrides.{asText}", "keys must be AS numbers");
-            Require(o.Ts is null || KindMix.Kinds.Contains(o.Ts), $"deployment.overrides.{asText}.ts", "must be \"digest\", \"flow\" or \"none\"");
-            Require(o.Bts is null || KindMix.Kinds.Contains(o.Bts), $"deployment.overrides.{asText}.bts", "must be \"digest\", \"flow\", \"none\", true or false");
+            Require(o.Ts is null || KindMix.Kinds.Contains(o.Ts), $"deployment.overrides.{asText}.ts", $"must be one of {string.Join(", ", KindMix.Kinds)}");
+            Require(o.Bts is null || KindMix.Kinds.Contains(o.Bts), $"deployment.overrides.{asText}.bts", $"must be one of {string.Join(", ", KindMix.Kinds)}, true or false");
             Require(o.Hash is null || DigestSchemes.TryParse(o.Hash, out _), $"deployment.overrides.{asText}.hash", "must be \"xxh3\" or \"packter-md5\"");
         }
         Require(Transport is "memory" or "tls", "transport", "must be \"memory\" or \"tls\"");
@@ -110,6 +114,8 @@ public sealed record DeploymentSpec
     public bool SkipOver { get; init; } = true;
     /// <summary>Flow ASes' routers export 1 in this many packets (1: every packet).</summary>
     public int FlowSampling { get; init; } = 1;
+    /// <summary>Link testing ASes see a link carry the attack when matching packets crossed it this recently.</summary>
+    public double LinkTestWindowSeconds { get; init; } = 10;
     /// <summary>What digest ASes key their tables by: "xxh3" (the packet's invariant bytes) or "packter-md5" (the historic client's MD5 of it).</summary>
     public string Hash { get; init; } = "xxh3";
     public Dictionary<string, DeploymentOverride> Overrides { get; init; } = [];

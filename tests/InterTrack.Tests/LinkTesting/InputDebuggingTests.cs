@@ -73,13 +73,13 @@ public sealed class InputDebuggingTests
     }
 
     [Fact]
-    public void Another_destination_or_protocol_does_not_match_the_signature()
+    public void Another_destination_protocol_or_port_does_not_match_the_signature()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var (counters, _) = Attack(time.GetUtcNow());
         var evidence = new LinkTestEvidence(counters, Window, time);
         var tcp6 = TestPackets.Tcp6(1);
         Assert.False(evidence.Ask("B<-C", new TracedPacket(tcp6, null), TimeSpan.Zero).Seen);
-        Assert.True(evidence.Ask("B<-C", new TracedPacket(TestPackets.Udp4(99), null), TimeSpan.Zero).Seen); // same victim, same protocol: the signature, not the packet
+        Assert.True(evidence.Ask("B<-C", new TracedPacket(TestPackets.Udp4(99), null), TimeSpan.Zero).Seen); // same victim, protocol and port: the signature, not the packet
     }
 }
