@@ -39,7 +39,7 @@ public static class Emulator
         {
             ReachableAttackerAses = net.Reachable,
             DeployedAttackerAses = [.. net.Truth.Where(net.Deployed)],
-            Systems = SystemFigures(net, interTrack),
+            Systems = SystemFigures(net, interTrack, scenario),
         };
     }
 
@@ -149,7 +149,7 @@ public static class Emulator
     }
 
     /// <summary>Per kind of system: ASes running it, its queries and their degrees (InterTrack's run), and its storage per packet forwarded.</summary>
-    private static IReadOnlyList<SystemFigures> SystemFigures(AttackedInternet net, MethodResult interTrack) =>
+    private static IReadOnlyList<SystemFigures> SystemFigures(AttackedInternet net, MethodResult interTrack, Scenario scenario) =>
     [
         .. SystemKinds.Select(kind =>
         {
@@ -159,7 +159,8 @@ public static class Emulator
             return new SystemFigures(kind, net.Ases.Values.Count(e => e.Ts == kind), net.Ases.Values.Count(e => e.Bts == kind),
                 queries.Count(q => q.Role == "btm"), queries.Count(q => q.Role == "dtm"),
                 [.. queries.Where(q => q.Saw).GroupBy(q => Math.Min(100, q.Degree / 10 * 10)).OrderBy(g => g.Key).Select(g => new DegreeCount(g.Key, g.Count()))],
-                bytes, forwarded == 0 ? 0 : bytes / (double)forwarded);
+                bytes, forwarded == 0 ? 0 : bytes / (double)forwarded,
+                kind == "linktest" ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"until traced (last {scenario.Deployment.LinkTestWindowSeconds:0.#} s)") : "no");
         }),
     ];
 

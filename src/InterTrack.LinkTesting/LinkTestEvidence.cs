@@ -18,6 +18,8 @@ public sealed class LinkTestEvidence(LinkCounters counters, TimeSpan window, Tim
 
     public string TsType => "linktest";
 
+    public bool SightsAggregate => true;
+
     public LinkAnswer Ask(string link, TracedPacket packet, TimeSpan tolerance)
     {
         if (packet.Key(p => AttackSignature.Of(p.Ip) is { } s ? new SignatureKey(s) : null) is not { } key)

@@ -55,7 +55,7 @@ public sealed class BorderBtm(uint asNumber, IReadOnlyList<BorderLink> links, IL
             TsType = evidence.TsType,
             Incomings = [.. verdict.IncomingAses.Select(NeighborAs.Global)],
             Outgoings = [.. verdict.OutgoingAses.Select(NeighborAs.Global)],
-            AskDtm = verdict.Case is BorderCase.Outgoing or BorderCase.IncomingOutgoing,
+            AskDtm = verdict.Case is BorderCase.Outgoing or BorderCase.IncomingOutgoing || (evidence.SightsAggregate && verdict.Case == BorderCase.Transit),
             Options = [.. entered, .. EvidencePackets.NotLookedUp(cannot)],
         };
         return Task.FromResult(new BtmTraceReply(self, request.MessageId, result));

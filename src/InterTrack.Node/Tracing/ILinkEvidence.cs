@@ -24,6 +24,12 @@ public interface ILinkEvidence
     string TsType { get; }
 
     /// <summary>
+    /// True when a sighting names traffic like the packet (link testing's attack signature), not
+    /// the packet: a border that saw it come in and go out cannot tell that none of it started inside.
+    /// </summary>
+    bool SightsAggregate => false;
+
+    /// <summary>
     /// Why this system cannot look the packet up at all (null when it can): a packet known only by
     /// a hash of it, where the system keys something else. Such packets are left out of the
     /// answer and the reason is given, rather than a "not seen".

@@ -270,6 +270,40 @@ public class MixedDeploymentTests
     };
 
     [Fact]
+    public async Task With_link_testing_beside_digests_and_flows_every_attacker_whose_path_runs_a_system_is_found()
+    {
+        var kinds = new Dictionary<string, double> { ["digest"] = 0.3, ["flow"] = 0.3, ["linktest"] = 0.3, ["none"] = 0.1 };
+        var scenario = Mixed(2000, 7, "memory", 25) with
+        {
+            Deployment = new DeploymentSpec { Ts = new KindMix(kinds), Bts = new KindMix(kinds) },
+        };
+        var report = await Emulator.RunAsync(scenario);
+
+        Assert.NotEmpty(report.ReachableAttackerAses);
+        Assert.Equal(1.0, EmulationReport.RecallOf(report.ReachableAttackerAses, report.InterTrack));
+        Assert.True(report.InterTrack.Precision >= 0.95, $"precision {report.InterTrack.Precision}");
+        var linktest = report.Systems.Single(s => s.Kind == "linktest");
+        Assert.True(linktest.BtmQueries > 0 && linktest.DtmQueries > 0, $"{linktest}");
+        Assert.StartsWith("until traced", linktest.AttackMustLast, StringComparison.Ordinal);
+        Assert.Equal("no", report.Systems.Single(s => s.Kind == "digest").AttackMustLast);
+    }
+
+    [Fact]
+    public async Task Link_testing_finds_the_attack_while_it_lasts_and_nothing_once_it_is_over()
+    {
+        var scenario = Mixed(500, 3, "memory", 5) with
+        {
+            Deployment = new DeploymentSpec { Ts = KindMix.Only("linktest"), Bts = KindMix.Only("linktest") },
+        };
+        var ongoing = await Emulator.RunAsync(scenario);
+        var over = await Emulator.RunAsync(scenario with { AttackEndedSecondsAgo = 30 });
+
+        Assert.Equal(1.0, ongoing.InterTrack.Recall);
+        Assert.Equal(1.0, ongoing.InterTrack.Precision);
+        Assert.Empty(over.InterTrack.OriginAses); // past the 10 s window the counters say nothing
+    }
+
+    [Fact]
     public async Task On_2000_ases_of_digest_flow_and_none_every_attacker_whose_path_runs_a_system_is_found()
     {
         var report = await Emulator.RunAsync(Mixed(2000, 7, "memory", 25));
