@@ -4,6 +4,7 @@ using InterTrack.Flow;
 using InterTrack.Flow.Export;
 using InterTrack.Flow.Store;
 using InterTrack.LinkTesting;
+using InterTrack.Marking;
 using InterTrack.Tracing;
 
 namespace InterTrack.Emulation;
@@ -45,6 +46,36 @@ internal sealed class EmulatedAs(uint asNumber, string bts, string ts, int flowS
 
     /// <summary>Link testing's live counters: per link, packets of each attack signature.</summary>
     public LinkCounters LinkCounters { get; } = new();
+
+    private readonly Random _marks = new((int)asNumber);
+
+    private bool Marks => ts == "marking" || bts == "marking";
+
+    /// <summary>
+    /// Deterministic packet marking at the ingress edge router: where the packet entered the AS
+    /// (from hosts or from a neighbour AS), that interface writes one half of its address into the
+    /// packet's identification field. Returns whether the packet changed.
+    /// </summary>
+    public bool Mark(IReadOnlyList<(string Router, string From, string To)> hops, byte[] packet)
+    {
+        var (router, from, _) = hops[0];
+        if (!Marks || packet[0] >> 4 != 4)
+        {
+            return false;
+        }
+        DpmIngress.Mark(packet, MarkingAddress($"{router}<-{from}"), _marks);
+        return true;
+    }
+
+    /// <summary>The edge ingress interfaces a DPM domain marks at: the access router's from hosts, each border router's from its neighbour AS.</summary>
+    public IReadOnlyList<DpmInterface> DpmInterfaces() =>
+    [
+        new(Access, $"{Access}<-{Hosts}", Hosts, MarkingAddress($"{Access}<-{Hosts}")),
+        .. _neighbors.Select(n => new DpmInterface($"b{n}", $"b{n}<-as:{n}", $"as:{n}", MarkingAddress($"b{n}<-as:{n}"))),
+    ];
+
+    /// <summary>An interface's IPv4 address, distinct per AS and link (a hash: the emulation has no address plan).</summary>
+    private uint MarkingAddress(string link) => System.IO.Hashing.XxHash32.HashToUInt32(System.Text.Encoding.UTF8.GetBytes($"{asNumber}/{link}"));
 
     public void Neighbor(uint neighbor) => _neighbors.Add(neighbor);
 
@@ -142,6 +173,7 @@ internal sealed class EmulatedAs(uint asNumber, string bts, string ts, int flowS
     {
         "digest" => Digests.Bytes,
         "linktest" => LinkCounters.Bytes,
+        "marking" => 0, // the marks travel in the packets
         _ => _flows?.Bytes ?? 0,
     };
 

@@ -5,6 +5,7 @@ using System.Diagnostics;
 using InterTrack.Digest;
 using InterTrack.Flow;
 using InterTrack.Managers;
+using InterTrack.Marking;
 using InterTrack.Protocol.Model;
 using InterTrack.Tracing;
 
@@ -81,7 +82,7 @@ public static class Emulator
         foreach (var (attacker, hosts) in attackers)
         {
             var asPath = ValleyFreeRouting.Path(routes, attacker);
-            if (asPath.All(Deployed))
+            if (asPath.All(Deployed) && MarksSpareEvidence(asPath, a => (btsKind.GetValueOrDefault(a, "none"), tsKind.GetValueOrDefault(a, "none"))))
             {
                 reachable.Add(attacker);
             }
@@ -200,11 +201,20 @@ public static class Emulator
                 SkipOver = new SkipOverSettings(net.Graph, net.Deployed) { Ask = net.SkipOver },
             };
             net.Ases.TryGetValue(a, out var e);
-            IBtmClient btm = e is { Bts: not "none" } && !baseline
-                ? new CountedBtm(new BorderBtm(a, e.BorderLinks(), e.Evidence(e.Bts), tolerance), e.Bts, accounting)
+            IBtmClient btm = e is { Bts: "marking" } ? new CountedBtm(new DpmSystem(a, e.DpmInterfaces()), e.Bts, accounting)
+                : e is { Bts: not "none" } && !baseline ? new CountedBtm(new BorderBtm(a, e.BorderLinks(), e.Evidence(e.Bts), tolerance), e.Bts, accounting)
                 : new StubBtm(a);
             IDtmClient dtm = new StubDtm(a);
-            if (e is { Ts: not "none" })
+            if (e is { Ts: "marking" })
+            {
+                // Marks name where packets entered, not a path through the routers: no domain flood to stand in for a BTM.
+                dtm = new CountedDtm(new DpmSystem(a, e.DpmInterfaces()), e.Ts, accounting);
+                if (baseline)
+                {
+                    btm = new CountedBtm(new DpmSystem(a, e.DpmInterfaces()), e.Ts, accounting);
+                }
+            }
+            else if (e is { Ts: not "none" })
             {
                 var domain = new FloodDtm(a, e.Routers(), e.Evidence(e.Ts), tolerance, e.StartRouters());
                 dtm = new CountedDtm(domain, e.Ts, accounting);
@@ -252,6 +262,10 @@ public static class Emulator
                 hops.Add((Core, entered, Access));
                 hops.Add((Access, Core, RouterIngress.Hosts)); // delivered to the victim
             }
+            if (e.Mark(hops, packet))
+            {
+                keys = DigestKeys.OfPacket(packet); // from here on routers see the marked packet
+            }
             e.Forward(hops, keys, key, tos, t);
             packet[8] = (byte)Math.Max(1, packet[8] - 1); // TTL, as a router would
         }
@@ -259,6 +273,29 @@ public static class Emulator
     }
 
     private static string Border(uint neighbor) => $"b{neighbor}";
+
+    /// <summary>
+    /// Whether no marking AS rewrites the packets after an AS whose evidence depends on them:
+    /// a mark changes the identification field, so digests taken before it (which hash that field)
+    /// and another AS's marks no longer match what the victim received. Flow records and link
+    /// testing key on addresses and ports, which marks leave alone. Only such paths count as
+    /// traceable ("reachable") when marking is deployed.
+    /// </summary>
+    private static bool MarksSpareEvidence(IReadOnlyList<uint> asPath, Func<uint, (string Bts, string Ts)> kinds)
+    {
+        bool evidenceBefore = false;
+        foreach (uint a in asPath)
+        {
+            var (bts, ts) = kinds(a);
+            bool marks = bts == "marking" || ts == "marking";
+            if (marks && evidenceBefore)
+            {
+                return false;
+            }
+            evidenceBefore |= marks || bts == "digest" || ts == "digest";
+        }
+        return true;
+    }
 
     /// <summary>A UDP packet from a random forged source (198.18.0.0/15) to the victim's address, distinct by its id and payload.</summary>
     private static byte[] Packet(Random random, int sequence, ushort port)

@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace InterTrack.Emulation;
 
 /// <summary>
-/// Which kind of traceback system how many ASes run: shares of "digest", "flow", "linktest" and "none" that
+/// Which kind of traceback system how many ASes run: shares of "digest", "flow", "linktest", "marking" and "none" that
 /// add up to at most 1 (the rest runs nothing). Written in a scenario as one name ("digest": every
 /// AS), as a number (that share runs digests, the rest nothing: the form of <c>deployment.bts</c>
 /// before there were kinds), or as an object <c>{"digest": 0.3, "flow": 0.5, "none": 0.2}</c>.
@@ -13,10 +13,10 @@ namespace InterTrack.Emulation;
 [JsonConverter(typeof(KindMixConverter))]
 public sealed record KindMix(IReadOnlyDictionary<string, double> Shares)
 {
-    public static IReadOnlyList<string> Kinds { get; } = ["digest", "flow", "linktest", "none"];
+    public static IReadOnlyList<string> Kinds { get; } = ["digest", "flow", "linktest", "marking", "none"];
 
     /// <summary>The kinds that are a traceback system (all but "none").</summary>
-    public static IReadOnlyList<string> Systems { get; } = ["digest", "flow", "linktest"];
+    public static IReadOnlyList<string> Systems { get; } = ["digest", "flow", "linktest", "marking"];
 
     public static KindMix Only(string kind, double share = 1) => new(new Dictionary<string, double> { [kind] = share });
 

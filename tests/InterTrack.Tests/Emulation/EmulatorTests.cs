@@ -182,7 +182,7 @@ public sealed class ServeTests : IDisposable
         using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var ready = new TaskCompletionSource<ServedEndpoints>(TaskCreationOptions.RunContinuationsAsynchronously);
         var serving = EmulationServer.ServeAsync(scenario, _dir, legacyPort: null, _ => { }, e => ready.TrySetResult(e), stop.Token);
-        var endpoints = await ready.Task.WaitAsync(TimeSpan.FromMinutes(1));
+        var endpoints = await ReadyAsync(ready, serving);
 
         var trace = await Task.Run(() => Cli.CliRunner.Run("trace", "--dp", endpoints.DPoint.ToString(), "--pcap", endpoints.Pcap, "--all", "--json",
             "--cert", endpoints.ClientCertificate, "--key", endpoints.ClientKey, "--ca", endpoints.Ca));
@@ -213,7 +213,7 @@ public sealed class ServeTests : IDisposable
         var ready = new TaskCompletionSource<ServedEndpoints>(TaskCreationOptions.RunContinuationsAsynchronously);
         int legacyPort = FreePort();
         var serving = EmulationServer.ServeAsync(scenario, _dir, legacyPort, _ => { }, e => ready.TrySetResult(e), stop.Token);
-        var endpoints = await ready.Task.WaitAsync(TimeSpan.FromMinutes(1));
+        var endpoints = await ReadyAsync(ready, serving);
         var packets = new List<byte[]>();
         using (var reader = InterTrack.Capture.CaptureReader.Open(endpoints.Pcap))
         {
@@ -236,6 +236,14 @@ public sealed class ServeTests : IDisposable
         }
         await stop.CancelAsync();
         await serving;
+    }
+
+    /// <summary>The endpoints once served; a serving that failed first throws its own error instead of a timeout.</summary>
+    private static async Task<ServedEndpoints> ReadyAsync(TaskCompletionSource<ServedEndpoints> ready, Task serving)
+    {
+        var first = await Task.WhenAny(ready.Task, serving).WaitAsync(TimeSpan.FromMinutes(2));
+        await first; // rethrows a failed start
+        return await ready.Task;
     }
 
     private static int FreePort()
@@ -286,6 +294,55 @@ public class MixedDeploymentTests
         Assert.True(linktest.BtmQueries > 0 && linktest.DtmQueries > 0, $"{linktest}");
         Assert.StartsWith("until traced", linktest.AttackMustLast, StringComparison.Ordinal);
         Assert.Equal("no", report.Systems.Single(s => s.Kind == "digest").AttackMustLast);
+    }
+
+    [Fact]
+    public async Task All_kinds_at_once_digest_flow_link_testing_marking_and_none_trace_every_attacker_on_a_traceable_path()
+    {
+        // Core-first: digests in the core, marking (assigned last) at the edge, where it rewrites
+        // the identification field before any evidence that hashes it. The victim's AS keeps flows.
+        var kinds = new Dictionary<string, double> { ["digest"] = 0.2, ["flow"] = 0.2, ["linktest"] = 0.2, ["marking"] = 0.3, ["none"] = 0.1 };
+        var scenario = Mixed(2000, 7, "memory", 25) with
+        {
+            Victim = new VictimSpec { As = 678 },
+            Deployment = new DeploymentSpec
+            {
+                Ts = new KindMix(kinds), Bts = new KindMix(kinds), Strategy = "core-first",
+                Overrides = new() { ["678"] = new DeploymentOverride { Ts = "flow", Bts = "flow" } },
+            },
+        };
+        var report = await Emulator.RunAsync(scenario);
+
+        Assert.True(report.ReachableAttackerAses.Count >= 20, $"{report.ReachableAttackerAses.Count} attackers on traceable paths");
+        Assert.Equal(1.0, EmulationReport.RecallOf(report.ReachableAttackerAses, report.InterTrack));
+        Assert.True(report.InterTrack.Precision >= 0.95, $"precision {report.InterTrack.Precision}");
+        foreach (var kind in new[] { "digest", "flow", "linktest", "marking" })
+        {
+            var figures = report.Systems.Single(s => s.Kind == kind);
+            Assert.True(figures.BtmQueries + figures.DtmQueries > 0 && figures.Degrees.Count > 0, $"{kind} never answered: {figures}");
+        }
+        Assert.Equal(0, report.Systems.Single(s => s.Kind == "marking").StorageBytes); // the marks travel in the packets
+    }
+
+    [Fact]
+    public async Task A_marking_as_after_a_digest_as_leaves_that_path_untraceable_and_it_is_not_counted_as_such()
+    {
+        // Random order puts marking ASes in the core: their marks rewrite what the digests before them saw.
+        var kinds = new Dictionary<string, double> { ["digest"] = 0.45, ["marking"] = 0.45, ["none"] = 0.1 };
+        var scenario = Mixed(2000, 7, "memory", 25) with
+        {
+            Victim = new VictimSpec { As = 678 },
+            Deployment = new DeploymentSpec
+            {
+                Ts = new KindMix(kinds), Bts = new KindMix(kinds),
+                Overrides = new() { ["678"] = new DeploymentOverride { Ts = "digest", Bts = "digest" } },
+            },
+        };
+        var report = await Emulator.RunAsync(scenario);
+
+        Assert.True(report.DeployedAttackerAses.Count > report.ReachableAttackerAses.Count, "every path was traceable despite the marks");
+        Assert.Equal(1.0, EmulationReport.RecallOf(report.ReachableAttackerAses, report.InterTrack));
+        Assert.True(report.InterTrack.Recall < 1.0);
     }
 
     [Fact]
@@ -344,7 +401,7 @@ public class MixedDeploymentTests
 
     [Theory]
     [InlineData("{\"ts\": {\"digest\": 0.5, \"flow\": 0.7}}", "deployment.ts: the shares add up to more than 1")]
-    [InlineData("{\"ts\": {\"marking\": 0.5}}", "deployment.ts.marking: not a kind of system")]
+    [InlineData("{\"ts\": {\"spie\": 0.5}}", "deployment.ts.spie: not a kind of system")]
     [InlineData("{\"flowSampling\": 0}", "deployment.flowSampling")]
     [InlineData("{\"overrides\": {\"5\": {\"ts\": \"spie\"}}}", "deployment.overrides.5.ts")]
     public void Bad_deployments_are_refused_naming_the_field(string deployment, string message)
