@@ -180,12 +180,12 @@ internal static class EmulateCommand
         }
         if (report.Systems.Any(s => s.TsAses + s.BtsAses > 0))
         {
-            output.WriteLine("system    TS ASes  BTS ASes  BTM queries  DTM queries  degrees (from: count)             storage  bytes/packet  attack must last");
+            output.WriteLine("system    TS ASes  BTS ASes  BTM queries  DTM queries  degrees (from: count)             storage  bytes/packet  packets needed  attack must last");
             foreach (var s in report.Systems.Where(s => s.TsAses + s.BtsAses > 0))
             {
                 string degrees = string.Join(' ', s.Degrees.Select(d => $"{d.Degree}:{d.Count}"));
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{s.Kind,-8}  {s.TsAses,7}  {s.BtsAses,8}  {s.BtmQueries,11}  {s.DtmQueries,11}  {degrees,-31}  {s.StorageBytes,9}  {s.StorageBytesPerPacket,12:F1}  {s.AttackMustLast}"));
+                    $"{s.Kind,-8}  {s.TsAses,7}  {s.BtsAses,8}  {s.BtmQueries,11}  {s.DtmQueries,11}  {degrees,-31}  {s.StorageBytes,9}  {s.StorageBytesPerPacket,12:F1}  {s.PacketsNeeded,14}  {s.AttackMustLast}"));
             }
         }
         if (report.InterTrack.Unresolved.Count > 0)
