@@ -19,8 +19,9 @@ namespace InterTrack.Emulation;
 /// </summary>
 /// <param name="scheme">What its digest tables are keyed by (<c>deployment.hash</c>).</param>
 /// <param name="linkTestWindow">How recent matching packets must be for link testing to see the attack on a link.</param>
-internal sealed class EmulatedAs(uint asNumber, string bts, string ts, int flowSampling, string flowDirectory, DigestScheme scheme, TimeSpan linkTestWindow)
-    : IDisposable
+/// <param name="edgeSampling">When marking ASes mark by edge sampling (PPM); null: deterministic marking (DPM).</param>
+internal sealed class EmulatedAs(uint asNumber, string bts, string ts, int flowSampling, string flowDirectory, DigestScheme scheme, TimeSpan linkTestWindow,
+    EdgeSampling? edgeSampling) : IDisposable
 {
     private const string Core = "core", Access = "acc", Hosts = RouterIngress.Hosts;
     private readonly SortedSet<uint> _neighbors = [];
@@ -52,9 +53,10 @@ internal sealed class EmulatedAs(uint asNumber, string bts, string ts, int flowS
     private bool Marks => ts == "marking" || bts == "marking";
 
     /// <summary>
-    /// Deterministic packet marking at the ingress edge router: where the packet entered the AS
-    /// (from hosts or from a neighbour AS), that interface writes one half of its address into the
-    /// packet's identification field. Returns whether the packet changed.
+    /// Marks the packet as the AS's routers forward it: DPM at the ingress edge router (where the
+    /// packet entered from hosts or a neighbour AS, that interface writes one half of its address
+    /// into the identification field), or PPM at every router (edge sampling). Returns whether the
+    /// AS marks (the packet may have changed).
     /// </summary>
     public bool Mark(IReadOnlyList<(string Router, string From, string To)> hops, byte[] packet)
     {
@@ -63,9 +65,23 @@ internal sealed class EmulatedAs(uint asNumber, string bts, string ts, int flowS
         {
             return false;
         }
-        DpmIngress.Mark(packet, MarkingAddress($"{router}<-{from}"), _marks);
+        if (edgeSampling is null)
+        {
+            DpmIngress.Mark(packet, MarkingAddress($"{router}<-{from}"), _marks);
+            return true;
+        }
+        ushort id = System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(packet.AsSpan(4));
+        foreach (var hop in hops)
+        {
+            id = edgeSampling.Mark(id, MarkingAddress($"router:{hop.Router}"), _marks);
+        }
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(4), id);
         return true;
     }
+
+    /// <summary>The marking system of the AS, as its BTM and DTM: DPM reads its ingress interfaces in the marks, PPM its routers.</summary>
+    public IMarkingSystem MarkingSystem() => edgeSampling is null ? new DpmSystem(asNumber, DpmInterfaces())
+        : new PpmSystem(asNumber, [.. Routers().Select(r => new PpmRouter(r.Name, MarkingAddress($"router:{r.Name}"), [.. r.Ingress.Select(i => i.From)]))]);
 
     /// <summary>The edge ingress interfaces a DPM domain marks at: the access router's from hosts, each border router's from its neighbour AS.</summary>
     public IReadOnlyList<DpmInterface> DpmInterfaces() =>

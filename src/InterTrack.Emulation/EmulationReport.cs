@@ -33,15 +33,13 @@ public sealed record DegreeCount(uint Degree, int Count);
 /// One kind of traceback system in a scenario: the crossed ASes running it as TS and as BTS, its
 /// BTM and DTM queries in InterTrack's trace and their degrees, and what its evidence takes
 /// (bytes, and bytes per packet those ASes forwarded), how many attack packets it needs to answer
-/// (one for digests, flows and link testing; marking needs both halves of an address: 3 on
-/// average, docs/evaluation.md), and how long the attack must last for it to answer: digests and
+/// (one for digests, flows and link testing; DPM marking needs both halves of an address, 3 on
+/// average; edge sampling every fragment of every marking router, about a thousand for a few
+/// ASes: docs/evaluation.md), and how long the attack must last for it to answer: digests and
 /// flow records keep evidence after the attack, link testing only sees it while it lasts.
 /// </summary>
 public sealed record SystemFigures(string Kind, int TsAses, int BtsAses, int BtmQueries, int DtmQueries, IReadOnlyList<DegreeCount> Degrees,
-    long StorageBytes, double StorageBytesPerPacket, string AttackMustLast)
-{
-    public string PacketsNeeded => Kind == "marking" ? "3 (mean)" : "1";
-}
+    long StorageBytes, double StorageBytesPerPacket, string PacketsNeeded, string AttackMustLast);
 
 /// <summary>The truth of a scenario and what InterTrack and the RID-style baseline found.</summary>
 public sealed record EmulationReport(uint VictimAs, IReadOnlyList<uint> AttackerAses, int Ases, int AttackPackets, int TracedPackets,

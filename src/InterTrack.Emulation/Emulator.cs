@@ -72,7 +72,8 @@ public static class Emulator
         var ases = new Dictionary<uint, EmulatedAs>();
         EmulatedAs At(uint a) => ases.TryGetValue(a, out var e) ? e
             : ases[a] = new EmulatedAs(a, btsKind.GetValueOrDefault(a, "none"), tsKind.GetValueOrDefault(a, "none"), scenario.Deployment.FlowSampling, flowDirectory,
-                scenario.Deployment.HashOf(a), TimeSpan.FromSeconds(scenario.Deployment.LinkTestWindowSeconds));
+                scenario.Deployment.HashOf(a), TimeSpan.FromSeconds(scenario.Deployment.LinkTestWindowSeconds),
+                scenario.Deployment.Marking == "ppm" ? new EdgeSampling(scenario.Deployment.MarkingProbability) : null);
 
         // The attack's packets: from one second before the trace, or earlier when the scenario says the attack has ended.
         long t0 = TimeVal.ToNs(DateTimeOffset.UtcNow) - 1_000_000_000 - (long)(scenario.AttackEndedSecondsAgo * 1e9);
@@ -82,7 +83,8 @@ public static class Emulator
         foreach (var (attacker, hosts) in attackers)
         {
             var asPath = ValleyFreeRouting.Path(routes, attacker);
-            if (asPath.All(Deployed) && MarksSpareEvidence(asPath, a => (btsKind.GetValueOrDefault(a, "none"), tsKind.GetValueOrDefault(a, "none"))))
+            if (asPath.All(Deployed) && MarksSpareEvidence(asPath, a => (btsKind.GetValueOrDefault(a, "none"), tsKind.GetValueOrDefault(a, "none")),
+                scenario.Deployment.Marking == "ppm"))
             {
                 reachable.Add(attacker);
             }
@@ -161,6 +163,8 @@ public static class Emulator
                 queries.Count(q => q.Role == "btm"), queries.Count(q => q.Role == "dtm"),
                 [.. queries.Where(q => q.Saw).GroupBy(q => Math.Min(100, q.Degree / 10 * 10)).OrderBy(g => g.Key).Select(g => new DegreeCount(g.Key, g.Count()))],
                 bytes, forwarded == 0 ? 0 : bytes / (double)forwarded,
+                kind != "marking" ? "1" : scenario.Deployment.Marking == "dpm" ? "3 (mean)"
+                    : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{PacketsNeeded.FragmentBound(6, scenario.Deployment.MarkingProbability):N0} (6 routers)"),
                 kind == "linktest" ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"until traced (last {scenario.Deployment.LinkTestWindowSeconds:0.#} s)") : "no");
         }),
     ];
@@ -201,17 +205,17 @@ public static class Emulator
                 SkipOver = new SkipOverSettings(net.Graph, net.Deployed) { Ask = net.SkipOver },
             };
             net.Ases.TryGetValue(a, out var e);
-            IBtmClient btm = e is { Bts: "marking" } ? new CountedBtm(new DpmSystem(a, e.DpmInterfaces()), e.Bts, accounting)
+            IBtmClient btm = e is { Bts: "marking" } ? new CountedBtm(e.MarkingSystem(), e.Bts, accounting)
                 : e is { Bts: not "none" } && !baseline ? new CountedBtm(new BorderBtm(a, e.BorderLinks(), e.Evidence(e.Bts), tolerance), e.Bts, accounting)
                 : new StubBtm(a);
             IDtmClient dtm = new StubDtm(a);
             if (e is { Ts: "marking" })
             {
                 // Marks name where packets entered, not a path through the routers: no domain flood to stand in for a BTM.
-                dtm = new CountedDtm(new DpmSystem(a, e.DpmInterfaces()), e.Ts, accounting);
+                dtm = new CountedDtm(e.MarkingSystem(), e.Ts, accounting);
                 if (baseline)
                 {
-                    btm = new CountedBtm(new DpmSystem(a, e.DpmInterfaces()), e.Ts, accounting);
+                    btm = new CountedBtm(e.MarkingSystem(), e.Ts, accounting);
                 }
             }
             else if (e is { Ts: not "none" })
@@ -281,7 +285,8 @@ public static class Emulator
     /// testing key on addresses and ports, which marks leave alone. Only such paths count as
     /// traceable ("reachable") when marking is deployed.
     /// </summary>
-    private static bool MarksSpareEvidence(IReadOnlyList<uint> asPath, Func<uint, (string Bts, string Ts)> kinds)
+    /// <param name="edgeSampling">Marks by edge sampling, which leave earlier marks in the packets they do not re-mark: only digests are spoiled then.</param>
+    private static bool MarksSpareEvidence(IReadOnlyList<uint> asPath, Func<uint, (string Bts, string Ts)> kinds, bool edgeSampling)
     {
         bool evidenceBefore = false;
         foreach (uint a in asPath)
@@ -292,7 +297,7 @@ public static class Emulator
             {
                 return false;
             }
-            evidenceBefore |= marks || bts == "digest" || ts == "digest";
+            evidenceBefore |= (marks && !edgeSampling) || bts == "digest" || ts == "digest";
         }
         return true;
     }

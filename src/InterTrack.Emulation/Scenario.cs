@@ -51,12 +51,16 @@ public sealed record Scenario
         Require(PacketsPerAttacker > 0, "packetsPerAttacker", "must be positive");
         Require(BackgroundPackets >= 0, "backgroundPackets", "must not be negative");
         Require(TracedPackets > 0, "tracedPackets", "must be positive");
+        int maxFootmarks = new Protocol.ProtocolLimits().MaxFootmarks;
+        Require(TracedPackets <= maxFootmarks, "tracedPackets", $"at most {maxFootmarks}: the ITMs carry the packets in one message, and that is the protocol's limit of footmarks per message");
         Deployment.Bts.Validate("deployment.bts");
         Deployment.Ts.Validate("deployment.ts");
         Require(DeploymentOrder.Strategies.Contains(Deployment.Strategy), "deployment.strategy", $"must be one of: {string.Join(", ", DeploymentOrder.Strategies)}");
         Require(Deployment.FlowSampling >= 1, "deployment.flowSampling", "must be 1 (every packet) or more (1 in N)");
         Require(DigestSchemes.TryParse(Deployment.Hash, out _), "deployment.hash", "must be \"xxh3\" or \"packter-md5\"");
         Require(Deployment.LinkTestWindowSeconds > 0, "deployment.linkTestWindowSeconds", "must be positive");
+        Require(Deployment.Marking is "dpm" or "ppm", "deployment.marking", "must be \"dpm\" or \"ppm\"");
+        Require(Deployment.MarkingProbability is > 0 and < 1, "deployment.markingProbability", "must be between 0 and 1");
         Require(AttackEndedSecondsAgo >= 0, "attackEndedSecondsAgo", "must not be negative");
         foreach (var (asText, o) in Deployment.Overrides)
         {
@@ -114,6 +118,9 @@ public sealed record DeploymentSpec
     public bool SkipOver { get; init; } = true;
     /// <summary>Flow ASes' routers export 1 in this many packets (1: every packet).</summary>
     public int FlowSampling { get; init; } = 1;
+    /// <summary>How marking ASes mark: "dpm" (deterministic, at the ingress edge) or "ppm" (edge sampling at every router, <see cref="MarkingProbability"/>).</summary>
+    public string Marking { get; init; } = "dpm";
+    public double MarkingProbability { get; init; } = 1.0 / 25;
     /// <summary>Link testing ASes see a link carry the attack when matching packets crossed it this recently.</summary>
     public double LinkTestWindowSeconds { get; init; } = 10;
     /// <summary>What digest ASes key their tables by: "xxh3" (the packet's invariant bytes) or "packter-md5" (the historic client's MD5 of it).</summary>

@@ -12,7 +12,7 @@ namespace InterTrack.Marking;
 /// marked. Nothing named — the flow never crossed us, or a marking domain nearer the victim
 /// overwrote every mark of ours — is "not found": marks cannot tell the two apart.
 /// </summary>
-public sealed class DpmSystem(uint asNumber, IReadOnlyList<DpmInterface> interfaces) : IBtmClient, IDtmClient
+public sealed class DpmSystem(uint asNumber, IReadOnlyList<DpmInterface> interfaces) : IMarkingSystem
 {
     public const string TsType = "marking";
 
@@ -67,3 +67,6 @@ public sealed class DpmSystem(uint asNumber, IReadOnlyList<DpmInterface> interfa
 
     private static uint Degree(DpmIngress ingress) => ingress.Asked == 0 ? 0 : (uint)Math.Round(100.0 * ingress.Attributed / ingress.Asked);
 }
+
+/// <summary>A marking domain's traceback system: its BTM and DTM answer from the same marks.</summary>
+public interface IMarkingSystem : IBtmClient, IDtmClient;

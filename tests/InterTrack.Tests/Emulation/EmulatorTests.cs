@@ -325,6 +325,31 @@ public class MixedDeploymentTests
     }
 
     [Fact]
+    public async Task Edge_sampling_in_every_as_rebuilds_the_routers_of_each_attack_path_from_enough_packets()
+    {
+        var scenario = new Scenario
+        {
+            Seed = 3,
+            Topology = new TopologySpec { Generate = new GenerateSpec { Ases = 300 } },
+            Attackers = [new AttackerSpec { Count = 3 }],
+            PacketsPerAttacker = 3000,
+            TracedPackets = 9000,
+            Deployment = new DeploymentSpec { Ts = KindMix.Only("marking"), Bts = KindMix.Only("marking"), Marking = "ppm" },
+        };
+        var report = await Emulator.RunAsync(scenario);
+
+        Assert.Equal(1.0, report.InterTrack.Recall);
+        Assert.Equal(1.0, report.InterTrack.Precision);
+        var marking = report.Systems.Single(s => s.Kind == "marking");
+        Assert.Contains(marking.Degrees, d => d.Degree == 100);
+        Assert.EndsWith("(6 routers)", marking.PacketsNeeded, StringComparison.Ordinal);
+
+        // More packets than one message may carry are refused up front, naming the field.
+        var tooMany = Assert.Throws<FormatException>(() => (scenario with { TracedPackets = 20_000 }).Validate());
+        Assert.StartsWith("tracedPackets: at most 10000", tooMany.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_marking_as_after_a_digest_as_leaves_that_path_untraceable_and_it_is_not_counted_as_such()
     {
         // Random order puts marking ASes in the core: their marks rewrite what the digests before them saw.
