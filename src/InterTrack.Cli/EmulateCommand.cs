@@ -30,6 +30,20 @@ internal static class EmulateCommand
         {
             scenario, json, svg, sweep, seeds, strategy, noSkipOver, outDir, serve, serveDir, legacyPort, ridPort,
         };
+        command.Validators.Add(result =>
+        {
+            foreach (var port in new[] { legacyPort, ridPort })
+            {
+                if (result.GetResult(port) is not null && result.GetResult(serve) is null)
+                {
+                    result.AddError($"{port.Name} needs --serve: the ports belong to the served emulation.");
+                }
+                if (result.GetResult(port) is not null && result.GetValue(port) is < 0 or > 65535)
+                {
+                    result.AddError($"{port.Name} must be a port number (0 to 65535).");
+                }
+            }
+        });
         command.SetAction(async (parsed, cancellationToken) =>
         {
             var output = parsed.InvocationConfiguration.Output;
