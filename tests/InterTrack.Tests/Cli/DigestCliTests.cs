@@ -132,17 +132,6 @@ public sealed class DigestCliTests : IDisposable
         Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal); // no stack trace
     }
 
-    [Theory]
-    [InlineData("--rid-port", "0", "--rid-port needs --serve")]
-    [InlineData("--legacy-client-port", "9005", "--legacy-client-port needs --serve")]
-    public void A_served_emulations_port_without_serve_is_refused(string option, string value, string message)
-    {
-        string scenario = Path.Combine(RepositoryPaths.Root, "docs", "examples", "scenario-500.json");
-        var run = CliRunner.Run("emulate", "--scenario", scenario, option, value);
-        Assert.Equal(2, run.Code);
-        Assert.Contains(message, run.Error, StringComparison.Ordinal);
-    }
-
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }
 
