@@ -16,16 +16,12 @@ public sealed class RidBaselineBtm(uint asNumber, FloodDtm domain, Action onDoma
     public Task<BtmTraceReply> TraceAsync(BtmTraceRequest request, CancellationToken cancellationToken)
     {
         onDomainTrace();
-        var packets = EvidencePackets.Packets(request.Evidence);
+        var (packets, _) = EvidencePackets.LookUpable(request.Evidence, domain.Evidence);
         var enteredFrom = new Dictionary<uint, List<int>>();
         bool originated = false;
         double leastCertain = 1;
-        for (int i = 0; i < packets.Count; i++)
+        foreach (var (i, packet) in packets)
         {
-            if (packets[i] is not { } packet)
-            {
-                continue;
-            }
             var from = new HashSet<uint>();
             originated |= domain.Flood(packet, [], [], from, ref leastCertain);
             foreach (uint neighbor in from)

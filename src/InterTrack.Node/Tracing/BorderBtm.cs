@@ -13,24 +13,8 @@ public sealed class BorderBtm(uint asNumber, IReadOnlyList<BorderLink> links, IL
 {
     public Task<BtmTraceReply> TraceAsync(BtmTraceRequest request, CancellationToken cancellationToken)
     {
-        var all = EvidencePackets.Packets(request.Evidence);
-        var packets = new List<TracedPacket>();
-        var indexOf = new List<int>();
-        var cannot = new List<string>();
-        for (int i = 0; i < all.Count; i++)
-        {
-            if (all[i] is not { } p)
-            {
-                continue;
-            }
-            if (evidence.CannotLookUp(p) is { } why)
-            {
-                cannot.Add(why);
-                continue;
-            }
-            packets.Add(p);
-            indexOf.Add(i);
-        }
+        var (askable, cannot) = EvidencePackets.LookUpable(request.Evidence, evidence);
+        var packets = askable.Select(p => p.Packet).ToList();
         var self = NeighborNode.ForItm(asNumber);
         if (packets.Count == 0 && cannot.Count > 0)
         {
@@ -49,7 +33,7 @@ public sealed class BorderBtm(uint asNumber, IReadOnlyList<BorderLink> links, IL
             _ => AsStatus.NotFound,
         };
         var entered = verdict.IncomingAses.Select(neighbor => EvidencePackets.EnteredFrom(neighbor,
-            Enumerable.Range(0, packets.Count).Where(i => verdict.EnteredFrom[i].Contains(neighbor)).Select(i => indexOf[i])));
+            Enumerable.Range(0, packets.Count).Where(i => verdict.EnteredFrom[i].Contains(neighbor)).Select(i => askable[i].Index)));
         var result = new BorderTraceResult(status, (uint)verdict.Confidence, verdict.Case == BorderCase.None ? TraceState.NotFound : TraceState.Found)
         {
             TsType = evidence.TsType,

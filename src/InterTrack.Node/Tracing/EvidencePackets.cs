@@ -57,6 +57,33 @@ public static class EvidencePackets
         return new TracedPacket(bytes[offset..], at);
     }
 
+    /// <summary>
+    /// The evidence's packets a system can look up, with their footmark indices, and why it cannot
+    /// look up the others (<see cref="ILinkEvidence.CannotLookUp"/>); footmarks holding no packet are left out.
+    /// </summary>
+    public static (List<(int Index, TracedPacket Packet)> Packets, List<string> Cannot) LookUpable(Evidence evidence, ILinkEvidence system)
+    {
+        var packets = new List<(int, TracedPacket)>();
+        var cannot = new List<string>();
+        var all = Packets(evidence);
+        for (int i = 0; i < all.Count; i++)
+        {
+            if (all[i] is not { } packet)
+            {
+                continue;
+            }
+            if (system.CannotLookUp(packet) is { } why)
+            {
+                cannot.Add(why);
+            }
+            else
+            {
+                packets.Add((i, packet));
+            }
+        }
+        return (packets, cannot);
+    }
+
     /// <summary>Option <c>not-looked-up</c>: how many packets a system could not look up at all, and why (the first reason).</summary>
     public static IEnumerable<MessageOption> NotLookedUp(IReadOnlyList<string> reasons) =>
         reasons.Count == 0 ? [] : [new MessageOption("not-looked-up", $"{reasons.Count}: {reasons[0]}")];

@@ -38,27 +38,19 @@ public sealed class FloodDtm(uint asNumber, IReadOnlyList<DomainRouter> routers,
 {
     private readonly Dictionary<string, DomainRouter> _byName = routers.ToDictionary(r => r.Name, StringComparer.Ordinal);
 
+    /// <summary>What the flood looks packets up in: ask only packets it can look up (<see cref="EvidencePackets.LookUpable"/>).</summary>
+    public ILinkEvidence Evidence => evidence;
+
     public Task<DtmTraceReply> TraceAsync(DtmTraceRequest request, CancellationToken cancellationToken)
     {
-        var packets = EvidencePackets.Packets(request.Evidence);
+        var (packets, cannot) = EvidencePackets.LookUpable(request.Evidence, evidence);
         var reached = new Dictionary<string, uint>(StringComparer.Ordinal);        // router → least depth
         var firstHops = new Dictionary<string, string>(StringComparer.Ordinal);    // router → host-facing link
         var enteredFrom = new SortedDictionary<uint, List<int>>();
-        int traced = 0, asked = 0;
+        int traced = 0, asked = packets.Count;
         double leastCertain = 1;
-        var cannot = new List<string>();
-        for (int i = 0; i < packets.Count; i++)
+        foreach (var (i, packet) in packets)
         {
-            if (packets[i] is not { } packet)
-            {
-                continue;
-            }
-            if (evidence.CannotLookUp(packet) is { } why)
-            {
-                cannot.Add(why);
-                continue;
-            }
-            asked++;
             var from = new HashSet<uint>();
             traced += Flood(packet, reached, firstHops, from, ref leastCertain) ? 1 : 0;
             foreach (uint neighbor in from)
