@@ -84,13 +84,13 @@ internal static class RidCommand
         {
             using var reader = new StringReader(body);
             using var xml = XmlReader.Create(reader, new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null });
-            var answer = RidMessage.From(XDocument.Load(xml));
-            var document = XDocument.Parse(body);
+            var document = XDocument.Load(xml); // with its comments: a denial's reason is one
+            var answer = RidMessage.From(document);
             var status = document.Descendants(Iodef.Rid + "RequestStatus").FirstOrDefault();
             writer.WriteLine($"RID {answer.MsgType}{(status is null ? "" : $": {(string?)status.Attribute("AuthorizationStatus")} {(string?)status.Attribute("Justification")}")}"
                 + (status?.Nodes().OfType<XComment>().FirstOrDefault() is { } why ? $" ({why.Value.Trim()})" : ""));
             var sources = answer.IodefDocument?.Descendants(Iodef.Ns + "System").Where(s => (string?)s.Attribute("category") == "source")
-                .Select(s => "AS" + s.Descendants(Iodef.Ns + "Address").First().Value).Distinct().ToList() ?? [];
+                .Select(s => s.Descendants(Iodef.Ns + "Address").FirstOrDefault()?.Value).OfType<string>().Select(a => "AS" + a).Distinct().ToList() ?? [];
             if (answer.IodefDocument is not null)
             {
                 writer.WriteLine($"origin ASes: {(sources.Count == 0 ? "none" : string.Join(", ", sources))}");

@@ -44,6 +44,6 @@ public sealed class DigestEvidence(IDigestSource digests) : ILinkEvidence
     }
 
     private static DigestKeys? Keys(TracedPacket packet) => packet.Ip is { } ip
-        ? PacketInvariant.Of(ip).Length > 0 ? DigestKeys.OfPacket(ip) : null
+        ? DigestKeys.OfPacket(ip) is var keys && keys.For(DigestScheme.Xxh3).Length > 0 ? keys : null // the invariant, computed once and kept
         : packet.Digest is { Encoding: DumpEncoding.Md5, Bytes.Length: PackterMd5.Length } digest ? DigestKeys.OfPackterMd5(digest.Bytes) : null;
 }

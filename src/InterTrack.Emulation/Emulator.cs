@@ -25,7 +25,6 @@ namespace InterTrack.Emulation;
 public static class Emulator
 {
     private const string Core = "core", Access = "acc";
-    private static IReadOnlyList<string> SystemKinds => KindMix.Systems;
 
     public static async Task<EmulationReport> RunAsync(Scenario scenario, Action<string>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -154,7 +153,7 @@ public static class Emulator
     /// <summary>Per kind of system: ASes running it, its queries and their degrees (InterTrack's run), and its storage per packet forwarded.</summary>
     private static IReadOnlyList<SystemFigures> SystemFigures(AttackedInternet net, MethodResult interTrack, Scenario scenario) =>
     [
-        .. SystemKinds.Select(kind =>
+        .. KindMix.Systems.Select(kind =>
         {
             var running = net.Ases.Values.Where(e => e.Ts == kind || e.Bts == kind).ToList();
             long forwarded = running.Sum(e => e.Forwarded), bytes = running.Sum(e => e.StorageBytes(kind));
@@ -205,17 +204,18 @@ public static class Emulator
                 SkipOver = new SkipOverSettings(net.Graph, net.Deployed) { Ask = net.SkipOver },
             };
             net.Ases.TryGetValue(a, out var e);
-            IBtmClient btm = e is { Bts: "marking" } ? new CountedBtm(e.MarkingSystem(), e.Bts, accounting)
+            var marking = e is { Bts: "marking" } or { Ts: "marking" } ? e.MarkingSystem() : null; // one system serves as BTM and DTM
+            IBtmClient btm = e is { Bts: "marking" } ? new CountedBtm(marking!, e.Bts, accounting)
                 : e is { Bts: not "none" } && !baseline ? new CountedBtm(new BorderBtm(a, e.BorderLinks(), e.Evidence(e.Bts), tolerance), e.Bts, accounting)
                 : new StubBtm(a);
             IDtmClient dtm = new StubDtm(a);
             if (e is { Ts: "marking" })
             {
                 // Marks name where packets entered, not a path through the routers: no domain flood to stand in for a BTM.
-                dtm = new CountedDtm(e.MarkingSystem(), e.Ts, accounting);
+                dtm = new CountedDtm(marking!, e.Ts, accounting);
                 if (baseline)
                 {
-                    btm = new CountedBtm(e.MarkingSystem(), e.Ts, accounting);
+                    btm = new CountedBtm(marking!, e.Ts, accounting);
                 }
             }
             else if (e is { Ts: not "none" })
@@ -355,7 +355,7 @@ public static class Emulator
         {
             var kinds = new Dictionary<uint, string>();
             int next = 0;
-            foreach (var kind in SystemKinds)
+            foreach (var kind in KindMix.Systems)
             {
                 int count = (int)Math.Round(mix.Share(kind) * ases.Count);
                 for (int k = 0; k < count && next < order.Count; k++)
