@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 
 namespace InterTrack.Cli;
 
@@ -37,7 +38,7 @@ internal static class IntertrackCommand
         {
             foreach (var problem in parsed.Errors)
             {
-                error.WriteLine($"error: {problem.Message}");
+                error.WriteLine($"error: {OneLine(problem)}");
             }
             error.WriteLine("Try 'intertrack --help'.");
             return ExitError;
@@ -62,6 +63,22 @@ internal static class IntertrackCommand
             error.WriteLine($"error: {e.Message}");
             return ExitError;
         }
+    }
+
+    /// <summary>
+    /// A parse error as one line naming its option: System.CommandLine lists the allowed values of
+    /// an option on lines of their own and does not say which option a bad value was given to.
+    /// </summary>
+    private static string OneLine(ParseError problem)
+    {
+        string message = System.Text.RegularExpressions.Regex.Replace(problem.Message.Trim(), @"\s*\n\s*", " ");
+        var option = problem.SymbolResult switch
+        {
+            OptionResult o => o.Option,
+            ArgumentResult { Parent: OptionResult o } => o.Option,
+            _ => null,
+        };
+        return option is null || message.Contains(option.Name, StringComparison.Ordinal) ? message : $"{option.Name}: {message}";
     }
 }
 
