@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 # Packages the tests use: iproute2 (network namespaces for the lab), libpcap (packet capture),
 # softflowd and nfdump (a real flow exporter and a reference collector), python3-dpkt (its
 # example captures are the third-party pcaps the flow tests replay), and for the lab: bird2
-# (BGP), pmacct (pmacctd exports the flow ASes' IPFIX), tcpdump (the victim's capture).
+# (BGP), pmacct (pmacctd exports the flow ASes' IPFIX), tcpdump (the victim's capture), nftables
+# (the link-testing ASes' input-debugging counters).
 missing=()
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 ldconfig -p 2>/dev/null | grep -q 'libpcap\.so\.0\.8' || missing+=(libpcap0.8)
@@ -18,6 +19,7 @@ command -v nfdump >/dev/null 2>&1 || missing+=(nfdump)
 command -v bird >/dev/null 2>&1 || missing+=(bird2)
 command -v pmacctd >/dev/null 2>&1 || missing+=(pmacct)
 command -v tcpdump >/dev/null 2>&1 || missing+=(tcpdump)
+command -v nft >/dev/null 2>&1 || missing+=(nftables)
 if ((${#missing[@]})); then
   echo "installing: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -46,12 +46,13 @@ internal static class LabCommand
         public Option<int> Seed { get; } = new("--seed") { Description = "Seed of the generated topology and of which ASes run flows.", DefaultValueFactory = _ => 1 };
         public Option<double> FlowFraction { get; } = new("--flow-fraction") { Description = "Share of the ASes (not the victim's, not the two-router transit) that export flow records instead of keeping digests.", DefaultValueFactory = _ => 0.3 };
         public Option<string?> Flow { get; } = new("--flow") { Description = "These ASes run flow records (AS,AS,...), instead of --flow-fraction." };
+        public Option<string?> LinkTest { get; } = new("--linktest") { Description = "These ASes run link testing (AS,AS,...): input debugging on nftables counters of the routers' interfaces, which sees an attack only while it lasts." };
         public Option<string?> None { get; } = new("--none") { Description = "These ASes run no traceback system (AS,AS,...): their ITM answers as the seed's stub." };
         public Option<uint?> Victim { get; } = new("--victim") { Description = "The victim's AS (default: a stub AS)." };
 
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { Ases, Topology, Seed, FlowFraction, Flow, None, Victim })
+            foreach (var option in new Option[] { Ases, Topology, Seed, FlowFraction, Flow, LinkTest, None, Victim })
             {
                 command.Options.Add(option);
             }
@@ -66,6 +67,7 @@ internal static class LabCommand
             Seed = parsed.GetValue(Seed),
             FlowFraction = parsed.GetValue(FlowFraction),
             Flow = parsed.GetValue(Flow) is { } flow ? AsList(flow, "--flow") : null,
+            LinkTest = parsed.GetValue(LinkTest) is { } linkTest ? AsList(linkTest, "--linktest") : [],
             None = parsed.GetValue(None) is { } none ? AsList(none, "--none") : [],
             Victim = parsed.GetValue(Victim),
         };

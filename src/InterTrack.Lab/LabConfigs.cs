@@ -44,12 +44,16 @@ public static class LabConfigs
         config["itm"] = itmConfig;
         if (labAs.System != LabSystem.None)
         {
-            string system = labAs.System == LabSystem.Digest ? "digest" : "flow";
-            string evidenceField = labAs.System == LabSystem.Digest ? "digests" : "flows";
-            string evidence = labAs.System == LabSystem.Digest ? DigestDirectory : FlowDirectory;
-            string Link(LabRouter router, LabInterface i, string direction) => labAs.System == LabSystem.Digest
-                ? $"{i.Name}:{direction}"
-                : $"{router.Loopback}/{interfaceIndex(router, i).ToString(CultureInfo.InvariantCulture)}:{direction}";
+            var (system, evidenceField, evidence) = labAs.System switch
+            {
+                LabSystem.Digest => ("digest", "digests", DigestDirectory),
+                LabSystem.Flow => ("flow", "flows", FlowDirectory),
+                _ => ("linktest", null, null), // no store: the routers' counters are read live
+            };
+            // Digest and link-testing links are the router's interfaces; flow links are the exporter's interface indexes.
+            string Link(LabRouter router, LabInterface i, string direction) => labAs.System == LabSystem.Flow
+                ? $"{router.Loopback}/{interfaceIndex(router, i).ToString(CultureInfo.InvariantCulture)}:{direction}"
+                : $"{i.Name}:{direction}";
 
             itmConfig["btm"] = $"127.0.0.1:{LabPlan.BtmPort}";
             itmConfig["dtms"] = new JsonArray($"127.0.0.1:{LabPlan.DtmPort}");
@@ -64,11 +68,10 @@ public static class LabConfigs
                     }
                 }
             }
-            config["btm"] = new JsonObject
+            var btm = new JsonObject
             {
                 ["listen"] = $"127.0.0.1:{LabPlan.BtmPort}",
                 ["system"] = system,
-                [evidenceField] = evidence,
                 ["links"] = borderLinks,
             };
             var routers = new JsonArray();
@@ -82,13 +85,32 @@ public static class LabConfigs
                 }
                 routers.Add(new JsonObject { ["name"] = router.Name, ["ingress"] = ingress });
             }
-            config["dtm"] = new JsonObject
+            var dtm = new JsonObject
             {
                 ["listen"] = $"127.0.0.1:{LabPlan.DtmPort}",
                 ["system"] = system,
-                [evidenceField] = evidence,
                 ["routers"] = routers,
             };
+            if (evidenceField is not null)
+            {
+                btm[evidenceField] = evidence;
+                dtm[evidenceField] = evidence;
+            }
+            config["btm"] = btm;
+            config["dtm"] = dtm;
+            if (labAs.System == LabSystem.LinkTest)
+            {
+                // The node runs in the first router's namespace and reaches every router's nft the way an operator would reach a router: by a command.
+                config["linktest"] = new JsonObject
+                {
+                    ["windowSeconds"] = 10,
+                    ["routers"] = new JsonArray([.. labAs.Routers.Select(r => (JsonNode)new JsonObject
+                    {
+                        ["name"] = r.Name,
+                        ["nft"] = new JsonArray("ip", "netns", "exec", r.Namespace, "nft"),
+                    })]),
+                };
+            }
             if (labAs.System == LabSystem.Flow)
             {
                 config["collector"] = new JsonObject { ["listen"] = $"{itm}:{LabPlan.CollectorPort}", ["out"] = FlowDirectory };

@@ -7,7 +7,8 @@ namespace InterTrack.Lab;
 /// <summary>
 /// Each AS's traceback systems and InterTrack daemons, as a real deployment runs them: a PKI for
 /// the lab, <c>intertrack capture</c> per router (digest ASes) or pmacctd per interface and
-/// direction (flow ASes), and <c>intertrack run</c> with the AS's configuration on its first router.
+/// direction (flow ASes), and <c>intertrack run</c> with the AS's configuration on its first router
+/// (which, in link-testing ASes, installs the counters on the routers itself).
 /// </summary>
 /// <param name="intertrack">How to start the intertrack command (the executable, or dotnet and the dll).</param>
 public sealed class LabDaemons(LabPlan plan, IReadOnlyList<string> intertrack)
@@ -82,7 +83,7 @@ public sealed class LabDaemons(LabPlan plan, IReadOnlyList<string> intertrack)
         }
         WaitForLogs(pending, TimeSpan.FromSeconds(60));
         progress.WriteLine($"daemons: {plan.Ases.Count} ASes run intertrack ({plan.Ases.Count(a => a.System == LabSystem.Digest)} digest, "
-            + $"{plan.Ases.Count(a => a.System == LabSystem.Flow)} flow, {plan.Ases.Count(a => a.System == LabSystem.None)} nothing); logs in {plan.Directory}/as*/logs");
+            + $"{plan.Ases.Count(a => a.System == LabSystem.Flow)} flow, {plan.Ases.Count(a => a.System == LabSystem.LinkTest)} link testing, {plan.Ases.Count(a => a.System == LabSystem.None)} nothing); logs in {plan.Directory}/as*/logs");
     }
 
     public string Log(LabAs labAs, string name) => Path.Combine(plan.AsDirectory(labAs.Number), "logs", $"{name}.log");

@@ -23,7 +23,7 @@ public static partial class LabDesign
             throw new LabException($"topology: {graph.Count} ASes; a lab has 2 to {LabOptions.MaxAses}");
         }
         var ases = graph.Ases.Order().ToList();
-        foreach (uint a in options.None.Concat(options.Flow ?? []).Concat(options.Victim is { } v ? [v] : []))
+        foreach (uint a in options.None.Concat(options.Flow ?? []).Concat(options.LinkTest).Concat(options.Victim is { } v ? [v] : []))
         {
             if (!graph.Contains(a))
             {
@@ -40,11 +40,17 @@ public static partial class LabDesign
             throw new LabException($"--flow-fraction: {options.FlowFraction}: must be from 0 to 1");
         }
         var none = options.None.ToHashSet();
+        var linkTest = options.LinkTest.ToHashSet();
+        uint both = options.None.Concat(options.Flow ?? []).FirstOrDefault(linkTest.Contains);
+        if (both != 0)
+        {
+            throw new LabException($"--linktest: AS{both} is also given another system");
+        }
         // The transit AS with two routers: the best connected one that runs digests, so its DTM has an inside to trace.
-        uint? twoRouters = ases.Where(a => a != victim && graph.Customers(a).Count > 0 && !none.Contains(a) && !(options.Flow ?? []).Contains(a))
+        uint? twoRouters = ases.Where(a => a != victim && graph.Customers(a).Count > 0 && !none.Contains(a) && !linkTest.Contains(a) && !(options.Flow ?? []).Contains(a))
             .OrderByDescending(graph.Degree).ThenBy(a => a).Select(a => (uint?)a).FirstOrDefault();
         var random = new Random(options.Seed);
-        var flow = (options.Flow ?? DrawFlow(ases, victim, twoRouters, none, options.FlowFraction, random)).ToHashSet();
+        var flow = (options.Flow ?? DrawFlow(ases, victim, twoRouters, [.. none, .. linkTest], options.FlowFraction, random)).ToHashSet();
 
         var index = ases.Select((a, i) => (a, i + 1)).ToDictionary(p => p.a, p => p.Item2);
         var interfaces = ases.ToDictionary(a => a, a => new List<LabInterface>[a == victim || a == twoRouters ? 2 : 1]);
@@ -80,7 +86,7 @@ public static partial class LabDesign
             int last = lists.Length;
             lists[^1].Add(new LabInterface($"r{last}-host", $"10.{i}.1.1/24", $"10.{i}.1.2", ToHost: true));
             var routers = lists.Select((l, r) => new LabRouter($"r{r + 1}", $"{options.Id}-as{a}-r{r + 1}", $"10.{i}.0.{r + 1}", l)).ToList();
-            var system = none.Contains(a) ? LabSystem.None : flow.Contains(a) ? LabSystem.Flow : LabSystem.Digest;
+            var system = none.Contains(a) ? LabSystem.None : linkTest.Contains(a) ? LabSystem.LinkTest : flow.Contains(a) ? LabSystem.Flow : LabSystem.Digest;
             labAses.Add(new LabAs(a, i, system, routers, $"{options.Id}-as{a}-h", $"10.{i}.1.2"));
         }
         var attackers = ases.Where(a => a != victim && graph.Customers(a).Count == 0)
@@ -89,9 +95,9 @@ public static partial class LabDesign
         return new LabPlan(options.Id, Path.GetFullPath(options.Directory), victim, labAses, attackers);
     }
 
-    private static List<uint> DrawFlow(List<uint> ases, uint victim, uint? twoRouters, HashSet<uint> none, double fraction, Random random)
+    private static List<uint> DrawFlow(List<uint> ases, uint victim, uint? twoRouters, HashSet<uint> taken, double fraction, Random random)
     {
-        var candidates = ases.Where(a => a != victim && a != twoRouters && !none.Contains(a)).ToList();
+        var candidates = ases.Where(a => a != victim && a != twoRouters && !taken.Contains(a)).ToList();
         int count = (int)Math.Round(fraction * candidates.Count, MidpointRounding.AwayFromZero);
         return [.. candidates.OrderBy(_ => random.Next()).Take(count)];
     }

@@ -23,6 +23,9 @@ public sealed record LabOptions
     /// <summary>These ASes run flow records (instead of drawing them by <see cref="FlowFraction"/>).</summary>
     public IReadOnlyList<uint>? Flow { get; init; }
 
+    /// <summary>These ASes run link testing (input debugging on nftables counters).</summary>
+    public IReadOnlyList<uint> LinkTest { get; init; } = [];
+
     /// <summary>These ASes run nothing: their ITM has stub BTM and DTM.</summary>
     public IReadOnlyList<uint> None { get; init; } = [];
 

@@ -11,6 +11,8 @@ public enum LabSystem
     Digest,
     /// <summary>Flow records: pmacctd exports IPFIX from every router interface to the AS's collector.</summary>
     Flow,
+    /// <summary>Link testing: the node installs nftables counters of attack signatures on every router interface and reads them while tracing.</summary>
+    LinkTest,
     /// <summary>Nothing: the ITM runs with stub BTM and DTM that answer "cannot trace" (the seed's stub).</summary>
     None,
 }

@@ -55,6 +55,7 @@ public sealed class TracebackLab(IReadOnlyList<string> intertrack, TextWriter pr
         "pmacctd" => "pmacct",
         "ip" => "iproute2",
         "setsid" => "util-linux",
+        "nft" => "nftables",
         _ => tool,
     };
 
@@ -62,7 +63,7 @@ public sealed class TracebackLab(IReadOnlyList<string> intertrack, TextWriter pr
     {
         var graph = options.TopologyFile is { } file ? ReadTopology(file) : LabTopology.Generate(options.Ases, options.Seed);
         var plan = LabDesign.Plan(graph, options);
-        EnsureRootAndTools("ip", "setsid", "bird", "birdc", "tcpdump", "pmacctd");
+        EnsureRootAndTools("ip", "setsid", "bird", "birdc", "tcpdump", "pmacctd", "nft");
         if (LabNamespaces.OfLab(plan.Id) is { Count: > 0 } running)
         {
             throw new LabException($"lab '{plan.Id}' is already running ({running.Count} namespaces); stop it with 'intertrack lab down --lab {plan.Id}' first");

@@ -1,11 +1,10 @@
 namespace InterTrack.LinkTesting;
 
 /// <summary>
-/// The routers' live counters: per link and attack signature, how many matching packets crossed
-/// and when the last one did (in the lab, nftables counters on the router interfaces; in the
-/// emulator, counted as packets are forwarded). Thread-safe.
+/// The emulated routers' live counters: per link and attack signature, how many matching packets
+/// crossed and when the last one did, counted as packets are forwarded. Thread-safe.
 /// </summary>
-public sealed class LinkCounters
+public sealed class LinkCounters : ILinkCounters
 {
     private readonly Dictionary<(string Link, AttackSignature Signature), (long Packets, long LastNs)> _counters = [];
 
@@ -19,7 +18,7 @@ public sealed class LinkCounters
     }
 
     /// <summary>Matching packets on the link so far and the time of the last one; (0, null) when none.</summary>
-    public (long Packets, long? LastNs) Read(string link, AttackSignature signature)
+    public (long Packets, long? LastNs)? Read(string link, AttackSignature signature)
     {
         lock (_counters)
         {

@@ -7,10 +7,10 @@ namespace InterTrack.LinkTesting;
 /// by router, along the links that carry the attack): a link "saw" a packet when packets with
 /// its signature crossed it within <paramref name="window"/> before now — asked while the attack
 /// is on, whatever the packet's own time. Once the attack has stopped on a link, nothing is kept
-/// there ("expired", not "no"): link testing works only while the attack lasts. A signature
+/// there ("expired", not "no"), nor when a router cannot be read: link testing works only while the attack lasts. A signature
 /// match names the attack's traffic, not the packet, so a sighting is 0.8 certain.
 /// </summary>
-public sealed class LinkTestEvidence(LinkCounters counters, TimeSpan window, TimeProvider? time = null) : ILinkEvidence
+public sealed class LinkTestEvidence(ILinkCounters counters, TimeSpan window, TimeProvider? time = null) : ILinkEvidence
 {
     public const double SignatureCertainty = 0.8;
 
@@ -26,7 +26,11 @@ public sealed class LinkTestEvidence(LinkCounters counters, TimeSpan window, Tim
         {
             return LinkAnswer.NotSeen;
         }
-        var (packets, lastNs) = counters.Read(link, key.Signature);
+        if (counters.Read(link, key.Signature) is not { } read)
+        {
+            return LinkAnswer.NothingKept; // the router did not answer
+        }
+        var (packets, lastNs) = read;
         if (packets == 0)
         {
             return LinkAnswer.NotSeen;

@@ -22,10 +22,11 @@ public sealed record NodeConfig
     [JsonPropertyName("dp")] public DPointConfig? DPoint { get; init; }
     public CaptureConfig? Capture { get; init; }
     public CollectorConfig? Collector { get; init; }
+    [JsonPropertyName("linktest")] public LinkTestConfig? LinkTest { get; init; }
     public RidConfig? Rid { get; init; }
 
     /// <summary>The kinds of traceback system a BTM or DTM can run (<c>system</c>); each is an <see cref="ITracebackSystem"/>.</summary>
-    public static IReadOnlyList<string> Systems { get; } = ["digest", "flow"];
+    public static IReadOnlyList<string> Systems { get; } = ["digest", "flow", "linktest"];
 
     /// <exception cref="ConfigException">The file is missing, not JSON, or a field is wrong (the message names it).</exception>
     public static NodeConfig Load(string path)
@@ -167,6 +168,16 @@ public sealed record NodeConfig
             if (Collector.Tcp is not null) Bindable(Collector.Tcp, "collector.tcp");
             Require(Collector.Out.Length > 0, "collector.out", "is empty");
         }
+        if (LinkTest is not null)
+        {
+            Require(LinkTest.WindowSeconds > 0, "linktest.windowSeconds", "must be positive");
+            Require(LinkTest.Routers.Count > 0, "linktest.routers", "is empty");
+            for (int i = 0; i < LinkTest.Routers.Count; i++)
+            {
+                Require(LinkTest.Routers[i].Name.Length > 0, $"linktest.routers[{i}].name", "is empty");
+                Require(LinkTest.Routers[i].Nft.Count > 0 && LinkTest.Routers[i].Nft[0].Length > 0, $"linktest.routers[{i}].nft", "is empty");
+            }
+        }
         if (Rid is not null)
         {
             Bindable(Rid.Listen, "rid.listen");
@@ -189,7 +200,11 @@ public sealed record NodeConfig
         {
             return;
         }
-        if (config.System == "flow")
+        if (config.System == "linktest")
+        {
+            Require(LinkTest is not null, "linktest", $"a linktest {role} needs the linktest section naming the routers, or \"stub\": true");
+        }
+        else if (config.System == "flow")
         {
             Require(config.Flows is not null || Collector is not null, $"{role}.flows", "a flow BTM or DTM needs a flow directory, a collector in the same node, or \"stub\": true");
             Require(Collector is not null || Directory.Exists(config.Flows), $"{role}.flows", $"no such directory {config.Flows}");
@@ -256,7 +271,7 @@ public sealed record DtmConfig : SystemRoleConfig
 /// </summary>
 public abstract record SystemRoleConfig
 {
-    /// <summary>"digest" (the default) or "flow".</summary>
+    /// <summary>"digest" (the default), "flow" or "linktest".</summary>
     public string System { get; init; } = "digest";
     /// <summary>Directory of digest pages; ignored when the node captures itself.</summary>
     public string? Digests { get; init; }
@@ -352,6 +367,25 @@ public sealed record CollectorConfig
     public string Listen { get; init; } = "0.0.0.0:4739";
     public string? Tcp { get; init; }
     public string Out { get; init; } = "";
+}
+
+/// <summary>
+/// Link testing (input debugging) on this AS's routers: the node installs nftables counters of
+/// attack signatures per interface on each router and reads them while a trace asks; links are
+/// "INTERFACE:in" and "INTERFACE:out".
+/// </summary>
+public sealed record LinkTestConfig
+{
+    /// <summary>How recent traffic must be for a link to count as carrying the attack: the attack must still be on.</summary>
+    public double WindowSeconds { get; init; } = 10;
+    public List<LinkTestRouterConfig> Routers { get; init; } = [];
+}
+
+public sealed record LinkTestRouterConfig
+{
+    public string Name { get; init; } = "";
+    /// <summary>How to run nft on the router: the program and its first arguments ("nft" here, "ip netns exec NS nft", "ssh ROUTER nft").</summary>
+    public List<string> Nft { get; init; } = ["nft"];
 }
 
 /// <summary>A configuration problem; the message names the file or field.</summary>

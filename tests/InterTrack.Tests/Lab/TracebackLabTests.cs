@@ -7,13 +7,13 @@ namespace InterTrack.Tests.Lab;
 
 /// <summary>
 /// The lab end to end, as root: six ASes in network namespaces with BGP (BIRD), a victim AS and a
-/// transit AS of two routers each, a transit that exports IPFIX (pmacctd) instead of digesting, a
-/// stub AS running nothing, forged-source attacks from raw sockets, and the real
+/// transit AS of two routers each, a transit that exports IPFIX (pmacctd) instead of digesting, an
+/// attacker AS running link testing (nftables counters), a stub AS running nothing, forged-source attacks from raw sockets, and the real
 /// <c>intertrack trace</c> through the daemons over mutual TLS.
 ///
 ///   65002 ── peer ── 65003 (flow)        provider → customer:
 ///     │  ╲         ╱   │                  65002, 65003 → 65001 (victim)
-///     │    65004       65005 (nothing)    65002, 65003 → 65004 (attacker, multihomed)
+///     │    65004       65005 (nothing)    65002, 65003 → 65004 (attacker, multihomed, link testing)
 ///      ╲               ╱                  65003 → 65005 (attacker behind a stub)
 ///          65001 (victim)
 /// </summary>
@@ -42,20 +42,20 @@ public sealed class TracebackLabTests : IDisposable
     }
 
     [SkippableFact]
-    public void Attacks_are_traced_along_the_paths_BGP_chose_through_digest_flow_and_stub_ases()
+    public void Attacks_are_traced_along_the_paths_BGP_chose_through_digest_flow_link_testing_and_stub_ases()
     {
         Requires.Root();
-        Requires.Programs("bird", "birdc", "pmacctd", "tcpdump", "setsid");
+        Requires.Programs("bird", "birdc", "pmacctd", "tcpdump", "setsid", "nft");
         string topology = Path.Combine(Path.GetTempPath(), $"{_id}.as-rel");
         File.WriteAllText(topology, Topology);
-        var plan = _lab.Up(new LabOptions { Id = _id, Directory = _dir, TopologyFile = topology, Victim = 65001, Flow = [65003], None = [65005] });
+        var plan = _lab.Up(new LabOptions { Id = _id, Directory = _dir, TopologyFile = topology, Victim = 65001, Flow = [65003], LinkTest = [65004], None = [65005] });
         File.Delete(topology);
         Assert.Equal(2, plan[65001].Routers.Count);
         Assert.Equal(2, plan[65002].Routers.Count);
         var again = Assert.Throws<LabException>(() => _lab.Up(new LabOptions { Id = _id, Directory = _dir + "-again", Ases = 4 }));
         Assert.Contains("is already running", again.Message, StringComparison.Ordinal);
 
-        // 1. Two attackers: 65004 is found along its BGP path; behind 65003's flow records the trace
+        // 1. Two attackers: 65004 is found along its BGP path by its routers' counters; behind 65003's flow records the trace
         //    reaches 65005, which runs nothing: its ITM answers as the seed's stub (Unknown).
         var first = _lab.Attack(plan, [65004, 65005], packets: 50, rate: 500);
         Assert.Equal(100, first.Sent);
@@ -68,6 +68,7 @@ public sealed class TracebackLabTests : IDisposable
         var stub = Entry(trace, 65005);
         Assert.Equal("Unknown", stub.GetProperty("status").GetString());
         Assert.Equal("flow", Entry(trace, 65003).GetProperty("tstype").GetString());
+        Assert.Equal("linktest", Entry(trace, 65004).GetProperty("tstype").GetString());
         uint usedTransit = Hops(first.BgpPaths[65004])[1];
         uint otherTransit = usedTransit == 65002 ? 65003u : 65002u;
 

@@ -204,6 +204,11 @@ public sealed class DaemonExampleTests : IDisposable
         File.WriteAllText(PathOf("bad.json"), """{ "as": 65001, "ca": "ca.crt", "certificates": ".", "btm": { "listen": "127.0.0.1:9002", "digests": "no-such-dir" } }""");
         Assert.Contains("btm.digests", CliRunner.Run("run", "--config", PathOf("bad.json")).Error, StringComparison.Ordinal);
 
+        File.WriteAllText(PathOf("bad.json"), """{ "as": 65001, "ca": "ca.crt", "certificates": ".", "btm": { "listen": "127.0.0.1:9002", "system": "linktest" } }""");
+        Assert.Contains("bad configuration: linktest: a linktest btm needs the linktest section", CliRunner.Run("run", "--config", PathOf("bad.json")).Error, StringComparison.Ordinal);
+        File.WriteAllText(PathOf("bad.json"), """{ "as": 65001, "ca": "ca.crt", "certificates": ".", "btm": { "listen": "127.0.0.1:0", "system": "linktest" }, "linktest": { "routers": [ { "name": "r1", "nft": [ "/nonexistent/nft" ] } ] } }""");
+        Assert.Contains("linktest.routers[0] (r1): cannot install the counters: cannot run '/nonexistent/nft'", CliRunner.Run("run", "--config", PathOf("bad.json")).Error, StringComparison.Ordinal);
+
         File.WriteAllText(PathOf("bad.json"), """{ "as": 65001, "itm": { "listn": "1.2.3.4:5" } }""");
         Assert.Contains("listn", CliRunner.Run("run", "--config", PathOf("bad.json")).Error, StringComparison.Ordinal);
     }
