@@ -25,14 +25,16 @@ internal static class EmulateCommand
         var serve = new Option<bool>("--serve") { Description = "Keep the attacked network running (ITMs on TLS, the victim's D Point) for an external client until Ctrl+C." };
         var serveDir = new Option<DirectoryInfo>("--serve-dir") { Description = "With --serve: where the CA, client certificate and key, victim pcap and D Point database go.", DefaultValueFactory = _ => new DirectoryInfo("intertrack-serve") };
         var legacyPort = new Option<int?>("--legacy-client-port") { Description = "With --serve: also open the D Point's plain-TCP client port on 127.0.0.1." };
+        var webPort = new Option<int?>("--web-port") { Description = "With --serve: the port of the D Point's operator page on 127.0.0.1 (default: any free port; the web: line says which)." };
+        var metricsPort = new Option<int?>("--metrics-port") { Description = "With --serve: the port of the Prometheus scrape endpoint on 127.0.0.1 (default: any free port; the metrics: line says which)." };
         var ridPort = new Option<int?>("--rid-port") { Description = "With --serve: also serve a RID gateway (HTTPS, mutual TLS) in front of the D Point on 127.0.0.1 (0: any port)." };
         var command = new Command("emulate", "Emulate an attack on an AS topology and trace it with the real managers, beside a RID-style baseline.")
         {
-            scenario, json, svg, sweep, seeds, strategy, noSkipOver, outDir, serve, serveDir, legacyPort, ridPort,
+            scenario, json, svg, sweep, seeds, strategy, noSkipOver, outDir, serve, serveDir, legacyPort, ridPort, webPort, metricsPort,
         };
         command.Validators.Add(result =>
         {
-            foreach (var port in new[] { legacyPort, ridPort })
+            foreach (var port in new[] { legacyPort, ridPort, webPort, metricsPort })
             {
                 if (result.GetResult(port) is not null && result.GetResult(serve) is null)
                 {
@@ -80,6 +82,8 @@ internal static class EmulateCommand
                     {
                         output.WriteLine($"rid: {gateway}");
                     }
+                    output.WriteLine($"web: {endpoints.Web}");
+                    output.WriteLine($"metrics: {endpoints.Metrics}");
                     output.WriteLine($"ca: {endpoints.Ca}");
                     output.WriteLine($"client-certificate: {endpoints.ClientCertificate}");
                     output.WriteLine($"client-key: {endpoints.ClientKey}");
@@ -88,7 +92,8 @@ internal static class EmulateCommand
                     output.WriteLine($"try: intertrack trace --dp {endpoints.DPoint} --pcap {endpoints.Pcap} --all --cert {endpoints.ClientCertificate} --key {endpoints.ClientKey} --ca {endpoints.Ca}");
                     output.WriteLine("serving; Ctrl+C stops");
                     output.Flush();
-                }, cancellationToken, parsed.GetValue(ridPort) is { } port ? new ServedRid(port, TimeSpan.FromSeconds(10), new Dictionary<uint, Uri>()) : null, loggers);
+                }, cancellationToken, parsed.GetValue(ridPort) is { } port ? new ServedRid(port, TimeSpan.FromSeconds(10), new Dictionary<uint, Uri>()) : null, loggers,
+                    parsed.GetValue(webPort) ?? 0, parsed.GetValue(metricsPort) ?? 0);
                 return 0;
             }
             if (parsed.GetValue(sweep) is { } sweepText)

@@ -28,6 +28,8 @@ public sealed class LiveDigestAgent : IDigestSource, IDisposable
     private readonly ulong _seed = BitConverter.ToUInt64(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
 
     private readonly IReadOnlyList<BorderLink> _macPairLinks;
+    private readonly System.Diagnostics.Metrics.Meter _meter = new(Telemetry.NodeMetrics.MeterName);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _pagesSealed = new(StringComparer.Ordinal);
 
     public LiveDigestAgent(IEnumerable<string> interfaces, DigestOptions options, string? outputDirectory, ILogger? logger = null,
         IReadOnlyList<BorderLink>? macPairLinks = null)
@@ -44,7 +46,19 @@ public sealed class LiveDigestAgent : IDigestSource, IDisposable
                 ?? throw new ArgumentException($"no capture interface '{name}' (libpcap sees: {string.Join(", ", devices.Select(d => d.Name))})", nameof(interfaces));
             _captures.Add(new InterfaceCapture(this, device));
         }
+        _meter.CreateObservableCounter("intertrack.digest.packets", () => Counters().Select(c => Measure(c.Interface, c.Digested)),
+            "{packet}", "IP packets digested, per interface.");
+        _meter.CreateObservableCounter("intertrack.digest.frames", () => Counters().Select(c => Measure(c.Interface, c.Frames)),
+            "{frame}", "Frames captured, per interface.");
+        _meter.CreateObservableCounter("intertrack.digest.kernel_drops", () => Counters().Select(c => Measure(c.Interface, c.KernelDropped + c.InterfaceDropped)),
+            "{frame}", "Frames the kernel or the interface dropped before libpcap saw them, per interface.");
+        _meter.CreateObservableCounter("intertrack.digest.pages", () => _pagesSealed.Select(p =>
+            new System.Diagnostics.Metrics.Measurement<long>(p.Value, new KeyValuePair<string, object?>("link", p.Key))),
+            "{page}", "Digest pages sealed, per link.");
     }
+
+    private static System.Diagnostics.Metrics.Measurement<long> Measure(string device, long value) =>
+        new(value, new KeyValuePair<string, object?>("interface", device));
 
     public IReadOnlyCollection<string> Links
     {
@@ -125,6 +139,7 @@ public sealed class LiveDigestAgent : IDigestSource, IDisposable
             if (!_tables.TryGetValue(link, out var table))
             {
                 table = new DigestTable(link, _options, _seed);
+                table.PageSealed += _ => _pagesSealed.AddOrUpdate(link, 1, (_, n) => n + 1);
                 if (_outputDirectory is not null)
                 {
                     table.PageSealed += page => DigestPageFile.Save(page, _outputDirectory);
@@ -137,6 +152,7 @@ public sealed class LiveDigestAgent : IDigestSource, IDisposable
 
     public void Dispose()
     {
+        _meter.Dispose();
         foreach (var capture in _captures)
         {
             capture.Close();

@@ -12,6 +12,10 @@ public sealed record ServedEndpoints(IPEndPoint DPoint, IPEndPoint? LegacyDPoint
 {
     /// <summary>The RID gateway in front of the D Point, when one was asked for.</summary>
     public Uri? Rid { get; init; }
+
+    /// <summary>The D Point's operator page and the Prometheus scrape endpoint.</summary>
+    public required Uri Web { get; init; }
+    public required Uri Metrics { get; init; }
 }
 
 /// <summary>A RID gateway for a served emulation: its port on 127.0.0.1 (0: any), its patience, and where results go after a 202.</summary>
@@ -29,9 +33,12 @@ public static class EmulationServer
     /// <param name="ready">Called once everything listens.</param>
     /// <param name="rid">Also serve a RID gateway in front of the D Point (RFC 6545/6546); peers use the written client certificate.</param>
     /// <param name="loggers">Where the RID gateway logs the requests it receives and answers.</param>
+    /// <param name="webPort">The operator page's port on 127.0.0.1 (0: any).</param>
+    /// <param name="metricsPort">The Prometheus endpoint's port on 127.0.0.1 (0: any).</param>
     public static async Task ServeAsync(Scenario scenario, string directory, int? legacyPort, Action<string> progress, Action<ServedEndpoints> ready,
-        CancellationToken cancellationToken, ServedRid? rid = null, Microsoft.Extensions.Logging.ILoggerFactory? loggers = null)
+        CancellationToken cancellationToken, ServedRid? rid = null, Microsoft.Extensions.Logging.ILoggerFactory? loggers = null, int webPort = 0, int metricsPort = 0)
     {
+        loggers ??= Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
         using var net = await Emulator.AttackAsync(scenario, progress).ConfigureAwait(false);
         var (graph, victim, ases, received) = (net.Graph, net.Victim, net.Ases, net.Received);
         Directory.CreateDirectory(directory);
@@ -61,14 +68,22 @@ public static class EmulationServer
         await using var gateway = rid is null ? null : new Rid.RidGateway(
             new Rid.RidGatewayOptions(new IPEndPoint(IPAddress.Loopback, rid.Port), ("127.0.0.1", dpoint.Endpoint.Port), rid.Patience, TimeSpan.FromMinutes(2), rid.Callbacks),
             Transport.TlsCredentials.Issue(ca, new NodeIdentity(victim, NodeRole.DPoint), TimeSpan.FromDays(7)),
-            Transport.TlsCredentials.Issue(ca, client, TimeSpan.FromDays(7)), loggers ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+            Transport.TlsCredentials.Issue(ca, client, TimeSpan.FromDays(7)), loggers);
         if (gateway is not null)
         {
             await gateway.StartAsync().ConfigureAwait(false);
         }
+        await using var telemetry = await OperatorView.Telemetry.TelemetryEndpoint.StartAsync(new IPEndPoint(IPAddress.Loopback, metricsPort), null, false,
+            $"intertrack-emulation-as{victim}").ConfigureAwait(false);
+        using var webClient = Transport.TlsCredentials.Issue(ca, client, TimeSpan.FromDays(7));
+        await using var web = await OperatorView.Web.OperatorSite.StartAsync(
+            new OperatorView.Web.OperatorSources(victim, dpoint.Store, dpoint.DPoint, null, dpoint.Endpoint, webClient),
+            new IPEndPoint(IPAddress.Loopback, webPort), null, _ => false, loggers).ConfigureAwait(false);
         ready(new ServedEndpoints(dpoint.Endpoint, dpoint.LegacyEndpoint, caPath, certPath, keyPath, pcapPath, victim)
         {
             Rid = gateway is null ? null : new Uri($"https://127.0.0.1:{gateway.LocalEndPoint.Port}/"),
+            Web = web.Url,
+            Metrics = telemetry.MetricsUrl!,
         });
         try
         {

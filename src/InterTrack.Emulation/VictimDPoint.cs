@@ -22,8 +22,9 @@ internal sealed class VictimDPoint : IAsyncDisposable
         var channel = new PeerChannel(itm.ToString(), ct => MessageClient.ConnectTlsAsync("127.0.0.1", itmPort, itm, _credentials, cancellationToken: ct));
         _resources.Add(channel);
         _store = new DPointStore(database);
-        var dpoint = new DPoint(victim, new DPointPolicy { MaxEvidenceAge = TimeSpan.FromDays(7), MaxFootmarks = 100_000, TraceTimeout = TimeSpan.FromMinutes(10) },
+        DPoint = new DPoint(victim, new DPointPolicy { MaxEvidenceAge = TimeSpan.FromDays(7), MaxFootmarks = 100_000, TraceTimeout = TimeSpan.FromMinutes(10) },
             channel, _store);
+        var dpoint = DPoint;
         var options = new TransportOptions { Limits = new Protocol.ProtocolLimits { MaxMessageBytes = 64 << 20, MaxFootmarks = 100_000, MaxAses = 1_000_000 } };
         var listener = MessageListener.StartTls(new IPEndPoint(IPAddress.Loopback, 0), _credentials,
             PeerAuthenticator.Only([new NodeIdentity(victim, NodeRole.Client)]), dpoint.Handler, options);
@@ -38,6 +39,10 @@ internal sealed class VictimDPoint : IAsyncDisposable
     }
 
     public IPEndPoint Endpoint { get; }
+
+    public DPoint DPoint { get; }
+
+    public DPointStore Store => _store;
 
     public IPEndPoint? LegacyEndpoint { get; }
 

@@ -40,6 +40,7 @@ public sealed class FlowCollector : IAsyncDisposable
     private readonly List<Task> _loops = [];
     private readonly List<Socket> _sockets = [];
     private readonly ITimer _expiry;
+    private readonly System.Diagnostics.Metrics.Meter _meter = new(Telemetry.NodeMetrics.MeterName);
 
     public FlowCollector(FlowStore store, ExportParser? parser = null, ILogger? logger = null, TimeProvider? time = null)
     {
@@ -48,7 +49,18 @@ public sealed class FlowCollector : IAsyncDisposable
         _logger = logger ?? NullLogger.Instance;
         _time = time ?? TimeProvider.System;
         _expiry = _time.CreateTimer(_ => Expire(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        _meter.CreateObservableCounter("intertrack.flow.records", () => _exporters.Select(e => Measure(e.Key, e.Value.Records)),
+            "{record}", "Flow records stored, per exporter.");
+        _meter.CreateObservableCounter("intertrack.flow.messages", () => _exporters.Select(e => Measure(e.Key, e.Value.Messages)),
+            "{message}", "Export messages received, per exporter.");
+        _meter.CreateObservableCounter("intertrack.flow.dropped", () => _exporters.SelectMany(e => e.Value.Problems.Select(p =>
+            new System.Diagnostics.Metrics.Measurement<long>(p.Value, new KeyValuePair<string, object?>("exporter", e.Key.ToString()),
+                new KeyValuePair<string, object?>("problem", p.Key.ToString())))),
+            "{set}", "Export messages or data sets dropped, per exporter and problem (TemplateMissing: sets whose template never came).");
     }
+
+    private static System.Diagnostics.Metrics.Measurement<long> Measure(IPAddress exporter, long value) =>
+        new(value, new KeyValuePair<string, object?>("exporter", exporter.ToString()));
 
     public IReadOnlyDictionary<IPAddress, ExporterCounters> Exporters => _exporters;
 
@@ -256,6 +268,7 @@ public sealed class FlowCollector : IAsyncDisposable
         await Task.WhenAll(_loops).ConfigureAwait(false);
         await _expiry.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
+        _meter.Dispose();
     }
 }
 

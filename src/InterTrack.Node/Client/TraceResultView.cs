@@ -90,6 +90,21 @@ public sealed record TraceResultView(MessageId MessageId, IReadOnlyList<AsView> 
         return parent;
     }
 
+    /// <summary>The ASes as an attack tree to draw (<see cref="AttackTreePicture"/>): each under the AS it was traced from, named by the system that answered.</summary>
+    public IReadOnlyList<TreeAs> TreeAses()
+    {
+        var parent = Parents(Ases);
+        return [.. Ases.GroupBy(a => a.As).Select(g => g.First()).Select(a => new TreeAs(a.As, parent.TryGetValue(a.As, out uint p) ? p : null,
+            a.Status switch
+            {
+                AsStatus.Destination => AsKind.Victim,
+                AsStatus.Source => AsKind.SourceTraced,
+                AsStatus.Transit => AsKind.Transit,
+                _ when a.State == TraceState.Error || a.Skipped is not null => AsKind.Unresolved,
+                _ => AsKind.Transit,
+            }, a.TsType))];
+    }
+
     /// <summary>The tree, one AS a line, each AS indented under the AS it was traced from.</summary>
     public void WriteTree(TextWriter output)
     {

@@ -16,6 +16,7 @@ public sealed class NodeHost : IAsyncDisposable
     private readonly List<IAsyncDisposable> _resources = [];
     private readonly List<IDisposable> _owned = [];
     private readonly List<ITracebackSystem> _systems = [];
+    private readonly List<MessageListener> _listeners = [];
     private BackgroundWork _work = new();
     private ILogger _logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
@@ -23,6 +24,11 @@ public sealed class NodeHost : IAsyncDisposable
 
     /// <summary>Where each role listens, for logs and tests.</summary>
     public Dictionary<string, IPEndPoint> Listening { get; } = [];
+
+    /// <summary>The D Point, its store, and the ITM's heartbeats, when this node runs them (the operator's page shows them).</summary>
+    public DPoint? DPoint { get; private set; }
+    public DPointStore? DPointStore { get; private set; }
+    public HeartbeatMonitor? Heartbeats { get; private set; }
 
     /// <param name="systems">The kinds of traceback system this node may run, by <see cref="ITracebackSystem.Name"/>; the host owns them.</param>
     /// <exception cref="ConfigException">Certificates, interfaces or stores named by the configuration cannot be used.</exception>
@@ -100,6 +106,7 @@ public sealed class NodeHost : IAsyncDisposable
             var monitor = new HeartbeatMonitor(credentials.Identity, watched, TimeSpan.FromSeconds(itmConfig.HeartbeatSeconds), loggers.CreateLogger("heartbeat"));
             _resources.Add(monitor); // resources stop in reverse order: the monitor before the channels it uses
             monitor.Start();
+            Heartbeats = monitor;
             Listen("itm", itmConfig.Listen, credentials,
                 [.. reachable.Keys.Select(n => new NodeIdentity(n, NodeRole.Itm)), new NodeIdentity(self, NodeRole.DPoint)],
                 ManagerServices.Itm(itm, loggers.CreateLogger("itm"), _work), loggers);
@@ -121,6 +128,7 @@ public sealed class NodeHost : IAsyncDisposable
                 MaxQueuedTraces = dpConfig.MaxQueuedTraces,
             };
             var dpoint = new DPoint(self, policy, channel, store, loggers.CreateLogger("dp"), work: _work);
+            (DPoint, DPointStore) = (dpoint, store);
             var clients = (dpConfig.Clients.Count == 0 ? [self] : dpConfig.Clients).Select(a => new NodeIdentity(a, NodeRole.Client));
             Listen("dp", dpConfig.Listen, credentials, clients, dpoint.Handler, loggers);
             if (dpConfig.LegacyPort is { } legacyPort)
@@ -128,6 +136,7 @@ public sealed class NodeHost : IAsyncDisposable
                 var legacy = MessageListener.StartPlain(legacyPort, new NodeIdentity(self, NodeRole.DPoint), dpoint.Handler,
                     IPAddress.Parse(dpConfig.LegacyBind), logger: loggers.CreateLogger("dp-legacy"));
                 _resources.Add(legacy);
+                _listeners.Add(legacy);
                 Listening["dp-legacy"] = legacy.LocalEndPoint;
             }
         }
@@ -176,6 +185,7 @@ public sealed class NodeHost : IAsyncDisposable
             throw new ConfigException($"{role}.listen: cannot listen on {endpoint}: {e.Message}", e);
         }
         _resources.Add(listener);
+        _listeners.Add(listener);
         Listening[role] = listener.LocalEndPoint;
     }
 
@@ -231,6 +241,24 @@ public sealed class NodeHost : IAsyncDisposable
     {
         _resources.Add(resource);
         return resource;
+    }
+
+    /// <summary>
+    /// The graceful part of stopping: no new connections are taken, the answers in flight get
+    /// <paramref name="grace"/> to finish, then the D Point fails the traces still running, telling
+    /// their clients and storing why. <see cref="DisposeAsync"/> then frees everything.
+    /// </summary>
+    public async Task StopAsync(TimeSpan grace)
+    {
+        foreach (var listener in _listeners)
+        {
+            listener.StopAccepting();
+        }
+        if (await _work.WhenIdleAsync(grace).ConfigureAwait(false) > 0 && DPoint is not null)
+        {
+            await DPoint.StopTracesAsync().ConfigureAwait(false);
+            await _work.WhenIdleAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -28,6 +28,16 @@ public sealed record DPointPolicy
     public int MaxQueuedTraces { get; init; } = 1024;
 }
 
+/// <summary>A client's trace the D Point is working on: since when, and its message id once the ITM issued one.</summary>
+public sealed class TraceInFlight(long sequence, string client, DateTimeOffset started, int packets)
+{
+    public long Sequence => sequence;
+    public string Client => client;
+    public DateTimeOffset Started => started;
+    public int Packets => packets;
+    public string? MessageId { get; internal set; }
+}
+
 /// <summary>
 /// The Decision Point: takes ClientTraceRequests from authorised clients (the listener decides
 /// who may connect), applies policy, timestamps and stores each request, hands it to the ITM,
@@ -35,7 +45,7 @@ public sealed record DPointPolicy
 /// ClientTraceReply when the result comes. Results are kept in <see cref="DPointStore"/>; a
 /// client can ask for one again later (see docs/protocol.md, "Asking for a result again").
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The semaphore's wait handle is never used: it holds nothing to free.")]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The semaphore's wait handle is never used and the stopping token has no timer: they hold nothing to free.")]
 public sealed class DPoint(uint asNumber, DPointPolicy policy, PeerChannel itm, DPointStore store, ILogger? logger = null, TimeProvider? time = null,
     BackgroundWork? work = null)
 {
@@ -44,7 +54,18 @@ public sealed class DPoint(uint asNumber, DPointPolicy policy, PeerChannel itm, 
     private readonly BackgroundWork _work = work ?? new BackgroundWork(logger);
     private readonly RateLimiter _rate = new(policy.RateLimit, time ?? TimeProvider.System);
     private readonly SemaphoreSlim _running = new(policy.MaxConcurrentTraces);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, TraceInFlight> _inFlight = new();
     private int _admitted; // running and queued
+
+    /// <summary>The traces admitted and not finished, for the operator's page.</summary>
+    public IReadOnlyCollection<TraceInFlight> InFlight => [.. _inFlight.Values];
+
+    /// <summary>
+    /// Stopping: every trace still running is failed now — stored as failed with the reason and
+    /// answered to its client with an error — instead of being cut off with the connection.
+    /// </summary>
+    public Task StopTracesAsync() => _stopping.CancelAsync();
 
     private NeighborNode Self => new NodeIdentity(asNumber, NodeRole.DPoint).ToNeighborNode();
 
@@ -59,6 +80,7 @@ public sealed class DPoint(uint asNumber, DPointPolicy policy, PeerChannel itm, 
         }
         if (!_rate.TryTake())
         {
+            Telemetry.NodeMetrics.ClientRequest(asNumber, "rate_limited");
             await connection.SendErrorAsync(ErrorType.RefusedLimit, "rate limit exceeded").ConfigureAwait(false);
             return;
         }
@@ -70,23 +92,27 @@ public sealed class DPoint(uint asNumber, DPointPolicy policy, PeerChannel itm, 
         var (evidence, untimed, refusal) = Evidence(request);
         if (refusal is not null)
         {
+            Telemetry.NodeMetrics.ClientRequest(asNumber, "refused");
             await connection.SendErrorAsync(ErrorType.RefusedLimit, refusal).ConfigureAwait(false);
             return;
         }
         if (Interlocked.Increment(ref _admitted) > policy.MaxConcurrentTraces + policy.MaxQueuedTraces)
         {
             Interlocked.Decrement(ref _admitted);
+            Telemetry.NodeMetrics.ClientRequest(asNumber, "busy");
             await connection.SendErrorAsync(ErrorType.BusyItm, "too many traces in flight; ask again later").ConfigureAwait(false);
             return;
         }
+        Telemetry.NodeMetrics.ClientRequest(asNumber, "accepted");
+        var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
         _work.Run("a client's trace", async () =>
         {
             try
             {
-                await _running.WaitAsync(cancellationToken).ConfigureAwait(false);
+                await _running.WaitAsync(stopping.Token).ConfigureAwait(false);
                 try
                 {
-                    await TraceAsync(connection, request, evidence!, untimed, cancellationToken).ConfigureAwait(false);
+                    await TraceAsync(connection, request, evidence!, untimed, stopping.Token).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -95,11 +121,13 @@ public sealed class DPoint(uint asNumber, DPointPolicy policy, PeerChannel itm, 
             }
             catch (OperationCanceledException)
             {
-                // stopping before the trace started
+                // stopping before the trace started: the client is told so
+                await TrySendErrorAsync(connection, ErrorType.BusyItm, Stopping).ConfigureAwait(false);
             }
             finally
             {
                 Interlocked.Decrement(ref _admitted);
+                stopping.Dispose();
             }
         });
     }
@@ -143,6 +171,10 @@ public sealed class DPoint(uint asNumber, DPointPolicy policy, PeerChannel itm, 
         var client = connection.RemoteIdentity?.ToNodeId() ?? new OtherNodeId(connection.RemoteEndPoint?.ToString() ?? "legacy client");
         long sequence = store.Add(Requester(connection));
         var handle = new TimeVal((uint)sequence, 0); // the D Point's own handle, unique across restarts
+        long started = _time.GetTimestamp();
+        var flight = _inFlight[sequence] = new TraceInFlight(sequence, client.ToString(), _time.GetUtcNow(), EvidencePackets.Footmarks(evidence).Count);
+        Telemetry.NodeMetrics.ClientTraceStarted(asNumber);
+        bool done = false;
         try
         {
             using var idReply = itm.Expect<DPointMessageIdReply>(handle);
@@ -154,9 +186,11 @@ public sealed class DPoint(uint asNumber, DPointPolicy policy, PeerChannel itm, 
             await itm.SendAsync(forward, cancellationToken).ConfigureAwait(false);
             var id = (await idReply.Task.WaitAsync(policy.MessageIdTimeout, cancellationToken).ConfigureAwait(false)).MessageId;
             store.SetMessageId(sequence, id);
+            flight.MessageId = id.ToString();
             await TrySendAsync(connection, new ClientMessageIdReply(Self, new NeighborNode(client), request.TemporarySequenceNumber, id)).ConfigureAwait(false);
             var result = await traceReply.Task.WaitAsync(policy.TraceTimeout, cancellationToken).ConfigureAwait(false);
             store.Complete(sequence, result.Export);
+            done = true;
             await TrySendAsync(connection, new ClientTraceReply(Self, new NeighborNode(client), id, result.Export)
             {
                 Options = untimed == 0 ? [] : [new MessageOption(ClientOptions.PacketTime,
@@ -166,11 +200,20 @@ public sealed class DPoint(uint asNumber, DPointPolicy policy, PeerChannel itm, 
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // Whatever went wrong, the trace is stored as failed with its reason: never left pending.
-            store.Fail(sequence, e.Message);
-            DPointLog.TraceFailed(_logger, sequence, e.Message);
-            await TrySendErrorAsync(connection, ErrorType.WaitItmReply, "the trace failed").ConfigureAwait(false);
+            bool stopping = _stopping.IsCancellationRequested;
+            string why = stopping ? "the D Point stopped before the trace finished" : e.Message;
+            store.Fail(sequence, why);
+            DPointLog.TraceFailed(_logger, sequence, why);
+            await TrySendErrorAsync(connection, stopping ? ErrorType.BusyItm : ErrorType.WaitItmReply, stopping ? Stopping : "the trace failed").ConfigureAwait(false);
+        }
+        finally
+        {
+            _inFlight.TryRemove(sequence, out _);
+            Telemetry.NodeMetrics.ClientTraceFinished(asNumber, done, _time.GetElapsedTime(started));
         }
     }
+
+    private const string Stopping = "the D Point is stopping; ask again when it is back";
 
     private async Task ResendResultAsync(MessageConnection connection, string messageId)
     {

@@ -96,23 +96,37 @@ public sealed class DPointStore : IDisposable
     public TraceRecord? Find(MessageId id) => FindByKey(Key(id));
 
     /// <summary>Finds a trace by the text form of its message id ("AS65001/sec.usec").</summary>
-    public TraceRecord? FindByKey(string messageId)
+    public TraceRecord? FindByKey(string messageId) => Select("WHERE message_id = $value", messageId) is [var one] ? one.Item1 : null;
+
+    /// <summary>The newest traces first, at most <paramref name="limit"/>, with when they were asked and finished (UTC).</summary>
+    public IReadOnlyList<(TraceRecord Trace, DateTime Created, DateTime? Finished)> Recent(int limit) =>
+        Select("ORDER BY sequence DESC LIMIT $value", limit);
+
+    /// <summary>One trace by the D Point's sequence number, with when it was asked and finished (UTC).</summary>
+    public (TraceRecord Trace, DateTime Created, DateTime? Finished)? Get(long sequence) =>
+        Select("WHERE sequence = $value", sequence) is [var one] ? one : null;
+
+    private List<(TraceRecord, DateTime, DateTime?)> Select(string clause, object value)
     {
         lock (_lock)
         {
             using var command = _db.CreateCommand();
-            command.CommandText = "SELECT sequence, client, message_id, state, result, failure FROM traces WHERE message_id = $id";
-            command.Parameters.AddWithValue("$id", messageId);
+            command.CommandText = $"SELECT sequence, client, message_id, state, result, failure, created, finished FROM traces {clause}";
+            command.Parameters.AddWithValue("$value", value);
             using var reader = command.ExecuteReader();
-            if (!reader.Read())
+            var traces = new List<(TraceRecord, DateTime, DateTime?)>();
+            while (reader.Read())
             {
-                return null;
+                var record = new TraceRecord(reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
+                    Enum.Parse<TraceRecordState>(reader.GetString(3)), reader.IsDBNull(4) ? null : ReadResult((byte[])reader[4]), reader.IsDBNull(5) ? null : reader.GetString(5));
+                traces.Add((record, Utc(reader.GetString(6)), reader.IsDBNull(7) ? null : Utc(reader.GetString(7))));
             }
-            var result = reader.IsDBNull(4) ? null : ReadResult((byte[])reader[4]);
-            return new TraceRecord(reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
-                Enum.Parse<TraceRecordState>(reader.GetString(3)), result, reader.IsDBNull(5) ? null : reader.GetString(5));
+            return traces;
         }
     }
+
+    private static DateTime Utc(string sqliteTime) =>
+        DateTime.SpecifyKind(DateTime.Parse(sqliteTime, System.Globalization.CultureInfo.InvariantCulture), DateTimeKind.Utc);
 
     /// <summary>The stored key of a message id: origin AS and sequence time.</summary>
     public static string Key(MessageId id) => id.ToString();

@@ -20,10 +20,24 @@ public sealed class HeartbeatMonitor(NodeIdentity self, IReadOnlyDictionary<stri
     private readonly ConcurrentDictionary<string, PeerHealth> _health = new();
     private readonly CancellationTokenSource _stop = new();
     private Task _loop = Task.CompletedTask;
+    private System.Diagnostics.Metrics.Meter? _meter;
 
     public IReadOnlyDictionary<string, PeerHealth> Health => _health;
 
-    public void Start() => _loop = Task.Run(async () =>
+    public void Start()
+    {
+        _meter = new System.Diagnostics.Metrics.Meter(Telemetry.NodeMetrics.MeterName);
+        _meter.CreateObservableGauge("intertrack.peer.up", () => _health.Select(h => Measure(h.Key, h.Value.Up ? 1 : 0)),
+            null, "1 when the last heartbeat to the peer (a neighbour ITM, our BTM) was answered, else 0.");
+        _meter.CreateObservableGauge("intertrack.peer.round_trip", () => _health.Where(h => h.Value.Up).Select(h => Measure(h.Key, h.Value.RoundTrip.TotalSeconds)),
+            "s", "Round trip of the last answered heartbeat.");
+        _loop = Loop();
+    }
+
+    private System.Diagnostics.Metrics.Measurement<T> Measure<T>(string peer, T value) where T : struct =>
+        new(value, new KeyValuePair<string, object?>("as", self.AsNumber), new KeyValuePair<string, object?>("peer", peer));
+
+    private Task Loop() => Task.Run(async () =>
     {
         using var timer = new PeriodicTimer(interval);
         do
@@ -70,6 +84,7 @@ public sealed class HeartbeatMonitor(NodeIdentity self, IReadOnlyDictionary<stri
             // stopped
         }
         _stop.Dispose();
+        _meter?.Dispose();
     }
 }
 

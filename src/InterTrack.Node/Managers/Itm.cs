@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using InterTrack.Protocol.Model;
+using InterTrack.Telemetry;
 using InterTrack.Tracing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -63,25 +64,27 @@ public sealed partial class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyL
         {
             if (request.Ttl == 0 || OnPath(request.PathList))
             {
-                return Refused(request, depth, AsStatus.Refused, ErrorType.RefusedPath, "loop or TTL exhausted");
+                return Refused(request, depth, AsStatus.Refused, ErrorType.RefusedPath, "loop or TTL exhausted", "loop");
             }
             if (Requester(request.PathList) is not { } requester || !settings.Admits(requester))
             {
-                return Refused(request, depth, AsStatus.Refused, ErrorType.RefusedPath, "refused by path filter");
+                return Refused(request, depth, AsStatus.Refused, ErrorType.RefusedPath, "refused by path filter", "path_filter");
             }
             if (!_neighborRate.TryTake())
             {
-                return Refused(request, depth, AsStatus.Busy, ErrorType.RefusedLimit, "rate limit exceeded");
+                return Refused(request, depth, AsStatus.Busy, ErrorType.RefusedLimit, "rate limit exceeded", "rate_limited");
             }
         }
         Forget();
         if (!_seen.TryAdd((request.MessageId, EvidenceHash(request.Evidence)), _time.GetUtcNow()))
         {
-            return Refused(request, depth, AsStatus.Refused, ErrorType.RefusedPath, "duplicate message id");
+            return Refused(request, depth, AsStatus.Refused, ErrorType.RefusedPath, "duplicate message id", "duplicate");
         }
 
         var deadline = Deadline(request, fromOwnDPoint);
         long started = _time.GetTimestamp();
+        using var span = NodeActivity.StartHop(settings.AsNumber, request, fromOwnDPoint);
+        NodeMetrics.TraceReceived(settings.AsNumber, fromOwnDPoint);
         ItmLog.Received(_logger, request.MessageId.ToString(), fromOwnDPoint ? "our D Point" : $"AS{Requester(request.PathList)}", depth,
             EvidencePackets.Footmarks(request.Evidence).Count);
         var border = await AskBorderAsync(request, deadline, cancellationToken).ConfigureAwait(false);
@@ -107,6 +110,8 @@ public sealed partial class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyL
         ItmLog.Answered(_logger, request.MessageId.ToString(), own.Status.ToString(), entries.Count,
             string.Join(",", entries.Where(e => e.Status == AsStatus.Source).Select(e => e.NodeId is ItmNodeId i ? $"AS{i.Itm.AsNumber}" : "?")),
             _time.GetElapsedTime(started).TotalMilliseconds);
+        NodeMetrics.TraceAnswered(settings.AsNumber, own.Status.ToString(), fromOwnDPoint, _time.GetElapsedTime(started));
+        span?.SetTag("intertrack.status", own.Status.ToString());
         return new ItmOutcome(reply, border, [.. domain, .. answers.SelectMany(a => a.Domain)]);
     }
 
@@ -134,11 +139,14 @@ public sealed partial class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyL
     public static uint? Requester(ItmPathList path) =>
         (path.NextHops.Count > 0 ? path.NextHops[^1].NodeId : path.Origin?.NodeId) is ItmNodeId itm ? itm.Itm.AsNumber : null;
 
-    private ItmOutcome Refused(ItmTraceRequest request, uint depth, AsStatus status, ErrorType error, string why) =>
-        new(new ItmTraceReply(NeighborNode.ForItm(settings.AsNumber), request.MessageId, new InterAsTraceResult(0)
+    private ItmOutcome Refused(ItmTraceRequest request, uint depth, AsStatus status, ErrorType error, string why, string reason)
+    {
+        NodeMetrics.TraceRefused(settings.AsNumber, reason);
+        return new(new ItmTraceReply(NeighborNode.ForItm(settings.AsNumber), request.MessageId, new InterAsTraceResult(0)
         {
             Ases = [new AsEntry(Self, status, Math.Min(depth, 64), 0, TraceState.Error) { Error = new ErrorCode(error) { Message = why } }],
         }), null, []);
+    }
 
     private static ulong EvidenceHash(Evidence evidence)
     {
@@ -232,6 +240,7 @@ public sealed partial class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyL
         }
         var path = new ItmPathList(request.PathList.Origin ?? NeighborNode.ForItm(settings.AsNumber),
             depth == 0 ? request.PathList.NextHops : [.. request.PathList.NextHops, new NextHop(Self, depth)]);
+        using var span = NodeActivity.StartForward(settings.AsNumber, neighbor);
         var forward = new ItmTraceRequest(NeighborNode.ForItm(neighbor), request.MessageId, request.Ttl - 1 - skipped, path,
             EvidencePackets.ToEvidence(theirs, TimeVal.FromDateTimeOffset(_time.GetUtcNow())))
         {
@@ -240,12 +249,16 @@ public sealed partial class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyL
             [
                 new MessageOption(DeadlineOption, (deadline - settings.HopMargin).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)),
                 .. skipped > 0 ? [new MessageOption(SkippedOption, skipped.ToString(CultureInfo.InvariantCulture))] : Array.Empty<MessageOption>(),
+                .. NodeActivity.Context(span, settings.ExportLevels.GetValueOrDefault(neighbor, ExportLevelKind.InterAs) != ExportLevelKind.InterAs),
             ],
         };
         ItmLog.Forwarded(_logger, request.MessageId.ToString(), neighbor, theirs.Count, skipped);
+        NodeMetrics.TraceForwarded(settings.AsNumber, neighbor);
+        long started = _time.GetTimestamp();
         try
         {
             var answer = await WithTimeout(t => neighbors.TraceAsync(neighbor, forward, t), Until(deadline, settings.TraceTimeout), cancellationToken).ConfigureAwait(false);
+            NodeMetrics.NeighborAnswered(settings.AsNumber, neighbor, _time.GetElapsedTime(started));
             var shared = answer.Export switch
             {
                 AllResultExport e => e.DtmReplies,
@@ -258,10 +271,14 @@ public sealed partial class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyL
         }
         catch (TimeoutException)
         {
+            NodeMetrics.NeighborFailed(settings.AsNumber, neighbor, "timeout");
+            span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "no answer before the deadline");
             return ([Failed(neighbor, depth + 1, AsStatus.Busy, ErrorType.WaitItmReply, "no answer before the deadline")], []);
         }
         catch (IOException e)
         {
+            NodeMetrics.NeighborFailed(settings.AsNumber, neighbor, "unreachable");
+            span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.Message);
             return ([Failed(neighbor, depth + 1, AsStatus.Unknown, ErrorType.WaitItmReply, e.Message)], []);
         }
     }

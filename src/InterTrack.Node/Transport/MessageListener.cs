@@ -113,6 +113,7 @@ public sealed class MessageListener : IAsyncDisposable
                 _refusedBySource.Clear(); // a flood from many addresses: forget the counts rather than grow
             }
             long refused = _refusedBySource[source] = _refusedBySource.GetValueOrDefault(source) + 1;
+            Telemetry.NodeMetrics.HandshakeRefused(_local.RoleName, "too_many_pending");
             if ((refused & (refused - 1)) == 0) // the 1st, 2nd, 4th, 8th … refusal: a flood is logged, not echoed
             {
                 TransportLog.TooManyPending(_logger, source, fromSource, _pending, refused);
@@ -218,6 +219,7 @@ public sealed class MessageListener : IAsyncDisposable
             if (await IsPlainXmlAsync(socket, timeout.Token).ConfigureAwait(false))
             {
                 // A legacy client on the TLS port: tell it so in its own terms, then close.
+                Telemetry.NodeMetrics.HandshakeRefused(_local.RoleName, "plain_tcp");
                 await RefuseAsync(new MessageConnection(network, _local, null, endPoint, _options, _logger, _time),
                     "this port speaks mutual TLS; plain TCP clients use the D Point's legacy port", "plain TCP on the TLS port").ConfigureAwait(false);
                 await ssl.DisposeAsync().ConfigureAwait(false);
@@ -227,6 +229,7 @@ public sealed class MessageListener : IAsyncDisposable
             var connection = new MessageConnection(ssl, _local, peer, endPoint, _options, _logger, _time);
             if (peer is null)
             {
+                Telemetry.NodeMetrics.HandshakeRefused(_local.RoleName, "not_admitted");
                 await RefuseAsync(connection, $"refused: {refusal}", refusal ?? "not admitted").ConfigureAwait(false);
                 return null;
             }
@@ -235,6 +238,7 @@ public sealed class MessageListener : IAsyncDisposable
         catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException or ObjectDisposedException)
         {
             TransportLog.PeerRefused(_logger, endPoint, refusal ?? e.Message);
+            Telemetry.NodeMetrics.HandshakeRefused(_local.RoleName, refusal is null ? "failed" : "untrusted");
             await ssl.DisposeAsync().ConfigureAwait(false);
             return null;
         }
@@ -269,6 +273,9 @@ public sealed class MessageListener : IAsyncDisposable
     }
 
     private int _disposed;
+
+    /// <summary>Takes no new connections; those open go on being served until <see cref="DisposeAsync"/>.</summary>
+    public void StopAccepting() => _listener.Stop();
 
     public async ValueTask DisposeAsync()
     {
