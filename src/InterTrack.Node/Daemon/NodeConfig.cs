@@ -24,6 +24,10 @@ public sealed record NodeConfig
     public CollectorConfig? Collector { get; init; }
     [JsonPropertyName("linktest")] public LinkTestConfig? LinkTest { get; init; }
     public RidConfig? Rid { get; init; }
+    public TelemetryConfig? Telemetry { get; init; }
+    public WebConfig? Web { get; init; }
+    /// <summary>On SIGTERM, how long answers in flight may take before the D Point fails its traces still running.</summary>
+    public double ShutdownGraceSeconds { get; init; } = 10;
 
     /// <summary>The kinds of traceback system a BTM or DTM can run (<c>system</c>); each is an <see cref="ITracebackSystem"/>.</summary>
     public static IReadOnlyList<string> Systems { get; } = ["digest", "flow", "linktest"];
@@ -177,6 +181,20 @@ public sealed record NodeConfig
                 Require(LinkTest.Routers[i].Name.Length > 0, $"linktest.routers[{i}].name", "is empty");
                 Require(LinkTest.Routers[i].Nft.Count > 0 && LinkTest.Routers[i].Nft[0].Length > 0, $"linktest.routers[{i}].nft", "is empty");
             }
+        }
+        Require(ShutdownGraceSeconds is >= 0 and <= 20, "shutdownGraceSeconds", "must be from 0 to 20 (a stop must end within the 30 s the command gives it)");
+        if (Telemetry is not null)
+        {
+            if (Telemetry.Metrics is not null) Bindable(Telemetry.Metrics, "telemetry.metrics");
+            Require(Telemetry.Otlp is null || Uri.TryCreate(Telemetry.Otlp, UriKind.Absolute, out var otlp) && otlp.Scheme is "http" or "https",
+                "telemetry.otlp", $"'{Telemetry.Otlp}' is not an http:// or https:// URL");
+        }
+        if (Web is not null)
+        {
+            Require(DPoint is not null, "web", "the operator page belongs to the D Point: this node runs no dp");
+            Bindable(Web.Listen, "web.listen");
+            Require(Web.Tls || Transport.HostPort.TryParseEndPoint(Web.Listen, out var at) && System.Net.IPAddress.IsLoopback(at!.Address),
+                "web.listen", $"{Web.Listen} is not a loopback address: serve it with \"tls\": true (mutual TLS for the Traceback Clients' certificates)");
         }
         if (Rid is not null)
         {
@@ -386,6 +404,23 @@ public sealed record LinkTestRouterConfig
     public string Name { get; init; } = "";
     /// <summary>How to run nft on the router: the program and its first arguments ("nft" here, "ip netns exec NS nft", "ssh ROUTER nft").</summary>
     public List<string> Nft { get; init; } = ["nft"];
+}
+
+/// <summary>Where the node's telemetry goes: a Prometheus scrape endpoint, and an OTLP collector for its spans.</summary>
+public sealed record TelemetryConfig
+{
+    /// <summary>IP:PORT of the Prometheus endpoint (GET /metrics, plain HTTP); off when null.</summary>
+    public string? Metrics { get; init; }
+    /// <summary>The OTLP collector's URL for spans (gRPC, or HTTP/protobuf with <see cref="OtlpHttp"/>); off when null.</summary>
+    public string? Otlp { get; init; }
+    public bool OtlpHttp { get; init; }
+}
+
+/// <summary>The D Point's operator page: plain HTTP on a loopback address, or HTTPS with mutual TLS (<see cref="Tls"/>) for the Traceback Clients of dp.clients.</summary>
+public sealed record WebConfig
+{
+    public string Listen { get; init; } = "127.0.0.1:9080";
+    public bool Tls { get; init; }
 }
 
 /// <summary>A configuration problem; the message names the file or field.</summary>
