@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 # softflowd and nfdump (a real flow exporter and a reference collector), python3-dpkt (its
 # example captures are the third-party pcaps the flow tests replay), and for the lab: bird2
 # (BGP), pmacct (pmacctd exports the flow ASes' IPFIX), tcpdump (the victim's capture), nftables
-# (the link-testing ASes' input-debugging counters).
+# (the link-testing ASes' input-debugging counters); for the operator's view: prometheus (a real
+# server scrapes the metrics endpoint) and chromium (the operator page in a real browser).
 missing=()
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 ldconfig -p 2>/dev/null | grep -q 'libpcap\.so\.0\.8' || missing+=(libpcap0.8)
@@ -20,6 +21,8 @@ command -v bird >/dev/null 2>&1 || missing+=(bird2)
 command -v pmacctd >/dev/null 2>&1 || missing+=(pmacct)
 command -v tcpdump >/dev/null 2>&1 || missing+=(tcpdump)
 command -v nft >/dev/null 2>&1 || missing+=(nftables)
+command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
 if ((${#missing[@]})); then
   echo "installing: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
