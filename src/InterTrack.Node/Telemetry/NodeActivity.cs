@@ -18,7 +18,7 @@ public static class NodeActivity
 
     public static ActivitySource Source { get; } = new(SourceName);
 
-    /// <summary>The span of one ITM hop: a child of the requester's span when its request carries a valid trace context.</summary>
+    /// <summary>The span of one ITM hop: a child of the requester's span when its request carries a valid trace context, else a new root.</summary>
     public static Activity? StartHop(uint asNumber, ItmTraceRequest request, bool fromOwnDPoint)
     {
         ActivityContext parent = default;
@@ -26,6 +26,8 @@ public static class NodeActivity
         {
             ActivityContext.TryParse(option.Value, null, isRemote: true, out parent);
         }
+        // Without a context from the requester the hop is a root, also when the requester runs in this process (emulations).
+        Activity.Current = null;
         var activity = Source.StartActivity("itm.trace", ActivityKind.Server, parent);
         activity?.SetTag("intertrack.as", asNumber);
         activity?.SetTag("intertrack.message_id", request.MessageId.ToString());
