@@ -24,6 +24,9 @@ public sealed class HeartbeatMonitor(NodeIdentity self, IReadOnlyDictionary<stri
 
     public IReadOnlyDictionary<string, PeerHealth> Health => _health;
 
+    /// <summary>Every peer watched, also those whose first heartbeat has not come back yet.</summary>
+    public IEnumerable<string> Peers => peers.Keys;
+
     public void Start()
     {
         _meter = new System.Diagnostics.Metrics.Meter(Telemetry.NodeMetrics.MeterName);

@@ -91,8 +91,13 @@ internal static class OperatorPages
         else
         {
             html.Append("<table id=\"neighbours\"><tr><th>peer</th><th>state</th><th>round trip</th><th>clock offset</th><th>checked (UTC)</th><th>problem</th></tr>");
-            foreach (var (peer, health) in sources.Heartbeats.Health.OrderBy(h => h.Key, StringComparer.Ordinal))
+            foreach (string peer in sources.Heartbeats.Peers.Order(StringComparer.Ordinal))
             {
+                if (!sources.Heartbeats.Health.TryGetValue(peer, out var health))
+                {
+                    html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(peer)}</td><td>not checked yet</td><td></td><td></td><td></td><td></td></tr>");
+                    continue;
+                }
                 html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(peer)}</td><td class=\"{(health.Up ? "up" : "down")}\">{(health.Up ? "up" : "down")}</td><td>{health.RoundTrip.TotalMilliseconds:F1} ms</td><td>{health.ClockOffset.TotalMilliseconds:F1} ms</td><td>{health.Checked:HH:mm:ss}</td><td>{E(health.Problem)}</td></tr>");
             }
             html.Append("</table>");

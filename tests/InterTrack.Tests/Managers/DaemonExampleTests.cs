@@ -209,6 +209,13 @@ public sealed class DaemonExampleTests : IDisposable
         File.WriteAllText(PathOf("bad.json"), """{ "as": 65001, "ca": "ca.crt", "certificates": ".", "btm": { "listen": "127.0.0.1:0", "system": "linktest" }, "linktest": { "routers": [ { "name": "r1", "nft": [ "/nonexistent/nft" ] } ] } }""");
         Assert.Contains("linktest.routers[0] (r1): cannot install the counters: cannot run '/nonexistent/nft'", CliRunner.Run("run", "--config", PathOf("bad.json")).Error, StringComparison.Ordinal);
 
+        File.WriteAllText(PathOf("bad.json"), """{ "as": 65001, "ca": "ca.crt", "certificates": ".", "dp": { "listen": "127.0.0.1:0" }, "web": { "listen": "0.0.0.0:9080" } }""");
+        Assert.Contains("web.listen: 0.0.0.0:9080 is not a loopback address: serve it with \"tls\": true", CliRunner.Run("run", "--config", PathOf("bad.json")).Error, StringComparison.Ordinal);
+        File.WriteAllText(PathOf("bad.json"), """{ "as": 65001, "ca": "ca.crt", "certificates": ".", "itm": { "listen": "127.0.0.1:0" }, "web": { } }""");
+        Assert.Contains("web: the operator page belongs to the D Point", CliRunner.Run("run", "--config", PathOf("bad.json")).Error, StringComparison.Ordinal);
+        File.WriteAllText(PathOf("bad.json"), """{ "as": 65001, "ca": "ca.crt", "certificates": ".", "itm": { "listen": "127.0.0.1:0" }, "telemetry": { "otlp": "collector:4317" } }""");
+        Assert.Contains("telemetry.otlp: 'collector:4317' is not an http:// or https:// URL", CliRunner.Run("run", "--config", PathOf("bad.json")).Error, StringComparison.Ordinal);
+
         File.WriteAllText(PathOf("bad.json"), """{ "as": 65001, "itm": { "listn": "1.2.3.4:5" } }""");
         Assert.Contains("listn", CliRunner.Run("run", "--config", PathOf("bad.json")).Error, StringComparison.Ordinal);
     }

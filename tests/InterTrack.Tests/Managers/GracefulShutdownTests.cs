@@ -35,11 +35,12 @@ public sealed class GracefulShutdownTests : IDisposable
         using var btmCredentials = TlsCredentials.Load(PathOf("pki/nodes/as65001-btm.crt"), PathOf("pki/nodes/as65001-btm.key"), PathOf("pki/ca/ca.crt"));
         await using var silentBtm = MessageListener.StartTls(new IPEndPoint(IPAddress.Loopback, 0), btmCredentials,
             PeerAuthenticator.Only([new NodeIdentity(65001, NodeRole.Itm)]), (_, _, _) => ValueTask.CompletedTask);
-        int itmPort = FreePort(), dpPort = FreePort();
+        int itmPort = FreePort(), dpPort = FreePort(), webPort = FreePort(), metricsPort = FreePort();
         File.WriteAllText(PathOf("node.json"), $$"""
             { "as": 65001, "ca": "pki/ca/ca.crt", "certificates": "pki/nodes", "shutdownGraceSeconds": 1,
               "itm": { "listen": "127.0.0.1:{{itmPort}}", "btm": "127.0.0.1:{{silentBtm.LocalEndPoint.Port}}", "traceTimeoutSeconds": 60 },
-              "dp": { "listen": "127.0.0.1:{{dpPort}}", "itm": "127.0.0.1:{{itmPort}}", "database": "dpoint.db" } }
+              "dp": { "listen": "127.0.0.1:{{dpPort}}", "itm": "127.0.0.1:{{itmPort}}", "database": "dpoint.db" },
+              "web": { "listen": "127.0.0.1:{{webPort}}" }, "telemetry": { "metrics": "127.0.0.1:{{metricsPort}}" } }
             """);
         using var systemd = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
         string notifySocket = PathOf("notify.sock");
@@ -71,6 +72,20 @@ public sealed class GracefulShutdownTests : IDisposable
         var trace = TracebackClient.TraceAsync(connection, client.Identity.ToNodeId(), new NodeIdentity(65001, NodeRole.DPoint).ToNodeId(),
             [(TestPackets.Udp4(1), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000)], id => issued.TrySetResult(id), TimeSpan.FromSeconds(60), CancellationToken.None);
         var id = await issued.Task.WaitAsync(TimeSpan.FromSeconds(30)); // the trace is in flight: the ITM waits for its BTM
+
+        // The operator sees it running, on the page and in the metrics the node prints the addresses of.
+        lock (output)
+        {
+            Assert.Contains($"web: http://127.0.0.1:{webPort}/", output.ToString(), StringComparison.Ordinal);
+            Assert.Contains($"metrics: http://127.0.0.1:{metricsPort}/metrics", output.ToString(), StringComparison.Ordinal);
+        }
+        using var http = new HttpClient();
+        string page = await http.GetStringAsync($"http://127.0.0.1:{webPort}/");
+        Assert.Contains("<h2>In flight (1)</h2>", page, StringComparison.Ordinal);
+        Assert.Contains(id.ToString(), page, StringComparison.Ordinal);
+        Assert.Contains("AS65001/btm", page, StringComparison.Ordinal); // the neighbours' table: our BTM's heartbeat
+        string metrics = await http.GetStringAsync($"http://127.0.0.1:{metricsPort}/metrics");
+        Assert.Matches("intertrack_dp_traces_in_flight\\{[^}]*as=\"65001\"[^}]*\\} 1", metrics);
 
         Process.Start("/bin/kill", ["-TERM", _node.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
 
