@@ -23,6 +23,7 @@ command -v tcpdump >/dev/null 2>&1 || missing+=(tcpdump)
 command -v nft >/dev/null 2>&1 || missing+=(nftables)
 command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+command -v curl >/dev/null 2>&1 || missing+=(curl)   # docs/operator.md fetches the page and the metrics
 if ((${#missing[@]})); then
   echo "installing: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -37,7 +37,8 @@ internal static class RunCommand
             builder.Logging.ClearProviders(); // the node logs through its own loggers
             // Ctrl+C and SIGTERM reach us as the command's cancellation, which stops the host: no second signal handler.
             builder.Services.AddSingleton<IHostLifetime, CommandLifetime>();
-            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(node.ShutdownGraceSeconds + 15));
+            // Within the 30 s the command line gives a stopping command (grace is at most 20 s).
+            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(node.ShutdownGraceSeconds + 8));
             builder.Services.AddHostedService(_ => new NodeService(node, loggers, parsed.InvocationConfiguration.Output));
             using var host = builder.Build();
             await host.RunAsync(cancellationToken);
