@@ -157,7 +157,7 @@ internal sealed class NodeService(NodeConfig node, ILoggerFactory loggers, TextW
         var https = config.Tls ? Keep(NodeHost.LoadCredentials(node, NodeRole.DPoint)) : null;
         var clients = (node.DPoint!.Clients.Count == 0 ? [node.As] : node.DPoint.Clients).ToHashSet();
         var dp = host.Listening["dp"];
-        var sources = new OperatorSources(node.As, host.DPointStore, host.DPoint, host.Heartbeats,
+        var sources = new OperatorSources(node.As, host.DPointStore, host.DPoint, host.Heartbeats, host.TraceProgress,
             new IPEndPoint(IPAddress.IsLoopback(dp.Address) || dp.Address.Equals(IPAddress.Any) ? IPAddress.Loopback : dp.Address, dp.Port), client);
         try
         {

@@ -77,7 +77,7 @@ public static class EmulationServer
             $"intertrack-emulation-as{victim}").ConfigureAwait(false);
         using var webClient = Transport.TlsCredentials.Issue(ca, client, TimeSpan.FromDays(7));
         await using var web = await OperatorView.Web.OperatorSite.StartAsync(
-            new OperatorView.Web.OperatorSources(victim, dpoint.Store, dpoint.DPoint, null, dpoint.Endpoint, webClient),
+            new OperatorView.Web.OperatorSources(victim, dpoint.Store, dpoint.DPoint, null, network.Itm(victim).Progress, dpoint.Endpoint, webClient),
             new IPEndPoint(IPAddress.Loopback, webPort), null, _ => false, loggers).ConfigureAwait(false);
         ready(new ServedEndpoints(dpoint.Endpoint, dpoint.LegacyEndpoint, caPath, certPath, keyPath, pcapPath, victim)
         {

@@ -29,6 +29,7 @@ public sealed class NodeHost : IAsyncDisposable
     public DPoint? DPoint { get; private set; }
     public DPointStore? DPointStore { get; private set; }
     public HeartbeatMonitor? Heartbeats { get; private set; }
+    public TraceProgress? TraceProgress { get; private set; }
 
     /// <param name="systems">The kinds of traceback system this node may run, by <see cref="ITracebackSystem.Name"/>; the host owns them.</param>
     /// <exception cref="ConfigException">Certificates, interfaces or stores named by the configuration cannot be used.</exception>
@@ -107,6 +108,7 @@ public sealed class NodeHost : IAsyncDisposable
             _resources.Add(monitor); // resources stop in reverse order: the monitor before the channels it uses
             monitor.Start();
             Heartbeats = monitor;
+            TraceProgress = itm.Progress;
             Listen("itm", itmConfig.Listen, credentials,
                 [.. reachable.Keys.Select(n => new NodeIdentity(n, NodeRole.Itm)), new NodeIdentity(self, NodeRole.DPoint)],
                 ManagerServices.Itm(itm, loggers.CreateLogger("itm"), _work), loggers);

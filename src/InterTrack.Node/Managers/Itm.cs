@@ -39,6 +39,9 @@ public sealed partial class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyL
 
     public uint AsNumber => settings.AsNumber;
 
+    /// <summary>The steps of our own D Point's traces while they run.</summary>
+    public TraceProgress Progress { get; } = new();
+
     private NodeId Self => NodeId.ForItm(settings.AsNumber);
 
     /// <summary>A new message id: this ITM and a time value unique among the ids it issued.</summary>
@@ -87,6 +90,11 @@ public sealed partial class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyL
         NodeMetrics.TraceReceived(settings.AsNumber, fromOwnDPoint);
         ItmLog.Received(_logger, request.MessageId.ToString(), fromOwnDPoint ? "our D Point" : $"AS{Requester(request.PathList)}", depth,
             EvidencePackets.Footmarks(request.Evidence).Count);
+        string id = request.MessageId.ToString();
+        if (fromOwnDPoint)
+        {
+            Progress.Record(id, _time.GetUtcNow(), "asking our border system");
+        }
         var border = await AskBorderAsync(request, deadline, cancellationToken).ConfigureAwait(false);
         var result = border.Result;
         bool askDomain = result.AskDtm || result.Error is not null || (fromOwnDPoint && result.Status == AsStatus.NotFound);
@@ -111,6 +119,7 @@ public sealed partial class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyL
             string.Join(",", entries.Where(e => e.Status == AsStatus.Source).Select(e => e.NodeId is ItmNodeId i ? $"AS{i.Itm.AsNumber}" : "?")),
             _time.GetElapsedTime(started).TotalMilliseconds);
         NodeMetrics.TraceAnswered(settings.AsNumber, own.Status.ToString(), fromOwnDPoint, _time.GetElapsedTime(started));
+        Progress.Forget(id);
         span?.SetTag("intertrack.status", own.Status.ToString());
         return new ItmOutcome(reply, border, [.. domain, .. answers.SelectMany(a => a.Domain)]);
     }
@@ -255,10 +264,19 @@ public sealed partial class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyL
         ItmLog.Forwarded(_logger, request.MessageId.ToString(), neighbor, theirs.Count, skipped);
         NodeMetrics.TraceForwarded(settings.AsNumber, neighbor);
         long started = _time.GetTimestamp();
+        void Step(string step)
+        {
+            if (depth == 0) // our own D Point's trace
+            {
+                Progress.Record(request.MessageId.ToString(), _time.GetUtcNow(), step);
+            }
+        }
+        Step($"asked AS{neighbor} ({theirs.Count} packets)");
         try
         {
             var answer = await WithTimeout(t => neighbors.TraceAsync(neighbor, forward, t), Until(deadline, settings.TraceTimeout), cancellationToken).ConfigureAwait(false);
             NodeMetrics.NeighborAnswered(settings.AsNumber, neighbor, _time.GetElapsedTime(started));
+            Step($"AS{neighbor} answered: {answer.Reply.Result.Ases.Count} ASes, sources {string.Join(", ", answer.Reply.Result.Ases.Where(e => e.Status == AsStatus.Source).Select(e => e.NodeId is ItmNodeId i ? $"AS{i.Itm.AsNumber}" : "?").DefaultIfEmpty("none"))}");
             var shared = answer.Export switch
             {
                 AllResultExport e => e.DtmReplies,
@@ -272,12 +290,14 @@ public sealed partial class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyL
         catch (TimeoutException)
         {
             NodeMetrics.NeighborFailed(settings.AsNumber, neighbor, "timeout");
+            Step($"AS{neighbor}: no answer before the deadline");
             span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, "no answer before the deadline");
             return ([Failed(neighbor, depth + 1, AsStatus.Busy, ErrorType.WaitItmReply, "no answer before the deadline")], []);
         }
         catch (IOException e)
         {
             NodeMetrics.NeighborFailed(settings.AsNumber, neighbor, "unreachable");
+            Step($"AS{neighbor}: unreachable ({e.Message})");
             span?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.Message);
             return ([Failed(neighbor, depth + 1, AsStatus.Unknown, ErrorType.WaitItmReply, e.Message)], []);
         }

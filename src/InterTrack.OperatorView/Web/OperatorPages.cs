@@ -64,11 +64,11 @@ internal static class OperatorPages
         html.Append(CultureInfo.InvariantCulture, $"<h2>In flight ({inFlight.Count})</h2>");
         if (inFlight.Count > 0)
         {
-            html.Append("<table id=\"in-flight\"><tr><th>#</th><th>message id</th><th>client</th><th>packets</th><th>running for</th></tr>");
+            html.Append("<table id=\"in-flight\"><tr><th>#</th><th>message id</th><th>client</th><th>packets</th><th>running for</th><th>progress</th></tr>");
             var now = DateTimeOffset.UtcNow;
             foreach (var t in inFlight)
             {
-                html.Append(CultureInfo.InvariantCulture, $"<tr><td><a href=\"/traces/{t.Sequence}\">{t.Sequence}</a></td><td>{E(t.MessageId ?? "asking the ITM")}</td><td>{E(Client(t.Client))}</td><td>{t.Packets}</td><td>{(now - t.Started).TotalSeconds:F1} s</td></tr>");
+                html.Append(CultureInfo.InvariantCulture, $"<tr><td><a href=\"/traces/{t.Sequence}\">{t.Sequence}</a></td><td>{E(t.MessageId ?? "asking the ITM")}</td><td>{E(Client(t.Client))}</td><td>{t.Packets}</td><td>{(now - t.Started).TotalSeconds:F1} s</td><td>{Progress(sources, t.MessageId, t.Started)}</td></tr>");
             }
             html.Append("</table>");
         }
@@ -105,6 +105,11 @@ internal static class OperatorPages
         return Page($"InterTrack AS{sources.As}", html.ToString(), refresh: inFlight.Count > 0);
     }
 
+    /// <summary>What the ITM did so far for a running trace, one step a line with the seconds since it was asked.</summary>
+    private static string Progress(OperatorSources sources, string? messageId, DateTimeOffset started) =>
+        messageId is null || sources.Progress is null ? "" : string.Join("<br>", sources.Progress.Of(messageId)
+            .Select(s => string.Create(CultureInfo.InvariantCulture, $"+{(s.At - started).TotalSeconds:F1} s {E(s.Step)}")));
+
     public static string Trace(OperatorSources sources, TraceRecord trace, DateTime created, DateTime? finished)
     {
         var html = new StringBuilder();
@@ -114,6 +119,10 @@ internal static class OperatorPages
         if (finished is { } f)
         {
             html.Append(CultureInfo.InvariantCulture, $"<tr><th>took</th><td>{(f - created).TotalSeconds:F1} s</td></tr>");
+        }
+        if (sources.DPoint.InFlight.FirstOrDefault(t => t.Sequence == trace.Sequence) is { } running)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<tr><th>progress</th><td id=\"progress\">{Progress(sources, running.MessageId, running.Started)}</td></tr>");
         }
         if (trace.Failure is not null)
         {

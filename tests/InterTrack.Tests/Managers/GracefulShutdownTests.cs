@@ -84,6 +84,7 @@ public sealed class GracefulShutdownTests : IDisposable
         Assert.Contains("<h2>In flight (1)</h2>", page, StringComparison.Ordinal);
         Assert.Contains(id.ToString(), page, StringComparison.Ordinal);
         Assert.Contains("AS65001/btm", page, StringComparison.Ordinal); // the neighbours' table: our BTM's heartbeat
+        Assert.Contains("s asking our border system", page, StringComparison.Ordinal); // the trace's progress
         string metrics = await http.GetStringAsync($"http://127.0.0.1:{metricsPort}/metrics");
         Assert.Matches("intertrack_dp_traces_in_flight\\{[^}]*as=\"65001\"[^}]*\\} 1", metrics);
 
