@@ -91,10 +91,8 @@ public sealed partial class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyL
         ItmLog.Received(_logger, request.MessageId.ToString(), fromOwnDPoint ? "our D Point" : $"AS{Requester(request.PathList)}", depth,
             EvidencePackets.Footmarks(request.Evidence).Count);
         string id = request.MessageId.ToString();
-        if (fromOwnDPoint)
-        {
-            Progress.Record(id, _time.GetUtcNow(), "asking our border system");
-        }
+        using var tracked = fromOwnDPoint ? Progress.Track(id) : null;
+        Progress.Record(id, _time.GetUtcNow(), "asking our border system");
         var border = await AskBorderAsync(request, deadline, cancellationToken).ConfigureAwait(false);
         var result = border.Result;
         bool askDomain = result.AskDtm || result.Error is not null || (fromOwnDPoint && result.Status == AsStatus.NotFound);
@@ -119,7 +117,6 @@ public sealed partial class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyL
             string.Join(",", entries.Where(e => e.Status == AsStatus.Source).Select(e => e.NodeId is ItmNodeId i ? $"AS{i.Itm.AsNumber}" : "?")),
             _time.GetElapsedTime(started).TotalMilliseconds);
         NodeMetrics.TraceAnswered(settings.AsNumber, own.Status.ToString(), fromOwnDPoint, _time.GetElapsedTime(started));
-        Progress.Forget(id);
         span?.SetTag("intertrack.status", own.Status.ToString());
         return new ItmOutcome(reply, border, [.. domain, .. answers.SelectMany(a => a.Domain)]);
     }
@@ -264,13 +261,7 @@ public sealed partial class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyL
         ItmLog.Forwarded(_logger, request.MessageId.ToString(), neighbor, theirs.Count, skipped);
         NodeMetrics.TraceForwarded(settings.AsNumber, neighbor);
         long started = _time.GetTimestamp();
-        void Step(string step)
-        {
-            if (depth == 0) // our own D Point's trace
-            {
-                Progress.Record(request.MessageId.ToString(), _time.GetUtcNow(), step);
-            }
-        }
+        void Step(string step) => Progress.Record(request.MessageId.ToString(), _time.GetUtcNow(), step); // kept for our own D Point's traces
         Step($"asked AS{neighbor} ({theirs.Count} packets)");
         try
         {
