@@ -35,35 +35,47 @@ public sealed class GracefulShutdownTests : IDisposable
         using var btmCredentials = TlsCredentials.Load(PathOf("pki/nodes/as65001-btm.crt"), PathOf("pki/nodes/as65001-btm.key"), PathOf("pki/ca/ca.crt"));
         await using var silentBtm = MessageListener.StartTls(new IPEndPoint(IPAddress.Loopback, 0), btmCredentials,
             PeerAuthenticator.Only([new NodeIdentity(65001, NodeRole.Itm)]), (_, _, _) => ValueTask.CompletedTask);
-        int itmPort = FreePort(), dpPort = FreePort(), webPort = FreePort(), metricsPort = FreePort();
-        File.WriteAllText(PathOf("node.json"), $$"""
-            { "as": 65001, "ca": "pki/ca/ca.crt", "certificates": "pki/nodes", "shutdownGraceSeconds": 1,
-              "itm": { "listen": "127.0.0.1:{{itmPort}}", "btm": "127.0.0.1:{{silentBtm.LocalEndPoint.Port}}", "traceTimeoutSeconds": 60 },
-              "dp": { "listen": "127.0.0.1:{{dpPort}}", "itm": "127.0.0.1:{{itmPort}}", "database": "dpoint.db" },
-              "web": { "listen": "127.0.0.1:{{webPort}}" }, "telemetry": { "metrics": "127.0.0.1:{{metricsPort}}" } }
-            """);
         using var systemd = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
         string notifySocket = PathOf("notify.sock");
         systemd.Bind(new UnixDomainSocketEndPoint(notifySocket));
-
         var output = new StringBuilder();
-        var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "intertrack.dll"), "run", "--config", PathOf("node.json")])
+        int itmPort = 0, dpPort = 0, webPort = 0, metricsPort = 0;
+        // The ports are picked free, then bound by the node: another test's connection may take one in
+        // between (an outgoing connection draws from the same range). Then the node refuses to start, saying so; pick again.
+        for (int attempt = 1; ; attempt++)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["NOTIFY_SOCKET"] = notifySocket;
-        _node = Process.Start(start)!;
-        _node.OutputDataReceived += (_, e) =>
-        {
-            lock (output) output.AppendLine(e.Data);
-            if (e.Data?.Contains("running; Ctrl+C", StringComparison.Ordinal) == true) running.TrySetResult();
-        };
-        _node.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
-        _node.BeginOutputReadLine();
-        _node.BeginErrorReadLine();
-        await running.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            (itmPort, dpPort, webPort, metricsPort) = (FreePort(), FreePort(), FreePort(), FreePort());
+            File.WriteAllText(PathOf("node.json"), $$"""
+                { "as": 65001, "ca": "pki/ca/ca.crt", "certificates": "pki/nodes", "shutdownGraceSeconds": 1,
+                  "itm": { "listen": "127.0.0.1:{{itmPort}}", "btm": "127.0.0.1:{{silentBtm.LocalEndPoint.Port}}", "traceTimeoutSeconds": 60 },
+                  "dp": { "listen": "127.0.0.1:{{dpPort}}", "itm": "127.0.0.1:{{itmPort}}", "database": "dpoint.db" },
+                  "web": { "listen": "127.0.0.1:{{webPort}}" }, "telemetry": { "metrics": "127.0.0.1:{{metricsPort}}" } }
+                """);
+            var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "intertrack.dll"), "run", "--config", PathOf("node.json")])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            start.Environment["NOTIFY_SOCKET"] = notifySocket;
+            lock (output) output.Clear();
+            _node?.Dispose();
+            _node = Process.Start(start)!;
+            _node.OutputDataReceived += (_, e) =>
+            {
+                lock (output) output.AppendLine(e.Data);
+                if (e.Data?.Contains("running; Ctrl+C", StringComparison.Ordinal) == true) running.TrySetResult();
+            };
+            _node.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+            _node.BeginOutputReadLine();
+            _node.BeginErrorReadLine();
+            await Task.WhenAny(running.Task, _node.WaitForExitAsync()).WaitAsync(TimeSpan.FromSeconds(60));
+            if (running.Task.IsCompleted)
+            {
+                break;
+            }
+            Assert.True(attempt < 3 && Output(output).Contains("cannot listen", StringComparison.Ordinal), $"the node did not start:\n{Output(output)}");
+        }
         Assert.Equal("READY=1", await ReceiveAsync(systemd));
 
         using var client = TlsCredentials.Load(PathOf("pki/nodes/as65001-tc.crt"), PathOf("pki/nodes/as65001-tc.key"), PathOf("pki/ca/ca.crt"));
@@ -107,6 +119,14 @@ public sealed class GracefulShutdownTests : IDisposable
         Assert.NotNull(record);
         Assert.Equal(InterTrack.Managers.TraceRecordState.Failed, record.State);
         Assert.Equal("the D Point stopped before the trace finished", record.Failure);
+    }
+
+    private static string Output(StringBuilder output)
+    {
+        lock (output)
+        {
+            return output.ToString();
+        }
     }
 
     private static async Task<string> ReceiveAsync(Socket socket)

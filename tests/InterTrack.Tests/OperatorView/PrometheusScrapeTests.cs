@@ -26,27 +26,7 @@ public sealed class PrometheusScrapeTests : IDisposable
             "--cert", e.ClientCertificate, "--key", e.ClientKey, "--ca", e.Ca));
         Assert.True(trace.Code == 0, trace.Output + trace.Error);
 
-        int port = FreePort();
-        File.WriteAllText(Path.Combine(_dir, "prometheus.yml"), $"""
-            global:
-              scrape_interval: 1s
-            scrape_configs:
-              - job_name: intertrack
-                metrics_path: {e.Metrics.AbsolutePath}
-                static_configs:
-                  - targets: ["{e.Metrics.Authority}"]
-            """);
-        _prometheus = Process.Start(new ProcessStartInfo("prometheus",
-            ["--config.file", Path.Combine(_dir, "prometheus.yml"), "--storage.tsdb.path", Path.Combine(_dir, "data"), "--web.listen-address", $"127.0.0.1:{port}"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        _prometheus.OutputDataReceived += (_, _) => { };
-        _prometheus.ErrorDataReceived += (_, _) => { };
-        _prometheus.BeginOutputReadLine();
-        _prometheus.BeginErrorReadLine();
-
+        int port = await StartPrometheusAsync(e.Metrics);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
         string victim = e.VictimAs.ToString(System.Globalization.CultureInfo.InvariantCulture);
         // At least: the meters are per process, and other tests' nodes may share the victim's AS number.
@@ -56,6 +36,61 @@ public sealed class PrometheusScrapeTests : IDisposable
         // Every AS the trace reached beyond the victim got the request from a neighbour, and answered it.
         Assert.True(await QueryUntilAsync(http, "sum(intertrack_itm_traces_received_total{from=\"neighbor\"})") >= 3);
         Assert.True(await QueryUntilAsync(http, $"intertrack_itm_trace_duration_seconds_count{{as=\"{victim}\",scope=\"end_to_end\"}}") >= 1);
+    }
+
+    /// <summary>
+    /// Starts Prometheus scraping <paramref name="metrics"/> every second; returns its port once it
+    /// is ready. A port picked free may be taken before Prometheus binds it: then it exits, and
+    /// another is picked.
+    /// </summary>
+    private async Task<int> StartPrometheusAsync(Uri metrics)
+    {
+        File.WriteAllText(Path.Combine(_dir, "prometheus.yml"), $"""
+            global:
+              scrape_interval: 1s
+            scrape_configs:
+              - job_name: intertrack
+                metrics_path: {metrics.AbsolutePath}
+                static_configs:
+                  - targets: ["{metrics.Authority}"]
+            """);
+        using var http = new HttpClient();
+        for (int attempt = 1; attempt <= 3; attempt++)
+        {
+            int port = FreePort();
+            if (_prometheus is { HasExited: false })
+            {
+                _prometheus.Kill(entireProcessTree: true); // it did not get ready in 30 s
+            }
+            _prometheus?.Dispose();
+            _prometheus = Process.Start(new ProcessStartInfo("prometheus",
+                ["--config.file", Path.Combine(_dir, "prometheus.yml"), "--storage.tsdb.path", Path.Combine(_dir, "data"), "--web.listen-address", $"127.0.0.1:{port}"])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            })!;
+            _prometheus.OutputDataReceived += (_, _) => { };
+            _prometheus.ErrorDataReceived += (_, _) => { };
+            _prometheus.BeginOutputReadLine();
+            _prometheus.BeginErrorReadLine();
+            var clock = Stopwatch.StartNew();
+            while (!_prometheus.HasExited && clock.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                try
+                {
+                    if ((await http.GetAsync($"http://127.0.0.1:{port}/-/ready")).IsSuccessStatusCode)
+                    {
+                        return port;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    // not listening yet
+                }
+                await Task.Delay(200);
+            }
+        }
+        throw new InvalidOperationException("Prometheus did not start (3 attempts)");
     }
 
     /// <summary>The value of an instant query once Prometheus has scraped it (within 30 s).</summary>
