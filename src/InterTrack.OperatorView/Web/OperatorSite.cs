@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography.X509Certificates;
 using InterTrack.Client;
 using InterTrack.Pki;
 using InterTrack.Transport;
