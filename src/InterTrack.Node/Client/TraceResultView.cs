@@ -147,7 +147,8 @@ public sealed record TraceResultView(MessageId MessageId, IReadOnlyList<AsView> 
         }
     }
 
-    private static string Name(NodeId id) => id switch
+    /// <summary>A node as people read it: a router's name or address, an ITM as its AS.</summary>
+    public static string Name(NodeId id) => id switch
     {
         OtherNodeId o => o.Text,
         FqdnNodeId f => f.Fqdn,

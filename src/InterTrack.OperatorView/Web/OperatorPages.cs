@@ -146,7 +146,7 @@ internal static class OperatorPages
                 foreach (var (asNumber, routers) in view.RouterPaths.OrderBy(r => r.Key))
                 {
                     var firstHop = routers.FirstOrDefault(r => r.Suspected is not null);
-                    html.Append(CultureInfo.InvariantCulture, $"<tr><td>AS{asNumber}</td><td>{E(string.Join(" ← ", routers.Select(r => Name(r.NodeId))))}</td><td>{E(firstHop is null ? "" : $"{Name(firstHop.NodeId)} via {firstHop.Suspected!.LearnedInterface}")}</td></tr>");
+                    html.Append(CultureInfo.InvariantCulture, $"<tr><td>AS{asNumber}</td><td>{E(string.Join(" ← ", routers.Select(r => TraceResultView.Name(r.NodeId))))}</td><td>{E(firstHop is null ? "" : $"{TraceResultView.Name(firstHop.NodeId)} via {firstHop.Suspected!.LearnedInterface}")}</td></tr>");
                 }
                 html.Append("</table>");
             }
@@ -156,13 +156,4 @@ internal static class OperatorPages
 
     public static string Message(string title, string text) =>
         Page(title, $"<p><a href=\"/\">← all traces</a></p><h1>{E(title)}</h1><p class=\"error\" id=\"error\">{E(text)}</p>", refresh: false);
-
-    private static string Name(NodeId id) => id switch
-    {
-        OtherNodeId o => o.Text,
-        FqdnNodeId f => f.Fqdn,
-        IpNodeId ip => ip.Ip.Address,
-        ItmNodeId itm => $"AS{itm.Itm.AsNumber}",
-        _ => id.ToString(),
-    };
 }

@@ -211,7 +211,7 @@ public sealed class ServeTests : IDisposable
         };
         using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var ready = new TaskCompletionSource<ServedEndpoints>(TaskCreationOptions.RunContinuationsAsynchronously);
-        int legacyPort = FreePort();
+        int legacyPort = FreePort.Pick();
         var serving = EmulationServer.ServeAsync(scenario, _dir, legacyPort, _ => { }, e => ready.TrySetResult(e), stop.Token);
         var endpoints = await ReadyAsync(ready, serving);
         var packets = new List<byte[]>();
@@ -246,12 +246,6 @@ public sealed class ServeTests : IDisposable
         return await ready.Task;
     }
 
-    private static int FreePort()
-    {
-        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        probe.Start();
-        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
-    }
 
     public void Dispose()
     {

@@ -44,7 +44,7 @@ public sealed class GracefulShutdownTests : IDisposable
         // between (an outgoing connection draws from the same range). Then the node refuses to start, saying so; pick again.
         for (int attempt = 1; ; attempt++)
         {
-            (itmPort, dpPort, webPort, metricsPort) = (FreePort(), FreePort(), FreePort(), FreePort());
+            (itmPort, dpPort, webPort, metricsPort) = (FreePort.Pick(), FreePort.Pick(), FreePort.Pick(), FreePort.Pick());
             File.WriteAllText(PathOf("node.json"), $$"""
                 { "as": 65001, "ca": "pki/ca/ca.crt", "certificates": "pki/nodes", "shutdownGraceSeconds": 1,
                   "itm": { "listen": "127.0.0.1:{{itmPort}}", "btm": "127.0.0.1:{{silentBtm.LocalEndPoint.Port}}", "traceTimeoutSeconds": 60 },
@@ -136,12 +136,6 @@ public sealed class GracefulShutdownTests : IDisposable
         return Encoding.ASCII.GetString(buffer, 0, n).Trim();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public void Dispose()
     {

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using InterTrack.Tests.Cli;
 
@@ -57,7 +55,7 @@ public sealed class PrometheusScrapeTests : IDisposable
         using var http = new HttpClient();
         for (int attempt = 1; attempt <= 3; attempt++)
         {
-            int port = FreePort();
+            int port = FreePort.Pick();
             if (_prometheus is { HasExited: false })
             {
                 _prometheus.Kill(entireProcessTree: true); // it did not get ready in 30 s
@@ -118,12 +116,6 @@ public sealed class PrometheusScrapeTests : IDisposable
         throw new TimeoutException($"Prometheus has no series for {query} after 30 s (last answer: {last})");
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public void Dispose()
     {
