@@ -14,6 +14,7 @@ public sealed class LinkTestSystem(TimeProvider? time = null) : ITracebackSystem
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private List<LinkTestRouter> _routers = [];
+    private NftLinkCounters? _counters; // one reading of the routers serves the BTM and the DTM
     private TimeSpan _window;
     private ILogger _logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
@@ -42,10 +43,11 @@ public sealed class LinkTestSystem(TimeProvider? time = null) : ITracebackSystem
             _routers.Add(router);
             _logger.Counting(router.Name, settings.WindowSeconds);
         }
+        _counters = new NftLinkCounters(_routers, _time, _logger);
     }
 
-    public ILinkEvidence Evidence(string? directory) => _routers.Count > 0
-        ? new LinkTestEvidence(new NftLinkCounters(_routers, _time, _logger), _window, _time)
+    public ILinkEvidence Evidence(string? directory) => _counters is not null
+        ? new LinkTestEvidence(_counters, _window, _time)
         : throw new ConfigException("linktest: a linktest BTM or DTM needs the linktest section naming the routers");
 
     public ValueTask DisposeAsync()
@@ -61,7 +63,7 @@ public sealed class LinkTestSystem(TimeProvider? time = null) : ITracebackSystem
                 _logger.CannotRemove(router.Name, e.Message);
             }
         }
-        _routers = [];
+        (_routers, _counters) = ([], null);
         return ValueTask.CompletedTask;
     }
 }
