@@ -73,12 +73,12 @@ public static class EmulationServer
         {
             await gateway.StartAsync().ConfigureAwait(false);
         }
-        await using var telemetry = await OperatorView.Telemetry.TelemetryEndpoint.StartAsync(new IPEndPoint(IPAddress.Loopback, metricsPort), null, false,
-            $"intertrack-emulation-as{victim}").ConfigureAwait(false);
+        await using var telemetry = await Named("metrics (--metrics-port)", OperatorView.Telemetry.TelemetryEndpoint.StartAsync(
+            new IPEndPoint(IPAddress.Loopback, metricsPort), null, false, $"intertrack-emulation-as{victim}")).ConfigureAwait(false);
         using var webClient = Transport.TlsCredentials.Issue(ca, client, TimeSpan.FromDays(7));
-        await using var web = await OperatorView.Web.OperatorSite.StartAsync(
+        await using var web = await Named("web (--web-port)", OperatorView.Web.OperatorSite.StartAsync(
             new OperatorView.Web.OperatorSources(victim, dpoint.Store, dpoint.DPoint, null, network.Itm(victim).Progress, dpoint.Endpoint, webClient),
-            new IPEndPoint(IPAddress.Loopback, webPort), null, _ => false, loggers).ConfigureAwait(false);
+            new IPEndPoint(IPAddress.Loopback, webPort), null, _ => false, loggers)).ConfigureAwait(false);
         ready(new ServedEndpoints(dpoint.Endpoint, dpoint.LegacyEndpoint, caPath, certPath, keyPath, pcapPath, victim)
         {
             Rid = gateway is null ? null : new Uri($"https://127.0.0.1:{gateway.LocalEndPoint.Port}/"),
@@ -92,6 +92,19 @@ public static class EmulationServer
         catch (OperationCanceledException)
         {
             // interrupted: shut down
+        }
+    }
+
+    /// <summary>An endpoint that cannot listen names the option that chose its port.</summary>
+    private static async Task<T> Named<T>(string what, Task<T> starting)
+    {
+        try
+        {
+            return await starting.ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"{what}: {e.Message}", e);
         }
     }
 }
