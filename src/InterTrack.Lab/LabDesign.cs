@@ -23,11 +23,12 @@ public static partial class LabDesign
             throw new LabException($"topology: {graph.Count} ASes; a lab has 2 to {LabOptions.MaxAses}");
         }
         var ases = graph.Ases.Order().ToList();
-        foreach (uint a in options.None.Concat(options.Flow ?? []).Concat(options.LinkTest).Concat(options.Victim is { } v ? [v] : []))
+        foreach (var (option, a) in options.None.Select(a => ("--none", a)).Concat((options.Flow ?? []).Select(a => ("--flow", a)))
+            .Concat(options.LinkTest.Select(a => ("--linktest", a))).Concat(options.Victim is { } v ? [("--victim", v)] : []))
         {
             if (!graph.Contains(a))
             {
-                throw new LabException($"AS{a} is not in the topology");
+                throw new LabException($"{option}: AS{a} is not in the topology");
             }
         }
         uint victim = options.Victim ?? ases.Where(a => graph.Customers(a).Count == 0).DefaultIfEmpty(ases[^1]).Max();
