@@ -7,24 +7,87 @@ namespace InterTrack.Transport;
 /// <summary>
 /// Requests to one peer over one (re)connected connection, with replies matched to requests by
 /// reply type and key — the message id, or for D Point replies the D Point's sequence number in
-/// SourceClient — so many requests can be in flight at once. If the connection drops, every
+/// SourceClient — so many requests can be in flight at once. Requests with the same key (one
+/// trace asking a neighbour twice with different packets, e.g. as neighbour and by skip-over) take
+/// turns, since a reply could not tell which of them it answers. If the connection drops, every
 /// pending request fails with an <see cref="IOException"/> and the next request connects again.
 /// </summary>
 public sealed class PeerChannel(string peerName, Func<CancellationToken, Task<MessageConnection>> connect) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _connecting = new(1, 1);
     private readonly ConcurrentDictionary<(Type, object), TaskCompletionSource<InterTrackMessage>> _pending = new();
+    private readonly Dictionary<object, (SemaphoreSlim Gate, int Users)> _turns = [];
     private MessageConnection? _connection;
     private Task _receiving = Task.CompletedTask;
 
     /// <summary>Sends <paramref name="request"/> and waits for the <typeparamref name="TReply"/> with the given key.</summary>
     /// <exception cref="IOException">No connection, or it closed before the reply.</exception>
     public async Task<TReply> RequestAsync<TReply>(InterTrackMessage request, object replyKey, CancellationToken cancellationToken)
-        where TReply : InterTrackMessage
+        where TReply : InterTrackMessage =>
+        (await RequestAsync<TReply, TReply>(request, replyKey, cancellationToken).ConfigureAwait(false)).Reply;
+
+    /// <summary>
+    /// Sends <paramref name="request"/> and waits for the <typeparamref name="TReply"/> with the given key; a
+    /// <typeparamref name="TBefore"/> with the same key that the peer may send before the reply is returned too.
+    /// </summary>
+    /// <exception cref="IOException">No connection, or it closed before the reply.</exception>
+    public async Task<(TReply Reply, TBefore? Before)> RequestAsync<TReply, TBefore>(InterTrackMessage request, object replyKey, CancellationToken cancellationToken)
+        where TReply : InterTrackMessage where TBefore : InterTrackMessage
     {
+        using var turn = await TurnAsync(replyKey, cancellationToken).ConfigureAwait(false);
+        using var before = typeof(TBefore) == typeof(TReply) ? null : Expect<TBefore>(replyKey);
         using var reply = Expect<TReply>(replyKey);
         await SendAsync(request, cancellationToken).ConfigureAwait(false);
-        return await reply.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var answer = await reply.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return (answer, before?.Arrived);
+    }
+
+    /// <summary>Waits until no other request with this key is in flight.</summary>
+    private async Task<IDisposable> TurnAsync(object key, CancellationToken cancellationToken)
+    {
+        SemaphoreSlim gate;
+        lock (_turns)
+        {
+            var turn = _turns.GetValueOrDefault(key);
+            gate = turn.Gate ?? new SemaphoreSlim(1, 1);
+            _turns[key] = (gate, turn.Users + 1);
+        }
+        try
+        {
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            Leave(key, gate, release: false);
+            throw;
+        }
+        return new Turn(() => Leave(key, gate, release: true));
+    }
+
+    private void Leave(object key, SemaphoreSlim gate, bool release)
+    {
+        lock (_turns)
+        {
+            if (release)
+            {
+                gate.Release();
+            }
+            int users = _turns[key].Users - 1;
+            if (users == 0)
+            {
+                _turns.Remove(key);
+                gate.Dispose();
+            }
+            else
+            {
+                _turns[key] = (gate, users);
+            }
+        }
+    }
+
+    private sealed class Turn(Action leave) : IDisposable
+    {
+        public void Dispose() => leave();
     }
 
     /// <summary>Registers for a reply before the request goes out (for requests answered more than once).</summary>
