@@ -1,5 +1,6 @@
 using System.CommandLine;
-using System.CommandLine.Parsing;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
 
 namespace InterTrack.Cli;
 
@@ -8,11 +9,15 @@ internal static class IntertrackCommand
 {
     public const int ExitError = 2;
 
+    /// <summary>The tool's name in messages and hints, whatever process hosts it (tests run it in-process).</summary>
+    public const string Name = "intertrack";
+
     public static RootCommand Create()
     {
         var root = new RootCommand(
             "InterTrack: inter-domain IP traceback. Interconnects the traceback systems of many networks " +
-            "so a victim can trace spoofed packets back across ASes.");
+            "so a victim can trace spoofed packets back across ASes. 'intertrack' alone prints this help (exit 0); " +
+            "'intertrack help COMMAND' or 'intertrack COMMAND --help' describes a command.");
         root.Subcommands.Add(PkiCommand.Create());
         root.Subcommands.Add(SchemaCommand.Create());
         root.Subcommands.Add(DigestCommand.Create());
@@ -26,7 +31,31 @@ internal static class IntertrackCommand
         root.Subcommands.Add(EmulateCommand.Create());
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(LabCommand.Create());
+        root.Subcommands.Add(HelpCommand.Create());
+        ShowHelpWithoutSubcommand(root);
         return root;
+    }
+
+    /// <summary>
+    /// intertrack alone, or a group alone (intertrack lab, pki, rid, topology), prints its help to
+    /// stdout and exits 0, like --help: asking what a command offers is not a mistake (git exits 1
+    /// there; we chose 0 so 'intertrack lab' can be used in scripts and docs like 'intertrack lab --help').
+    /// </summary>
+    private static void ShowHelpWithoutSubcommand(RootCommand root)
+    {
+        var help = (SynchronousCommandLineAction)root.Options.OfType<HelpOption>().Single().Action!;
+        var groups = new Stack<Command>([root]);
+        while (groups.TryPop(out var command))
+        {
+            if (command.Subcommands.Count > 0 && command.Action is null)
+            {
+                command.SetAction(help.Invoke);
+            }
+            foreach (var sub in command.Subcommands)
+            {
+                groups.Push(sub);
+            }
+        }
     }
 
     public static int Run(string[] args, TextWriter? output = null, TextWriter? error = null)
@@ -34,13 +63,8 @@ internal static class IntertrackCommand
         output ??= Console.Out;
         error ??= Console.Error;
         var parsed = Create().Parse(args);
-        if (parsed.Errors.Count > 0)
+        if (UsageErrors.Report(parsed, error))
         {
-            foreach (var problem in parsed.Errors)
-            {
-                error.WriteLine($"error: {OneLine(problem)}");
-            }
-            error.WriteLine("Try 'intertrack --help'.");
             return ExitError;
         }
         try
@@ -63,22 +87,6 @@ internal static class IntertrackCommand
             error.WriteLine($"error: {e.Message}");
             return ExitError;
         }
-    }
-
-    /// <summary>
-    /// A parse error as one line naming its option: System.CommandLine lists the allowed values of
-    /// an option on lines of their own and does not say which option a bad value was given to.
-    /// </summary>
-    private static string OneLine(ParseError problem)
-    {
-        string message = System.Text.RegularExpressions.Regex.Replace(problem.Message.Trim(), @"\s*\n\s*", " ");
-        var option = problem.SymbolResult switch
-        {
-            OptionResult o => o.Option,
-            ArgumentResult { Parent: OptionResult o } => o.Option,
-            _ => null,
-        };
-        return option is null || message.Contains(option.Name, StringComparison.Ordinal) ? message : $"{option.Name}: {message}";
     }
 }
 
