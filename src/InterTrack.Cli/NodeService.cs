@@ -7,6 +7,7 @@ using InterTrack.Transport;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
+using InterTrack.Telemetry;
 
 namespace InterTrack.Cli;
 
@@ -179,6 +180,6 @@ internal sealed class NodeService(NodeConfig node, ILoggerFactory loggers, TextW
 
 internal static partial class NodeServiceLog
 {
-    [LoggerMessage(1100, LogLevel.Warning, "web: the page cannot trace uploads: {Reason}")]
+    [LoggerMessage(LogEvents.WebNoUploads, LogLevel.Warning, "web: the page cannot trace uploads: {Reason}")]
     public static partial void NoUploads(ILogger logger, string reason);
 }

@@ -6,6 +6,7 @@ using InterTrack.Flow.Export;
 using InterTrack.Flow.Store;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using InterTrack.Telemetry;
 
 namespace InterTrack.Flow;
 
@@ -274,9 +275,9 @@ public sealed class FlowCollector : IAsyncDisposable
 
 internal static partial class CollectorLog
 {
-    [LoggerMessage(600, LogLevel.Warning, "Exporter {Exporter}: {Problem} ({Explanation}); counted, and not logged again for this exporter")]
+    [LoggerMessage(LogEvents.FlowExporterProblem, LogLevel.Warning, "Exporter {Exporter}: {Problem} ({Explanation}); counted, and not logged again for this exporter")]
     public static partial void Problem(ILogger logger, IPAddress exporter, ExportProblem problem, string explanation);
 
-    [LoggerMessage(601, LogLevel.Warning, "Receiving flow exports failed: {Reason}")]
+    [LoggerMessage(LogEvents.FlowReceiveFailed, LogLevel.Warning, "Receiving flow exports failed: {Reason}")]
     public static partial void ReceiveFailed(ILogger logger, string reason);
 }

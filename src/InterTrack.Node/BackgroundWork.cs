@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using InterTrack.Telemetry;
 
 namespace InterTrack;
 
@@ -59,6 +60,6 @@ public sealed partial class BackgroundWork(ILogger? logger = null)
         return _running.Count;
     }
 
-    [LoggerMessage(110, LogLevel.Error, "Background work failed: {What}")]
+    [LoggerMessage(LogEvents.BackgroundWorkFailed, LogLevel.Error, "Background work failed: {What}")]
     private static partial void Failed(ILogger logger, string what, Exception exception);
 }

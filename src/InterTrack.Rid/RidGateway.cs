@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Logging;
+using InterTrack.Telemetry;
 
 namespace InterTrack.Rid;
 
@@ -248,24 +249,24 @@ public sealed class RidGateway : IAsyncDisposable
 
 internal static partial class RidLog
 {
-    [LoggerMessage(1, LogLevel.Information, "RID {MsgType} from {Peer}: {Packets} packets (incident {Incident}); tracing")]
+    [LoggerMessage(LogEvents.RidReceived, LogLevel.Information, "RID {MsgType} from {Peer}: {Packets} packets (incident {Incident}); tracing")]
     public static partial void Received(ILogger logger, string msgType, string peer, int packets, string incident);
 
-    [LoggerMessage(2, LogLevel.Information, "RID answer to {Peer}: HTTP {Status}")]
+    [LoggerMessage(LogEvents.RidAnswered, LogLevel.Information, "RID answer to {Peer}: HTTP {Status}")]
     public static partial void Answered(ILogger logger, string peer, int status);
 
-    [LoggerMessage(3, LogLevel.Warning, "RID request from {Peer} denied with HTTP {Status}: {Why}")]
+    [LoggerMessage(LogEvents.RidDenied, LogLevel.Warning, "RID request from {Peer} denied with HTTP {Status}: {Why}")]
     public static partial void Denied(ILogger logger, string peer, int status, string why);
 
-    [LoggerMessage(4, LogLevel.Warning, "RID client certificate {Subject} refused: {Reason}")]
+    [LoggerMessage(LogEvents.RidClientRefused, LogLevel.Warning, "RID client certificate {Subject} refused: {Reason}")]
     public static partial void Refused(ILogger logger, string subject, string reason);
 
-    [LoggerMessage(5, LogLevel.Information, "RID result for {Peer} (HTTP {Status}) posted to {Url}: it answered {Answered}")]
+    [LoggerMessage(LogEvents.RidCalledBack, LogLevel.Information, "RID result for {Peer} (HTTP {Status}) posted to {Url}: it answered {Answered}")]
     public static partial void CalledBack(ILogger logger, string peer, Uri url, int status, int answered);
 
-    [LoggerMessage(6, LogLevel.Warning, "RID result for {Peer} could not be posted to {Url}: {Reason}")]
+    [LoggerMessage(LogEvents.RidCallbackFailed, LogLevel.Warning, "RID result for {Peer} could not be posted to {Url}: {Reason}")]
     public static partial void CallbackFailed(ILogger logger, string peer, Uri url, string reason);
 
-    [LoggerMessage(7, LogLevel.Warning, "RID result for {Peer} is ready but no callback URL is configured for it (rid.callbacks); the D Point keeps it")]
+    [LoggerMessage(LogEvents.RidNoCallback, LogLevel.Warning, "RID result for {Peer} is ready but no callback URL is configured for it (rid.callbacks); the D Point keeps it")]
     public static partial void NoCallback(ILogger logger, string peer);
 }

@@ -7,6 +7,7 @@ using InterTrack.Topology;
 using InterTrack.Tracing;
 using InterTrack.Transport;
 using Microsoft.Extensions.Logging;
+using InterTrack.Telemetry;
 
 namespace InterTrack.Daemon;
 
@@ -288,6 +289,6 @@ public sealed class NodeHost : IAsyncDisposable
 
 internal static partial class NodeLog
 {
-    [LoggerMessage(120, LogLevel.Warning, "Stopping with {Count} answers still running after 10 s")]
+    [LoggerMessage(LogEvents.WorkLeftAtStop, LogLevel.Warning, "Stopping with {Count} answers still running after 10 s")]
     public static partial void WorkLeft(ILogger logger, int count);
 }

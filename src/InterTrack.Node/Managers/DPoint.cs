@@ -5,6 +5,7 @@ using InterTrack.Tracing;
 using InterTrack.Transport;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using InterTrack.Telemetry;
 
 namespace InterTrack.Managers;
 
@@ -264,6 +265,6 @@ public sealed class DPoint(uint asNumber, DPointPolicy policy, PeerChannel itm, 
 
 internal static partial class DPointLog
 {
-    [LoggerMessage(200, LogLevel.Warning, "Trace {Sequence} failed: {Reason}")]
+    [LoggerMessage(LogEvents.DPointTraceFailed, LogLevel.Warning, "Trace {Sequence} failed: {Reason}")]
     public static partial void TraceFailed(ILogger logger, long sequence, string reason);
 }

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using InterTrack.Pki;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using InterTrack.Telemetry;
 
 namespace InterTrack.Managers;
 
@@ -93,6 +94,6 @@ public sealed class HeartbeatMonitor(NodeIdentity self, IReadOnlyDictionary<stri
 
 internal static partial class HeartbeatLog
 {
-    [LoggerMessage(300, LogLevel.Information, "Peer {Peer} is {State}: {Detail}")]
+    [LoggerMessage(LogEvents.PeerStateChanged, LogLevel.Information, "Peer {Peer} is {State}: {Detail}")]
     public static partial void Changed(ILogger logger, string peer, string state, string detail);
 }

@@ -368,15 +368,15 @@ public sealed partial class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyL
 
 internal static partial class ItmLog
 {
-    [LoggerMessage(300, LogLevel.Information, "Trace {MessageId} received from {From} (depth {Depth}, {Footmarks} packets)")]
+    [LoggerMessage(LogEvents.ItmReceived, LogLevel.Information, "Trace {MessageId} received from {From} (depth {Depth}, {Footmarks} packets)")]
     public static partial void Received(ILogger logger, string messageId, string from, uint depth, int footmarks);
 
-    [LoggerMessage(301, LogLevel.Information, "Trace {MessageId} forwarded to AS{Neighbor} ({Footmarks} packets, {Skipped} ASes skipped)")]
+    [LoggerMessage(LogEvents.ItmForwarded, LogLevel.Information, "Trace {MessageId} forwarded to AS{Neighbor} ({Footmarks} packets, {Skipped} ASes skipped)")]
     public static partial void Forwarded(ILogger logger, string messageId, uint neighbor, int footmarks, uint skipped);
 
-    [LoggerMessage(302, LogLevel.Information, "Trace {MessageId} answered: we are {Status}, {Ases} ASes, origins [{Origins}], {Milliseconds:F0} ms")]
+    [LoggerMessage(LogEvents.ItmAnswered, LogLevel.Information, "Trace {MessageId} answered: we are {Status}, {Ases} ASes, origins [{Origins}], {Milliseconds:F0} ms")]
     public static partial void Answered(ILogger logger, string messageId, string status, int ases, string origins, double milliseconds);
 
-    [LoggerMessage(303, LogLevel.Information, "Trace {MessageId}: AS{Gap} runs no InterTrack; {Asked} deployed ASes behind it asked, {Found} saw the flow, {Candidates} candidate origins")]
+    [LoggerMessage(LogEvents.ItmSkippedOver, LogLevel.Information, "Trace {MessageId}: AS{Gap} runs no InterTrack; {Asked} deployed ASes behind it asked, {Found} saw the flow, {Candidates} candidate origins")]
     public static partial void Skipped(ILogger logger, string messageId, uint gap, int asked, int found, int candidates);
 }

@@ -2,6 +2,7 @@ using InterTrack.Protocol.Model;
 using InterTrack.Transport;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using InterTrack.Telemetry;
 
 namespace InterTrack.Managers;
 
@@ -125,6 +126,6 @@ public static class ManagerServices
 
 internal static partial class ManagerLog
 {
-    [LoggerMessage(100, LogLevel.Error, "A request failed")]
+    [LoggerMessage(LogEvents.RequestFailed, LogLevel.Error, "A request failed")]
     public static partial void RequestFailed(ILogger logger, Exception exception);
 }

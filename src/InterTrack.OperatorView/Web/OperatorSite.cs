@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using InterTrack.Telemetry;
 
 namespace InterTrack.OperatorView.Web;
 
@@ -167,13 +168,13 @@ public sealed partial class OperatorSite : IAsyncDisposable
 
     private static partial class WebLog
     {
-        [LoggerMessage(1000, LogLevel.Information, "Operator page on {Url}")]
+        [LoggerMessage(LogEvents.WebServing, LogLevel.Information, "Operator page on {Url}")]
         public static partial void Serving(ILogger logger, Uri url);
 
-        [LoggerMessage(1001, LogLevel.Information, "Web: {From} uploaded {File} ({Packets} IP packets) to trace")]
+        [LoggerMessage(LogEvents.WebUpload, LogLevel.Information, "Web: {From} uploaded {File} ({Packets} IP packets) to trace")]
         public static partial void Upload(ILogger logger, string from, string file, int packets);
 
-        [LoggerMessage(1002, LogLevel.Warning, "Web: refused a trace from {From}: {Why}")]
+        [LoggerMessage(LogEvents.WebRefused, LogLevel.Warning, "Web: refused a trace from {From}: {Why}")]
         public static partial void Refused(ILogger logger, string from, string why);
     }
 }
