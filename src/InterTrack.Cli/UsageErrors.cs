@@ -99,6 +99,11 @@ internal static partial class UsageErrors
     private static string OneLine(ParseError problem)
     {
         string message = LineBreaks().Replace(problem.Message.Trim(), " ");
+        if (CannotParse().Match(message) is { Success: true } bad)
+        {
+            // "as expected type 'System.Int32'" speaks .NET; say what to type instead.
+            return $"{bad.Groups["option"].Value}: '{bad.Groups["value"].Value}' is not {Expected(bad.Groups["type"].Value)}";
+        }
         var option = problem.SymbolResult switch
         {
             OptionResult o => o.Option,
@@ -107,6 +112,17 @@ internal static partial class UsageErrors
         };
         return option is null || message.Contains(option.Name, StringComparison.Ordinal) ? message : $"{option.Name}: {message}";
     }
+
+    private static string Expected(string type) => type switch
+    {
+        "System.Byte" or "System.Int32" or "System.Int64" or "System.UInt16" or "System.UInt32" or "System.UInt64" => "a whole number",
+        "System.Double" or "System.Single" or "System.Decimal" => "a number",
+        "System.TimeSpan" => "a duration (hh:mm:ss)",
+        _ => $"a valid {type[(type.LastIndexOf('.') + 1)..]}",
+    };
+
+    [GeneratedRegex(@"^Cannot parse argument '(?<value>.*)' for option '(?<option>[^']+)' as expected type '(?<type>[^']+)'\.?$")]
+    private static partial Regex CannotParse();
 
     [GeneratedRegex(@"\s*\n\s*")]
     private static partial Regex LineBreaks();
