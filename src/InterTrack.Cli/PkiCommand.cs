@@ -70,12 +70,28 @@ internal static class PkiCommand
         };
         role.AcceptOnlyFromAmong("itm", "btm", "dtm", "dp", "tc");
         var outDir = new Option<DirectoryInfo>("--out") { Description = "Directory for asN-role.crt and asN-role.key.", Required = true };
-        var dns = new Option<string[]>("--dns") { Description = "DNS names to add to the certificate (informational; peers are matched by AS and role).", AllowMultipleArgumentsPerToken = true };
+        var hosts = new Option<string[]>("--host", "--dns")
+        {
+            Description = "DNS names or IP addresses the node is reached at, named in the certificate beside its identity (SAN DNS/IP) so that HTTPS "
+                + "clients checking the host name accept it: give the RID gateway's dp certificate the name RID agents connect to. "
+                + "InterTrack peers are matched by AS and role only.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        hosts.Validators.Add(result =>
+        {
+            foreach (string host in result.GetValueOrDefault<string[]>() ?? [])
+            {
+                if (!CertificateAuthority.IsHostName(host))
+                {
+                    result.AddError($"--host: '{host}' is neither a DNS name nor an IP address.");
+                }
+            }
+        });
         var days = Days(365);
         var force = Force();
-        var command = new Command("issue", "Issue a node certificate binding an AS number and a role (SAN URI urn:intertrack:asN:role).")
+        var command = new Command("issue", "Issue a node certificate binding an AS number and a role (SAN URI urn:intertrack:asN:role), and with --host the names it is reached at.")
         {
-            caDir, asNumber, role, outDir, dns, days, force,
+            caDir, asNumber, role, outDir, hosts, days, force,
         };
         command.SetAction(parsed =>
         {
@@ -91,11 +107,15 @@ internal static class PkiCommand
             using var ca = LoadCa(parsed.GetValue(caDir)!);
             PrepareOutputs(parsed.GetValue(force), certPath, keyPath);
             var now = DateTimeOffset.UtcNow;
-            using var certificate = ca.Issue(identity, now.AddMinutes(-5), now.AddDays(parsed.GetValue(days)), parsed.GetValue(dns));
+            using var certificate = ca.Issue(identity, now.AddMinutes(-5), now.AddDays(parsed.GetValue(days)), parsed.GetValue(hosts));
             PemFiles.WriteCertificate(certPath, certificate);
             PemFiles.WritePrivateKey(keyPath, certificate);
             var output = parsed.InvocationConfiguration.Output;
             output.WriteLine($"identity: {identity}");
+            if (parsed.GetValue(hosts) is { Length: > 0 } named)
+            {
+                output.WriteLine($"hosts: {string.Join(", ", named)}");
+            }
             output.WriteLine($"certificate: {certPath}");
             output.WriteLine($"key: {keyPath}");
             output.WriteLine($"expires: {certificate.NotAfter.ToUniversalTime():yyyy-MM-dd HH:mm} UTC");

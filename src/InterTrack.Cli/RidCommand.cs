@@ -14,8 +14,12 @@ internal static class RidCommand
     {
         var url = new Option<string>("--url") { Description = "The RID agent, https://HOST:PORT/ (RID's port is 4590).", Required = true };
         var iodef = new Option<FileInfo>("--iodef") { Description = "IODEF document whose RecordItem packets (ipv4-packet/ipv6-packet, hex) are to be traced.", Required = true };
-        var type = new Option<string>("--type") { Description = "The RID MsgType to send.", DefaultValueFactory = _ => "Request" };
-        type.AcceptOnlyFromAmong("Request", "TraceRequest", "Investigation");
+        var type = new Option<string>("--type")
+        {
+            Description = "The RID MsgType to send: TraceRequest or InvestigationRequest (RFC 6545); the older names Request and Investigation are sent as these.",
+            DefaultValueFactory = _ => "TraceRequest",
+        };
+        type.AcceptOnlyFromAmong("TraceRequest", "InvestigationRequest", "Request", "Investigation");
         var cert = new Option<FileInfo>("--cert") { Description = "This client's certificate (a Traceback Client certificate of the federation, 'pki issue --role tc').", Required = true };
         var key = new Option<FileInfo>("--key") { Description = "Its private key.", Required = true };
         var ca = new Option<FileInfo>("--ca") { Description = "The federation CA certificate: the agent's certificate must chain to it.", Required = true };
@@ -48,13 +52,11 @@ internal static class RidCommand
             {
                 throw new CommandException($"--iodef: {file.FullName} is not an IODEF 2.0 document (root {document.Root?.Name})");
             }
-            var incident = document.Root.Elements(Iodef.Ns + "Incident").Elements(Iodef.Ns + "IncidentID").FirstOrDefault();
             try
             {
                 using var credentials = TlsCredentials.Load(parsed.GetValue(cert)!.FullName, parsed.GetValue(key)!.FullName, parsed.GetValue(ca)!.FullName);
                 using var client = new RidClient(credentials, TimeSpan.FromSeconds(parsed.GetValue(wait)));
-                var request = RidMessage.Build(parsed.GetValue(type)!, credentials.Identity.AsNumber, (string?)incident?.Attribute("name") ?? $"intertrack:AS{credentials.Identity.AsNumber}",
-                    incident?.Value ?? Guid.NewGuid().ToString("N"), iodef: document);
+                var request = RidMessage.TraceRequest(parsed.GetValue(type)!, credentials.Identity.AsNumber, document);
                 var (status, body) = await client.PostAsync(target, request, cancellationToken);
                 var writer = parsed.InvocationConfiguration.Output;
                 writer.WriteLine($"HTTP {(int)status} {status}");

@@ -9,7 +9,7 @@ public static class Iodef
 
     public static readonly XNamespace Rid = "urn:ietf:params:xml:ns:iodef-rid-2.0";
 
-    /// <summary>IODEF 1.0 (RFC 5070), which deployed RID agents still send.</summary>
+    /// <summary>IODEF 1.0 (RFC 5070), whose Node, IncidentID and ExtensionType the RID schema uses; deployed agents still send 1.0 documents.</summary>
     public static readonly XNamespace Ns1 = "urn:ietf:params:xml:ns:iodef-1.0";
 
     /// <summary>xs:dateTime in UTC, as IODEF's time elements take it.</summary>

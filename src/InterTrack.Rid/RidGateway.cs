@@ -24,11 +24,13 @@ public sealed record RidGatewayOptions(IPEndPoint Listen, (string Host, int Port
 
 /// <summary>
 /// The RID gateway role (RFC 6545 messages over HTTPS, RFC 6546): CSIRTs and peers holding a
-/// Traceback Client certificate of the federation's CA post a RID Request (or RFC 6045's
-/// TraceRequest or Investigation) whose IODEF document carries the attack packets; the gateway
-/// traces them through its AS's D Point and answers a RID Result with the IODEF traceback
-/// incident — 200 when the trace ends within <see cref="RidGatewayOptions.Patience"/>, else 202
-/// and the Result is posted to the peer's callback URL when it ends. POST <c>/</c> only (any
+/// Traceback Client certificate of the federation's CA post a RID TraceRequest or
+/// InvestigationRequest (or the older Request and Investigation) whose IODEF document carries the
+/// attack packets; the gateway traces them through its AS's D Point and answers a RID Result with
+/// the IODEF traceback incident, under the request's IncidentID so that the requester can match
+/// it — 200 when the trace ends within <see cref="RidGatewayOptions.Patience"/>, else 202 and the
+/// Result is posted to the peer's callback URL when it ends. Everything it sends is valid against
+/// RFC 6545's schema (see <see cref="RidMessage"/>). POST <c>/</c> only (any
 /// other method on <c>/</c>: 405 with <c>Allow: POST</c>); <c>application/rid+xml</c> or
 /// <c>text/xml</c>. A body that is too large, not XML, has a DTD, or is not a RID trace request
 /// gets a RID Acknowledgement Denied with the reason (HTTP 413, 415 or 400), never a crash.
@@ -91,7 +93,16 @@ public sealed class RidGateway : IAsyncDisposable
         await _app.StartAsync().ConfigureAwait(false);
         var address = new Uri(_app.Urls.First());
         LocalEndPoint = new IPEndPoint(_options.Listen.Address, address.Port);
+        if (!NamesAHost(_server.Certificate))
+        {
+            RidLog.NoHostName(_logger, _server.Identity.ToString());
+        }
     }
+
+    /// <summary>Whether the certificate names a DNS name or IP address, which HTTPS clients checking the host name need.</summary>
+    private static bool NamesAHost(X509Certificate2 certificate) =>
+        certificate.Extensions.Where(e => e.Oid?.Value == "2.5.29.17").Select(e => new X509SubjectAlternativeNameExtension(e.RawData))
+            .Any(names => names.EnumerateDnsNames().Any() || names.EnumerateIPAddresses().Any());
 
     private uint Self => _server.Identity.AsNumber;
 
@@ -126,20 +137,28 @@ public sealed class RidGateway : IAsyncDisposable
         try
         {
             message = RidMessage.From(document);
-            if (!RidMessage.TraceRequests.Contains(message.MsgType))
-            {
-                await DenyAsync(context, StatusCodes.Status400BadRequest, "CannotProcess", $"this gateway answers trace requests (Request, TraceRequest, Investigation), not {message.MsgType}", from).ConfigureAwait(false);
-                return;
-            }
-            packets = IodefPackets.Read(message.IodefDocument ?? throw new FormatException("the RID message carries no IODEF-Document"));
         }
         catch (FormatException e)
         {
             await DenyAsync(context, StatusCodes.Status400BadRequest, "UnrecognizedFormat", e.Message, from).ConfigureAwait(false);
             return;
         }
+        if (!RidMessage.TraceRequests.Contains(message.MsgType))
+        {
+            await DenyAsync(context, StatusCodes.Status400BadRequest, "CannotProcess", $"this gateway answers trace requests (TraceRequest, InvestigationRequest), not {message.MsgType}", from, message).ConfigureAwait(false);
+            return;
+        }
+        try
+        {
+            packets = IodefPackets.Read(message.IodefDocument ?? throw new FormatException("the RID message carries no IODEF-Document"));
+        }
+        catch (FormatException e)
+        {
+            await DenyAsync(context, StatusCodes.Status400BadRequest, "UnrecognizedFormat", e.Message, from, message).ConfigureAwait(false);
+            return;
+        }
         RidLog.Received(_logger, message.MsgType, from, packets.Count, message.IncidentId ?? "");
-        var trace = TraceAsync(packets);
+        var trace = TraceAsync(packets, message);
         var finished = await Task.WhenAny(trace, Task.Delay(_options.Patience, context.RequestAborted)).ConfigureAwait(false);
         if (finished == trace)
         {
@@ -148,7 +167,7 @@ public sealed class RidGateway : IAsyncDisposable
             await WriteAsync(context, status, answer).ConfigureAwait(false);
             return;
         }
-        await WriteAsync(context, StatusCodes.Status202Accepted, RidMessage.Acknowledgement(Self, Name, message.IncidentId ?? "", "Pending", null,
+        await WriteAsync(context, StatusCodes.Status202Accepted, RidMessage.Acknowledgement(Self, message.IncidentName, message.IncidentId, "Pending", null,
             "the trace is running; the Result will be posted to your callback URL")).ConfigureAwait(false);
         lock (_pending)
         {
@@ -158,8 +177,12 @@ public sealed class RidGateway : IAsyncDisposable
 
     private string Name => $"intertrack:AS{Self}";
 
-    /// <summary>Traces through the D Point; the RID answer (status and document) is a Result, or an Acknowledgement saying why not.</summary>
-    private async Task<(int Status, XDocument Answer)> TraceAsync(List<(byte[] IpPacket, long TimestampNs)> packets)
+    /// <summary>
+    /// Traces through the D Point; the RID answer (status and document) is a Result, or an
+    /// Acknowledgement saying why not, either under the request's IncidentID (the Result under the
+    /// trace's message id when the request named none).
+    /// </summary>
+    private async Task<(int Status, XDocument Answer)> TraceAsync(List<(byte[] IpPacket, long TimestampNs)> packets, RidMessage request)
     {
         try
         {
@@ -167,11 +190,12 @@ public sealed class RidGateway : IAsyncDisposable
             var dpoint = new NodeIdentity(Self, NodeRole.DPoint).ToNodeId();
             var view = await TracebackClient.TraceAsync(connection, _client.Identity.ToNodeId(), dpoint, packets, _ => { }, _options.TraceWait, _stopping.Token).ConfigureAwait(false);
             var incident = TracebackIncident.Build(view, packets, Self, $"{_options.DPoint.Host}:{_options.DPoint.Port}", DateTimeOffset.UtcNow);
-            return (StatusCodes.Status200OK, RidMessage.Build("Result", Self, Name, view.MessageId.ToString(), iodef: incident));
+            var (name, id) = request.IncidentId is { Length: > 0 } ? (request.IncidentName, request.IncidentId) : (Name, view.MessageId.ToString());
+            return (StatusCodes.Status200OK, RidMessage.Build("Result", Self, name, id, iodef: incident));
         }
         catch (Exception e) when (e is IOException or TimeoutException or System.Net.Sockets.SocketException or System.Security.Authentication.AuthenticationException)
         {
-            return (StatusCodes.Status503ServiceUnavailable, RidMessage.Acknowledgement(Self, Name, "", "Denied", "SystemResource", $"the trace failed: {e.Message}"));
+            return (StatusCodes.Status503ServiceUnavailable, RidMessage.Acknowledgement(Self, request.IncidentName, request.IncidentId, "Denied", "SystemResource", $"the trace failed: {e.Message}"));
         }
     }
 
@@ -194,10 +218,11 @@ public sealed class RidGateway : IAsyncDisposable
         }
     }
 
-    private async Task DenyAsync(HttpContext context, int status, string justification, string why, string from)
+    /// <param name="request">The request when it could be read: the denial names its incident.</param>
+    private async Task DenyAsync(HttpContext context, int status, string justification, string why, string from, RidMessage? request = null)
     {
         RidLog.Denied(_logger, from, status, why);
-        await WriteAsync(context, status, RidMessage.Acknowledgement(Self, Name, "", "Denied", justification, why)).ConfigureAwait(false);
+        await WriteAsync(context, status, RidMessage.Acknowledgement(Self, request?.IncidentName, request?.IncidentId, "Denied", justification, why)).ConfigureAwait(false);
     }
 
     private static async Task WriteAsync(HttpContext context, int status, XDocument answer)
@@ -269,4 +294,7 @@ internal static partial class RidLog
 
     [LoggerMessage(LogEvents.RidNoCallback, LogLevel.Warning, "RID result for {Peer} is ready but no callback URL is configured for it (rid.callbacks); the D Point keeps it")]
     public static partial void NoCallback(ILogger logger, string peer);
+
+    [LoggerMessage(8, LogLevel.Warning, "RID gateway certificate ({Identity}) names no DNS name or IP address: agents that check the host name will refuse it; issue it with 'intertrack pki issue --host NAME'")]
+    public static partial void NoHostName(ILogger logger, string identity);
 }

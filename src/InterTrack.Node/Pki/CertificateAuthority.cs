@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
@@ -29,7 +30,13 @@ public sealed class CertificateAuthority : IDisposable
         new(X509Certificate2.CreateFromPemFile(certificatePemPath, keyPemPath));
 
     /// <summary>Issues a certificate (with its new private key) for one node.</summary>
-    public X509Certificate2 Issue(NodeIdentity identity, DateTimeOffset notBefore, DateTimeOffset notAfter, IEnumerable<string>? dnsNames = null)
+    /// <param name="hosts">
+    /// DNS names and IP addresses the node is reached at, named beside its identity (SAN DNS/IP),
+    /// so that HTTPS clients that check the host name (RID agents) accept it; peers are matched by
+    /// the identity alone.
+    /// </param>
+    /// <exception cref="ArgumentException">A host is neither a DNS name nor an IP address.</exception>
+    public X509Certificate2 Issue(NodeIdentity identity, DateTimeOffset notBefore, DateTimeOffset notAfter, IEnumerable<string>? hosts = null)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest(
@@ -37,9 +44,20 @@ public sealed class CertificateAuthority : IDisposable
             key, HashAlgorithmName.SHA256);
         var names = new SubjectAlternativeNameBuilder();
         names.AddUri(identity.ToUri());
-        foreach (var dns in dnsNames ?? [])
+        foreach (string host in hosts ?? [])
         {
-            names.AddDnsName(dns);
+            if (IPAddress.TryParse(host, out var address))
+            {
+                names.AddIpAddress(address);
+            }
+            else if (IsDnsName(host))
+            {
+                names.AddDnsName(host);
+            }
+            else
+            {
+                throw new ArgumentException($"'{host}' is neither a DNS name nor an IP address", nameof(hosts));
+            }
         }
         request.CertificateExtensions.Add(names.Build(critical: false));
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
@@ -64,6 +82,11 @@ public sealed class CertificateAuthority : IDisposable
         using var issued = request.Create(Certificate, notBefore, notAfter, serial);
         return issued.CopyWithPrivateKey(key);
     }
+
+    /// <summary>Whether a certificate can name <paramref name="host"/>: an IP address, or a DNS name (letters, digits, hyphens, dots).</summary>
+    public static bool IsHostName(string host) => IPAddress.TryParse(host, out _) || IsDnsName(host);
+
+    private static bool IsDnsName(string host) => Uri.CheckHostName(host) == UriHostNameType.Dns;
 
     public void Dispose() => Certificate.Dispose();
 

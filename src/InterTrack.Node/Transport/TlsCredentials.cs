@@ -29,10 +29,11 @@ public sealed class TlsCredentials : IDisposable
     public NodeIdentity Identity { get; }
 
     /// <summary>New credentials straight from a CA held in memory (emulations, benchmarks), valid from five minutes ago.</summary>
-    public static TlsCredentials Issue(CertificateAuthority ca, NodeIdentity identity, TimeSpan validity)
+    /// <param name="hosts">DNS names and IP addresses to name beside the identity (see <see cref="CertificateAuthority.Issue"/>).</param>
+    public static TlsCredentials Issue(CertificateAuthority ca, NodeIdentity identity, TimeSpan validity, IEnumerable<string>? hosts = null)
     {
         var now = DateTimeOffset.UtcNow;
-        return new(ca.Issue(identity, now.AddMinutes(-5), now + validity), X509CertificateLoader.LoadCertificate(ca.Certificate.RawData));
+        return new(ca.Issue(identity, now.AddMinutes(-5), now + validity, hosts), X509CertificateLoader.LoadCertificate(ca.Certificate.RawData));
     }
 
     /// <param name="crlPath">The federation's CRL (default: <c>ca.crl</c> beside the CA certificate, used when it exists or appears).</param>

@@ -16,9 +16,11 @@ namespace InterTrack.Tests.Rid;
 
 /// <summary>
 /// A CSIRT's RID agent against the RID gateway in front of a served emulation, over HTTPS with
-/// mutual TLS: trace requests answered with an IODEF traceback incident (at once, or 202 and a
-/// callback), other methods refused with 405, and hostile documents answered with a RID
-/// Acknowledgement Denied while the gateway keeps serving.
+/// mutual TLS: trace requests (TraceRequest, InvestigationRequest, and the older envelope)
+/// answered with an IODEF traceback incident under the request's IncidentID (at once, or 202 and
+/// a callback), other methods refused with 405, and hostile documents answered with a RID
+/// Acknowledgement Denied while the gateway keeps serving. Every message exchanged is checked
+/// against the RID and IODEF schemas, as a validating agent would.
 /// </summary>
 public sealed class RidGatewayTests : IDisposable
 {
@@ -40,10 +42,10 @@ public sealed class RidGatewayTests : IDisposable
         using var http = Client(served.Endpoints);
         var url = served.Endpoints.Rid!;
 
-        var (status, answer) = await PostAsync(http, url, Request("TraceRequest", served.Packets()));
+        var (status, answer) = await PostAsync(http, url, Request("TraceRequest", served.Packets(), "ddos-1"));
         Assert.Equal(HttpStatusCode.OK, status);
-        var result = RidMessage.From(XDocument.Parse(answer));
-        Assert.Equal("Result", result.MsgType);
+        var result = Valid(answer);
+        Assert.Equal(("Result", "csirt.example", "ddos-1"), (result.MsgType, result.IncidentName, result.IncidentId));
         var flows = result.IodefDocument!.Descendants(Iodef.Ns + "Flow").Select(f => f.Elements(Iodef.Ns + "System").ToList()).ToList();
         var paths = flows.Where(f => (string?)f[^1].Attribute("category") == "source").ToList();
         Assert.Equal(3, paths.Count); // one path per attacker AS
@@ -55,6 +57,12 @@ public sealed class RidGatewayTests : IDisposable
             Assert.Equal("no", (string?)path[^1].Attribute("spoofed"));
         }
         Assert.Equal(30, result.IodefDocument.Descendants(Iodef.Ns + "RecordItem").Count()); // the evidence: every traced packet
+
+        (status, answer) = await PostAsync(http, url, Request("InvestigationRequest", served.Packets(), "ddos-2"));
+        Assert.Equal(HttpStatusCode.OK, status);
+        var investigated = Valid(answer);
+        Assert.Equal(("Result", "ddos-2"), (investigated.MsgType, investigated.IncidentId));
+        Assert.Equal(3, investigated.IodefDocument!.Descendants(Iodef.Ns + "System").Count(s => (string?)s.Attribute("category") == "source"));
 
         using (var get = await http.GetAsync(url))
         {
@@ -70,8 +78,8 @@ public sealed class RidGatewayTests : IDisposable
             (Laughs, RidClient.MediaType, HttpStatusCode.BadRequest, "UnrecognizedFormat"),
             ("<RID", "text/xml", HttpStatusCode.BadRequest, "UnrecognizedFormat"),
             ("<html/>", "text/xml", HttpStatusCode.BadRequest, "UnrecognizedFormat"),
-            (Request("Report", served.Packets()).ToString(), RidClient.MediaType, HttpStatusCode.BadRequest, "CannotProcess"),
-            (Request("Request", []).ToString(), RidClient.MediaType, HttpStatusCode.BadRequest, "UnrecognizedFormat"),
+            (RidMessage.Build("Report", 64512, "csirt.example", "ddos-3", iodef: CsirtRequests.Iodef(served.Packets())).ToString(), RidClient.MediaType, HttpStatusCode.BadRequest, "CannotProcess"),
+            (Request("TraceRequest", [], "ddos-4").ToString(), RidClient.MediaType, HttpStatusCode.BadRequest, "UnrecognizedFormat"),
             ("{}", "application/json", HttpStatusCode.UnsupportedMediaType, "UnrecognizedFormat"),
         })
         {
@@ -80,6 +88,7 @@ public sealed class RidGatewayTests : IDisposable
             var (deniedStatus, denial) = await PostAsync(http, url, content);
             Assert.Equal(expected, deniedStatus);
             Assert.Equal(justification, Denial(denial));
+            Assert.Empty(RidSchemas.Errors(XDocument.Parse(denial)));
         }
 
         // 100 MB, streamed: refused after the first MiB, never held. The answer comes while the
@@ -88,9 +97,11 @@ public sealed class RidGatewayTests : IDisposable
         Assert.Equal(413, hugeStatus);
         Assert.Equal("SystemResource", Denial(hugeDenial));
 
-        // Still serving.
-        (status, _) = await PostAsync(http, url, Request("Request", served.Packets()));
+        // Still serving, and still taking the envelope earlier InterTrack clients sent.
+        (status, answer) = await PostAsync(http, url, CsirtRequests.Legacy("Request", CsirtRequests.Iodef(served.Packets()), "ddos-5"));
         Assert.Equal(HttpStatusCode.OK, status);
+        var legacy = Valid(answer);
+        Assert.Equal(("Result", "ddos-5"), (legacy.MsgType, legacy.IncidentId));
     }
 
     [Fact]
@@ -105,12 +116,14 @@ public sealed class RidGatewayTests : IDisposable
         _serverCertificate = X509Certificate2.CreateFromPemFile(served.Endpoints.ClientCertificate, served.Endpoints.ClientKey);
         using var http = Client(served.Endpoints);
 
-        var (status, answer) = await PostAsync(http, served.Endpoints.Rid!, Request("Request", served.Packets()));
+        var (status, answer) = await PostAsync(http, served.Endpoints.Rid!, Request("TraceRequest", served.Packets(), "ddos-6"));
         Assert.Equal(HttpStatusCode.Accepted, status);
-        Assert.Equal("Acknowledgement", RidMessage.From(XDocument.Parse(answer)).MsgType);
+        var pending = Valid(answer);
+        Assert.Equal(("Acknowledgement", "ddos-6"), (pending.MsgType, pending.IncidentId));
 
-        var posted = RidMessage.From(XDocument.Parse(await received.Task.WaitAsync(TimeSpan.FromSeconds(60))));
-        Assert.Equal("Result", posted.MsgType);
+        // Posted back under the request's IncidentID: the requester matches it to its request.
+        var posted = Valid(await received.Task.WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Equal(("Result", "csirt.example", "ddos-6"), (posted.MsgType, posted.IncidentName, posted.IncidentId));
         Assert.Equal(3, posted.IodefDocument!.Descendants(Iodef.Ns + "System").Count(s => (string?)s.Attribute("category") == "source"));
     }
 
@@ -119,19 +132,20 @@ public sealed class RidGatewayTests : IDisposable
     private static string? Denial(string body) =>
         (string?)XDocument.Parse(body).Descendants(Iodef.Rid + "RequestStatus").Single(s => (string?)s.Attribute("AuthorizationStatus") == "Denied").Attribute("Justification");
 
-    /// <summary>A RID message of <paramref name="msgType"/> whose IODEF document carries the packets as a CSIRT would send them.</summary>
-    private static XDocument Request(string msgType, IReadOnlyList<(byte[] Ip, long Ns)> packets)
+    /// <summary>A trace request of <paramref name="msgType"/> for incident <paramref name="incidentId"/>, as <c>rid send</c> builds it: schema-valid itself.</summary>
+    private static XDocument Request(string msgType, IReadOnlyList<(byte[] Ip, long Ns)> packets, string incidentId)
     {
-        XNamespace n = Iodef.Ns;
-        var iodef = new XDocument(new XElement(n + "IODEF-Document", new XAttribute("version", "2.00"),
-            new XElement(n + "Incident", new XAttribute("purpose", "traceback"),
-                new XElement(n + "IncidentID", new XAttribute("name", "csirt.example"), "ddos-1"),
-                new XElement(n + "GenerationTime", Iodef.Time(DateTimeOffset.UtcNow)),
-                new XElement(n + "Contact", new XAttribute("role", "irt"), new XAttribute("type", "organization")),
-                new XElement(n + "EventData", new XElement(n + "Record", packets.Select(p => new XElement(n + "RecordData",
-                    new XElement(n + "DateTime", Iodef.Time(DateTimeOffset.UnixEpoch.AddTicks(p.Ns / 100))),
-                    new XElement(n + "RecordItem", new XAttribute("dtype", "ipv4-packet"), Convert.ToHexStringLower(p.Ip)))))))));
-        return RidMessage.Build(msgType, 64512, "csirt.example", "ddos-1", iodef: iodef);
+        var request = RidMessage.TraceRequest(msgType, 64512, CsirtRequests.Iodef(packets, incidentId));
+        Assert.Empty(RidSchemas.Errors(request));
+        return request;
+    }
+
+    /// <summary>A RID document the gateway sent, read after checking it against the schemas.</summary>
+    private static RidMessage Valid(string body)
+    {
+        var document = XDocument.Parse(body);
+        Assert.Empty(RidSchemas.Errors(document));
+        return RidMessage.From(document);
     }
 
     private static async Task<(HttpStatusCode, string)> PostAsync(HttpClient http, Uri url, XDocument message)

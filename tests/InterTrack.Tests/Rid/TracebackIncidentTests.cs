@@ -10,10 +10,10 @@ namespace InterTrack.Tests.Rid;
 
 public sealed class TracebackIncidentTests
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
+    internal static readonly DateTimeOffset Now = new(2026, 11, 27, 12, 0, 0, TimeSpan.Zero);
 
     /// <summary>65001 (victim) ← 65002 ← 65004 (origin); 65001 ← 65003 (flow) ← 65005 (runs nothing).</summary>
-    private static TraceResultView View()
+    internal static TraceResultView View()
     {
         AsView[] ases =
         [
@@ -27,7 +27,7 @@ public sealed class TracebackIncidentTests
             new Dictionary<uint, IReadOnlyList<SubAgent>>());
     }
 
-    private static readonly (byte[], long)[] Packets =
+    internal static readonly (byte[], long)[] Packets =
     [
         (TestPackets.Udp4(1), Now.AddSeconds(-30).ToUnixTimeMilliseconds() * 1_000_000),
         (TestPackets.Tcp6(2), 0), // no capture time
