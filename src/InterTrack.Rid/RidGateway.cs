@@ -295,6 +295,6 @@ internal static partial class RidLog
     [LoggerMessage(LogEvents.RidNoCallback, LogLevel.Warning, "RID result for {Peer} is ready but no callback URL is configured for it (rid.callbacks); the D Point keeps it")]
     public static partial void NoCallback(ILogger logger, string peer);
 
-    [LoggerMessage(8, LogLevel.Warning, "RID gateway certificate ({Identity}) names no DNS name or IP address: agents that check the host name will refuse it; issue it with 'intertrack pki issue --host NAME'")]
+    [LoggerMessage(LogEvents.RidCertificateNamesNoHost, LogLevel.Warning, "RID gateway certificate ({Identity}) names no DNS name or IP address: agents that check the host name will refuse it; issue it with 'intertrack pki issue --host NAME'")]
     public static partial void NoHostName(ILogger logger, string identity);
 }

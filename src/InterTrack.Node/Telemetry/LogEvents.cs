@@ -17,5 +17,5 @@ public static class LogEvents
     public const int WebServing = 1000, WebUpload = 1001, WebRefused = 1002;
     public const int WebNoUploads = 1100;
     public const int RidReceived = 1200, RidAnswered = 1201, RidDenied = 1202, RidClientRefused = 1203, RidCalledBack = 1204, RidCallbackFailed = 1205,
-        RidNoCallback = 1206;
+        RidNoCallback = 1206, RidCertificateNamesNoHost = 1207;
 }
