@@ -51,7 +51,7 @@ internal static class RidCommand
             var incident = document.Root.Elements(Iodef.Ns + "Incident").Elements(Iodef.Ns + "IncidentID").FirstOrDefault();
             try
             {
-                using var credentials = TlsCredentials.Load(parsed.GetValue(cert)!.FullName, parsed.GetValue(key)!.FullName, parsed.GetValue(ca)!.FullName);
+                using var credentials = ClientCredentials.Load(parsed.GetValue(cert)!, parsed.GetValue(key)!, parsed.GetValue(ca)!);
                 using var client = new RidClient(credentials, TimeSpan.FromSeconds(parsed.GetValue(wait)));
                 var request = RidMessage.Build(parsed.GetValue(type)!, credentials.Identity.AsNumber, (string?)incident?.Attribute("name") ?? $"intertrack:AS{credentials.Identity.AsNumber}",
                     incident?.Value ?? Guid.NewGuid().ToString("N"), iodef: document);
