@@ -98,7 +98,7 @@ internal static class TraceCommand
                     {
                         connection = await TracebackClient.ConnectAsync(host, port, credentials, cancellationToken);
                     }
-                    catch (TlsConnectException e) when (e.Presented is { } other)
+                    catch (AuthenticationException e) when (e.InnerException is UnexpectedPeerException { Presented: { } other })
                     {
                         throw new CommandException(NotOurDPoint($"{host}:{port}", other, credentials.Identity), e);
                     }

@@ -15,7 +15,8 @@ public static class MessageClient
     /// Connects to <paramref name="host"/>:<paramref name="port"/> and accepts the server only if
     /// its certificate chains to our federation CA and binds <paramref name="expectedPeer"/>.
     /// </summary>
-    /// <exception cref="AuthenticationException">The server is not who we expected, or refused us.</exception>
+    /// <exception cref="AuthenticationException">The server is not who we expected (then its inner exception is an
+    /// <see cref="UnexpectedPeerException"/>), refused us, or speaks no TLS; the message says which side refused whom.</exception>
     /// <exception cref="IOException">Could not connect in time.</exception>
     public static async Task<MessageConnection> ConnectTlsAsync(string host, int port, NodeIdentity expectedPeer, TlsCredentials credentials,
         TransportOptions? options = null, ILogger? logger = null, TimeProvider? time = null, CancellationToken cancellationToken = default)
@@ -43,8 +44,8 @@ public static class MessageClient
         {
             await ssl.DisposeAsync().ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
-            var presented = server is { Trusted: true, Admitted: null } ? server.Claimed : null;
-            throw new TlsConnectException(Failure($"{host}:{port}", expectedPeer, credentials, server, e, options.HandshakeTimeout), e, expectedPeer, presented);
+            throw new AuthenticationException(Failure($"{host}:{port}", expectedPeer, credentials, server, e, options.HandshakeTimeout),
+                server is { Trusted: true, Admitted: null, Claimed: { } presented } ? new UnexpectedPeerException(expectedPeer, presented, e) : e);
         }
         return new MessageConnection(ssl, credentials.Identity, expectedPeer, socket.RemoteEndPoint, options, logger ?? NullLogger.Instance, time);
     }
