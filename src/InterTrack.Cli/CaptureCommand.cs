@@ -35,6 +35,10 @@ internal static class CaptureCommand
                 agent = new LiveDigestAgent(parsed.GetValue(interfaces)!, options, parsed.GetValue(output)!.FullName);
                 agent.Open();
             }
+            catch (UnknownInterfaceException e)
+            {
+                throw new CommandException($"--interface {e.Message}", e);
+            }
             catch (Exception e) when (e is ArgumentException or PcapException or DllNotFoundException)
             {
                 throw new CommandException($"cannot capture: {e.Message}", e);

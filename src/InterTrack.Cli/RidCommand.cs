@@ -54,7 +54,7 @@ internal static class RidCommand
             }
             try
             {
-                using var credentials = TlsCredentials.Load(parsed.GetValue(cert)!.FullName, parsed.GetValue(key)!.FullName, parsed.GetValue(ca)!.FullName);
+                using var credentials = ClientCredentials.Load(parsed.GetValue(cert)!, parsed.GetValue(key)!, parsed.GetValue(ca)!);
                 using var client = new RidClient(credentials, TimeSpan.FromSeconds(parsed.GetValue(wait)));
                 var request = RidMessage.TraceRequest(parsed.GetValue(type)!, credentials.Identity.AsNumber, document);
                 var (status, body) = await client.PostAsync(target, request, cancellationToken);

@@ -93,9 +93,15 @@ internal static class TraceCommand
                 }
                 else
                 {
-                    credentials = TlsCredentials.Load(parsed.GetValue(cert)!.FullName, parsed.GetValue(key)!.FullName, parsed.GetValue(ca)!.FullName,
-                        parsed.GetValue(crl)?.FullName);
-                    connection = await TracebackClient.ConnectAsync(host, port, credentials, cancellationToken);
+                    credentials = ClientCredentials.Load(parsed.GetValue(cert)!, parsed.GetValue(key)!, parsed.GetValue(ca)!, parsed.GetValue(crl));
+                    try
+                    {
+                        connection = await TracebackClient.ConnectAsync(host, port, credentials, cancellationToken);
+                    }
+                    catch (AuthenticationException e) when (e.InnerException is UnexpectedPeerException { Presented: { } other })
+                    {
+                        throw new CommandException(NotOurDPoint($"{host}:{port}", other, credentials.Identity), e);
+                    }
                     self = credentials.Identity.ToNodeId();
                     dpoint = new NodeIdentity(credentials.Identity.AsNumber, NodeRole.DPoint).ToNodeId();
                 }
@@ -135,6 +141,13 @@ internal static class TraceCommand
         });
         return command;
     }
+
+    /// <summary>--dp reached a node of the federation that is not this client's D Point: say whose it is and where to point instead.</summary>
+    private static string NotOurDPoint(string at, NodeIdentity other, NodeIdentity self) => other.Role == NodeRole.DPoint
+        ? $"--dp {at}: the peer there is AS{other.AsNumber}'s D Point, not AS{self.AsNumber}'s: a Traceback Client traces through the D Point of "
+            + $"its own AS (the AS of --cert)"
+        : $"--dp {at}: the peer there is AS{other.AsNumber}'s {(other.Role == NodeRole.Client ? "Traceback Client" : other.RoleName.ToUpperInvariant())}, "
+            + "not a D Point: point --dp at the D Point's address (dp.listen in its configuration)";
 
     private static void Print(TextWriter output, TraceResultView view, bool json)
     {

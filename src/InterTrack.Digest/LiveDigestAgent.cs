@@ -31,6 +31,7 @@ public sealed class LiveDigestAgent : IDigestSource, IDisposable
     private readonly System.Diagnostics.Metrics.Meter _meter = new(Telemetry.NodeMetrics.MeterName);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _pagesSealed = new(StringComparer.Ordinal);
 
+    /// <exception cref="UnknownInterfaceException">An interface libpcap does not know.</exception>
     public LiveDigestAgent(IEnumerable<string> interfaces, DigestOptions options, string? outputDirectory, ILogger? logger = null,
         IReadOnlyList<BorderLink>? macPairLinks = null)
     {
@@ -43,7 +44,7 @@ public sealed class LiveDigestAgent : IDigestSource, IDisposable
         foreach (var name in interfaces)
         {
             var device = devices.FirstOrDefault(d => d.Name == name)
-                ?? throw new ArgumentException($"no capture interface '{name}' (libpcap sees: {string.Join(", ", devices.Select(d => d.Name))})", nameof(interfaces));
+                ?? throw new UnknownInterfaceException(name, [.. devices.Select(d => d.Name)]);
             _captures.Add(new InterfaceCapture(this, device));
         }
         _meter.CreateObservableCounter("intertrack.digest.packets", () => Counters().Select(c => Measure(c.Interface, c.Digested)),

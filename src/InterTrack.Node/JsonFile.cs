@@ -24,17 +24,22 @@ public static class JsonFile
         {
             throw new FormatException($"{path}: is a directory, not a file");
         }
+        string json;
         try
         {
-            return JsonSerializer.Deserialize<T>(File.ReadAllText(path), Options) ?? throw new FormatException($"{path}: empty");
-        }
-        catch (JsonException e)
-        {
-            throw new FormatException($"{path}: {(e.Path is null ? "" : $"field {e.Path}: ")}{e.Message.Split(". Path:")[0]}", e);
+            json = File.ReadAllText(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new FormatException($"{path}: {e.Message}", e);
+        }
+        try
+        {
+            return JsonSerializer.Deserialize<T>(json, Options) ?? throw new FormatException($"{path}: empty");
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"{path}: {JsonProblem.Describe(e, typeof(T), Options, json)}", e);
         }
     }
 }

@@ -73,18 +73,25 @@ public sealed record NodeConfig
         Require(File.Exists(Ca), "ca", $"no such file {Ca}");
         Require(Directory.Exists(Certificates), "certificates", $"no such directory {Certificates}");
         Require(Crl is null || File.Exists(Crl), "crl", $"no such file {Crl}");
+        System.Security.Cryptography.X509Certificates.X509Certificate2 federationCa;
         try
         {
-            using var federationCa = Pki.PemFiles.LoadCertificate(Ca);
-            _ = new Pki.RevocationList(Crl ?? Pki.RevocationList.BesideCa(Ca), federationCa);
+            federationCa = Pki.PemFiles.LoadCa(Pki.NamedFile.Field("ca", Ca));
         }
         catch (FormatException e)
         {
-            throw new ConfigException($"crl: {e.Message}", e);
+            throw new ConfigException(e.Message, e);
         }
-        catch (System.Security.Cryptography.CryptographicException e)
+        using (federationCa)
         {
-            throw new ConfigException($"ca: {Ca} is not a PEM certificate: {e.Message}", e);
+            try
+            {
+                _ = new Pki.RevocationList(Crl ?? Pki.RevocationList.BesideCa(Ca), federationCa);
+            }
+            catch (FormatException e)
+            {
+                throw new ConfigException($"crl: {e.Message}", e);
+            }
         }
         if (Itm is not null)
         {

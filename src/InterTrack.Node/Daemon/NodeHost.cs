@@ -205,29 +205,32 @@ public sealed class NodeHost : IAsyncDisposable
     {
         var identity = new NodeIdentity(config.As, role);
         string stem = Path.Combine(config.Certificates, $"as{config.As}-{identity.RoleName}");
+        TlsCredentials credentials;
         try
         {
-            var credentials = TlsCredentials.Load(stem + ".crt", stem + ".key", config.Ca, config.Crl);
-            if (credentials.Identity != identity)
+            credentials = TlsCredentials.Load(new CredentialFiles(NamedFile.Field("certificates", stem + ".crt"), NamedFile.Field("certificates", stem + ".key"),
+                NamedFile.Field("ca", config.Ca), config.Crl is null ? null : NamedFile.Field("crl", config.Crl),
+                $"the certificate of {identity} from 'intertrack pki issue --as {config.As} --role {identity.RoleName}'"));
+        }
+        catch (FormatException e)
+        {
+            throw new ConfigException(e.Message, e);
+        }
+        if (credentials.Identity != identity)
+        {
+            credentials.Dispose();
+            throw new ConfigException($"certificates: {stem}.crt is for {credentials.Identity}, not {identity}");
+        }
+        // What our peers will check, checked before we serve: a certificate they refuse would only fail later, one peer at a time.
+        foreach (bool asServer in new[] { true, false })
+        {
+            if (new PeerAuthenticator(credentials.FederationCa, _ => true, null, credentials.Revoked, asServer).Authenticate(credentials.Certificate, out var why) is null)
             {
                 credentials.Dispose();
-                throw new ConfigException($"certificates: {stem}.crt is for {credentials.Identity}, not {identity}");
+                throw new ConfigException($"certificates: {stem}.crt would be refused by our peers: {why}");
             }
-            // What our peers will check, checked before we serve: a certificate they refuse would only fail later, one peer at a time.
-            foreach (bool asServer in new[] { true, false })
-            {
-                if (new PeerAuthenticator(credentials.FederationCa, _ => true, null, credentials.Revoked, asServer).Authenticate(credentials.Certificate, out var why) is null)
-                {
-                    credentials.Dispose();
-                    throw new ConfigException($"certificates: {stem}.crt would be refused by our peers: {why}");
-                }
-            }
-            return credentials;
         }
-        catch (Exception e) when (e is IOException or System.Security.Cryptography.CryptographicException or ArgumentException)
-        {
-            throw new ConfigException($"certificates: cannot load {stem}.crt/.key for {identity}: {e.Message}");
-        }
+        return credentials;
     }
 
     private static PeerEndpoint Peer(string endpoint, uint asNumber, NodeRole role)

@@ -15,7 +15,8 @@ public static class MessageClient
     /// Connects to <paramref name="host"/>:<paramref name="port"/> and accepts the server only if
     /// its certificate chains to our federation CA and binds <paramref name="expectedPeer"/>.
     /// </summary>
-    /// <exception cref="AuthenticationException">The server is not who we expected, or refused us.</exception>
+    /// <exception cref="AuthenticationException">The server is not who we expected (then its inner exception is an
+    /// <see cref="UnexpectedPeerException"/>), refused us, or speaks no TLS; the message says which side refused whom.</exception>
     /// <exception cref="IOException">Could not connect in time.</exception>
     public static async Task<MessageConnection> ConnectTlsAsync(string host, int port, NodeIdentity expectedPeer, TlsCredentials credentials,
         TransportOptions? options = null, ILogger? logger = null, TimeProvider? time = null, CancellationToken cancellationToken = default)
@@ -24,18 +25,18 @@ public static class MessageClient
         var socket = await ConnectSocketAsync(host, port, options, cancellationToken).ConfigureAwait(false);
         var authenticator = new PeerAuthenticator(credentials.FederationCa, id => id == expectedPeer, time, credentials.Revoked, peerIsServer: true);
         var ssl = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
-        string? refusal = null;
+        PeerCheck? server = null;
         var clientOptions = new SslClientAuthenticationOptions
         {
             TargetHost = $"as{expectedPeer.AsNumber}-{expectedPeer.RoleName}",
             ClientCertificateContext = SslStreamCertificateContext.Create(credentials.Certificate, null, offline: true),
             EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
             CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
-            RemoteCertificateValidationCallback = (_, certificate, _, _) => authenticator.Authenticate(certificate, out refusal) is not null,
+            RemoteCertificateValidationCallback = (_, certificate, _, _) => (server = authenticator.Check(certificate)).Admitted is not null,
         };
+        using var timer = new CancellationTokenSource(options.HandshakeTimeout, time ?? TimeProvider.System);
         try
         {
-            using var timer = new CancellationTokenSource(options.HandshakeTimeout, time ?? TimeProvider.System);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
             await ssl.AuthenticateAsClientAsync(clientOptions, timeout.Token).ConfigureAwait(false);
         }
@@ -43,10 +44,24 @@ public static class MessageClient
         {
             await ssl.DisposeAsync().ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
-            throw new AuthenticationException($"TLS with {host}:{port} as {expectedPeer} failed: {refusal ?? e.Message}", e);
+            throw new AuthenticationException(Failure($"{host}:{port}", expectedPeer, credentials, server, e, options.HandshakeTimeout),
+                server is { Trusted: true, Admitted: null, Claimed: { } presented } ? new UnexpectedPeerException(expectedPeer, presented, e) : e);
         }
         return new MessageConnection(ssl, credentials.Identity, expectedPeer, socket.RemoteEndPoint, options, logger ?? NullLogger.Instance, time);
     }
+
+    /// <summary>Why a handshake failed, as who refused whom: we the server's certificate, the server ours, or no TLS at all.</summary>
+    private static string Failure(string at, NodeIdentity expected, TlsCredentials credentials, PeerCheck? server, Exception e, TimeSpan handshakeTimeout) => server switch
+    {
+        { UnknownCa: true } => $"the certificate of {at} ({server.Claimed?.ToString() ?? "no InterTrack identity"}) is not signed by {credentials.CaName}: "
+            + "use the federation's CA certificate",
+        { Trusted: true, Admitted: null } => $"refused {at}: {server.Reason}; expected {expected} there",
+        { Admitted: null } => $"refused the certificate of {at} ({server.Claimed?.ToString() ?? "no InterTrack identity"}): {server.Reason}",
+        _ when e is OperationCanceledException => $"{at} did not answer the TLS handshake within {handshakeTimeout.TotalSeconds:0.#} s: "
+            + "it is not an InterTrack node, or a plain-TCP service",
+        { } => $"{at} ({expected}) refused our certificate {credentials.CertificateName} ({credentials.Identity}): {e.Message}",
+        null => $"{at} did not answer the TLS handshake ({e.Message}): it is not an InterTrack node, or a plain-TCP service",
+    };
 
     /// <summary>Plain TCP, for the legacy client port of a D Point. <paramref name="local"/> names us in error replies.</summary>
     public static async Task<MessageConnection> ConnectPlainAsync(string host, int port, NodeIdentity local,

@@ -200,19 +200,15 @@ public sealed class MessageListener : IAsyncDisposable
         using var timer = new CancellationTokenSource(_options.HandshakeTimeout, _time);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, timer.Token);
         var ssl = new SslStream(network, leaveInnerStreamOpen: false);
-        NodeIdentity? peer = null;
-        string? refusal = null;
+        PeerCheck? client = null;
         var serverOptions = new SslServerAuthenticationOptions
         {
             ServerCertificateContext = SslStreamCertificateContext.Create(_tls.Certificate, null, offline: true),
             ClientCertificateRequired = true,
             EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
             CertificateRevocationCheckMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
-            RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-            {
-                peer = _authenticator!.Authenticate(certificate, out refusal, out bool trusted);
-                return trusted; // a trusted peer we do not admit is told why below, over TLS
-            },
+            // A trusted peer we do not admit is told why below, over TLS.
+            RemoteCertificateValidationCallback = (_, certificate, _, _) => (client = _authenticator!.Check(certificate)).Trusted,
         };
         try
         {
@@ -226,23 +222,36 @@ public sealed class MessageListener : IAsyncDisposable
                 return null;
             }
             await ssl.AuthenticateAsServerAsync(serverOptions, timeout.Token).ConfigureAwait(false);
-            var connection = new MessageConnection(ssl, _local, peer, endPoint, _options, _logger, _time);
-            if (peer is null)
+            var connection = new MessageConnection(ssl, _local, client?.Admitted, endPoint, _options, _logger, _time);
+            if (client?.Admitted is null)
             {
                 Telemetry.NodeMetrics.HandshakeRefused(_local.RoleName, "not_admitted");
-                await RefuseAsync(connection, $"refused: {refusal}", refusal ?? "not admitted").ConfigureAwait(false);
+                await RefuseAsync(connection, $"refused: {client?.Reason}", client?.Reason ?? "not admitted").ConfigureAwait(false);
                 return null;
             }
             return connection;
         }
         catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException or ObjectDisposedException)
         {
-            TransportLog.PeerRefused(_logger, endPoint, refusal ?? e.Message);
-            Telemetry.NodeMetrics.HandshakeRefused(_local.RoleName, refusal is null ? "failed" : "untrusted");
+            TransportLog.PeerRefused(_logger, endPoint, Failure(client, e));
+            Telemetry.NodeMetrics.HandshakeRefused(_local.RoleName, client is { Admitted: null } ? "untrusted" : "failed");
             await ssl.DisposeAsync().ConfigureAwait(false);
             return null;
         }
     }
+
+    /// <summary>Why a client's handshake failed, for the log: which client we refused and why, or that it refused us.</summary>
+    private string Failure(PeerCheck? client, Exception e) => client switch
+    {
+        { UnknownCa: true } => $"{client.Claimed?.ToString() ?? "a client of no InterTrack identity"}: its certificate is not signed by the CA we trust "
+            + $"({_tls!.CaName}): it needs a certificate of this federation",
+        { Admitted: null } => $"{client.Claimed?.ToString() ?? "a client of no InterTrack identity"}: {client.Reason}",
+        _ when e is OperationCanceledException && !_stopping.IsCancellationRequested =>
+            $"no TLS handshake within {_options.HandshakeTimeout.TotalSeconds:0.#} s",
+        null when e is AuthenticationException => $"the client broke off the TLS handshake before showing its certificate ({e.Message}): "
+            + $"it does not trust ours ({_tls!.CertificateName}), or speaks no TLS; its CA must be ours ({_tls.CaName})",
+        _ => $"the TLS handshake failed: {e.Message}",
+    };
 
     private async Task ServeMessagesAsync(MessageConnection connection)
     {

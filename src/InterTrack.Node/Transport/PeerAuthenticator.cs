@@ -33,13 +33,21 @@ public sealed class PeerAuthenticator(X509Certificate2 federationCa, Func<NodeId
     /// a trusted peer that is not admitted can be told why over TLS.</param>
     public NodeIdentity? Authenticate(X509Certificate? presented, out string? reason, out bool trusted)
     {
-        trusted = false;
+        var check = Check(presented);
+        reason = check.Reason;
+        trusted = check.Trusted;
+        return check.Admitted;
+    }
+
+    /// <summary>Checks a peer's certificate, saying what it claims and why it is refused, for messages that name who refused whom.</summary>
+    public PeerCheck Check(X509Certificate? presented)
+    {
         if (presented is null)
         {
-            reason = "no certificate presented";
-            return null;
+            return new PeerCheck(null, null, false, false, "no certificate presented");
         }
         using var certificate = new X509Certificate2(presented);
+        var claimed = CertificateIdentity.Read(certificate);
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.Add(federationCa);
@@ -50,29 +58,33 @@ public sealed class PeerAuthenticator(X509Certificate2 federationCa, Func<NodeId
         chain.ChainPolicy.ApplicationPolicy.Add(usage);
         if (!chain.Build(certificate))
         {
-            reason = chain.ChainStatus.Any(s => s.Status == X509ChainStatusFlags.NotValidForUsage)
-                ? $"certificate not valid for TLS {usage.FriendlyName}"
-                : "certificate rejected: " + string.Join(", ", chain.ChainStatus.Select(s => s.Status.ToString()).Distinct());
-            return null;
+            var problems = chain.ChainStatus.Select(s => s.Status).ToHashSet();
+            bool unknownCa = problems.Contains(X509ChainStatusFlags.PartialChain) || problems.Contains(X509ChainStatusFlags.UntrustedRoot);
+            string reason = problems.Contains(X509ChainStatusFlags.NotValidForUsage) ? $"certificate not valid for TLS {usage.FriendlyName}"
+                : unknownCa ? "certificate rejected: not signed by the federation CA"
+                : problems.Contains(X509ChainStatusFlags.NotTimeValid)
+                    ? $"certificate rejected: valid only from {certificate.NotBefore.ToUniversalTime():yyyy-MM-dd HH:mm} to {certificate.NotAfter.ToUniversalTime():yyyy-MM-dd HH:mm} UTC"
+                : "certificate rejected: " + string.Join(", ", problems);
+            return new PeerCheck(null, claimed, false, unknownCa, reason);
         }
         if (revoked?.IsRevoked(certificate) == true)
         {
-            reason = $"certificate revoked (serial {certificate.SerialNumber})";
-            return null;
+            return new PeerCheck(null, claimed, false, false, $"certificate revoked (serial {certificate.SerialNumber})");
         }
-        var identity = CertificateIdentity.Read(certificate);
-        if (identity is null)
+        if (claimed is null)
         {
-            reason = "certificate binds no single InterTrack identity";
-            return null;
+            return new PeerCheck(null, null, false, false, "certificate binds no single InterTrack identity");
         }
-        trusted = true;
-        if (!isAllowed(identity))
-        {
-            reason = $"{identity} is not a configured peer";
-            return null;
-        }
-        reason = null;
-        return identity;
+        return isAllowed(claimed)
+            ? new PeerCheck(claimed, claimed, true, false, null)
+            : new PeerCheck(null, claimed, true, false, $"{claimed} is not a configured peer");
     }
 }
+
+/// <summary>What <see cref="PeerAuthenticator.Check"/> found.</summary>
+/// <param name="Admitted">The peer's identity when it is admitted; null when refused.</param>
+/// <param name="Claimed">The identity its certificate binds, trusted or not: who was refused.</param>
+/// <param name="Trusted">The certificate itself is good (chains, valid, not revoked, one identity), admitted or not.</param>
+/// <param name="UnknownCa">The certificate does not chain to the federation CA.</param>
+/// <param name="Reason">Why it was refused; null when admitted.</param>
+public sealed record PeerCheck(NodeIdentity? Admitted, NodeIdentity? Claimed, bool Trusted, bool UnknownCa, string? Reason);

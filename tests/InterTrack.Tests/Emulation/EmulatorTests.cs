@@ -74,7 +74,7 @@ public class EmulatorTests
     [InlineData("""{ "topology": { "generate": { "ases": 100 } }, "attackers": [ ] }""", "attackers:")]
     [InlineData("""{ "topology": { "generate": { "ases": 100 } }, "attackers": [ { "count": 2 } ], "deployment": { "bts": 1.5 } }""", "deployment.bts.digest: must be a share from 0 to 1")]
     [InlineData("""{ "topology": { "generate": { "ases": 100 } }, "attackers": [ { "count": 2 } ], "transport": "carrier pigeon" }""", "transport:")]
-    [InlineData("""{ "topology": { "generate": { "ases": 100 } }, "attackers": [ { "count": 2 } ], "victim": { "as": "x" } }""", "field $.victim.as")]
+    [InlineData("""{ "topology": { "generate": { "ases": 100 } }, "attackers": [ { "count": 2 } ], "victim": { "as": "x" } }""", "victim.as: expected a whole number (0 or more), got a string \"x\"")]
     [InlineData("""{ "topology": { "asRel": "missing.txt" }, "attackers": [ { "as": 5, "hosts": 2 } ] }""", "topology.asRel: no such file")]
     public void A_bad_scenario_names_the_field(string json, string expected)
     {
