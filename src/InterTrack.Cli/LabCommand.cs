@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using InterTrack.Emulation;
 using InterTrack.Lab;
 
 namespace InterTrack.Cli;
@@ -270,7 +271,7 @@ internal static class LabCommand
     {
         if (file is not null)
         {
-            File.WriteAllText(file.FullName, trace.Picture(plan.Victim, attack));
+            File.WriteAllText(file.FullName, AttackPicture.Svg(plan.Victim, attack.From, trace.AsPaths, trace.OriginAses, trace.UnresolvedAses, trace.Recall, trace.Precision));
             output.WriteLine($"picture: {file.FullName}");
         }
     }
