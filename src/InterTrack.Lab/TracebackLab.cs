@@ -118,7 +118,12 @@ public sealed class TracebackLab(IReadOnlyList<string> intertrack, TextWriter pr
     /// <summary>A directory holding a lab that still runs is that lab's: its files are not ours to delete.</summary>
     private static void RefuseRunningLabIn(string directory)
     {
-        if (File.Exists(Path.Combine(directory, LabPlan.FileName)) && LabPlan.Load(directory).Id is var id && LabNamespaces.OfLab(id) is { Count: > 0 } running)
+        if (!File.Exists(Path.Combine(directory, LabPlan.FileName)))
+        {
+            return;
+        }
+        string id = LabPlan.Load(directory).Id;
+        if (LabNamespaces.OfLab(id) is { Count: > 0 } running)
         {
             throw new LabException($"--dir: {directory} holds lab '{id}', which is running ({running.Count} namespaces); stop it with 'intertrack lab down --dir {directory}' first, or give another --dir");
         }
