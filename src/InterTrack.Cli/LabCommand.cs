@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using InterTrack.Emulation;
 using InterTrack.Lab;
 
 namespace InterTrack.Cli;
@@ -27,7 +28,7 @@ internal static class LabCommand
 
     private sealed class Where
     {
-        public Option<string> Id { get; } = new("--lab") { Description = "The lab id (1-8 lowercase letters and digits): its namespaces are named ID-as…", DefaultValueFactory = _ => "itl" };
+        public Option<string> Id { get; } = new("--lab") { Description = "The lab id (1-8 lowercase letters and digits): its namespaces are named ID-as…; later commands take the id saved in --dir.", DefaultValueFactory = _ => LabOptions.DefaultId };
         public Option<DirectoryInfo?> Dir { get; } = new("--dir") { Description = "Where the lab's configurations, certificates, evidence, captures and logs go (default /tmp/intertrack-lab-ID)." };
 
         public void AddTo(Command command)
@@ -37,6 +38,9 @@ internal static class LabCommand
         }
 
         public string Directory(ParseResult parsed) => parsed.GetValue(Dir)?.FullName ?? $"/tmp/intertrack-lab-{parsed.GetValue(Id)}";
+
+        /// <summary>The id given with --lab; null when left out (the lab in --dir says which it is).</summary>
+        public string? GivenId(ParseResult parsed) => parsed.GetResult(Id) is { Implicit: false } ? parsed.GetValue(Id) : null;
     }
 
     private sealed class UpOptions
@@ -133,7 +137,7 @@ internal static class LabCommand
             var (from, packets, rate) = attack.Read(parsed);
             Guard(() =>
             {
-                var plan = LabPlan.Load(where.Directory(parsed));
+                var plan = LabPlan.Load(where.Directory(parsed), where.GivenId(parsed));
                 return new TracebackLab(Self(), output).Attack(plan, from ?? plan.DefaultAttackers, packets, rate);
             });
             return 0;
@@ -157,7 +161,7 @@ internal static class LabCommand
             OutputFile.CheckWritable(parsed.GetValue(svg), "--svg");
             var (plan, trace, attack) = Guard(() =>
             {
-                var plan = LabPlan.Load(where.Directory(parsed));
+                var plan = LabPlan.Load(where.Directory(parsed), where.GivenId(parsed));
                 var attack = LabAttack.Load(plan.Directory);
                 return (plan, new TracebackLab(Self(), output).Trace(plan), attack);
             });
@@ -191,7 +195,8 @@ internal static class LabCommand
             {
                 var lab = new TracebackLab(Self(), output);
                 lab.EnsureRootAndTools("ip");
-                lab.Down(parsed.GetValue(where.Id)!, where.Directory(parsed), parsed.GetValue(keep));
+                string directory = where.Directory(parsed);
+                lab.Down(LabPlan.IdOf(directory, where.GivenId(parsed)), directory, parsed.GetValue(keep));
                 return 0;
             });
             return 0;
@@ -220,16 +225,15 @@ internal static class LabCommand
             var jsonFile = parsed.GetValue(json);
             OutputFile.CheckWritable(jsonFile, "--json");
             OutputFile.CheckWritable(parsed.GetValue(svg), "--svg");
-            string id = parsed.GetValue(where.Id)!, directory = where.Directory(parsed);
-            var options = up.Read(parsed, id, directory);
+            var options = up.Read(parsed, parsed.GetValue(where.Id)!, where.Directory(parsed));
             var (from, packets, rate) = attack.Read(parsed);
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var lab = new TracebackLab(Self(), output);
             var (plan, attacked, trace) = Guard(() =>
             {
+                var plan = lab.Up(options); // a refused or failed start leaves whatever ran before as it was
                 try
                 {
-                    var plan = lab.Up(options);
                     var attacked = lab.Attack(plan, from ?? plan.DefaultAttackers, packets, rate);
                     var trace = lab.Trace(plan);
                     PrintTrace(output, attacked, trace);
@@ -238,7 +242,7 @@ internal static class LabCommand
                 }
                 finally
                 {
-                    lab.Down(id, directory, parsed.GetValue(keep));
+                    lab.Down(plan.Id, plan.Directory, parsed.GetValue(keep));
                 }
             });
             output.WriteLine($"elapsed: {clock.Elapsed.TotalSeconds:0.0} s");
@@ -270,7 +274,7 @@ internal static class LabCommand
     {
         if (file is not null)
         {
-            File.WriteAllText(file.FullName, trace.Picture(plan.Victim, attack));
+            File.WriteAllText(file.FullName, AttackPicture.Svg(plan.Victim, attack.From, trace.AsPaths, trace.OriginAses, trace.UnresolvedAses, trace.Recall, trace.Precision));
             output.WriteLine($"picture: {file.FullName}");
         }
     }
@@ -283,7 +287,7 @@ internal static class LabCommand
     }
 
     private static string Flags(Where where, ParseResult parsed) =>
-        (parsed.GetValue(where.Id) is "itl" ? "" : $" --lab {parsed.GetValue(where.Id)}") + (parsed.GetValue(where.Dir) is { } dir ? $" --dir {dir.FullName}" : "");
+        (parsed.GetValue(where.Id) is LabOptions.DefaultId ? "" : $" --lab {parsed.GetValue(where.Id)}") + (parsed.GetValue(where.Dir) is { } dir ? $" --dir {dir.FullName}" : "");
 
     private static List<uint> AsList(string text, string option)
     {

@@ -27,13 +27,11 @@ public sealed record LabAttack(IReadOnlyList<uint> From, int Sent, int CapturedA
 /// <param name="Tree">The attack tree as <c>intertrack trace</c> prints it.</param>
 public sealed record LabTrace(JsonElement Result, string Tree, IReadOnlyList<uint> OriginAses, double Recall, double Precision)
 {
-    /// <summary>The attack tree as SVG: traced paths from the victim, every attacker AS, and the ASes the trace could not pass.</summary>
-    public string Picture(uint victim, LabAttack attack)
-    {
-        var paths = Result.GetProperty("asPaths").EnumerateArray().Select(p => (IReadOnlyList<uint>)[.. p.EnumerateArray().Select(a => a.GetUInt32())]).ToList();
-        var unresolved = Result.GetProperty("ases").EnumerateArray()
-            .Where(a => a.GetProperty("status").GetString() is "Unknown" or "Busy")
-            .Select(a => a.GetProperty("as").GetUInt32());
-        return Emulation.AttackPicture.Svg(victim, attack.From, paths, OriginAses, unresolved, Recall, Precision);
-    }
+    /// <summary>The traced AS paths, victim first.</summary>
+    public IReadOnlyList<IReadOnlyList<uint>> AsPaths =>
+        [.. Result.GetProperty("asPaths").EnumerateArray().Select(p => (IReadOnlyList<uint>)[.. p.EnumerateArray().Select(a => a.GetUInt32())])];
+
+    /// <summary>The ASes the trace could not pass (Unknown or Busy): its frontier.</summary>
+    public IReadOnlyList<uint> UnresolvedAses =>
+        [.. Result.GetProperty("ases").EnumerateArray().Where(a => a.GetProperty("status").GetString() is "Unknown" or "Busy").Select(a => a.GetProperty("as").GetUInt32())];
 }

@@ -101,9 +101,11 @@ public static class LabConfigs
             if (labAs.System == LabSystem.LinkTest)
             {
                 // The node runs in the first router's namespace and reaches every router's nft the way an operator would reach a router: by a command.
+                // 30 s: 'lab attack' waits for the other ASes' evidence and 'lab trace' starts a client, which on a
+                // busy machine takes longer than the default 10 s after the attack's last packet.
                 config["linktest"] = new JsonObject
                 {
-                    ["windowSeconds"] = 10,
+                    ["windowSeconds"] = 30,
                     ["routers"] = new JsonArray([.. labAs.Routers.Select(r => (JsonNode)new JsonObject
                     {
                         ["name"] = r.Name,

@@ -38,7 +38,13 @@ public sealed class LabDaemons(LabPlan plan, IReadOnlyList<string> intertrack)
         }
     }
 
-    /// <summary>Writes the configurations and starts every AS's evidence collection and daemons; returns when all say they run.</summary>
+    /// <summary>
+    /// Writes the configurations and starts every AS's evidence collection and daemons; returns
+    /// when all say they run. The flow exporters start only once their AS's collector (in its
+    /// node) listens: pmacctd sends its IPFIX templates with its first export and then only every
+    /// 18th message, so templates sent to a collector not yet listening are lost, and the records
+    /// of an attack that follow are dropped unread for want of them.
+    /// </summary>
     public void Start(TextWriter progress)
     {
         var pending = new List<(string Name, string Log, string Ready)>();
@@ -59,27 +65,28 @@ public sealed class LabDaemons(LabPlan plan, IReadOnlyList<string> intertrack)
                     pending.Add(($"AS{labAs.Number} {router.Name} capture", log, "capturing on"));
                 }
             }
-            else if (labAs.System == LabSystem.Flow)
-            {
-                foreach (var router in labAs.Routers)
-                {
-                    foreach (var i in router.Interfaces)
-                    {
-                        foreach (string direction in new[] { "in", "out" })
-                        {
-                            string conf = Path.Combine(dir, $"pmacctd-{i.Name}-{direction}.conf");
-                            File.WriteAllText(conf, LabConfigs.Pmacctd(labAs, router, i, direction));
-                            string log = Log(labAs, $"pmacctd-{i.Name}-{direction}");
-                            Shell.StartDetached(router.Namespace, log, "pmacctd", "-f", conf);
-                            // pmacctd logs the link type once libpcap has the interface open: from then on it sees every packet.
-                            pending.Add(($"AS{labAs.Number} {router.Name} pmacctd {i.Name} {direction}", log, "link type is"));
-                        }
-                    }
-                }
-            }
             string nodeLog = Log(labAs, "node");
             Shell.StartDetached(labAs.Routers[0].Namespace, nodeLog, [.. intertrack, "run", "--config", Path.Combine(dir, LabConfigs.NodeFile)]);
             pending.Add(($"AS{labAs.Number} intertrack run", nodeLog, "running; Ctrl+C"));
+        }
+        WaitForLogs(pending, TimeSpan.FromSeconds(60));
+        foreach (var labAs in plan.Ases.Where(a => a.System == LabSystem.Flow))
+        {
+            foreach (var router in labAs.Routers)
+            {
+                foreach (var i in router.Interfaces)
+                {
+                    foreach (string direction in new[] { "in", "out" })
+                    {
+                        string conf = Path.Combine(plan.AsDirectory(labAs.Number), $"pmacctd-{i.Name}-{direction}.conf");
+                        File.WriteAllText(conf, LabConfigs.Pmacctd(labAs, router, i, direction));
+                        string log = Log(labAs, $"pmacctd-{i.Name}-{direction}");
+                        Shell.StartDetached(router.Namespace, log, "pmacctd", "-f", conf);
+                        // pmacctd logs the link type once libpcap has the interface open: from then on it sees every packet.
+                        pending.Add(($"AS{labAs.Number} {router.Name} pmacctd {i.Name} {direction}", log, "link type is"));
+                    }
+                }
+            }
         }
         WaitForLogs(pending, TimeSpan.FromSeconds(60));
         progress.WriteLine($"daemons: {plan.Ases.Count} ASes run intertrack ({plan.Ases.Count(a => a.System == LabSystem.Digest)} digest, "

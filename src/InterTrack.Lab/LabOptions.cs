@@ -3,8 +3,10 @@ namespace InterTrack.Lab;
 /// <summary>What <c>lab up</c> builds.</summary>
 public sealed record LabOptions
 {
+    public const string DefaultId = "itl";
+
     /// <summary>The lab id: every namespace of the lab is named <c>ID-…</c>, which is how <c>down</c> finds them.</summary>
-    public string Id { get; init; } = "itl";
+    public string Id { get; init; } = DefaultId;
 
     /// <summary>Where configurations, certificates, evidence, captures and logs go.</summary>
     public required string Directory { get; init; }

@@ -75,8 +75,30 @@ public sealed record LabPlan(string Id, string Directory, uint Victim, IReadOnly
         {
             throw new LabException($"{path}: no lab here; start one with 'intertrack lab up'");
         }
-        return JsonSerializer.Deserialize<LabPlan>(File.ReadAllText(path), Json) ?? throw new LabException($"{path}: empty");
+        try
+        {
+            return JsonSerializer.Deserialize<LabPlan>(File.ReadAllText(path), Json) ?? throw new LabException($"{path}: empty");
+        }
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+        {
+            throw new LabException($"{path}: not a lab's file that can be read ({e.Message})", e);
+        }
     }
+
+    /// <summary>The lab saved in <paramref name="directory"/>; an id the user gave (<c>--lab</c>, null when not given) must be its id.</summary>
+    public static LabPlan Load(string directory, string? givenId)
+    {
+        var plan = Load(directory);
+        return givenId is null || givenId == plan.Id ? plan
+            : throw new LabException($"--lab: '{givenId}' is not the lab in {directory}, which is '{plan.Id}'; leave --lab out, or give the --dir of lab '{givenId}'");
+    }
+
+    /// <summary>
+    /// The lab a command acts on: the one saved in <paramref name="directory"/> (see <see cref="Load(string, string?)"/>),
+    /// else the id given, else the default — a lab whose files are gone is still found by its id.
+    /// </summary>
+    public static string IdOf(string directory, string? givenId) =>
+        File.Exists(Path.Combine(directory, FileName)) ? Load(directory, givenId).Id : givenId ?? LabOptions.DefaultId;
 }
 
 /// <summary>A lab step that cannot be done; the message says what and why.</summary>

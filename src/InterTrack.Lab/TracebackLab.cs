@@ -68,6 +68,7 @@ public sealed class TracebackLab(IReadOnlyList<string> intertrack, TextWriter pr
         {
             throw new LabException($"lab '{plan.Id}' is already running ({running.Count} namespaces); stop it with 'intertrack lab down --lab {plan.Id}' first");
         }
+        RefuseRunningLabIn(plan.Directory);
         PrepareDirectory(plan.Directory);
         var clock = Stopwatch.StartNew();
         try
@@ -114,7 +115,21 @@ public sealed class TracebackLab(IReadOnlyList<string> intertrack, TextWriter pr
         }
     }
 
-    /// <summary>The lab's directory: created, or emptied when it holds an earlier lab; anything else is refused.</summary>
+    /// <summary>A directory holding a lab that still runs is that lab's: its files are not ours to delete.</summary>
+    private static void RefuseRunningLabIn(string directory)
+    {
+        if (!File.Exists(Path.Combine(directory, LabPlan.FileName)))
+        {
+            return;
+        }
+        string id = LabPlan.Load(directory).Id;
+        if (LabNamespaces.OfLab(id) is { Count: > 0 } running)
+        {
+            throw new LabException($"--dir: {directory} holds lab '{id}', which is running ({running.Count} namespaces); stop it with 'intertrack lab down --dir {directory}' first, or give another --dir");
+        }
+    }
+
+    /// <summary>The lab's directory: created, or emptied when it holds an earlier lab that no longer runs; anything else is refused.</summary>
     private static void PrepareDirectory(string directory)
     {
         if (File.Exists(directory))

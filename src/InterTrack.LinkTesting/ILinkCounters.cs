@@ -4,8 +4,27 @@ namespace InterTrack.LinkTesting;
 public interface ILinkCounters
 {
     /// <summary>
-    /// Packets matching <paramref name="signature"/> seen on the link, and when the last one was
-    /// ((0, null) when none); null when the counters cannot be read now, which is not a "no".
+    /// When counting began (ns since the epoch): an absent counter says nothing about packets
+    /// before it.
     /// </summary>
-    (long Packets, long? LastNs)? Read(string link, AttackSignature signature);
+    long SinceNs { get; }
+
+    /// <summary>
+    /// Packets matching <paramref name="signature"/> seen on the link, and when the last one was;
+    /// null when the counters cannot be read now, which is not a "no".
+    /// </summary>
+    CounterReading? Read(string link, AttackSignature signature);
+
+    /// <summary>As <see cref="Read"/>, over all links together: whether the attack crosses any of them.</summary>
+    CounterReading? ReadAnyLink(AttackSignature signature);
+}
+
+/// <summary>
+/// What the counters held for an attack signature: matching packets, when the last one crossed
+/// (null: none), and when the counters were read (ns since the epoch).
+/// </summary>
+public readonly record struct CounterReading(long Packets, long? LastNs, long ReadNs)
+{
+    /// <summary>A counter as read (null: there is none, so no packet and no last time).</summary>
+    public static CounterReading Of((long Packets, long LastNs)? counter, long readNs) => new(counter?.Packets ?? 0, counter?.LastNs, readNs);
 }

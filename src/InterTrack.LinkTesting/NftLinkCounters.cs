@@ -15,10 +15,19 @@ public sealed class NftLinkCounters(IReadOnlyList<LinkTestRouter> routers, TimeP
     public static readonly TimeSpan Refresh = TimeSpan.FromSeconds(1);
 
     private readonly Lock _lock = new();
-    private Dictionary<(string Link, AttackSignature Signature), (long Packets, long LastNs)>? _snapshot; // null: no router could be read
+    private Snapshot? _snapshot; // null: no router could be read
     private DateTimeOffset? _readAt;
 
-    public (long Packets, long? LastNs)? Read(string link, AttackSignature signature)
+    /// <summary>Made once the counters are installed: they count from then on.</summary>
+    public long SinceNs { get; } = Ns(time.GetUtcNow());
+
+    public CounterReading? Read(string link, AttackSignature signature) =>
+        Current() is { } s ? s.Reading(s.Links.TryGetValue((link, signature), out var c) ? c : null) : null;
+
+    public CounterReading? ReadAnyLink(AttackSignature signature) =>
+        Current() is { } s ? s.Reading(s.AnyLink.TryGetValue(signature, out var c) ? c : null) : null;
+
+    private Snapshot? Current()
     {
         lock (_lock)
         {
@@ -28,16 +37,12 @@ public sealed class NftLinkCounters(IReadOnlyList<LinkTestRouter> routers, TimeP
                 _snapshot = ReadAll(now);
                 _readAt = now;
             }
-            if (_snapshot is null)
-            {
-                return null;
-            }
-            return _snapshot.TryGetValue((link, signature), out var c) ? (c.Packets, c.LastNs) : (0, null);
+            return _snapshot;
         }
     }
 
-    /// <summary>Every router's counters; a router that cannot be read is logged and left out; null when none can be read.</summary>
-    private Dictionary<(string, AttackSignature), (long, long)>? ReadAll(DateTimeOffset now)
+    /// <summary>Every router's counters; a router that cannot be read is logged and left out (its links are unknown, not empty); null when none can be read.</summary>
+    private Snapshot? ReadAll(DateTimeOffset now)
     {
         var counters = new Dictionary<(string, AttackSignature), (long, long)>();
         int failed = 0;
@@ -53,7 +58,36 @@ public sealed class NftLinkCounters(IReadOnlyList<LinkTestRouter> routers, TimeP
                 logger.CannotRead(router.Name, e.Message);
             }
         }
-        return failed == routers.Count ? null : counters;
+        return failed == routers.Count ? null : new Snapshot(counters, Ns(now), someUnread: failed > 0);
+    }
+
+    private static long Ns(DateTimeOffset time) => (time - DateTimeOffset.UnixEpoch).Ticks * 100;
+
+    /// <summary>
+    /// One reading of all routers: per link and signature, and per signature over all links.
+    /// <paramref name="someUnread"/>: some router could not be read, so a counter missing here may be on it.
+    /// </summary>
+    private sealed class Snapshot
+    {
+        private readonly long _readNs;
+        private readonly bool _someUnread;
+
+        public Snapshot(Dictionary<(string, AttackSignature), (long, long)> links, long readNs, bool someUnread)
+        {
+            Links = links;
+            (_readNs, _someUnread) = (readNs, someUnread);
+            foreach (var ((_, signature), (packets, last)) in links)
+            {
+                var (all, lastAll) = AnyLink.GetValueOrDefault(signature);
+                AnyLink[signature] = (all + packets, Math.Max(lastAll, last));
+            }
+        }
+
+        public Dictionary<(string Link, AttackSignature Signature), (long Packets, long LastNs)> Links { get; }
+
+        public Dictionary<AttackSignature, (long Packets, long LastNs)> AnyLink { get; } = [];
+
+        public CounterReading? Reading((long Packets, long LastNs)? counter) => counter is null && _someUnread ? null : CounterReading.Of(counter, _readNs);
     }
 
     /// <summary>
@@ -64,7 +98,7 @@ public sealed class NftLinkCounters(IReadOnlyList<LinkTestRouter> routers, TimeP
     internal static void Parse(string json, DateTimeOffset now, Dictionary<(string, AttackSignature), (long, long)> into)
     {
         using var document = JsonDocument.Parse(json);
-        long nowNs = (now - DateTimeOffset.UnixEpoch).Ticks * 100;
+        long nowNs = Ns(now);
         foreach (var item in document.RootElement.GetProperty("nftables").EnumerateArray())
         {
             if (!item.TryGetProperty("set", out var set) || !NftRuleset.Sets.Contains(set.GetProperty("name").GetString()) || !set.TryGetProperty("elem", out var elements))

@@ -59,7 +59,7 @@ public sealed class InputDebuggingTests
     }
 
     [Fact]
-    public async Task Once_the_attack_has_ended_nothing_is_kept_and_the_trace_finds_nothing()
+    public async Task Once_the_attack_has_ended_nothing_is_kept_and_the_dtm_says_so_rather_than_not_found()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var (counters, packets) = Attack(time.GetUtcNow());
@@ -67,7 +67,8 @@ public sealed class InputDebuggingTests
 
         var reply = await TraceAsync(counters, packets, time);
 
-        Assert.Equal(TraceState.NotFound, Assert.Single(reply.Result.SubDomains).Agent!.State);
+        Assert.Empty(reply.Result.SubDomains);
+        Assert.Contains("within the last 10 s window", reply.Result.Error!.Message, StringComparison.Ordinal);
         var evidence = new LinkTestEvidence(counters, Window, time);
         Assert.True(evidence.Ask("B<-C", new TracedPacket(packets[0], null), TimeSpan.Zero).Expired); // not "no": the counters are past
     }

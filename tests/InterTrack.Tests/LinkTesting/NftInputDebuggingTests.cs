@@ -38,10 +38,12 @@ public sealed class NftInputDebuggingTests : IDisposable
         try
         {
             // The "attack": UDP to 192.0.2.7 port 53 from the host, through the router.
+            long sent = (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100;
             NetnsLab.Exec(host, "bash", "-c", "for i in $(seq 20); do echo x > /dev/udp/192.0.2.7/53; done");
             var evidence = system.Evidence(null);
-            var attack = new TracedPacket(TestPackets.Udp4(5), null); // to 192.0.2.7:53, whatever its source
-            var otherPort = new TracedPacket(TestPackets.Udp4(5).Select((b, i) => i == 23 ? (byte)54 : b).ToArray(), null);
+            // To 192.0.2.7:53, whatever its source; timed, so a link without its counter is a "no".
+            var attack = new TracedPacket(TestPackets.Udp4(5), sent);
+            var otherPort = new TracedPacket(TestPackets.Udp4(5).Select((b, i) => i == 23 ? (byte)54 : b).ToArray(), sent);
 
             Assert.True(evidence.Ask($"{fromHost}:in", attack, TimeSpan.Zero).Seen);
             Assert.True(evidence.Ask($"{toServer}:out", attack, TimeSpan.Zero).Seen);
