@@ -73,7 +73,9 @@ public sealed class RidGatewayCertificateTests : IDisposable
     {
         SslOptions = new SslClientAuthenticationOptions
         {
-            ClientCertificates = new X509CertificateCollection { PemFiles.LoadCertificateWithKey(Path.Combine(_dir, "client", "as65001-tc.crt"), Path.Combine(_dir, "client", "as65001-tc.key")) },
+            ClientCertificates = new X509CertificateCollection { PemFiles.LoadCertificateWithKey(
+                NamedFile.Option("--cert", Path.Combine(_dir, "client", "as65001-tc.crt")), NamedFile.Option("--key", Path.Combine(_dir, "client", "as65001-tc.key")),
+                "a Traceback Client certificate") },
             CertificateChainPolicy = new X509ChainPolicy
             {
                 TrustMode = X509ChainTrustMode.CustomRootTrust,
