@@ -71,29 +71,10 @@ internal static class EmulateCommand
             if (parsed.GetValue(serve))
             {
                 using var loggers = Logging.Console("text");
-                await EmulationServer.ServeAsync(loaded, parsed.GetValue(serveDir)!.FullName, parsed.GetValue(legacyPort), line => output.WriteLine($"· {line}"), endpoints =>
-                {
-                    output.WriteLine($"dpoint: {endpoints.DPoint}");
-                    if (endpoints.LegacyDPoint is { } legacy)
-                    {
-                        output.WriteLine($"legacy-dpoint: {legacy}");
-                    }
-                    if (endpoints.Rid is { } gateway)
-                    {
-                        output.WriteLine($"rid: {gateway}");
-                    }
-                    output.WriteLine($"web: {endpoints.Web}");
-                    output.WriteLine($"metrics: {endpoints.Metrics}");
-                    output.WriteLine($"ca: {endpoints.Ca}");
-                    output.WriteLine($"client-certificate: {endpoints.ClientCertificate}");
-                    output.WriteLine($"client-key: {endpoints.ClientKey}");
-                    output.WriteLine($"pcap: {endpoints.Pcap}");
-                    output.WriteLine($"victim-as: {endpoints.VictimAs}");
-                    output.WriteLine($"try: intertrack trace --dp {endpoints.DPoint} --pcap {endpoints.Pcap} --all --cert {endpoints.ClientCertificate} --key {endpoints.ClientKey} --ca {endpoints.Ca}");
-                    output.WriteLine("serving; Ctrl+C stops");
-                    output.Flush();
-                }, cancellationToken, parsed.GetValue(ridPort) is { } port ? new ServedRid(port, TimeSpan.FromSeconds(10), new Dictionary<uint, Uri>()) : null, loggers,
+                var options = new ServeOptions(parsed.GetValue(serveDir)!.FullName, parsed.GetValue(legacyPort),
+                    parsed.GetValue(ridPort) is { } port ? new ServedRid(port, TimeSpan.FromSeconds(10), new Dictionary<uint, Uri>()) : null,
                     parsed.GetValue(webPort) ?? 0, parsed.GetValue(metricsPort) ?? 0);
+                await ServeAsync(output, loaded, options, loggers, cancellationToken);
                 return 0;
             }
             if (parsed.GetValue(sweep) is { } sweepText)
@@ -129,6 +110,51 @@ internal static class EmulateCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Serves until cancelled (Ctrl+C, SIGTERM), saying when it starts and stops stopping.</summary>
+    private static async Task ServeAsync(TextWriter output, Scenario scenario, ServeOptions options, Microsoft.Extensions.Logging.ILoggerFactory loggers,
+        CancellationToken cancellationToken)
+    {
+        await using (var server = await EmulationServer.StartAsync(scenario, options, line => output.WriteLine($"· {line}"), loggers))
+        {
+            PrintEndpoints(output, server.Endpoints);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                // interrupted: shut down
+            }
+            output.WriteLine("stopping…");
+            output.Flush();
+        }
+        output.WriteLine("stopped");
+    }
+
+    /// <summary>The served endpoints, one "key: value" line each (docs and scripts grep them), then "serving".</summary>
+    private static void PrintEndpoints(TextWriter output, ServedEndpoints endpoints)
+    {
+        output.WriteLine($"dpoint: {endpoints.DPoint}");
+        if (endpoints.LegacyDPoint is { } legacy)
+        {
+            output.WriteLine($"legacy-dpoint: {legacy}");
+        }
+        if (endpoints.Rid is { } gateway)
+        {
+            output.WriteLine($"rid: {gateway}");
+        }
+        output.WriteLine($"web: {endpoints.Web}");
+        output.WriteLine($"metrics: {endpoints.Metrics}");
+        output.WriteLine($"ca: {endpoints.Ca}");
+        output.WriteLine($"client-certificate: {endpoints.ClientCertificate}");
+        output.WriteLine($"client-key: {endpoints.ClientKey}");
+        output.WriteLine($"pcap: {endpoints.Pcap}");
+        output.WriteLine($"victim-as: {endpoints.VictimAs}");
+        output.WriteLine($"try: intertrack trace --dp {endpoints.DPoint} --pcap {endpoints.Pcap} --all --cert {endpoints.ClientCertificate} --key {endpoints.ClientKey} --ca {endpoints.Ca}");
+        output.WriteLine("serving; Ctrl+C stops");
+        output.Flush();
     }
 
     private static async Task<int> RunSweepAsync(TextWriter output, Scenario scenario, string text, int seeds, DirectoryInfo directory, CancellationToken cancellationToken)

@@ -43,7 +43,8 @@ internal sealed class EmulatedAs(uint asNumber, string bts, string ts, int flowS
     // Small pages: a link of the emulation sees thousands of packets, and there are thousands of links.
     public TableSet Digests { get; } = new(new DigestOptions { PageCapacity = 8_192, BitsPerPacket = 16, Hashes = 4, MemoryBudgetBytes = 1 << 20, Scheme = scheme });
 
-    public FlowStore Flows => _flows ??= FlowStore.OpenWriter(Path.Combine(flowDirectory, $"as{asNumber}"));
+    // Not durable: the store is thrown away with the emulation, and forcing thousands of them to disk took seconds.
+    public FlowStore Flows => _flows ??= FlowStore.OpenWriter(Path.Combine(flowDirectory, $"as{asNumber}"), new FlowStoreOptions { Durable = false });
 
     /// <summary>Link testing's live counters: per link, packets of each attack signature.</summary>
     public LinkCounters LinkCounters { get; } = new();

@@ -1,4 +1,5 @@
 using InterTrack.Topology;
+using System.Collections.Concurrent;
 using System.Net;
 using InterTrack.Managers;
 using InterTrack.Pki;
@@ -53,7 +54,6 @@ internal sealed class TlsNetwork : IEmulatedNetwork
 {
     private readonly Dictionary<uint, Itm> _itms = [];
     private readonly List<IAsyncDisposable> _resources = [];
-    private readonly Dictionary<uint, NetworkItmNeighbors> _clients = [];
     private readonly MessageCodec _codec = new(new ProtocolLimits { MaxMessageBytes = 64 << 20, MaxFootmarks = 1_000_000, MaxAses = 1_000_000 });
     private readonly List<TlsCredentials> _credentials = [];
     private long _messages;
@@ -63,35 +63,36 @@ internal sealed class TlsNetwork : IEmulatedNetwork
 
     /// <param name="ases">The ASes that run an ITM: they accept each other's ITMs (neighbours, and the directory's for skip-over); an AS not listed runs none.</param>
     /// <param name="victimDPoint">When set, that AS's ITM also accepts its D Point (for <c>--serve</c>).</param>
-    public static TlsNetwork Start(IReadOnlyList<uint> ases, Func<uint, ItmParts> build, CertificateAuthority ca, uint? victimDPoint)
+    /// <param name="progress">Told how far the start is: a certificate and a listener each takes a while on thousands of ASes.</param>
+    public static TlsNetwork Start(IReadOnlyList<uint> ases, Func<uint, ItmParts> build, CertificateAuthority ca, uint? victimDPoint, Action<string>? progress = null)
     {
+        progress ??= _ => { };
+        progress($"TLS network: starting the ITMs of {ases.Count} ASes, each with its BTM and DTM, on 127.0.0.1 (a certificate each)");
         var network = new TlsNetwork();
         var running = ases.ToHashSet();
         var itmCredentials = new List<TlsCredentials>();
-        var ports = new Dictionary<uint, int>();
+        var endpoints = new Dictionary<uint, PeerEndpoint>();
         var limits = new TransportOptions { Limits = new ProtocolLimits { MaxMessageBytes = 64 << 20, MaxFootmarks = 1_000_000, MaxAses = 1_000_000 } };
         foreach (uint a in ases)
         {
             var credentials = network.Credentials(ca, new NodeIdentity(a, NodeRole.Itm));
             itmCredentials.Add(credentials);
-            var neighbors = ases.Where(n => n != a).Select(n => new NodeIdentity(n, NodeRole.Itm)).ToList();
-            if (a == victimDPoint)
-            {
-                neighbors.Add(new NodeIdentity(a, NodeRole.DPoint));
-            }
             uint self = a;
-            var listener = MessageListener.StartTls(new IPEndPoint(IPAddress.Loopback, 0), credentials, PeerAuthenticator.Only(neighbors),
+            // Every other running ITM (a test, not a list: thousands of ITMs would make millions of entries), and the victim's D Point.
+            bool Admits(NodeIdentity peer) => peer.Role == NodeRole.Itm ? peer.AsNumber != self && running.Contains(peer.AsNumber)
+                : peer.Role == NodeRole.DPoint && peer.AsNumber == self && self == victimDPoint;
+            var listener = MessageListener.StartTls(new IPEndPoint(IPAddress.Loopback, 0), credentials, Admits,
                 (c, m, ct) => ManagerServices.Itm(network._itms[self])(c, m, ct), limits);
             network._resources.Add(listener);
-            ports[a] = listener.LocalEndPoint.Port;
+            endpoints[a] = new PeerEndpoint("127.0.0.1", listener.LocalEndPoint.Port, credentials.Identity);
             network.ItmPorts[a] = listener.LocalEndPoint.Port;
         }
+        progress($"TLS network: {ases.Count} ITMs listening; starting their BTMs and DTMs");
+        int started = 0;
         foreach (var credentials in itmCredentials)
         {
             uint a = credentials.Identity.AsNumber;
-            var endpoints = running.Where(n => n != a).ToDictionary(n => n, n => new PeerEndpoint("127.0.0.1", ports[n], new NodeIdentity(n, NodeRole.Itm)));
-            var client = new NetworkItmNeighbors(endpoints, credentials, limits);
-            network._clients[a] = client;
+            var client = new AskedNeighbors(a, endpoints, credentials, limits);
             network._resources.Add(client);
             var parts = build(a);
             var itm = credentials.Identity;
@@ -106,6 +107,10 @@ internal sealed class TlsNetwork : IEmulatedNetwork
                 return (IDtmClient)dtmClient;
             }).ToList();
             network._itms[a] = new Itm(parts.Settings, btmClient, dtms, new Counting(network, client));
+            if (++started * 4 / ases.Count > (started - 1) * 4 / ases.Count)
+            {
+                progress($"TLS network: {started} of {ases.Count} ASes up"); // each quarter
+            }
         }
         return network;
     }
@@ -132,8 +137,32 @@ internal sealed class TlsNetwork : IEmulatedNetwork
     public long Messages => Interlocked.Read(ref _messages);
     public long Bytes => Interlocked.Read(ref _bytes);
 
+    /// <summary>
+    /// One ITM's connections to the other running ITMs, each made when the ITM first asks that AS:
+    /// any of them may be asked (skip-over), but a trace asks few of thousands, and a connection
+    /// to each from each would be millions to make, hold and close.
+    /// </summary>
+    private sealed class AskedNeighbors(uint self, IReadOnlyDictionary<uint, PeerEndpoint> running, TlsCredentials credentials, TransportOptions options)
+        : IItmNeighbors, IAsyncDisposable
+    {
+        private readonly ConcurrentDictionary<uint, Lazy<NetworkItmNeighbors>> _asked = new();
+
+        public Task<NeighborAnswer> TraceAsync(uint neighborAs, ItmTraceRequest request, CancellationToken cancellationToken) =>
+            _asked.GetOrAdd(neighborAs, n => new(() => new NetworkItmNeighbors(
+                n != self && running.TryGetValue(n, out var endpoint) ? new Dictionary<uint, PeerEndpoint> { [n] = endpoint } : [], credentials, options)))
+                .Value.TraceAsync(neighborAs, request, cancellationToken); // an AS running no ITM: refused as not configured
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var asked in _asked.Values.Where(a => a.IsValueCreated))
+            {
+                await asked.Value.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
     /// <summary>Counts what one ITM's requests and the answers put on the wire.</summary>
-    private sealed class Counting(TlsNetwork network, NetworkItmNeighbors inner) : IItmNeighbors
+    private sealed class Counting(TlsNetwork network, IItmNeighbors inner) : IItmNeighbors
     {
         public async Task<NeighborAnswer> TraceAsync(uint neighborAs, ItmTraceRequest request, CancellationToken cancellationToken)
         {
@@ -156,10 +185,8 @@ internal sealed class TlsNetwork : IEmulatedNetwork
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var resource in Enumerable.Reverse(_resources))
-        {
-            await resource.DisposeAsync().ConfigureAwait(false);
-        }
+        // All at once: each waits for its own loops to end, and thousands in turn add up to seconds.
+        await Task.WhenAll(_resources.Select(r => r.DisposeAsync().AsTask())).ConfigureAwait(false);
         _credentials.ForEach(c => c.Dispose());
     }
 }

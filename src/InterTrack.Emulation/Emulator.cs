@@ -174,7 +174,7 @@ public static class Emulator
         string database = Path.Combine(Path.GetTempPath(), $"intertrack-emulation-{Guid.NewGuid():N}.db");
         try
         {
-            await using var dpoint = new VictimDPoint(victim, ca, itmPort, database, legacyPort: null);
+            await using var dpoint = new VictimDPoint(victim, ca, itmPort, database);
             var client = new Pki.NodeIdentity(victim, NodeRole.Client);
             using var credentials = Transport.TlsCredentials.Issue(ca, client, TimeSpan.FromDays(1));
             await using var connection = await Transport.MessageClient.ConnectTlsAsync("127.0.0.1", dpoint.Endpoint.Port,

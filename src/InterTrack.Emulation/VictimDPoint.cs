@@ -13,8 +13,9 @@ internal sealed class VictimDPoint : IAsyncDisposable
     private readonly DPointStore _store;
     private readonly TlsCredentials _credentials;
     private readonly string _database;
+    private readonly TransportOptions _options = new() { Limits = new Protocol.ProtocolLimits { MaxMessageBytes = 64 << 20, MaxFootmarks = 100_000, MaxAses = 1_000_000 } };
 
-    public VictimDPoint(uint victim, CertificateAuthority ca, int itmPort, string database, int? legacyPort)
+    public VictimDPoint(uint victim, CertificateAuthority ca, int itmPort, string database)
     {
         _database = database;
         _credentials = TlsCredentials.Issue(ca, new NodeIdentity(victim, NodeRole.DPoint), TimeSpan.FromDays(7));
@@ -24,18 +25,19 @@ internal sealed class VictimDPoint : IAsyncDisposable
         _store = new DPointStore(database);
         DPoint = new DPoint(victim, new DPointPolicy { MaxEvidenceAge = TimeSpan.FromDays(7), MaxFootmarks = 100_000, TraceTimeout = TimeSpan.FromMinutes(10) },
             channel, _store);
-        var dpoint = DPoint;
-        var options = new TransportOptions { Limits = new Protocol.ProtocolLimits { MaxMessageBytes = 64 << 20, MaxFootmarks = 100_000, MaxAses = 1_000_000 } };
         var listener = MessageListener.StartTls(new IPEndPoint(IPAddress.Loopback, 0), _credentials,
-            PeerAuthenticator.Only([new NodeIdentity(victim, NodeRole.Client)]), dpoint.Handler, options);
+            PeerAuthenticator.Only([new NodeIdentity(victim, NodeRole.Client)]), DPoint.Handler, _options);
         _resources.Add(listener);
         Endpoint = listener.LocalEndPoint;
-        if (legacyPort is { } port)
-        {
-            var legacy = MessageListener.StartPlain(port, new NodeIdentity(victim, NodeRole.DPoint), dpoint.Handler, IPAddress.Loopback, options);
-            _resources.Add(legacy);
-            LegacyEndpoint = legacy.LocalEndPoint;
-        }
+    }
+
+    /// <summary>Also takes legacy Traceback Clients on plain TCP, 127.0.0.1:<paramref name="port"/> (0: any port).</summary>
+    /// <exception cref="System.Net.Sockets.SocketException">The port cannot be bound.</exception>
+    public IPEndPoint ListenLegacy(int port)
+    {
+        var legacy = MessageListener.StartPlain(port, _credentials.Identity, DPoint.Handler, IPAddress.Loopback, _options);
+        _resources.Add(legacy);
+        return legacy.LocalEndPoint;
     }
 
     public IPEndPoint Endpoint { get; }
@@ -44,10 +46,9 @@ internal sealed class VictimDPoint : IAsyncDisposable
 
     public DPointStore Store => _store;
 
-    public IPEndPoint? LegacyEndpoint { get; }
-
     public async ValueTask DisposeAsync()
     {
+        await DPoint.StopTracesAsync().ConfigureAwait(false); // a trace in flight fails now rather than holding its connection open
         foreach (var resource in Enumerable.Reverse(_resources))
         {
             await resource.DisposeAsync().ConfigureAwait(false);

@@ -36,7 +36,8 @@ internal sealed class FlowSegment : IDisposable
     public bool Sealed => _head is null;
 
     /// <summary>A new, empty segment file; the caller appends through its own stream.</summary>
-    public static FlowSegment Create(string directory, long startMs, out FileStream writer)
+    /// <param name="durable">Whether its header is forced to disk (see <see cref="FlowStoreOptions.Durable"/>).</param>
+    public static FlowSegment Create(string directory, long startMs, out FileStream writer, bool durable)
     {
         string path = Path.Combine(directory, $"flows-{startMs:D13}{DataExtension}");
         for (int n = 1; File.Exists(path); n++)
@@ -48,7 +49,7 @@ internal sealed class FlowSegment : IDisposable
         header.Clear();
         DataMagic.CopyTo(header);
         writer.Write(header);
-        writer.Flush(flushToDisk: true);
+        writer.Flush(flushToDisk: durable);
         return new FlowSegment(path);
     }
 
@@ -113,7 +114,8 @@ internal sealed class FlowSegment : IDisposable
     }
 
     /// <summary>Writes the index file (the data file is complete and flushed) and drops the in-memory index.</summary>
-    public void Seal()
+    /// <param name="durable">Whether the index is forced to disk (see <see cref="FlowStoreOptions.Durable"/>).</param>
+    public void Seal(bool durable)
     {
         var pairs = new (ulong Hash, int Record)[Count];
         foreach (var (hash, last) in _head!)
@@ -139,7 +141,7 @@ internal sealed class FlowSegment : IDisposable
                 BinaryPrimitives.WriteInt32LittleEndian(entry[8..], record);
                 index.Write(entry[..12]);
             }
-            index.Flush(flushToDisk: true);
+            index.Flush(flushToDisk: durable);
         }
         File.Move(temporary, IndexPath, overwrite: true);
         _head = null;

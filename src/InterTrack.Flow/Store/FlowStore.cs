@@ -51,7 +51,7 @@ public sealed class FlowStore : IDisposable
                 var segment = FlowSegment.Open(path);
                 if (wasOpen)
                 {
-                    segment.Seal();
+                    segment.Seal(store._options.Durable);
                 }
                 store._segments.Add(segment);
             }
@@ -122,7 +122,7 @@ public sealed class FlowStore : IDisposable
                 _currentSegment!.Indexed(record);
             }
             _current?.Flush(flushToDisk: false);
-            if (now - _lastSyncMs >= (long)_options.SyncInterval.TotalMilliseconds)
+            if (_options.Durable && now - _lastSyncMs >= (long)_options.SyncInterval.TotalMilliseconds)
             {
                 _current?.Flush(flushToDisk: true);
                 _lastSyncMs = now;
@@ -186,7 +186,7 @@ public sealed class FlowStore : IDisposable
     {
         SealCurrent();
         Expire(now);
-        _currentSegment = FlowSegment.Create(_directory, now, out _current);
+        _currentSegment = FlowSegment.Create(_directory, now, out _current, _options.Durable);
         _segments.Add(_currentSegment);
         _currentStartedMs = now;
     }
@@ -197,10 +197,10 @@ public sealed class FlowStore : IDisposable
         {
             return;
         }
-        _current.Flush(flushToDisk: true);
+        _current.Flush(flushToDisk: _options.Durable);
         _current.Dispose();
         _current = null;
-        _currentSegment!.Seal();
+        _currentSegment!.Seal(_options.Durable);
     }
 
     /// <summary>Deletes sealed segments last written longer ago than the retention (by the collector's clock: replayed exports keep their old flow times).</summary>
@@ -239,6 +239,8 @@ public sealed record FlowStoreOptions
     public long SegmentRecords { get; init; } = 1 << 20;
     public TimeSpan SegmentSpan { get; init; } = TimeSpan.FromMinutes(5);
     public TimeSpan SyncInterval { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>False: nothing is forced to disk, for a store that does not outlive its process (the emulator's evidence); a crash may lose records.</summary>
+    public bool Durable { get; init; } = true;
     /// <summary>Segments last written longer ago than this are deleted (traceback needs hours, not months).</summary>
     public TimeSpan Retention { get; init; } = TimeSpan.FromDays(1);
 }

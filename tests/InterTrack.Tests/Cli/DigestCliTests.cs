@@ -199,5 +199,24 @@ public sealed class CliMistakeTests : IDisposable
         Assert.Contains(message, run.Error, StringComparison.Ordinal);
     }
 
+    /// <summary>A port of the served emulation that another program holds: one line naming the option, at once rather than after the start-up.</summary>
+    [Theory]
+    [InlineData("--legacy-client-port")]
+    [InlineData("--rid-port")]
+    [InlineData("--web-port")]
+    [InlineData("--metrics-port")]
+    public void A_served_emulations_port_in_use_is_named_before_the_emulation_starts(string option)
+    {
+        using var holder = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        holder.Start();
+        string port = ((System.Net.IPEndPoint)holder.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string scenario = Path.Combine(RepositoryPaths.Root, "docs", "examples", "scenario-500.json");
+        var run = CliRunner.Run("emulate", "--scenario", scenario, "--serve", "--serve-dir", Path.Combine(_dir, "served"), option, port);
+        Assert.Equal(2, run.Code);
+        var line = Assert.Single(run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"error: {option} {port}: port already in use on 127.0.0.1", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("topology:", run.Output, StringComparison.Ordinal); // nothing was built
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }

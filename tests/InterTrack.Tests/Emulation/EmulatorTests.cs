@@ -1,6 +1,8 @@
-using InterTrack.Emulation;
+using InterTrack.Cli;
 using InterTrack.Digest;
+using InterTrack.Emulation;
 using InterTrack.Protocol.Model;
+using InterTrack.Tests.OperatorView;
 
 namespace InterTrack.Tests.Emulation;
 
@@ -164,34 +166,19 @@ public class SweepTests
     }
 }
 
-public sealed class ServeTests : IDisposable
+public sealed class ServeTests
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("intertrack-serve-").FullName;
-
     [Fact]
     public async Task An_external_client_traces_a_served_emulation_with_the_files_it_wrote()
     {
-        var scenario = new Scenario
-        {
-            Seed = 11,
-            Topology = new TopologySpec { Generate = new GenerateSpec { Ases = 150 } },
-            Attackers = [new AttackerSpec { Count = 4 }],
-            PacketsPerAttacker = 10,
-            Transport = "tls",
-        };
-        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var ready = new TaskCompletionSource<ServedEndpoints>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var serving = EmulationServer.ServeAsync(scenario, _dir, legacyPort: null, _ => { }, e => ready.TrySetResult(e), stop.Token);
-        var endpoints = await ReadyAsync(ready, serving);
+        await using var served = await ServedEmulation.StartAsync(ServedEmulation.Scenario(11, attackers: 4), directory => new ServeOptions(directory));
+        var endpoints = served.Endpoints;
 
         var trace = await Task.Run(() => Cli.CliRunner.Run("trace", "--dp", endpoints.DPoint.ToString(), "--pcap", endpoints.Pcap, "--all", "--json",
             "--cert", endpoints.ClientCertificate, "--key", endpoints.ClientKey, "--ca", endpoints.Ca));
         Assert.True(trace.Code == 0, trace.Output + trace.Error);
         var origins = System.Text.Json.JsonDocument.Parse(trace.Output).RootElement.GetProperty("originAses").EnumerateArray().Select(e => e.GetUInt32()).ToList();
         Assert.Equal(4, origins.Count);
-
-        await stop.CancelAsync();
-        await serving;
     }
 
     /// <summary>The historic client (see Interop.HistoricClientTests) against an emulation whose digest ASes key by packter-md5.</summary>
@@ -200,28 +187,11 @@ public sealed class ServeTests : IDisposable
     {
         Requires.ReferenceSchema();
         var schema = Protocol.MessageCodecTests.ReferenceSchema();
-        var scenario = new Scenario
-        {
-            Seed = 5,
-            Topology = new TopologySpec { Generate = new GenerateSpec { Ases = 150 } },
-            Attackers = [new AttackerSpec { Count = 3 }],
-            PacketsPerAttacker = 10,
-            Transport = "tls",
-            Deployment = new DeploymentSpec { Hash = "packter-md5" },
-        };
-        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var ready = new TaskCompletionSource<ServedEndpoints>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var scenario = ServedEmulation.Scenario(5, attackers: 3) with { Deployment = new DeploymentSpec { Hash = "packter-md5" } };
         int legacyPort = FreePort.Pick();
-        var serving = EmulationServer.ServeAsync(scenario, _dir, legacyPort, _ => { }, e => ready.TrySetResult(e), stop.Token);
-        var endpoints = await ReadyAsync(ready, serving);
-        var packets = new List<byte[]>();
-        using (var reader = InterTrack.Capture.CaptureReader.Open(endpoints.Pcap))
-        {
-            while (reader.TryRead(out var packet))
-            {
-                packets.Add(packet.Data[InterTrack.Capture.IpLocator.FindIp(packet.Data, packet.LinkType)..].ToArray());
-            }
-        }
+        await using var served = await ServedEmulation.StartAsync(scenario, directory => new ServeOptions(directory, LegacyPort: legacyPort));
+        var endpoints = served.Endpoints;
+        var packets = served.Packets().Select(p => p.Ip).ToList();
         var dp = new NeighborNode(NodeId.ForItm(endpoints.VictimAs));
         foreach (var encoding in new[] { DumpEncoding.Md5, DumpEncoding.Hex })
         {
@@ -234,23 +204,6 @@ public sealed class ServeTests : IDisposable
             var reply = await Interop.HistoricClientTests.AskAsync(legacyPort, request, schema);
             Assert.Equal(3, InterTrack.Client.TraceResultView.From(reply.MessageId, reply.Export).OriginAses.Count);
         }
-        await stop.CancelAsync();
-        await serving;
-    }
-
-    /// <summary>The endpoints once served; a serving that failed first throws its own error instead of a timeout.</summary>
-    private static async Task<ServedEndpoints> ReadyAsync(TaskCompletionSource<ServedEndpoints> ready, Task serving)
-    {
-        var first = await Task.WhenAny(ready.Task, serving).WaitAsync(TimeSpan.FromMinutes(2));
-        await first; // rethrows a failed start
-        return await ready.Task;
-    }
-
-
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
     }
 }
 

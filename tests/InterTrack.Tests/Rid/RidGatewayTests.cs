@@ -5,8 +5,9 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Xml.Linq;
 using InterTrack.Capture;
-using InterTrack.Emulation;
+using InterTrack.Cli;
 using InterTrack.Rid;
+using InterTrack.Tests.OperatorView;
 using InterTrack.Transport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -24,21 +25,13 @@ namespace InterTrack.Tests.Rid;
 /// </summary>
 public sealed class RidGatewayTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("intertrack-rid-").FullName;
-
-    private static Scenario Scenario() => new()
-    {
-        Seed = 3,
-        Topology = new TopologySpec { Generate = new GenerateSpec { Ases = 150 } },
-        Attackers = [new AttackerSpec { Count = 3 }],
-        PacketsPerAttacker = 10,
-        Transport = "tls",
-    };
+    /// <summary>A served emulation with a RID gateway in front of its D Point.</summary>
+    private static Task<ServedEmulation> ServeAsync(ServedRid rid) => ServedEmulation.StartAsync(ServedEmulation.Scenario(3, attackers: 3), directory => new ServeOptions(directory, Rid: rid));
 
     [Fact]
     public async Task A_trace_request_is_answered_with_an_iodef_incident_naming_the_origins_and_paths_and_hostile_documents_are_denied()
     {
-        await using var served = await Served.StartAsync(_dir, new ServedRid(0, TimeSpan.FromSeconds(60), new Dictionary<uint, Uri>()));
+        await using var served = await ServeAsync(new ServedRid(0, TimeSpan.FromSeconds(60), new Dictionary<uint, Uri>()));
         using var http = Client(served.Endpoints);
         var url = served.Endpoints.Rid!;
 
@@ -111,7 +104,7 @@ public sealed class RidGatewayTests : IDisposable
         await using var callback = await CallbackReceiverAsync(received);
         var callbackUrl = new Uri($"https://127.0.0.1:{callback.Port}/");
         uint victim = 0;
-        await using var served = await Served.StartAsync(_dir, new ServedRid(0, TimeSpan.Zero, new LazyCallbacks(() => victim, callbackUrl)));
+        await using var served = await ServeAsync(new ServedRid(0, TimeSpan.Zero, new LazyCallbacks(() => victim, callbackUrl)));
         victim = served.Endpoints.VictimAs;
         _serverCertificate = X509Certificate2.CreateFromPemFile(served.Endpoints.ClientCertificate, served.Endpoints.ClientKey);
         using var http = Client(served.Endpoints);
@@ -268,43 +261,8 @@ public sealed class RidGatewayTests : IDisposable
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
-    /// <summary>A served emulation with its RID gateway, and the packets its victim received.</summary>
-    private sealed class Served(Task serving, CancellationTokenSource stop, ServedEndpoints endpoints) : IAsyncDisposable
-    {
-        public ServedEndpoints Endpoints => endpoints;
-
-        public static async Task<Served> StartAsync(string dir, ServedRid rid)
-        {
-            var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-            var ready = new TaskCompletionSource<ServedEndpoints>(TaskCreationOptions.RunContinuationsAsynchronously);
-            var serving = EmulationServer.ServeAsync(Scenario(), dir, null, _ => { }, e => ready.TrySetResult(e), stop.Token, rid);
-            var endpoints = await ready.Task.WaitAsync(TimeSpan.FromMinutes(1));
-            return new Served(serving, stop, endpoints);
-        }
-
-        public List<(byte[] Ip, long Ns)> Packets()
-        {
-            var packets = new List<(byte[], long)>();
-            using var reader = CaptureReader.Open(endpoints.Pcap);
-            while (reader.TryRead(out var packet))
-            {
-                packets.Add((packet.Data[IpLocator.FindIp(packet.Data, packet.LinkType)..].ToArray(), packet.TimestampNs));
-            }
-            return packets;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await stop.CancelAsync();
-            await serving;
-            stop.Dispose();
-        }
-    }
-
     public void Dispose()
     {
         _serverCertificate?.Dispose();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, recursive: true);
     }
 }
