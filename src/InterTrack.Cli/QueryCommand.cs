@@ -9,22 +9,31 @@ using InterTrack.Protocol.Model;
 
 namespace InterTrack.Cli;
 
-/// <summary><c>intertrack query</c>: was this packet seen, in digest pages or flow records? Exit 0 seen, 1 not seen (or expired), 2 error.</summary>
+/// <summary>
+/// <c>intertrack query</c>: was this packet seen, in digest pages or flow records? Exit 0 seen;
+/// 1 not seen, only when the evidence covering its time was asked; 3 unknown, when none kept
+/// covers its time (expired); 2 error, also for a directory that holds no such evidence at all
+/// (empty, or the other kind), which is checked before anything else.
+/// </summary>
 internal static class QueryCommand
 {
+    private const int Seen = 0, NotSeen = 1, Unknown = 3;
+
     public static Command Create()
     {
         var digests = new Option<DirectoryInfo>("--digests") { Description = "Directory of page files (from 'digest' or 'capture')." };
         var flows = new Option<DirectoryInfo>("--flows") { Description = "Flow store directory (from 'flows' or a node's collector)." };
         var pcap = new Option<FileInfo>("--pcap") { Description = "Capture file holding the packet (with --index)." };
         var index = new Option<long?>("--index") { Description = "0-based index of the packet in --pcap." };
-        var all = new Option<bool>("--all") { Description = "With --digests and --pcap: ask about every packet of the file (each at its capture time) and print how many were seen; exit 0 when all were." };
+        var all = new Option<bool>("--all") { Description = "With --digests and --pcap: ask about every packet of the file (each at its capture time) and print how many were seen; " +
+            "exit 0 when all were, 1 when any was not, else 3 (the others expired)." };
         var hex = new Option<string>("--hex") { Description = "The packet in hex, from its IP header on." };
         var at = new Option<string>("--at") { Description = "When it was seen: ISO 8601 or Unix seconds (default: its capture time with --pcap, any time with --hex)." };
         var tolerance = new Option<double>("--tolerance") { Description = "Seconds a page or flow may lie from --at (δ; for flows, the slack around a record's start and end).", DefaultValueFactory = _ => 2 };
         var json = new Option<bool>("--json") { Description = "Print JSON: digests {\"seen\", \"matches\": [{\"link\", \"windowStart\", \"windowEnd\", \"falsePositiveRate\"}], \"expired\"}; " +
             "flows {\"seen\", \"matches\": [{\"exporter\", \"observationDomain\", \"ingressInterface\", \"egressInterface\", \"start\", \"end\", \"packets\", \"octets\", \"certainty\"}], \"expired\"}." };
-        var command = new Command("query", "Ask digest pages or flow records whether a packet was seen. Exit code: 0 seen, 1 not seen or expired, 2 error.")
+        var command = new Command("query", "Ask digest pages or flow records whether a packet was seen. Exit code: 0 seen; 1 not seen (the evidence kept for its time " +
+            "was asked); 3 unknown (expired: nothing kept covers its time); 2 error (also a directory holding no digest pages or flow records).")
         {
             digests, flows, pcap, index, all, hex, at, tolerance, json,
         };
@@ -53,31 +62,33 @@ internal static class QueryCommand
                 result.AddError("--pcap goes with --index N or --all.");
             }
         });
+        (byte[] Ip, long? TimeNs) Packet(ParseResult parsed)
+        {
+            (byte[] Ip, long? TimeNs) packet = parsed.GetValue(hex) is { } text ? (ParseHex(text), null) : ReadPacket(parsed.GetValue(pcap)!, parsed.GetValue(index)!.Value);
+            return parsed.GetValue(at) is { } atText ? (packet.Ip, ParseTime(atText)) : packet;
+        }
         command.SetAction(parsed =>
         {
+            var output = parsed.InvocationConfiguration.Output;
+            var slack = TimeSpan.FromSeconds(parsed.GetValue(tolerance));
+            if (parsed.GetValue(pcap) is { } capture && Directory.Exists(capture.FullName))
+            {
+                throw new CommandException($"--pcap: {capture.FullName} is a directory, not a capture file");
+            }
+            if (parsed.GetValue(flows) is { } flowDirectory)
+            {
+                using var store = OpenFlows(flowDirectory);
+                var (flowIp, flowTimeNs) = Packet(parsed);
+                return AskFlows(output, store, flowIp, flowTimeNs, slack, parsed.GetValue(json));
+            }
+            var pageDirectory = parsed.GetValue(digests)!;
+            CheckDigests(pageDirectory);
             if (parsed.GetValue(all))
             {
-                return AskAll(parsed.InvocationConfiguration.Output, parsed.GetValue(digests)!, parsed.GetValue(pcap)!,
-                    TimeSpan.FromSeconds(parsed.GetValue(tolerance)), parsed.GetValue(json));
+                return AskAll(output, pageDirectory, parsed.GetValue(pcap)!, slack, parsed.GetValue(json));
             }
-            byte[] ip;
-            long? timeNs = null;
-            if (parsed.GetValue(hex) is { } text)
-            {
-                ip = ParseHex(text);
-            }
-            else
-            {
-                (ip, timeNs) = ReadPacket(parsed.GetValue(pcap)!, parsed.GetValue(index)!.Value);
-            }
-            if (parsed.GetValue(at) is { } atText)
-            {
-                timeNs = ParseTime(atText);
-            }
-            var slack = TimeSpan.FromSeconds(parsed.GetValue(tolerance));
-            return parsed.GetValue(flows) is { } flowDirectory
-                ? AskFlows(parsed.InvocationConfiguration.Output, flowDirectory, ip, timeNs, slack, parsed.GetValue(json))
-                : AskDigests(parsed.InvocationConfiguration.Output, parsed.GetValue(digests)!, ip, timeNs, slack, parsed.GetValue(json));
+            var (ip, timeNs) = Packet(parsed);
+            return AskDigests(output, pageDirectory, ip, timeNs, slack, parsed.GetValue(json));
         });
         return command;
     }
@@ -93,11 +104,59 @@ internal static class QueryCommand
         {
             var answer = DigestQuery.Ask(pages, DigestKeys.OfPacket(ip), timeNs, tolerance);
             Print(output, answer, json, pages.Count);
-            return answer.Seen ? 0 : 1;
+            return answer.Seen ? Seen : answer.Expired ? Unknown : NotSeen;
         }
         finally
         {
             pages.ForEach(p => p.Dispose());
+        }
+    }
+
+    /// <summary>A directory that cannot answer at all is an error, not a packet not seen: missing, empty, or a flow store.</summary>
+    private static void CheckDigests(DirectoryInfo directory)
+    {
+        if (Holds("--digests", directory, DigestArchive.HasPages))
+        {
+            return;
+        }
+        throw new CommandException(Holds("--digests", directory, FlowStore.HasSegments)
+            ? $"--digests {directory}: holds no digest pages (it looks like a flow store: use --flows)"
+            : $"--digests {directory}: empty: no digest pages kept");
+    }
+
+    /// <summary>The flow store, when the directory holds one (else an error, as for <see cref="CheckDigests"/>).</summary>
+    private static FlowStore OpenFlows(DirectoryInfo directory)
+    {
+        if (!Holds("--flows", directory, FlowStore.HasSegments))
+        {
+            throw new CommandException(Holds("--flows", directory, DigestArchive.HasPages)
+                ? $"--flows {directory}: holds no flow records (it looks like a digest directory: use --digests)"
+                : $"--flows {directory}: empty: no flow records kept");
+        }
+        try
+        {
+            return FlowStore.OpenReader(directory.FullName);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            throw new CommandException($"--flows: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Whether the directory <paramref name="option"/> names holds that kind of file; a missing or unreadable one is an error naming the option.</summary>
+    private static bool Holds(string option, DirectoryInfo directory, Func<string, bool> kind)
+    {
+        if (!directory.Exists)
+        {
+            throw new CommandException(File.Exists(directory.FullName) ? $"{option} {directory}: a file, not a directory" : $"{option} {directory}: no such directory");
+        }
+        try
+        {
+            return kind(directory.FullName);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CommandException($"{option} {directory}: {e.Message}", e);
         }
     }
 
@@ -115,10 +174,6 @@ internal static class QueryCommand
 
     private static int AskAll(TextWriter output, DirectoryInfo directory, FileInfo capture, TimeSpan tolerance, bool json)
     {
-        if (Directory.Exists(capture.FullName))
-        {
-            throw new CommandException($"--pcap: {capture.FullName} is a directory, not a capture file");
-        }
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var pages = LoadPages(directory);
         try
@@ -152,7 +207,11 @@ internal static class QueryCommand
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"packets: {answer.Packets} ({notIp} not IP); seen {answer.Seen}, not seen {answer.NotSeen}, expired {answer.Expired} (no kept page covers their time); {pages.Count} pages; {seconds:F2} s"));
             }
-            return answer.Packets > 0 && answer.Seen == answer.Packets ? 0 : 1;
+            if (answer.Packets == 0)
+            {
+                throw new CommandException($"--pcap {capture}: holds no IP packet to ask about");
+            }
+            return answer.Seen == answer.Packets ? Seen : answer.NotSeen > 0 ? NotSeen : Unknown;
         }
         finally
         {
@@ -160,58 +219,46 @@ internal static class QueryCommand
         }
     }
 
-    private static int AskFlows(TextWriter output, DirectoryInfo directory, byte[] ip, long? timeNs, TimeSpan slack, bool json)
+    private static int AskFlows(TextWriter output, FlowStore store, byte[] ip, long? timeNs, TimeSpan slack, bool json)
     {
         if (FlowKey.OfPacket(ip) is not var (key, tos))
         {
             throw new CommandException("the packet is not an IPv4 or IPv6 packet with a whole header");
         }
-        FlowStore store;
-        try
+        long? atMs = timeNs / 1_000_000;
+        var found = store.Find(key, atMs, slack);
+        bool expired = found.Count == 0 && !store.Covers(atMs, slack);
+        static string Time(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+        if (json)
         {
-            store = FlowStore.OpenReader(directory.FullName);
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
-        {
-            throw new CommandException($"--flows: {e.Message}", e);
-        }
-        using (store)
-        {
-            long? atMs = timeNs / 1_000_000;
-            var found = store.Find(key, atMs, slack);
-            bool expired = found.Count == 0 && !store.Covers(atMs, slack);
-            static string Time(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
-            if (json)
+            output.WriteLine(JsonSerializer.Serialize(new
             {
-                output.WriteLine(JsonSerializer.Serialize(new
+                seen = found.Count > 0,
+                matches = found.Select(r => new
                 {
-                    seen = found.Count > 0,
-                    matches = found.Select(r => new
-                    {
-                        exporter = r.ExporterAddress.ToString(),
-                        observationDomain = r.ObservationDomain,
-                        ingressInterface = r.IngressInterface,
-                        egressInterface = r.EgressInterface,
-                        start = Time(r.StartMs),
-                        end = Time(r.EndMs),
-                        packets = r.Packets,
-                        octets = r.Octets,
-                        certainty = FlowEvidence.Certainty(key, tos, r, timeNs is not null),
-                    }),
-                    expired,
-                }));
-            }
-            else
-            {
-                output.WriteLine(expired ? $"expired: no kept flow record (of {store.Count}) covers that time" : found.Count > 0 ? "seen" : "not seen");
-                foreach (var r in found)
-                {
-                    output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"  exporter {r.ExporterAddress} (domain {r.ObservationDomain}) in {r.IngressInterface} out {r.EgressInterface}  {Time(r.StartMs)} .. {Time(r.EndMs)}  {r.Packets} packets, {r.Octets} bytes, certainty {FlowEvidence.Certainty(key, tos, r, timeNs is not null):F2}"));
-                }
-            }
-            return found.Count > 0 ? 0 : 1;
+                    exporter = r.ExporterAddress.ToString(),
+                    observationDomain = r.ObservationDomain,
+                    ingressInterface = r.IngressInterface,
+                    egressInterface = r.EgressInterface,
+                    start = Time(r.StartMs),
+                    end = Time(r.EndMs),
+                    packets = r.Packets,
+                    octets = r.Octets,
+                    certainty = FlowEvidence.Certainty(key, tos, r, timeNs is not null),
+                }),
+                expired,
+            }));
         }
+        else
+        {
+            output.WriteLine(expired ? $"expired: no kept flow record (of {store.Count}) covers that time" : found.Count > 0 ? "seen" : "not seen");
+            foreach (var r in found)
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  exporter {r.ExporterAddress} (domain {r.ObservationDomain}) in {r.IngressInterface} out {r.EgressInterface}  {Time(r.StartMs)} .. {Time(r.EndMs)}  {r.Packets} packets, {r.Octets} bytes, certainty {FlowEvidence.Certainty(key, tos, r, timeNs is not null):F2}"));
+            }
+        }
+        return found.Count > 0 ? Seen : expired ? Unknown : NotSeen;
     }
 
     private static void Print(TextWriter output, DigestAnswer answer, bool json, int pageCount)

@@ -64,6 +64,9 @@ public sealed class FlowStore : IDisposable
         return store;
     }
 
+    /// <summary>Whether the directory holds any segment of a flow store (whatever else it holds).</summary>
+    public static bool HasSegments(string directory) => DataFiles(directory).Any();
+
     /// <summary>Opens a store another process writes (or wrote), to query it.</summary>
     /// <exception cref="DirectoryNotFoundException">No such directory.</exception>
     /// <exception cref="InvalidDataException">A segment is damaged (the message names it).</exception>

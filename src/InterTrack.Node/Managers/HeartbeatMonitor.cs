@@ -12,12 +12,15 @@ public sealed record PeerHealth(bool Up, TimeSpan RoundTrip, TimeSpan ClockOffse
 
 /// <summary>
 /// Sends heartbeats to an ITM's neighbours and components at an interval, keeps their last
-/// state (up, round trip, clock offset) and logs when a peer goes down or comes back.
+/// state (up, round trip, clock offset) and logs when a peer goes down or comes back. A peer
+/// that has not answered within the interval is down. Every time (the interval, the deadline,
+/// round trips) is read from <paramref name="time"/>.
 /// </summary>
-public sealed class HeartbeatMonitor(NodeIdentity self, IReadOnlyDictionary<string, PeerChannel> peers, TimeSpan interval, ILogger? logger = null)
-    : IAsyncDisposable
+public sealed class HeartbeatMonitor(NodeIdentity self, IReadOnlyDictionary<string, PeerChannel> peers, TimeSpan interval, ILogger? logger = null,
+    TimeProvider? time = null) : IAsyncDisposable
 {
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly ConcurrentDictionary<string, PeerHealth> _health = new();
     private readonly CancellationTokenSource _stop = new();
     private Task _loop = Task.CompletedTask;
@@ -43,7 +46,7 @@ public sealed class HeartbeatMonitor(NodeIdentity self, IReadOnlyDictionary<stri
 
     private Task Loop() => Task.Run(async () =>
     {
-        using var timer = new PeriodicTimer(interval);
+        using var timer = new PeriodicTimer(interval, _time);
         do
         {
             await CheckAllAsync(_stop.Token).ConfigureAwait(false);
@@ -59,14 +62,15 @@ public sealed class HeartbeatMonitor(NodeIdentity self, IReadOnlyDictionary<stri
         PeerHealth health;
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(interval);
-            var (roundTrip, offset) = await channel.PingAsync(self, timeout.Token).ConfigureAwait(false);
-            health = new PeerHealth(true, roundTrip, offset, DateTimeOffset.UtcNow, null);
+            using var deadline = new CancellationTokenSource(interval, _time);
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+            var (roundTrip, offset) = await channel.PingAsync(self, _time, either.Token).ConfigureAwait(false);
+            health = new PeerHealth(true, roundTrip, offset, _time.GetUtcNow(), null);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            health = new PeerHealth(false, TimeSpan.Zero, TimeSpan.Zero, DateTimeOffset.UtcNow, e.Message);
+            string problem = e is OperationCanceledException ? FormattableString.Invariant($"no answer within {interval.TotalSeconds} s") : e.Message;
+            health = new PeerHealth(false, TimeSpan.Zero, TimeSpan.Zero, _time.GetUtcNow(), problem);
         }
         var before = _health.GetValueOrDefault(name);
         _health[name] = health;

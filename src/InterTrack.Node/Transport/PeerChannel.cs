@@ -178,16 +178,16 @@ public sealed class PeerChannel(string peerName, Func<CancellationToken, Task<Me
 
     /// <summary>
     /// A heartbeat: the peer answers with its time. Returns the round-trip time and the peer's
-    /// clock offset (its time minus the midpoint of ours).
+    /// clock offset (its time minus the midpoint of ours, both read from <paramref name="time"/>).
     /// </summary>
     /// <exception cref="IOException">The peer does not answer.</exception>
-    public async Task<(TimeSpan RoundTrip, TimeSpan ClockOffset)> PingAsync(NodeIdentity self, CancellationToken cancellationToken)
+    public async Task<(TimeSpan RoundTrip, TimeSpan ClockOffset)> PingAsync(NodeIdentity self, TimeProvider time, CancellationToken cancellationToken)
     {
         string nonce = Guid.NewGuid().ToString("N");
-        var sent = DateTimeOffset.UtcNow;
+        var sent = time.GetUtcNow();
         var reply = await RequestAsync<HeartbeatReply>(new HeartbeatRequest(self.ToNeighborNode()) { Options = [new MessageOption(InReplyTo.NonceOption, nonce)] },
             nonce, cancellationToken).ConfigureAwait(false);
-        var received = DateTimeOffset.UtcNow;
+        var received = time.GetUtcNow();
         var roundTrip = received - sent;
         return (roundTrip, reply.TimeStamp.ToDateTimeOffset() - (sent + roundTrip / 2));
     }

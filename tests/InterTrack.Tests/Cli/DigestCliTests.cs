@@ -79,7 +79,9 @@ public sealed class DigestCliTests : IDisposable
         {
             writer.Write(TestPackets.Frame(TestPackets.Udp4(1), LinkType.Ethernet), T0 + 3_600_000_000_000);
         }
-        Assert.Contains("expired 1", CliRunner.Run("query", "--digests", PathOf("d"), "--pcap", later, "--all").Output, StringComparison.Ordinal);
+        var expired = CliRunner.Run("query", "--digests", PathOf("d"), "--pcap", later, "--all");
+        Assert.Equal(3, expired.Code); // none was looked for and missed: unknown
+        Assert.Contains("expired 1", expired.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -88,7 +90,7 @@ public sealed class DigestCliTests : IDisposable
         string pcap = WriteCapture("a.pcap", 10);
         Assert.Equal(0, CliRunner.Run("digest", "--pcap", pcap, "--out", PathOf("d")).Code);
         var result = CliRunner.Run("query", "--digests", PathOf("d"), "--pcap", pcap, "--index", "3", "--at", "2020-01-01T00:00:00Z", "--json");
-        Assert.Equal(1, result.Code);
+        Assert.Equal(3, result.Code); // unknown, not "not seen"
         using var json = JsonDocument.Parse(result.Output);
         Assert.True(json.RootElement.GetProperty("expired").GetBoolean());
         Assert.False(json.RootElement.GetProperty("seen").GetBoolean());

@@ -11,6 +11,9 @@ namespace InterTrack.Tests.Docs;
 /// <c>dotnet run --project src/InterTrack.Cli</c> stand for), under <c>bash -e -o pipefail</c>.
 /// A block that cannot run in the suite says why in an HTML comment on the line before it
 /// (<c>&lt;!-- not run by DocCommandTests: REASON --&gt;</c>); blocks that build the lab need root.
+/// The loopback ports the blocks and the example configurations name are free ones in the copy
+/// (<see cref="DocumentedPorts"/>), and what the blocks leave in the working tree must be ignored
+/// by the repository's .gitignore.
 /// </summary>
 public sealed class DocCommandTests
 {
@@ -103,18 +106,30 @@ public sealed class DocCommandTests
             Skip.If(LabNamespaces.OfLab("itl").Count > 0, "a lab 'itl' is running on this machine; the docs' lab blocks would meet it");
         }
         string work = Directory.CreateTempSubdirectory("intertrack-docs-").FullName;
+        using var ports = new DocumentedPorts();
         try
         {
             Copy(Path.Combine(RepositoryPaths.Root, "docs"), Path.Combine(work, "docs"));
             File.Copy(Path.Combine(RepositoryPaths.Root, "README.md"), Path.Combine(work, "README.md"));
+            File.Copy(Path.Combine(RepositoryPaths.Root, ".gitignore"), Path.Combine(work, ".gitignore"));
+            foreach (var configuration in Directory.GetFiles(Path.Combine(work, "docs", "examples"), "*.json"))
+            {
+                ports.RewriteFile(configuration);
+            }
+            var scripts = blocks.Select(b => (b.Id, Script: ports.Rewrite(b.Script))).ToList();
+            ports.HoldDocumented();
             string bin = Directory.CreateDirectory(Path.Combine(work, ".bin")).FullName;
             string wrapper = Path.Combine(bin, "intertrack");
             File.WriteAllText(wrapper, $"#!/bin/sh\nexec dotnet \"{Path.Combine(AppContext.BaseDirectory, "intertrack.dll")}\" \"$@\"\n");
             File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
-            foreach (var block in blocks)
+            Git(work, "init", "--quiet");
+            var before = Untracked(work);
+            foreach (var (id, script) in scripts)
             {
-                Run(block, work, bin);
+                Run(id, script, work, bin);
             }
+            var left = Untracked(work).Except(before).ToList();
+            Assert.True(left.Count == 0, $"{page} leaves files that .gitignore does not ignore: {string.Join(", ", left.Take(20))}");
         }
         finally
         {
@@ -126,11 +141,30 @@ public sealed class DocCommandTests
         }
     }
 
-    private static void Run(Block block, string work, string bin)
+    /// <summary>The files <c>git status</c> lists as untracked in the copy, each on its own.</summary>
+    private static HashSet<string> Untracked(string work) =>
+        [.. Git(work, "status", "--porcelain", "--untracked-files=all").Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith("?? ", StringComparison.Ordinal)).Select(l => l[3..])];
+
+    private static string Git(string work, params string[] args)
+    {
+        var info = new ProcessStartInfo("git") { WorkingDirectory = work, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+        using var git = Process.Start(info)!;
+        var error = git.StandardError.ReadToEndAsync();
+        string output = git.StandardOutput.ReadToEnd();
+        git.WaitForExit();
+        Assert.True(git.ExitCode == 0, $"git {string.Join(' ', args)}: {error.Result}");
+        return output;
+    }
+
+    private static void Run(string id, string blockScript, string work, string bin)
     {
         // The alias and 'dotnet run' are how a newcomer reaches the command; here it is the built one on the PATH.
         // Each block starts where the page's reader stands: the top of the copy (a 'cd' lasts for its block only).
-        string script = "trap 'kill $(jobs -p) 2>/dev/null || true' EXIT\n" + string.Join('\n', block.Script.Split('\n')
+        string script = "trap 'kill $(jobs -p) 2>/dev/null || true' EXIT\n" + string.Join('\n', blockScript.Split('\n')
             .Where(l => !l.TrimStart().StartsWith("alias intertrack=", StringComparison.Ordinal))
             .Select(l => l.Replace(DotnetRun, "intertrack", StringComparison.Ordinal)));
         var info = new ProcessStartInfo("bash") { WorkingDirectory = work, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -156,8 +190,8 @@ public sealed class DocCommandTests
         {
             tail = string.Join('\n', output.ToString().Split('\n').TakeLast(40));
         }
-        Assert.True(done, $"{block.Id} did not finish in 10 minutes:\n{tail}");
-        Assert.True(process.ExitCode == 0, $"{block.Id} failed (exit {process.ExitCode}):\n{tail}");
+        Assert.True(done, $"{id} did not finish in 10 minutes:\n{tail}");
+        Assert.True(process.ExitCode == 0, $"{id} failed (exit {process.ExitCode}):\n{tail}");
     }
 
     private static void Copy(string from, string to)

@@ -14,11 +14,16 @@ namespace InterTrack.Tests.Managers;
 /// <summary>
 /// The documented configuration examples (docs/examples/as65001.json, as65002.json, as65003.json:
 /// a victim and a transit AS running digests, an origin AS running only flow records), started as
-/// written, traced through with the real <c>intertrack trace</c> command.
+/// written but for their ports (free ones instead: the documented ports are held meanwhile, as
+/// another program might), traced through with the real <c>intertrack trace</c> command.
 /// </summary>
 public sealed class DaemonExampleTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("intertrack-daemon-").FullName;
+    private readonly DocumentedPorts _ports = new();
+
+    /// <summary>AS65001's D Point, where the documented example has it on 127.0.0.1:9005.</summary>
+    private string DPoint => $"127.0.0.1:{_ports[9005]}";
 
     private string PathOf(string name) => Path.Combine(_dir, name);
 
@@ -28,7 +33,9 @@ public sealed class DaemonExampleTests : IDisposable
         foreach (var name in new[] { "as65001.json", "as65002.json", "as65003.json" })
         {
             File.Copy(Path.Combine(RepositoryPaths.Root, "docs", "examples", name), PathOf(name));
+            _ports.RewriteFile(PathOf(name));
         }
+        _ports.HoldDocumented();
         Assert.Equal(0, CliRunner.Run("pki", "init", "--out", PathOf("pki/ca")).Code);
         foreach (var (asNumber, role) in new[] { ("65001", "itm"), ("65001", "btm"), ("65001", "dp"), ("65001", "tc"), ("65002", "itm"), ("65002", "btm"), ("65002", "dtm"),
             ("65003", "itm"), ("65003", "btm"), ("65003", "dtm") })
@@ -62,7 +69,7 @@ public sealed class DaemonExampleTests : IDisposable
         Assert.Equal(("digest", "flow"), (systems[65002], systems[65003]));
         Assert.StartsWith("AS65001/", json.RootElement.GetProperty("messageId").GetString(), StringComparison.Ordinal);
 
-        var text = await Task.Run(() => CliRunner.Run("trace", "--dp", "127.0.0.1:9005", "--pcap", PathOf("attack.pcap"), "--index", "3",
+        var text = await Task.Run(() => CliRunner.Run("trace", "--dp", DPoint, "--pcap", PathOf("attack.pcap"), "--index", "3",
             "--cert", PathOf("pki/nodes/as65001-tc.crt"), "--key", PathOf("pki/nodes/as65001-tc.key"), "--ca", PathOf("pki/ca/ca.crt")));
         Assert.Equal(0, text.Code);
         Assert.Contains("message id: AS65001/", text.Output, StringComparison.Ordinal);
@@ -71,7 +78,7 @@ public sealed class DaemonExampleTests : IDisposable
 
         // Later, from a new connection: the stored result by its message id.
         string id = json.RootElement.GetProperty("messageId").GetString()!;
-        var again = await Task.Run(() => CliRunner.Run("trace", "--dp", "127.0.0.1:9005", "--result-of", id, "--json",
+        var again = await Task.Run(() => CliRunner.Run("trace", "--dp", DPoint, "--result-of", id, "--json",
             "--cert", PathOf("pki/nodes/as65001-tc.crt"), "--key", PathOf("pki/nodes/as65001-tc.key"), "--ca", PathOf("pki/ca/ca.crt")));
         Assert.True(again.Code == 0, again.Output + again.Error);
         Assert.Equal(id, JsonDocument.Parse(again.Output).RootElement.GetProperty("messageId").GetString());
@@ -82,7 +89,7 @@ public sealed class DaemonExampleTests : IDisposable
     {
         // AS65002 runs nothing at all here; AS65001 and AS65003 know the AS graph and the federation's signed directory.
         File.WriteAllText(PathOf("as-rel.txt"), "65002|65001|-1\n65002|65003|-1\n");
-        File.WriteAllText(PathOf("directory.json"), """{ "itms": { "65001": "127.0.0.1:9001", "65003": "127.0.0.1:9201" } }""");
+        File.WriteAllText(PathOf("directory.json"), _ports.Rewrite("""{ "itms": { "65001": "127.0.0.1:9001", "65003": "127.0.0.1:9201" } }"""));
         Assert.Equal(0, CliRunner.Run("pki", "init", "--out", PathOf("pki/ca")).Code);
         var signed = CliRunner.Run("pki", "sign", "--ca", PathOf("pki/ca"), "--file", PathOf("directory.json"));
         Assert.True(signed.Code == 0, signed.Error);
@@ -92,12 +99,13 @@ public sealed class DaemonExampleTests : IDisposable
         }
         foreach (var name in new[] { "as65001.json", "as65003.json" })
         {
-            var node = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "docs", "examples", name)),
+            var node = System.Text.Json.Nodes.JsonNode.Parse(_ports.Rewrite(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "docs", "examples", name))),
                 documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip })!;
             node["itm"]!["asGraph"] = "as-rel.txt";
             node["itm"]!["directory"] = "directory.json";
             File.WriteAllText(PathOf(name), node.ToJsonString());
         }
+        _ports.HoldDocumented();
         long now = TimeVal.ToNs(DateTimeOffset.UtcNow);
         using (var writer = PcapWriter.Create(PathOf("attack.pcap"), LinkType.Raw, nanoseconds: true))
         {
@@ -128,7 +136,7 @@ public sealed class DaemonExampleTests : IDisposable
     /// <summary>The real <c>intertrack trace</c> of every packet of attack.pcap through AS65001's D Point, as JSON.</summary>
     private async Task<JsonDocument> TraceAllAsync()
     {
-        var trace = await Task.Run(() => CliRunner.Run("trace", "--dp", "127.0.0.1:9005", "--pcap", PathOf("attack.pcap"), "--all", "--json",
+        var trace = await Task.Run(() => CliRunner.Run("trace", "--dp", DPoint, "--pcap", PathOf("attack.pcap"), "--all", "--json",
             "--cert", PathOf("pki/nodes/as65001-tc.crt"), "--key", PathOf("pki/nodes/as65001-tc.key"), "--ca", PathOf("pki/ca/ca.crt")));
         Assert.True(trace.Code == 0, trace.Output + trace.Error);
         return JsonDocument.Parse(trace.Output);
@@ -222,6 +230,7 @@ public sealed class DaemonExampleTests : IDisposable
 
     public void Dispose()
     {
+        _ports.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_dir, recursive: true);
     }
