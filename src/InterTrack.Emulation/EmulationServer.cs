@@ -35,11 +35,11 @@ public static class EmulationServer
     /// <param name="loggers">Where the RID gateway logs the requests it receives and answers.</param>
     /// <param name="webPort">The operator page's port on 127.0.0.1 (0: any).</param>
     /// <param name="metricsPort">The Prometheus endpoint's port on 127.0.0.1 (0: any).</param>
-    public static async Task ServeAsync(Scenario scenario, string directory, int? legacyPort, Action<string> progress, Action<ServedEndpoints> ready,
+    public static async Task ServeAsync(Scenario scenario, Kinds.KindRegistry kinds, string directory, int? legacyPort, Action<string> progress, Action<ServedEndpoints> ready,
         CancellationToken cancellationToken, ServedRid? rid = null, Microsoft.Extensions.Logging.ILoggerFactory? loggers = null, int webPort = 0, int metricsPort = 0)
     {
         loggers ??= Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
-        using var net = await Emulator.AttackAsync(scenario, progress).ConfigureAwait(false);
+        using var net = await Emulator.AttackAsync(scenario, kinds, progress).ConfigureAwait(false);
         var (graph, victim, ases, received) = (net.Graph, net.Victim, net.Ases, net.Received);
         Directory.CreateDirectory(directory);
         var now = DateTimeOffset.UtcNow;

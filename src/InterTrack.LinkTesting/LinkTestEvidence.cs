@@ -16,7 +16,7 @@ public sealed class LinkTestEvidence(ILinkCounters counters, TimeSpan window, Ti
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
-    public string TsType => "linktest";
+    public string TsType => LinkTestKind.KindName;
 
     public bool SightsAggregate => true;
 

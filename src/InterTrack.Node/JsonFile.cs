@@ -30,11 +30,28 @@ public static class JsonFile
         }
         catch (JsonException e)
         {
-            throw new FormatException($"{path}: {(e.Path is null ? "" : $"field {e.Path}: ")}{e.Message.Split(". Path:")[0]}", e);
+            throw new FormatException($"{path}: {(e.Path is null ? "" : $"field {e.Path}: ")}{Reason(e)}", e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new FormatException($"{path}: {e.Message}", e);
         }
     }
+
+    /// <summary>Binds a part of a file that the file's reader hands on (a kind's section of a node configuration) as <see cref="Load"/> binds a file.</summary>
+    /// <param name="field">Where the part is in its file ("capture"), to name its fields.</param>
+    /// <exception cref="FormatException">Not of the expected shape; the message names the field ("field $.capture.hash: …").</exception>
+    public static T Bind<T>(JsonElement json, string field)
+    {
+        try
+        {
+            return json.Deserialize<T>(Options) ?? throw new FormatException($"field $.{field}: must not be null");
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"field $.{field}{e.Path?[1..]}: {Reason(e)}", e);
+        }
+    }
+
+    private static string Reason(JsonException e) => e.Message.Split(". Path:")[0];
 }

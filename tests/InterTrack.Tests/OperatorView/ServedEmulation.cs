@@ -1,4 +1,5 @@
 using InterTrack.Emulation;
+using InterTrack.Tests.Kinds;
 
 namespace InterTrack.Tests.OperatorView;
 
@@ -20,7 +21,7 @@ internal sealed class ServedEmulation(Task serving, ServedEndpoints endpoints, C
         var ready = new TaskCompletionSource<ServedEndpoints>(TaskCreationOptions.RunContinuationsAsynchronously);
         string directory = Directory.CreateTempSubdirectory("intertrack-served-").FullName;
         var stop = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        var serving = EmulationServer.ServeAsync(scenario, directory, null, _ => { }, e => ready.TrySetResult(e), stop.Token);
+        var serving = EmulationServer.ServeAsync(scenario, TestKinds.Installed, directory, null, _ => { }, e => ready.TrySetResult(e), stop.Token);
         await Task.WhenAny(ready.Task, serving).WaitAsync(TimeSpan.FromMinutes(2));
         if (!ready.Task.IsCompleted)
         {

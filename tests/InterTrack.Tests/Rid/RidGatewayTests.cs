@@ -11,6 +11,7 @@ using InterTrack.Transport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using InterTrack.Tests.Kinds;
 
 namespace InterTrack.Tests.Rid;
 
@@ -277,7 +278,7 @@ public sealed class RidGatewayTests : IDisposable
         {
             var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
             var ready = new TaskCompletionSource<ServedEndpoints>(TaskCreationOptions.RunContinuationsAsynchronously);
-            var serving = EmulationServer.ServeAsync(Scenario(), dir, null, _ => { }, e => ready.TrySetResult(e), stop.Token, rid);
+            var serving = EmulationServer.ServeAsync(Scenario(), TestKinds.Installed, dir, null, _ => { }, e => ready.TrySetResult(e), stop.Token, rid);
             var endpoints = await ready.Task.WaitAsync(TimeSpan.FromMinutes(1));
             return new Served(serving, stop, endpoints);
         }
