@@ -30,7 +30,7 @@ public static class JsonFile
         }
         catch (JsonException e)
         {
-            throw new FormatException($"{path}: {(e.Path is null ? "" : $"field {e.Path}: ")}{Reason(e)}", e);
+            throw new FormatException($"{path}: {(e.Path is null ? "" : $"field {e.Path}: ")}{e.Message.Split(". Path:")[0]}", e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -49,9 +49,10 @@ public static class JsonFile
         }
         catch (JsonException e)
         {
-            throw new FormatException($"field $.{field}{e.Path?[1..]}: {Reason(e)}", e);
+            throw new FormatException($"field $.{field}{e.Path?[1..]}: {e.Message.Split(". Path:")[0]}", e);
         }
     }
 
-    private static string Reason(JsonException e) => e.Message.Split(". Path:")[0];
+    /// <summary>The fields a file of <typeparamref name="T"/> has, as written, in order.</summary>
+    public static IReadOnlyList<string> Fields<T>() => [.. Options.GetTypeInfo(typeof(T)).Properties.Where(p => !p.IsExtensionData).Select(p => p.Name)];
 }

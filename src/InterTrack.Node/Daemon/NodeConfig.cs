@@ -63,7 +63,8 @@ public sealed record NodeConfig
         foreach (var (name, json) in unbound ?? [])
         {
             var kind = kinds.InNodes.Select(k => k.Node!).FirstOrDefault(k => k.Section == name)
-                ?? throw new ConfigException($"{path}: field {name}: not a field of a node configuration, nor a section of a kind of system ({string.Join(", ", kinds.InNodes.Select(k => k.Node!.Section).OfType<string>())})");
+                ?? throw new ConfigException($"{path}: {name}: unknown field; the fields here are: " +
+                    string.Join(", ", [.. JsonFile.Fields<NodeConfig>(), .. kinds.InNodes.Select(k => k.Node!.Section).OfType<string>()]));
             try
             {
                 sections[name] = kind.BindSection(json, baseDirectory);

@@ -79,8 +79,10 @@ public sealed class EchoKindTests : IDisposable
         }
 
         var refused = Assert.Throws<ConfigException>(() => NodeConfig.Load(PathOf("node.json"), TestKinds.Installed));
-        Assert.Contains("field echo: not a field of a node configuration", refused.Message, StringComparison.Ordinal);
-        File.WriteAllText(PathOf("node.json"), File.ReadAllText(PathOf("node.json")).Replace("\"echo\": { \"links\": [ \"eth1:in\" ] }", "\"itm\": { }", StringComparison.Ordinal));
+        Assert.Matches("echo: unknown field; the fields here are: as, ca, .*, capture, collector, linktest$", refused.Message);
+        File.WriteAllText(PathOf("node.json"), File.ReadAllText(PathOf("node.json")).Replace("[ \"eth1:in\" ]", "5", StringComparison.Ordinal));
+        Assert.Contains("field $.echo.links: ", Assert.Throws<ConfigException>(() => NodeConfig.Load(PathOf("node.json"), kinds)).Message, StringComparison.Ordinal);
+        File.WriteAllText(PathOf("node.json"), File.ReadAllText(PathOf("node.json")).Replace("\"echo\": { \"links\": 5 }", "\"itm\": { }", StringComparison.Ordinal));
         Assert.Contains("btm.system: 'echo' is not one of: digest, flow, linktest",
             Assert.Throws<ConfigException>(() => NodeConfig.Load(PathOf("node.json"), TestKinds.Installed)).Message, StringComparison.Ordinal);
         Assert.Contains("echo: an echo btm needs the echo section",
