@@ -38,7 +38,7 @@ internal static class DemoCommand
                 Transport = "tls",
             };
             output.WriteLine("InterTrack demo: 300 ASes, a DDoS from 10 of them with forged sources, InterTrack deployed everywhere, ITMs on mutual TLS.");
-            var report = await Emulator.RunAsync(scenario, line => { output.WriteLine($"· {line}"); output.Flush(); }, cancellationToken);
+            var report = await Emulator.RunAsync(scenario, TracebackKinds.All, line => { output.WriteLine($"· {line}"); output.Flush(); }, cancellationToken);
             output.WriteLine();
             output.WriteLine("The attack tree InterTrack traced (victim first):");
             PrintTree(output, report.VictimAs, report.InterTrack.AsPaths, report.InterTrack.OriginAses.ToHashSet());

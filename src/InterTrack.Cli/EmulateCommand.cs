@@ -15,7 +15,7 @@ internal static class EmulateCommand
         var scenario = new Option<FileInfo>("--scenario") { Description = "The scenario (JSON, see docs/emulation.md).", Required = true };
         var json = new Option<FileInfo>("--json") { Description = "Also write the report as JSON: truth, intertrack, baseline." };
         var svg = new Option<FileInfo>("--svg") { Description = "Also draw the AS graph around the attack (SVG): victim, attackers, traced paths, frontier." };
-        var sweep = new Option<string>("--sweep") { Description = "Run once per value (and seed): deployment=0.05,0.1,0.5,1 (share of ASes running a system), bts=0,0.5,1 (share with a border system), flow=0,0.5,1 (share of deployed ASes running flow records instead of digests) or attackers=5,10,20; writes CSV and plot." };
+        var sweep = new Option<string>("--sweep") { Description = "Run once per value (and seed): deployment=0.05,0.1,0.5,1 (share of ASes running a system), bts=0,0.5,1 (share with a border system), KIND=0,0.5,1 (share of deployed ASes running that kind, such as flow, instead of the default kind, digests) or attackers=5,10,20; writes CSV and plot." };
         var seeds = new Option<int>("--seeds") { Description = "With --sweep: run each value with this many seeds (the scenario's and the next ones); the plot shows mean and range.", DefaultValueFactory = _ => 1 };
         seeds.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--seeds must be at least 1."); });
         var strategy = new Option<string>("--strategy") { Description = "Which ASes get systems first (overrides deployment.strategy): random, core-first, stubs-first, tier1-and-stubs." };
@@ -52,7 +52,7 @@ internal static class EmulateCommand
             Scenario loaded;
             try
             {
-                loaded = Scenario.Load(parsed.GetValue(scenario)!.FullName);
+                loaded = Scenario.Load(parsed.GetValue(scenario)!.FullName, TracebackKinds.All);
             }
             catch (FormatException e)
             {
@@ -84,7 +84,7 @@ internal static class EmulateCommand
             EmulationReport report;
             try
             {
-                report = await Emulator.RunAsync(loaded, line => output.WriteLine($"· {line}"), cancellationToken);
+                report = await Emulator.RunAsync(loaded, TracebackKinds.All, line => output.WriteLine($"· {line}"), cancellationToken);
             }
             catch (Exception e) when (e is FormatException or NotSupportedException)
             {
@@ -162,7 +162,7 @@ internal static class EmulateCommand
         (string Parameter, IReadOnlyList<double> Values) sweep;
         try
         {
-            sweep = Sweep.Parse(text);
+            sweep = Sweep.Parse(text, TracebackKinds.All);
         }
         catch (FormatException e)
         {
@@ -178,7 +178,7 @@ internal static class EmulateCommand
         {
             throw new CommandException($"--out: cannot write {csv}: {e.Message}", e);
         }
-        var points = await Sweep.RunAsync(scenario, sweep.Parameter, sweep.Values, seeds, p => output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        var points = await Sweep.RunAsync(scenario, TracebackKinds.All, sweep.Parameter, sweep.Values, seeds, p => output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{sweep.Parameter} = {p.Value}, seed {p.Seed}: InterTrack recall {p.Report.InterTrack.Recall:F2}, within ≤2 {p.Report.InterTrack.WithinCandidates(2):F2}, {p.Report.InterTrack.Messages} messages; " +
             $"baseline recall {p.Report.Baseline.Recall:F2}")), cancellationToken);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{sweep.Parameter,10}  method      recall        within ≤1     within ≤2     within ≤5     messages   domain traces  (mean [lowest, highest] over {seeds} seeds)"));

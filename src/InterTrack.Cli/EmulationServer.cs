@@ -62,7 +62,7 @@ internal sealed class EmulationServer : IAsyncDisposable
 
     private async Task StartPartsAsync(Scenario scenario, ServeOptions options, Action<string> progress, ILoggerFactory loggers)
     {
-        var internet = _internet = await ServedInternet.StartAsync(scenario, options.Directory, progress).ConfigureAwait(false);
+        var internet = _internet = await ServedInternet.StartAsync(scenario, TracebackKinds.All, options.Directory, progress).ConfigureAwait(false);
         var legacy = options.LegacyPort is { } legacyPort ? ServedPort.Bind("--legacy-client-port", legacyPort, () => internet.ListenLegacy(legacyPort)) : null;
         if (options.Rid is { } rid)
         {

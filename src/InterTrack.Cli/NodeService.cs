@@ -32,7 +32,7 @@ internal sealed class NodeService(NodeConfig node, ILoggerFactory loggers, TextW
         try
         {
             _telemetry = await StartTelemetryAsync();
-            _host = NodeHost.Start(node, TracebackSystems.ForNode(), loggers);
+            _host = NodeHost.Start(node, TracebackKinds.All, loggers);
             _rid = await StartRidAsync();
             _web = await StartWebAsync(_host);
         }

@@ -26,7 +26,7 @@ internal static class RunCommand
             NodeConfig node;
             try
             {
-                node = NodeConfig.Load(parsed.GetValue(config)!.FullName);
+                node = NodeConfig.Load(parsed.GetValue(config)!.FullName, TracebackKinds.All);
             }
             catch (ConfigException e)
             {

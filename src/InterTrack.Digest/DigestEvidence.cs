@@ -11,7 +11,7 @@ namespace InterTrack.Digest;
 /// </summary>
 public sealed class DigestEvidence(IDigestSource digests) : ILinkEvidence
 {
-    public string TsType => "digest";
+    public string TsType => DigestKind.KindName;
 
     public string? CannotLookUp(TracedPacket packet)
     {

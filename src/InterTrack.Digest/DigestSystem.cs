@@ -15,11 +15,9 @@ public sealed class DigestSystem : ITracebackSystem
     private LiveDigestAgent? _agent;
     private Task _capture = Task.CompletedTask;
 
-    public string Name => "digest";
-
     public void Start(NodeConfig config, ILoggerFactory loggers)
     {
-        if (config.Capture is not { } capture)
+        if (config.Section<CaptureConfig>(DigestKind.CaptureSection) is not { } capture)
         {
             return;
         }
@@ -41,8 +39,9 @@ public sealed class DigestSystem : ITracebackSystem
         _capture = Task.Run(() => agent.RunAsync(_stopping.Token));
     }
 
-    public ILinkEvidence Evidence(string? directory)
+    public ILinkEvidence Evidence(SystemRoleConfig role)
     {
+        string? directory = role.Digests;
         if (_agent is not null)
         {
             return new DigestEvidence(_agent);

@@ -1,14 +1,16 @@
+using InterTrack.Kinds;
 using InterTrack.Topology;
 namespace InterTrack.Emulation;
 
 /// <summary>
 /// The emulated Internet after the attack: topology, victim, truth, every crossed AS with the
 /// evidence its systems kept, what the victim received and the sample it traces. Owns the ASes'
-/// evidence (digest pages in memory, flow stores in a temporary directory).
+/// evidence and the scenario's model of each kind (which may keep it in temporary files).
 /// </summary>
+/// <param name="models">The scenario's model of each kind, in the order the kinds are registered.</param>
 internal sealed class AttackedInternet(AsGraph graph, uint victim, bool skipOver, IReadOnlyList<uint> truth, Dictionary<uint, EmulatedAs> ases,
     List<(byte[] Packet, long Ns)> received, List<(byte[] Packet, long Ns)> sample, IReadOnlyList<uint> reachable, Func<uint, bool> deployed,
-    string flowDirectory) : IDisposable
+    OrderedDictionary<string, IEmulationModel> models) : IDisposable
 {
     public AsGraph Graph => graph;
     public uint Victim => victim;
@@ -19,6 +21,7 @@ internal sealed class AttackedInternet(AsGraph graph, uint victim, bool skipOver
     public Dictionary<uint, EmulatedAs> Ases => ases;
     public List<(byte[] Packet, long Ns)> Received => received;
     public List<(byte[] Packet, long Ns)> Sample => sample;
+    public OrderedDictionary<string, IEmulationModel> Models => models;
 
     /// <summary>Attackers whose whole AS path runs some system (BTS or TS) in every AS: the ones a trace without skip-over can reach.</summary>
     public IReadOnlyList<uint> Reachable => reachable;
@@ -35,13 +38,9 @@ internal sealed class AttackedInternet(AsGraph graph, uint victim, bool skipOver
         {
             e.Dispose();
         }
-        try
+        foreach (var model in models.Values)
         {
-            Directory.Delete(flowDirectory, recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
-            // nothing was exported
+            model.Dispose();
         }
     }
 }

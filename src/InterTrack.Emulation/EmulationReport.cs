@@ -7,7 +7,7 @@ namespace InterTrack.Emulation;
 public sealed record MethodResult(IReadOnlyList<uint> OriginAses, IReadOnlyList<IReadOnlyList<uint>> AsPaths, long Messages, long Bytes,
     long TsQueries, long BorderQueries, double ElapsedMs, double Recall, double Precision, IReadOnlyList<uint> Unresolved)
 {
-    /// <summary>Per AS of the result, the kind of system that answered for it (its <c>tstype</c>: "digest", "flow", "stub", …).</summary>
+    /// <summary>Per AS of the result, the kind of system that answered for it (its <c>tstype</c>: a kind's name, or "stub").</summary>
     public IReadOnlyDictionary<uint, string?> AsSystems { get; init; } = new Dictionary<uint, string?>();
 
     /// <summary>Per attacker AS: the size of the smallest set it was narrowed to — 1 when found as an origin, a frontier's candidate count when it is among that frontier's candidates — or null when neither.</summary>
@@ -23,7 +23,7 @@ public sealed record MethodResult(IReadOnlyList<uint> OriginAses, IReadOnlyList<
     public IReadOnlyList<SystemQuery> Queries { get; init; } = [];
 }
 
-/// <summary>One query to a traceback system: its kind ("digest", "flow"), "btm" or "dtm", the degree (0–100) of its answer, and whether it saw the flow.</summary>
+/// <summary>One query to a traceback system: its kind's name, "btm" or "dtm", the degree (0–100) of its answer, and whether it saw the flow.</summary>
 public sealed record SystemQuery(string Kind, string Role, uint Degree, bool Saw);
 
 /// <summary>How many answers had a degree in [Degree, Degree + 10) (100: exactly 100).</summary>
@@ -51,7 +51,7 @@ public sealed record EmulationReport(uint VictimAs, IReadOnlyList<uint> Attacker
     /// <summary>Attacker ASes whose whole path runs some system: what a trace without skip-over can reach.</summary>
     public IReadOnlyList<uint> ReachableAttackerAses { get; init; } = [];
 
-    /// <summary>Per kind of system (digest, flow): ASes, queries, degrees, storage.</summary>
+    /// <summary>Per kind of system the emulator runs, in the order they are registered: ASes, queries, degrees, storage.</summary>
     public IReadOnlyList<SystemFigures> Systems { get; init; } = [];
 
     /// <summary>The share of <see cref="ReachableAttackerAses"/> a method found.</summary>

@@ -2,10 +2,8 @@ using InterTrack.Topology;
 using InterTrack.Client;
 using System.Buffers.Binary;
 using System.Diagnostics;
-using InterTrack.Digest;
-using InterTrack.Flow;
+using InterTrack.Kinds;
 using InterTrack.Managers;
-using InterTrack.Marking;
 using InterTrack.Protocol.Model;
 using InterTrack.Tracing;
 
@@ -15,8 +13,8 @@ namespace InterTrack.Emulation;
 /// Emulates an attack on an AS topology and traces it with the real managers (docs/emulation.md).
 /// Data plane: every packet travels its valley-free AS path; inside each AS it enters at the
 /// border router facing the previous AS (or the source's access router), crosses the core and
-/// leaves at the border router facing the next AS, and the systems the AS runs record it (see
-/// <see cref="EmulatedAs"/>: digests, or IPFIX flow export). Control plane: one ITM per AS with a
+/// leaves at the border router facing the next AS, and the systems the AS runs record it, each
+/// as its kind models it (<see cref="IEmulatedKind"/>). Control plane: one ITM per AS with a
 /// BTM and a DTM over its own kind of evidence, stubs where it runs nothing, over the in-memory
 /// transport (XML on every hop) or mutual TLS; the victim traces a sample of the attack packets
 /// it received. The RID-style baseline runs the same with every AS finding its ingress by a full
@@ -24,12 +22,11 @@ namespace InterTrack.Emulation;
 /// </summary>
 public static class Emulator
 {
-    private const string Core = "core", Access = "acc";
-
-    public static async Task<EmulationReport> RunAsync(Scenario scenario, Action<string>? progress = null, CancellationToken cancellationToken = default)
+    /// <param name="kinds">The kinds of traceback system the scenario's shares name.</param>
+    public static async Task<EmulationReport> RunAsync(Scenario scenario, KindRegistry kinds, Action<string>? progress = null, CancellationToken cancellationToken = default)
     {
         progress ??= _ => { };
-        using var net = await AttackAsync(scenario, progress).ConfigureAwait(false);
+        using var net = await AttackAsync(scenario, kinds, progress).ConfigureAwait(false);
         bool tls = scenario.Transport == "tls";
         var interTrack = await TraceAsync(net, baseline: false, tls, cancellationToken).ConfigureAwait(false);
         progress($"InterTrack: {interTrack.OriginAses.Count} origin ASes, recall {interTrack.Recall:F2}, precision {interTrack.Precision:F2}, {interTrack.Messages} messages");
@@ -39,16 +36,17 @@ public static class Emulator
         {
             ReachableAttackerAses = net.Reachable,
             DeployedAttackerAses = [.. net.Truth.Where(net.Deployed)],
-            Systems = SystemFigures(net, interTrack, scenario),
+            Systems = SystemFigures(net, interTrack),
         };
     }
 
     /// <summary>InterTrack's ITMs (no counting) for a served network.</summary>
     internal static Func<uint, ItmParts> InterTrackItms(AttackedInternet net) => ItmFactory(net, baseline: false, new Accounting());
 
-    internal static async Task<AttackedInternet> AttackAsync(Scenario scenario, Action<string> progress)
+    internal static async Task<AttackedInternet> AttackAsync(Scenario scenario, KindRegistry kinds, Action<string> progress)
     {
-        scenario.Validate();
+        scenario = scenario.Resolve(kinds);
+        var models = scenario.Validate(kinds);
         var random = new Random(scenario.Seed);
         var graph = scenario.Topology.AsRel is { } path ? CaidaFormat.Read(path) : TopologyGenerator.Generate(scenario.Topology.Generate!.Ases, scenario.Seed).Graph;
         var all = graph.Ases.ToList();
@@ -61,18 +59,15 @@ public static class Emulator
         progress($"topology: {graph.Count} ASes, {graph.LinkCount} relationships; victim AS{victim}; {attackers.Count} attacker ASes");
 
         var routes = ValleyFreeRouting.RoutesTo(graph, victim);
-        var (btsKind, tsKind) = Deployment(scenario, graph, all, random);
-        if (btsKind.GetValueOrDefault(victim, "none") == "none" && tsKind.GetValueOrDefault(victim, "none") == "none")
+        var (btsKind, tsKind) = Deployment(scenario, graph, all, random, kinds);
+        const string None = KindRegistry.None;
+        if (btsKind.GetValueOrDefault(victim, None) == None && tsKind.GetValueOrDefault(victim, None) == None)
         {
-            btsKind[victim] = tsKind[victim] = "digest"; // the victim traces: its AS runs InterTrack
+            btsKind[victim] = tsKind[victim] = kinds.Default.Name; // the victim traces: its AS runs InterTrack
         }
-        bool Deployed(uint a) => btsKind.GetValueOrDefault(a, "none") != "none" || tsKind.GetValueOrDefault(a, "none") != "none";
-        string flowDirectory = Path.Combine(Path.GetTempPath(), $"intertrack-emulation-flows-{Guid.NewGuid():N}");
+        bool Deployed(uint a) => btsKind.GetValueOrDefault(a, None) != None || tsKind.GetValueOrDefault(a, None) != None;
         var ases = new Dictionary<uint, EmulatedAs>();
-        EmulatedAs At(uint a) => ases.TryGetValue(a, out var e) ? e
-            : ases[a] = new EmulatedAs(a, btsKind.GetValueOrDefault(a, "none"), tsKind.GetValueOrDefault(a, "none"), scenario.Deployment.FlowSampling, flowDirectory,
-                scenario.Deployment.HashOf(a), TimeSpan.FromSeconds(scenario.Deployment.LinkTestWindowSeconds),
-                scenario.Deployment.Marking == "ppm" ? new EdgeSampling(scenario.Deployment.MarkingProbability) : null);
+        EmulatedAs At(uint a) => ases.TryGetValue(a, out var e) ? e : ases[a] = new EmulatedAs(a, btsKind.GetValueOrDefault(a, None), tsKind.GetValueOrDefault(a, None), models);
 
         // The attack's packets: from one second before the trace, or earlier when the scenario says the attack has ended.
         long t0 = TimeVal.ToNs(DateTimeOffset.UtcNow) - 1_000_000_000 - (long)(scenario.AttackEndedSecondsAgo * 1e9);
@@ -82,8 +77,8 @@ public static class Emulator
         foreach (var (attacker, hosts) in attackers)
         {
             var asPath = ValleyFreeRouting.Path(routes, attacker);
-            if (asPath.All(Deployed) && MarksSpareEvidence(asPath, a => (btsKind.GetValueOrDefault(a, "none"), tsKind.GetValueOrDefault(a, "none")),
-                scenario.Deployment.Marking == "ppm"))
+            if (asPath.All(Deployed) && MarksSpareEvidence(asPath, a => [.. new[] { btsKind.GetValueOrDefault(a, None), tsKind.GetValueOrDefault(a, None) }
+                .Where(k => k != None).Select(k => models[k])]))
             {
                 reachable.Add(attacker);
             }
@@ -106,7 +101,7 @@ public static class Emulator
             $"systems: TS {scenario.Deployment.Ts}, BTS {scenario.Deployment.Bts}");
 
         var sample = received.OrderBy(_ => random.Next()).Take(scenario.TracedPackets).ToList();
-        return new AttackedInternet(graph, victim, scenario.Deployment.SkipOver, [.. attackers.Keys.Order()], ases, received, sample, [.. reachable.Order()], Deployed, flowDirectory);
+        return new AttackedInternet(graph, victim, scenario.Deployment.SkipOver, [.. attackers.Keys.Order()], ases, received, sample, [.. reachable.Order()], Deployed, models);
     }
 
     private static async Task<MethodResult> TraceAsync(AttackedInternet net, bool baseline, bool tls, CancellationToken cancellationToken)
@@ -151,10 +146,11 @@ public static class Emulator
     }
 
     /// <summary>Per kind of system: ASes running it, its queries and their degrees (InterTrack's run), and its storage per packet forwarded.</summary>
-    private static IReadOnlyList<SystemFigures> SystemFigures(AttackedInternet net, MethodResult interTrack, Scenario scenario) =>
+    private static IReadOnlyList<SystemFigures> SystemFigures(AttackedInternet net, MethodResult interTrack) =>
     [
-        .. KindMix.Systems.Select(kind =>
+        .. net.Models.Select(m =>
         {
+            var (kind, model) = (m.Key, m.Value);
             var running = net.Ases.Values.Where(e => e.Ts == kind || e.Bts == kind).ToList();
             long forwarded = running.Sum(e => e.Forwarded), bytes = running.Sum(e => e.StorageBytes(kind));
             var queries = interTrack.Queries.Where(q => q.Kind == kind).ToList();
@@ -162,9 +158,7 @@ public static class Emulator
                 queries.Count(q => q.Role == "btm"), queries.Count(q => q.Role == "dtm"),
                 [.. queries.Where(q => q.Saw).GroupBy(q => Math.Min(100, q.Degree / 10 * 10)).OrderBy(g => g.Key).Select(g => new DegreeCount(g.Key, g.Count()))],
                 bytes, forwarded == 0 ? 0 : bytes / (double)forwarded,
-                kind != "marking" ? "1" : scenario.Deployment.Marking == "dpm" ? "3 (mean)"
-                    : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{PacketsNeeded.FragmentBound(6, scenario.Deployment.MarkingProbability):N0} (6 routers)"),
-                kind == "linktest" ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"until traced (last {scenario.Deployment.LinkTestWindowSeconds:0.#} s)") : "no");
+                model.PacketsNeeded, model.AttackMustLast);
         }),
     ];
 
@@ -204,28 +198,23 @@ public static class Emulator
                 SkipOver = new SkipOverSettings(net.Graph, net.Deployed) { Ask = net.SkipOver },
             };
             net.Ases.TryGetValue(a, out var e);
-            var marking = e is { Bts: "marking" } or { Ts: "marking" } ? e.MarkingSystem() : null; // one system serves as BTM and DTM
-            IBtmClient btm = e is { Bts: "marking" } ? new CountedBtm(marking!, e.Bts, accounting)
-                : e is { Bts: not "none" } && !baseline ? new CountedBtm(new BorderBtm(a, e.BorderLinks(), e.Evidence(e.Bts), tolerance), e.Bts, accounting)
-                : new StubBtm(a);
+            IBtmClient btm = e?.BtsSystem is { } border && !baseline ? new CountedBtm(border.Btm(tolerance), e.Bts, accounting) : new StubBtm(a);
             IDtmClient dtm = new StubDtm(a);
-            if (e is { Ts: "marking" })
+            if (e?.TsSystem is { } inside)
             {
-                // Marks name where packets entered, not a path through the routers: no domain flood to stand in for a BTM.
-                dtm = new CountedDtm(marking!, e.Ts, accounting);
-                if (baseline)
-                {
-                    btm = new CountedBtm(marking!, e.Ts, accounting);
-                }
-            }
-            else if (e is { Ts: not "none" })
-            {
-                var domain = new FloodDtm(a, e.Routers(), e.Evidence(e.Ts), tolerance, e.StartRouters());
+                var domain = inside.Dtm(tolerance);
                 dtm = new CountedDtm(domain, e.Ts, accounting);
                 if (baseline)
                 {
-                    btm = new RidBaselineBtm(a, domain, () => accounting.Count(e.Ts, "dtm", 100, true));
+                    // The baseline has no border systems: a flood through the domain stands in, unless the system inside answers for the border itself (marks).
+                    btm = inside.BaselineBtm(tolerance) is { } own ? new CountedBtm(own, e.Ts, accounting)
+                        : domain is FloodDtm flood ? new RidBaselineBtm(a, flood, () => accounting.Count(e.Ts, "dtm", 100, true))
+                        : new StubBtm(a);
                 }
+            }
+            else if (baseline && e?.BtsSystem?.BaselineBtm(tolerance) is { } own)
+            {
+                btm = new CountedBtm(own, e.Bts, accounting);
             }
             return new ItmParts(settings, btm, baseline ? [] : [dtm]);
         };
@@ -240,9 +229,7 @@ public static class Emulator
     /// <summary>Sends one packet along the AS path through each AS's routers, where their systems record it; returns it as the victim receives it.</summary>
     private static (byte[], long) Forward(IReadOnlyList<uint> asPath, byte[] packet, long ns, Func<uint, EmulatedAs> at)
     {
-        var keys = DigestKeys.OfPacket(packet);
-        var (key, tos) = FlowKey.OfPacket(packet)!.Value;
-        var hops = new List<(string Router, string From, string To)>(3);
+        var hops = new List<EmulatedHop>(3);
         for (int i = 0; i < asPath.Count; i++)
         {
             var e = at(asPath[i]);
@@ -251,53 +238,52 @@ public static class Emulator
             string entered = i == 0 ? Access : Border(asPath[i - 1]);
             if (i > 0)
             {
-                e.Neighbor(asPath[i - 1]);
+                e.Domain.Neighbor(asPath[i - 1]);
             }
-            hops.Add((entered, i == 0 ? RouterIngress.Hosts : $"as:{asPath[i - 1]}", Core));
+            hops.Add(new(entered, i == 0 ? EmulatedDomain.Hosts : $"as:{asPath[i - 1]}", Core));
             if (i + 1 < asPath.Count)
             {
                 string exit = Border(asPath[i + 1]);
-                e.Neighbor(asPath[i + 1]);
-                hops.Add((Core, entered, exit));
-                hops.Add((exit, Core, $"as:{asPath[i + 1]}"));
+                e.Domain.Neighbor(asPath[i + 1]);
+                hops.Add(new(Core, entered, exit));
+                hops.Add(new(exit, Core, $"as:{asPath[i + 1]}"));
             }
             else
             {
-                hops.Add((Core, entered, Access));
-                hops.Add((Access, Core, RouterIngress.Hosts)); // delivered to the victim
+                hops.Add(new(Core, entered, Access));
+                hops.Add(new(Access, Core, EmulatedDomain.Hosts)); // delivered to the victim
             }
-            if (e.Mark(hops, packet))
-            {
-                keys = DigestKeys.OfPacket(packet); // from here on routers see the marked packet
-            }
-            e.Forward(hops, keys, key, tos, t);
+            e.Mark(hops, packet); // from here on the AS's routers see the marked packet
+            e.Forward(hops, packet, t);
             packet[8] = (byte)Math.Max(1, packet[8] - 1); // TTL, as a router would
         }
         return (packet, ns + asPath.Count * 2_000_000L);
     }
 
-    private static string Border(uint neighbor) => $"b{neighbor}";
+    private const string Core = EmulatedDomain.Core, Access = EmulatedDomain.Access;
+
+    private static string Border(uint neighbor) => EmulatedDomain.Border(neighbor);
 
     /// <summary>
     /// Whether no marking AS rewrites the packets after an AS whose evidence depends on them:
     /// a mark changes the identification field, so digests taken before it (which hash that field)
-    /// and another AS's marks no longer match what the victim received. Flow records and link
-    /// testing key on addresses and ports, which marks leave alone. Only such paths count as
-    /// traceable ("reachable") when marking is deployed.
+    /// and another AS's deterministic marks no longer match what the victim received
+    /// (<see cref="IEmulationModel.SpoiledByRewriting"/>). Flow records and link testing key on
+    /// addresses and ports, which marks leave alone. Only such paths count as traceable
+    /// ("reachable") when marking is deployed.
     /// </summary>
-    /// <param name="edgeSampling">Marks by edge sampling, which leave earlier marks in the packets they do not re-mark: only digests are spoiled then.</param>
-    private static bool MarksSpareEvidence(IReadOnlyList<uint> asPath, Func<uint, (string Bts, string Ts)> kinds, bool edgeSampling)
+    /// <param name="systems">The models of the kinds an AS runs (border and inside).</param>
+    private static bool MarksSpareEvidence(IReadOnlyList<uint> asPath, Func<uint, IReadOnlyList<IEmulationModel>> systems)
     {
         bool evidenceBefore = false;
         foreach (uint a in asPath)
         {
-            var (bts, ts) = kinds(a);
-            bool marks = bts == "marking" || ts == "marking";
-            if (marks && evidenceBefore)
+            var models = systems(a);
+            if (models.Any(m => m.Rewrites) && evidenceBefore)
             {
                 return false;
             }
-            evidenceBefore |= (marks && !edgeSampling) || bts == "digest" || ts == "digest";
+            evidenceBefore |= models.Any(m => m.SpoiledByRewriting);
         }
         return true;
     }
@@ -346,24 +332,25 @@ public static class Emulator
 
     /// <summary>
     /// Which kind of BTS and TS each AS runs: ASes are ordered by the deployment strategy, the
-    /// first shares of them run digests, the next flows (TS and BTS alike); then the overrides.
+    /// first share of them runs the first kind registered, the next share the next kind (TS and
+    /// BTS alike); then the overrides.
     /// </summary>
-    private static (Dictionary<uint, string> Bts, Dictionary<uint, string> Ts) Deployment(Scenario scenario, AsGraph graph, List<uint> ases, Random random)
+    private static (Dictionary<uint, string> Bts, Dictionary<uint, string> Ts) Deployment(Scenario scenario, AsGraph graph, List<uint> ases, Random random, KindRegistry kinds)
     {
         var order = DeploymentOrder.Of(scenario.Deployment.Strategy, graph, random);
         Dictionary<uint, string> Assign(KindMix mix)
         {
-            var kinds = new Dictionary<uint, string>();
+            var assigned = new Dictionary<uint, string>();
             int next = 0;
-            foreach (var kind in KindMix.Systems)
+            foreach (var kind in kinds.Emulated.Select(k => k.Name))
             {
                 int count = (int)Math.Round(mix.Share(kind) * ases.Count);
                 for (int k = 0; k < count && next < order.Count; k++)
                 {
-                    kinds[order[next++]] = kind;
+                    assigned[order[next++]] = kind;
                 }
             }
-            return kinds;
+            return assigned;
         }
         var bts = Assign(scenario.Deployment.Bts);
         var ts = Assign(scenario.Deployment.Ts);

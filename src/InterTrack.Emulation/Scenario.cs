@@ -1,5 +1,6 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
-using InterTrack.Digest;
+using InterTrack.Kinds;
 
 namespace InterTrack.Emulation;
 
@@ -24,19 +25,42 @@ public sealed record Scenario
     /// <summary>Attack packets the victim's client traces (a random sample of those received).</summary>
     public int TracedPackets { get; init; } = 200;
 
+    /// <param name="kinds">The kinds of traceback system its shares may name; their settings are the deployment's too.</param>
     /// <exception cref="FormatException">Not valid JSON or a field is wrong; the message names the field.</exception>
-    public static Scenario Load(string path)
+    public static Scenario Load(string path, KindRegistry kinds)
     {
         var scenario = JsonFile.Load<Scenario>(path);
         if (scenario.Topology.AsRel is { } rel)
         {
             scenario = scenario with { Topology = scenario.Topology with { AsRel = Path.GetFullPath(rel, Path.GetDirectoryName(Path.GetFullPath(path))!) } };
         }
-        scenario.Validate();
+        scenario = scenario.Resolve(kinds);
+        foreach (var model in scenario.Validate(kinds).Values)
+        {
+            model.Dispose();
+        }
         return scenario;
     }
 
-    public void Validate()
+    /// <summary>The same scenario with its kinds named as <paramref name="kinds"/> name them (<see cref="KindMix.Resolve"/>): the default kind where it says none.</summary>
+    public Scenario Resolve(KindRegistry kinds) => this with
+    {
+        Deployment = Deployment with
+        {
+            Bts = Deployment.Bts.Resolve(kinds),
+            Ts = Deployment.Ts.Resolve(kinds),
+            Overrides = Deployment.Overrides.ToDictionary(o => o.Key, o => o.Value with
+            {
+                Bts = o.Value.Bts == KindMix.DefaultKind ? kinds.Default.Name : o.Value.Bts,
+                Ts = o.Value.Ts == KindMix.DefaultKind ? kinds.Default.Name : o.Value.Ts,
+            }),
+        },
+    };
+
+    /// <summary>Checks the scenario (resolved, <see cref="Resolve"/>) and binds each kind's model to its settings.</summary>
+    /// <returns>The models, in the order the kinds are registered; the caller owns them.</returns>
+    /// <exception cref="FormatException">A field is wrong; the message names it.</exception>
+    public OrderedDictionary<string, IEmulationModel> Validate(KindRegistry kinds)
     {
         Require((Topology.AsRel is null) != (Topology.Generate is null), "topology", "give either \"asRel\" or \"generate\"");
         Require(Topology.Generate is null || Topology.Generate.Ases >= 20, "topology.generate.ases", "must be at least 20");
@@ -53,23 +77,41 @@ public sealed record Scenario
         Require(TracedPackets > 0, "tracedPackets", "must be positive");
         int maxFootmarks = new Protocol.ProtocolLimits().MaxFootmarks;
         Require(TracedPackets <= maxFootmarks, "tracedPackets", $"at most {maxFootmarks}: the ITMs carry the packets in one message, and that is the protocol's limit of footmarks per message");
-        Deployment.Bts.Validate("deployment.bts");
-        Deployment.Ts.Validate("deployment.ts");
+        Deployment.Bts.Validate("deployment.bts", kinds);
+        Deployment.Ts.Validate("deployment.ts", kinds);
         Require(DeploymentOrder.Strategies.Contains(Deployment.Strategy), "deployment.strategy", $"must be one of: {string.Join(", ", DeploymentOrder.Strategies)}");
-        Require(Deployment.FlowSampling >= 1, "deployment.flowSampling", "must be 1 (every packet) or more (1 in N)");
-        Require(DigestSchemes.TryParse(Deployment.Hash, out _), "deployment.hash", "must be \"xxh3\" or \"packter-md5\"");
-        Require(Deployment.LinkTestWindowSeconds > 0, "deployment.linkTestWindowSeconds", "must be positive");
-        Require(Deployment.Marking is "dpm" or "ppm", "deployment.marking", "must be \"dpm\" or \"ppm\"");
-        Require(Deployment.MarkingProbability is > 0 and < 1, "deployment.markingProbability", "must be between 0 and 1");
         Require(AttackEndedSecondsAgo >= 0, "attackEndedSecondsAgo", "must not be negative");
+        var names = kinds.Emulated.Select(k => k.Name).Append(KindRegistry.None).ToList();
         foreach (var (asText, o) in Deployment.Overrides)
         {
             Require(uint.TryParse(asText, out _), $"deployment.overrides.{asText}", "keys must be AS numbers");
-            Require(o.Ts is null || KindMix.Kinds.Contains(o.Ts), $"deployment.overrides.{asText}.ts", $"must be one of {string.Join(", ", KindMix.Kinds)}");
-            Require(o.Bts is null || KindMix.Kinds.Contains(o.Bts), $"deployment.overrides.{asText}.bts", $"must be one of {string.Join(", ", KindMix.Kinds)}, true or false");
-            Require(o.Hash is null || DigestSchemes.TryParse(o.Hash, out _), $"deployment.overrides.{asText}.hash", "must be \"xxh3\" or \"packter-md5\"");
+            Require(o.Ts is null || names.Contains(o.Ts), $"deployment.overrides.{asText}.ts", $"must be one of {string.Join(", ", names)}");
+            Require(o.Bts is null || names.Contains(o.Bts), $"deployment.overrides.{asText}.bts", $"must be one of {string.Join(", ", names)}, true or false");
         }
         Require(Transport is "memory" or "tls", "transport", "must be \"memory\" or \"tls\"");
+        var settings = new ScenarioSettings(Deployment.Settings,
+            Deployment.Overrides.ToDictionary(o => o.Key, o => (IReadOnlyDictionary<string, JsonElement>)o.Value.Settings));
+        var models = new OrderedDictionary<string, IEmulationModel>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var kind in kinds.Emulated)
+            {
+                models[kind.Name] = kind.Emulation!.Model(settings);
+            }
+            foreach (var field in settings.Unclaimed())
+            {
+                Require(false, field, $"not a setting of the deployment nor of a kind of system ({string.Join(", ", settings.Claimed)})");
+            }
+        }
+        catch
+        {
+            foreach (var model in models.Values)
+            {
+                model.Dispose();
+            }
+            throw;
+        }
+        return models;
     }
 
     private static void Require(bool ok, string field, string problem)
@@ -109,38 +151,25 @@ public sealed record AttackerSpec
 public sealed record DeploymentSpec
 {
     /// <summary>Which border traceback system how many ASes run (chosen with the seed); the rest run stubs.</summary>
-    public KindMix Bts { get; init; } = KindMix.Only("digest");
+    public KindMix Bts { get; init; } = KindMix.Only(KindMix.DefaultKind);
     /// <summary>Which traceback system inside how many ASes (chosen with the seed); the rest run stubs.</summary>
-    public KindMix Ts { get; init; } = KindMix.Only("digest");
+    public KindMix Ts { get; init; } = KindMix.Only(KindMix.DefaultKind);
     /// <summary>Which ASes get the shares first: "random", "core-first", "stubs-first" or "tier1-and-stubs" (<see cref="DeploymentOrder"/>).</summary>
     public string Strategy { get; init; } = "random";
     /// <summary>ITMs ask the deployed ASes behind an AS that runs nothing (true), or only name the candidates behind it (false).</summary>
     public bool SkipOver { get; init; } = true;
-    /// <summary>Flow ASes' routers export 1 in this many packets (1: every packet).</summary>
-    public int FlowSampling { get; init; } = 1;
-    /// <summary>How marking ASes mark: "dpm" (deterministic, at the ingress edge) or "ppm" (edge sampling at every router, <see cref="MarkingProbability"/>).</summary>
-    public string Marking { get; init; } = "dpm";
-    public double MarkingProbability { get; init; } = 1.0 / 25;
-    /// <summary>Link testing ASes see a link carry the attack when matching packets crossed it this recently.</summary>
-    public double LinkTestWindowSeconds { get; init; } = 10;
-    /// <summary>What digest ASes key their tables by: "xxh3" (the packet's invariant bytes) or "packter-md5" (the historic client's MD5 of it).</summary>
-    public string Hash { get; init; } = "xxh3";
     public Dictionary<string, DeploymentOverride> Overrides { get; init; } = [];
 
-    /// <summary>The digest scheme of an AS: its override, else <see cref="Hash"/> (both validated).</summary>
-    public DigestScheme HashOf(uint asNumber)
-    {
-        string? text = Overrides.TryGetValue(asNumber.ToString(System.Globalization.CultureInfo.InvariantCulture), out var o) ? o.Hash ?? Hash : Hash;
-        return DigestSchemes.TryParse(text, out var scheme) ? scheme : throw new FormatException($"deployment.hash: unknown scheme \"{text}\"");
-    }
+    /// <summary>The kinds' settings (<see cref="ScenarioSettings"/>: flow records' <c>flowSampling</c>, marking's <c>marking</c>, …; docs/emulation.md), read by the kinds.</summary>
+    [JsonExtensionData] public Dictionary<string, JsonElement> Settings { get; init; } = [];
 }
 
 public sealed record DeploymentOverride
 {
-    /// <summary>"digest", "flow" or "none" (true and false mean digest and none).</summary>
+    /// <summary>A kind's name or "none" (true and false mean the default kind and none).</summary>
     [JsonConverter(typeof(KindNameConverter))] public string? Bts { get; init; }
-    /// <summary>"digest", "flow" or "none".</summary>
+    /// <summary>A kind's name or "none".</summary>
     public string? Ts { get; init; }
-    /// <summary>"xxh3" or "packter-md5".</summary>
-    public string? Hash { get; init; }
+    /// <summary>The kinds' settings for this AS (digests' <c>hash</c>), read by the kinds.</summary>
+    [JsonExtensionData] public Dictionary<string, JsonElement> Settings { get; init; } = [];
 }

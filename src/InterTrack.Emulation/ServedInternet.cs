@@ -1,3 +1,4 @@
+using InterTrack.Kinds;
 using System.Net;
 using InterTrack.Capture;
 using InterTrack.Managers;
@@ -28,9 +29,9 @@ public sealed class ServedInternet : IAsyncDisposable
 
     /// <param name="directory">Where the CA, the client certificate and key, the pcap and the D Point's database go.</param>
     /// <param name="progress">Told each step of the start-up (the TLS network of a large topology takes tens of seconds).</param>
-    public static async Task<ServedInternet> StartAsync(Scenario scenario, string directory, Action<string> progress)
+    public static async Task<ServedInternet> StartAsync(Scenario scenario, KindRegistry kinds, string directory, Action<string> progress)
     {
-        var net = await Emulator.AttackAsync(scenario, progress).ConfigureAwait(false);
+        var net = await Emulator.AttackAsync(scenario, kinds, progress).ConfigureAwait(false);
         CertificateAuthority? ca = null;
         TlsNetwork? network = null;
         try

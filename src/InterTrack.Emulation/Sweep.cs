@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Xml.Linq;
+using InterTrack.Kinds;
 
 namespace InterTrack.Emulation;
 
@@ -10,8 +11,8 @@ public sealed record SweepPoint(double Value, int Seed, EmulationReport Report);
 /// <summary>
 /// Runs a scenario for each value of one parameter — "deployment" (the share of ASes that run a
 /// system, TS and BTS, kinds in the scenario's proportions), "bts" (the share of ASes with a border
-/// system, the domains' systems as the scenario has them), "flow" (the share of deployed ASes, TS and BTS,
-/// that run flow records instead of digests) or "attackers" (a number of attacker ASes) — over
+/// system, the domains' systems as the scenario has them), a kind's name, flow for one (the share of
+/// deployed ASes, TS and BTS, that run that kind instead of the default kind) or "attackers" (a number of attacker ASes) — over
 /// one or more seeds, and writes the runs as CSV and an SVG plot: recall, the share of attackers
 /// narrowed to at most two candidate ASes, ITM messages and intra-domain traces against the value;
 /// InterTrack solid, the baseline dashed, the mean over seeds as the line and their range as a band.
@@ -21,13 +22,15 @@ public static class Sweep
     /// <summary>Moreira et al. (ICC 2011): marking in the 8 % core ASes traced more than 90 % of attacks to fewer than 2 candidate ASes.</summary>
     public static (double Deployment, double Share) PublishedPoint { get; } = (0.08, 0.9);
 
-    /// <exception cref="FormatException">Not "deployment=…", "bts=…", "flow=…" or "attackers=…" with numbers.</exception>
-    public static (string Parameter, IReadOnlyList<double> Values) Parse(string text)
+    /// <param name="kinds">The kinds whose share can be swept: all the emulator runs but the default.</param>
+    /// <exception cref="FormatException">Not "deployment=…", "bts=…", "KIND=…" or "attackers=…" with numbers.</exception>
+    public static (string Parameter, IReadOnlyList<double> Values) Parse(string text, KindRegistry kinds)
     {
         var parts = text.Split('=', 2);
-        if (parts.Length != 2 || parts[0] is not ("deployment" or "bts" or "flow" or "attackers"))
+        var swept = kinds.Emulated.Skip(1).Select(k => k.Name).ToList();
+        if (parts.Length != 2 || !(parts[0] is "deployment" or "bts" or "attackers" || swept.Contains(parts[0])))
         {
-            throw new FormatException($"--sweep '{text}': expected deployment=0,0.5,1, bts=0,0.5,1, flow=0,0.5,1 or attackers=5,10,20");
+            throw new FormatException($"--sweep '{text}': expected deployment=0,0.5,1, bts=0,0.5,1, KIND=0,0.5,1 (a share of {string.Join(", ", swept)}) or attackers=5,10,20");
         }
         var values = new List<double>();
         foreach (var v in parts[1].Split(',', StringSplitOptions.RemoveEmptyEntries))
@@ -52,18 +55,18 @@ public static class Sweep
             },
         },
         "bts" => scenario with { Deployment = scenario.Deployment with { Bts = scenario.Deployment.Bts.WithDeployed(value) } },
-        "flow" => scenario with
+        "attackers" => scenario with { Attackers = [new AttackerSpec { Count = (int)value }] },
+        var kind => scenario with
         {
             Deployment = scenario.Deployment with
             {
-                Bts = scenario.Deployment.Bts.WithFlowFraction(value), Ts = scenario.Deployment.Ts.WithFlowFraction(value),
+                Bts = scenario.Deployment.Bts.WithShareOf(kind, value), Ts = scenario.Deployment.Ts.WithShareOf(kind, value),
             },
         },
-        _ => scenario with { Attackers = [new AttackerSpec { Count = (int)value }] },
     };
 
     /// <summary>Runs every value over <paramref name="seeds"/> seeds (the scenario's and the next ones), two at a time on two cores.</summary>
-    public static async Task<List<SweepPoint>> RunAsync(Scenario scenario, string parameter, IReadOnlyList<double> values, int seeds,
+    public static async Task<List<SweepPoint>> RunAsync(Scenario scenario, KindRegistry kinds, string parameter, IReadOnlyList<double> values, int seeds,
         Action<SweepPoint> done, CancellationToken cancellationToken)
     {
         var runs = values.SelectMany(v => Enumerable.Range(scenario.Seed, seeds).Select(seed => (Value: v, Seed: seed))).ToList();
@@ -71,7 +74,7 @@ public static class Sweep
         await Parallel.ForEachAsync(runs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount), CancellationToken = cancellationToken },
             async (run, ct) =>
             {
-                var report = await Emulator.RunAsync(Apply(scenario, parameter, run.Value) with { Seed = run.Seed }, null, ct).ConfigureAwait(false);
+                var report = await Emulator.RunAsync(Apply(scenario, parameter, run.Value) with { Seed = run.Seed }, kinds, null, ct).ConfigureAwait(false);
                 var point = new SweepPoint(run.Value, run.Seed, report);
                 lock (points)
                 {

@@ -18,7 +18,7 @@ public sealed class FlowEvidence(FlowStore store) : ILinkEvidence
 {
     private readonly ConcurrentDictionary<string, FlowLink?> _links = new(StringComparer.Ordinal);
 
-    public string TsType => "flow";
+    public string TsType => FlowKind.KindName;
 
     public LinkAnswer Ask(string link, TracedPacket packet, TimeSpan tolerance)
     {

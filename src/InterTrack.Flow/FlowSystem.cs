@@ -16,11 +16,9 @@ public sealed class FlowSystem : ITracebackSystem
     private FlowStore? _own;
     private FlowCollector? _collector;
 
-    public string Name => "flow";
-
     public void Start(NodeConfig config, ILoggerFactory loggers)
     {
-        if (config.Collector is not { } settings)
+        if (config.Section<CollectorConfig>(FlowKind.CollectorSection) is not { } settings)
         {
             return;
         }
@@ -53,8 +51,9 @@ public sealed class FlowSystem : ITracebackSystem
         }
     }
 
-    public ILinkEvidence Evidence(string? directory)
+    public ILinkEvidence Evidence(SystemRoleConfig role)
     {
+        string? directory = role.Flows;
         if (_own is not null)
         {
             return new FlowEvidence(_own);

@@ -46,9 +46,9 @@ public static class LabConfigs
         {
             var (system, evidenceField, evidence) = labAs.System switch
             {
-                LabSystem.Digest => ("digest", "digests", DigestDirectory),
-                LabSystem.Flow => ("flow", "flows", FlowDirectory),
-                _ => ("linktest", null, null), // no store: the routers' counters are read live
+                LabSystem.Digest => (Digest.DigestKind.KindName, "digests", DigestDirectory),
+                LabSystem.Flow => (Flow.FlowKind.KindName, "flows", FlowDirectory),
+                _ => (LinkTesting.LinkTestKind.KindName, null, null), // no store: the routers' counters are read live
             };
             // Digest and link-testing links are the router's interfaces; flow links are the exporter's interface indexes.
             string Link(LabRouter router, LabInterface i, string direction) => labAs.System == LabSystem.Flow
@@ -103,7 +103,7 @@ public static class LabConfigs
                 // The node runs in the first router's namespace and reaches every router's nft the way an operator would reach a router: by a command.
                 // 30 s: 'lab attack' waits for the other ASes' evidence and 'lab trace' starts a client, which on a
                 // busy machine takes longer than the default 10 s after the attack's last packet.
-                config["linktest"] = new JsonObject
+                config[LinkTesting.LinkTestKind.KindName] = new JsonObject
                 {
                     ["windowSeconds"] = 30,
                     ["routers"] = new JsonArray([.. labAs.Routers.Select(r => (JsonNode)new JsonObject

@@ -22,7 +22,7 @@ public sealed class LinkTestEvidence(ILinkCounters counters, TimeSpan window, Ti
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly long _windowNs = window.Ticks * 100;
 
-    public string TsType => "linktest";
+    public string TsType => LinkTestKind.KindName;
 
     public bool SightsAggregate => true;
 

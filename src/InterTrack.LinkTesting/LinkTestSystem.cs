@@ -18,15 +18,13 @@ public sealed class LinkTestSystem(TimeProvider? time = null) : ITracebackSystem
     private TimeSpan _window;
     private ILogger _logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
-    public string Name => "linktest";
-
     public void Start(NodeConfig config, ILoggerFactory loggers)
     {
-        if (config.LinkTest is not { } settings)
+        if (config.Section<LinkTestConfig>(LinkTestKind.KindName) is not { } settings)
         {
             return;
         }
-        _logger = loggers.CreateLogger("linktest");
+        _logger = loggers.CreateLogger(LinkTestKind.KindName);
         _window = TimeSpan.FromSeconds(settings.WindowSeconds);
         string script = NftRuleset.For(_window);
         for (int i = 0; i < settings.Routers.Count; i++)
@@ -46,7 +44,7 @@ public sealed class LinkTestSystem(TimeProvider? time = null) : ITracebackSystem
         _counters = new NftLinkCounters(_routers, _time, _logger);
     }
 
-    public ILinkEvidence Evidence(string? directory) => _counters is not null
+    public ILinkEvidence Evidence(SystemRoleConfig role) => _counters is not null
         ? new LinkTestEvidence(_counters, _window, _time)
         : throw new ConfigException("linktest: a linktest BTM or DTM needs the linktest section naming the routers");
 

@@ -14,7 +14,7 @@ namespace InterTrack.Marking;
 /// </summary>
 public sealed class DpmSystem(uint asNumber, IReadOnlyList<DpmInterface> interfaces) : IMarkingSystem
 {
-    public const string TsType = "marking";
+    public const string TsType = MarkingKind.KindName;
 
     public Task<BtmTraceReply> TraceAsync(BtmTraceRequest request, CancellationToken cancellationToken)
     {

@@ -42,4 +42,22 @@ public static class JsonFile
             throw new FormatException($"{path}: {JsonProblem.Describe(e, typeof(T), Options, json)}", e);
         }
     }
+
+    /// <summary>Binds a part of a file that the file's reader hands on (a kind's section of a node configuration) as <see cref="Load"/> binds a file.</summary>
+    /// <param name="field">Where the part is in its file ("capture"), to name its fields.</param>
+    /// <exception cref="FormatException">Not of the expected shape; the message names the field ("field $.capture.hash: …").</exception>
+    public static T Bind<T>(JsonElement json, string field)
+    {
+        try
+        {
+            return json.Deserialize<T>(Options) ?? throw new FormatException($"field $.{field}: must not be null");
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"field $.{field}{e.Path?[1..]}: {e.Message.Split(". Path:")[0]}", e);
+        }
+    }
+
+    /// <summary>The fields a file of <typeparamref name="T"/> has, as written, in order.</summary>
+    public static IReadOnlyList<string> Fields<T>() => [.. Options.GetTypeInfo(typeof(T)).Properties.Where(p => !p.IsExtensionData).Select(p => p.Name)];
 }

@@ -2,7 +2,7 @@ using InterTrack.Protocol.Model;
 
 namespace InterTrack.Client;
 
-/// <summary>One AS of a trace result, as a client shows it; <paramref name="TsType"/> is the kind of system that answered for it ("digest", "flow", "stub", …).</summary>
+/// <summary>One AS of a trace result, as a client shows it; <paramref name="TsType"/> is the kind of system that answered for it (its name, or "stub").</summary>
 public sealed record AsView(uint As, uint Depth, AsStatus Status, TraceState State, uint Degree, IReadOnlyList<uint> Incomings, string? Error, string? TsType = null)
 {
     /// <summary>Why the AS was skipped over or is the frontier: it runs no InterTrack (null for ASes that answered).</summary>

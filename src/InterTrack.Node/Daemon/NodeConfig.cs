@@ -1,4 +1,6 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
+using InterTrack.Kinds;
 
 namespace InterTrack.Daemon;
 
@@ -20,20 +22,24 @@ public sealed record NodeConfig
     public BtmConfig? Btm { get; init; }
     public DtmConfig? Dtm { get; init; }
     [JsonPropertyName("dp")] public DPointConfig? DPoint { get; init; }
-    public CaptureConfig? Capture { get; init; }
-    public CollectorConfig? Collector { get; init; }
-    [JsonPropertyName("linktest")] public LinkTestConfig? LinkTest { get; init; }
     public RidConfig? Rid { get; init; }
     public TelemetryConfig? Telemetry { get; init; }
     public WebConfig? Web { get; init; }
     /// <summary>On SIGTERM, how long answers in flight may take before the D Point fails its traces still running.</summary>
     public double ShutdownGraceSeconds { get; init; } = 10;
 
-    /// <summary>The kinds of traceback system a BTM or DTM can run (<c>system</c>); each is an <see cref="ITracebackSystem"/>.</summary>
-    public static IReadOnlyList<string> Systems { get; } = ["digest", "flow", "linktest"];
+    /// <summary>The kinds' sections (<see cref="INodeKind.Section"/>) as the file has them, until they are bound into <see cref="Sections"/>; any other field the file has is refused.</summary>
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Unbound { get; init; }
 
+    /// <summary>The kinds' sections, bound by their kinds (<see cref="INodeKind.BindSection"/>), by section name.</summary>
+    [JsonIgnore] public IReadOnlyDictionary<string, object> Sections { get; init; } = new Dictionary<string, object>();
+
+    /// <summary>A kind's section as its kind bound it, or null when the file has none.</summary>
+    public T? Section<T>(string name) where T : class => Sections.TryGetValue(name, out var section) ? (T)section : null;
+
+    /// <param name="kinds">The kinds of traceback system the program runs: a BTM or DTM names one (<c>system</c>), and their sections are the file's too.</param>
     /// <exception cref="ConfigException">The file is missing, not JSON, or a field is wrong (the message names it).</exception>
-    public static NodeConfig Load(string path)
+    public static NodeConfig Load(string path, KindRegistry kinds)
     {
         NodeConfig config;
         try
@@ -44,32 +50,53 @@ public sealed record NodeConfig
         {
             throw new ConfigException(e.Message, e);
         }
-        config = config.Resolve(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        config.Validate();
+        string baseDirectory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        config = config.Resolve(baseDirectory, kinds.Default.Name) with { Sections = BindSections(path, config.Unbound, baseDirectory, kinds), Unbound = null };
+        config.Validate(kinds);
         return config;
     }
 
-    private NodeConfig Resolve(string baseDirectory) => this with
+    /// <summary>Each field the file has beyond the node's own is a section of one of the kinds, which binds it.</summary>
+    private static Dictionary<string, object> BindSections(string path, Dictionary<string, JsonElement>? unbound, string baseDirectory, KindRegistry kinds)
+    {
+        var sections = new Dictionary<string, object>(StringComparer.Ordinal);
+        foreach (var (name, json) in unbound ?? [])
+        {
+            var kind = kinds.InNodes.Select(k => k.Node!).FirstOrDefault(k => k.Section == name)
+                ?? throw new ConfigException($"{path}: {name}: unknown field; the fields here are: " +
+                    string.Join(", ", [.. JsonFile.Fields<NodeConfig>(), .. kinds.InNodes.Select(k => k.Node!.Section).OfType<string>()]));
+            try
+            {
+                sections[name] = kind.BindSection(json, baseDirectory);
+            }
+            catch (FormatException e)
+            {
+                throw new ConfigException($"{path}: {e.Message}", e);
+            }
+        }
+        return sections;
+    }
+
+    private NodeConfig Resolve(string baseDirectory, string defaultSystem) => this with
     {
         Ca = Full(baseDirectory, Ca),
         Certificates = Full(baseDirectory, Certificates),
         Crl = Full(baseDirectory, Crl),
-        Btm = Btm is null ? null : Btm with { Digests = Full(baseDirectory, Btm.Digests), Flows = Full(baseDirectory, Btm.Flows) },
-        Dtm = Dtm is null ? null : Dtm with { Digests = Full(baseDirectory, Dtm.Digests), Flows = Full(baseDirectory, Dtm.Flows) },
+        Btm = Btm is null ? null : Btm with { System = Btm.System ?? defaultSystem, Digests = Full(baseDirectory, Btm.Digests), Flows = Full(baseDirectory, Btm.Flows) },
+        Dtm = Dtm is null ? null : Dtm with { System = Dtm.System ?? defaultSystem, Digests = Full(baseDirectory, Dtm.Digests), Flows = Full(baseDirectory, Dtm.Flows) },
         DPoint = DPoint is null ? null : DPoint with { Database = Full(baseDirectory, DPoint.Database) },
-        Capture = Capture is null ? null : Capture with { Out = Full(baseDirectory, Capture.Out) },
         Itm = Itm is null ? null : Itm with { AsGraph = Full(baseDirectory, Itm.AsGraph), Directory = Full(baseDirectory, Itm.Directory) },
-        Collector = Collector is null ? null : Collector with { Out = Full(baseDirectory, Collector.Out) },
     };
 
     [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(path))]
-    private static string? Full(string baseDirectory, string? path) => string.IsNullOrEmpty(path) ? path : Path.GetFullPath(path, baseDirectory);
+    public static string? Full(string baseDirectory, string? path) => string.IsNullOrEmpty(path) ? path : Path.GetFullPath(path, baseDirectory);
 
-    private void Validate()
+    private void Validate(KindRegistry kinds)
     {
         Require(As > 0, "as", "must be an AS number from 1 to 4294967295");
-        Require(Itm is not null || Btm is not null || Dtm is not null || DPoint is not null || Capture is not null || Collector is not null || Rid is not null,
-            "itm/btm/dtm/dp/capture/collector/rid", "no role is configured");
+        var roleSections = kinds.InNodes.Select(k => k.Node!).Where(k => k.SectionIsRole && k.Section is not null).Select(k => k.Section!).ToList();
+        Require(Itm is not null || Btm is not null || Dtm is not null || DPoint is not null || roleSections.Any(Sections.ContainsKey) || Rid is not null,
+            string.Join('/', ["itm", "btm", "dtm", "dp", .. roleSections, "rid"]), "no role is configured");
         Require(File.Exists(Ca), "ca", $"no such file {Ca}");
         Require(Directory.Exists(Certificates), "certificates", $"no such directory {Certificates}");
         Require(Crl is null || File.Exists(Crl), "crl", $"no such file {Crl}");
@@ -130,7 +157,7 @@ public sealed record NodeConfig
         if (Btm is not null)
         {
             Bindable(Btm.Listen, "btm.listen");
-            Evidence(Btm, "btm");
+            Evidence(Btm, "btm", kinds);
             for (int i = 0; i < Btm.Links.Count; i++)
             {
                 Require(Btm.Links[i].Link.Length > 0, $"btm.links[{i}].link", "is empty");
@@ -141,7 +168,7 @@ public sealed record NodeConfig
         if (Dtm is not null)
         {
             Bindable(Dtm.Listen, "dtm.listen");
-            Evidence(Dtm, "dtm");
+            Evidence(Dtm, "dtm", kinds);
             var names = Dtm.Routers.Select(r => r.Name).ToHashSet();
             for (int i = 0; i < Dtm.Routers.Count; i++)
             {
@@ -166,28 +193,6 @@ public sealed record NodeConfig
             Require(DPoint.KeepResultsDays >= 0, "dp.keepResultsDays", "must not be negative");
             Require(DPoint.LegacyPort is null or (> 0 and < 65536), "dp.legacyPort", "must be a port number");
             Require(System.Net.IPAddress.TryParse(DPoint.LegacyBind, out _), "dp.legacyBind", $"'{DPoint.LegacyBind}' is not an IP address");
-        }
-        if (Capture is not null)
-        {
-            Require(Capture.Interfaces.Count > 0, "capture.interfaces", "is empty");
-            Require(Capture.Out.Length > 0, "capture.out", "is empty");
-            Require(Capture.Hash is "xxh3" or "packter-md5", "capture.hash", $"'{Capture.Hash}' is not \"xxh3\" or \"packter-md5\"");
-        }
-        if (Collector is not null)
-        {
-            Bindable(Collector.Listen, "collector.listen");
-            if (Collector.Tcp is not null) Bindable(Collector.Tcp, "collector.tcp");
-            Require(Collector.Out.Length > 0, "collector.out", "is empty");
-        }
-        if (LinkTest is not null)
-        {
-            Require(LinkTest.WindowSeconds > 0, "linktest.windowSeconds", "must be positive");
-            Require(LinkTest.Routers.Count > 0, "linktest.routers", "is empty");
-            for (int i = 0; i < LinkTest.Routers.Count; i++)
-            {
-                Require(LinkTest.Routers[i].Name.Length > 0, $"linktest.routers[{i}].name", "is empty");
-                Require(LinkTest.Routers[i].Nft.Count > 0 && LinkTest.Routers[i].Nft[0].Length > 0, $"linktest.routers[{i}].nft", "is empty");
-            }
         }
         Require(ShutdownGraceSeconds is >= 0 and <= 20, "shutdownGraceSeconds", "must be from 0 to 20 (a stop must end within the 30 s the command gives it)");
         if (Telemetry is not null)
@@ -217,37 +222,25 @@ public sealed record NodeConfig
         }
     }
 
-    /// <summary>A BTM or DTM names a known system and where its evidence is: a directory, or the agent of this node.</summary>
-    private void Evidence(SystemRoleConfig config, string role)
+    /// <summary>A BTM or DTM names a kind of system this program runs, and that kind finds its evidence: a directory, or the agent of this node.</summary>
+    private void Evidence(SystemRoleConfig config, string role, KindRegistry kinds)
     {
-        Require(Systems.Contains(config.System), $"{role}.system", $"'{config.System}' is not one of: {string.Join(", ", Systems)}");
-        if (config.Stub)
+        var names = kinds.InNodes.Select(k => k.Name).ToList();
+        var kind = kinds.Named(config.System!)?.Node;
+        Require(kind is not null, $"{role}.system", $"'{config.System}' is not one of: {string.Join(", ", names)}");
+        if (!config.Stub)
         {
-            return;
-        }
-        if (config.System == "linktest")
-        {
-            Require(LinkTest is not null, "linktest", $"a linktest {role} needs the linktest section naming the routers, or \"stub\": true");
-        }
-        else if (config.System == "flow")
-        {
-            Require(config.Flows is not null || Collector is not null, $"{role}.flows", "a flow BTM or DTM needs a flow directory, a collector in the same node, or \"stub\": true");
-            Require(Collector is not null || Directory.Exists(config.Flows), $"{role}.flows", $"no such directory {config.Flows}");
-        }
-        else
-        {
-            Require(config.Digests is not null || Capture is not null, $"{role}.digests", "a digest BTM or DTM needs a digest directory, a capture in the same node, or \"stub\": true");
-            Require(Capture is not null || Directory.Exists(config.Digests), $"{role}.digests", $"no such directory {config.Digests}");
+            kind!.CheckRole(this, config, role);
         }
     }
 
-    private static void Endpoint(string text, string field) =>
+    public static void Endpoint(string text, string field) =>
         Require(Transport.HostPort.TryParse(text, out _, out _), field, $"'{text}' is not HOST:PORT");
 
-    private static void Bindable(string text, string field) =>
+    public static void Bindable(string text, string field) =>
         Require(Transport.HostPort.TryParseEndPoint(text, out _), field, $"'{text}' is not IP:PORT (an address of this host, or localhost)");
 
-    private static void Require(bool ok, string field, string problem)
+    public static void Require(bool ok, string field, string problem)
     {
         if (!ok)
         {
@@ -296,8 +289,8 @@ public sealed record DtmConfig : SystemRoleConfig
 /// </summary>
 public abstract record SystemRoleConfig
 {
-    /// <summary>"digest" (the default), "flow" or "linktest".</summary>
-    public string System { get; init; } = "digest";
+    /// <summary>The kind of system (<see cref="KindRegistry"/>); left out, the program's default kind (packet digests).</summary>
+    public string? System { get; init; }
     /// <summary>Directory of digest pages; ignored when the node captures itself.</summary>
     public string? Digests { get; init; }
     /// <summary>Directory of flow records (a collector's store); ignored when the node collects itself.</summary>
@@ -305,8 +298,6 @@ public abstract record SystemRoleConfig
     public bool Stub { get; init; }
     /// <summary>±δ around a packet's time when asking the evidence.</summary>
     public double ToleranceSeconds { get; init; } = 2;
-
-    public string? EvidenceDirectory => System == "flow" ? Flows : Digests;
 }
 
 public sealed record RouterConfig
@@ -373,44 +364,6 @@ public sealed record RidConfig
     public double TraceWaitSeconds { get; init; } = 120;
     /// <summary>Where results are posted after a 202, by the requesting peer's AS number.</summary>
     public Dictionary<string, string> Callbacks { get; init; } = [];
-}
-
-public sealed record CaptureConfig
-{
-    public List<string> Interfaces { get; init; } = [];
-    public string Out { get; init; } = "";
-    /// <summary>What the pages are keyed by: "xxh3" (the packet's invariant bytes), or "packter-md5" (the historic client's MD5, so its md5 requests can be traced).</summary>
-    public string Hash { get; init; } = "xxh3";
-}
-
-/// <summary>
-/// A flow collector (IPFIX and NetFlow v9) in the node: UDP on <see cref="Listen"/>, IPFIX over TCP
-/// on <see cref="Tcp"/> when set; records are stored in <see cref="Out"/>.
-/// </summary>
-public sealed record CollectorConfig
-{
-    public string Listen { get; init; } = "0.0.0.0:4739";
-    public string? Tcp { get; init; }
-    public string Out { get; init; } = "";
-}
-
-/// <summary>
-/// Link testing (input debugging) on this AS's routers: the node installs nftables counters of
-/// attack signatures per interface on each router and reads them while a trace asks; links are
-/// "INTERFACE:in" and "INTERFACE:out".
-/// </summary>
-public sealed record LinkTestConfig
-{
-    /// <summary>How recent traffic must be for a link to count as carrying the attack: the attack must still be on.</summary>
-    public double WindowSeconds { get; init; } = 10;
-    public List<LinkTestRouterConfig> Routers { get; init; } = [];
-}
-
-public sealed record LinkTestRouterConfig
-{
-    public string Name { get; init; } = "";
-    /// <summary>How to run nft on the router: the program and its first arguments ("nft" here, "ip netns exec NS nft", "ssh ROUTER nft").</summary>
-    public List<string> Nft { get; init; } = ["nft"];
 }
 
 /// <summary>Where the node's telemetry goes: a Prometheus scrape endpoint, and an OTLP collector for its spans.</summary>

@@ -16,7 +16,7 @@ public sealed class NodeHost : IAsyncDisposable
 {
     private readonly List<IAsyncDisposable> _resources = [];
     private readonly List<IDisposable> _owned = [];
-    private readonly List<ITracebackSystem> _systems = [];
+    private readonly Dictionary<string, ITracebackSystem> _systems = new(StringComparer.Ordinal);
     private readonly List<MessageListener> _listeners = [];
     private BackgroundWork _work = new();
     private ILogger _logger = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
@@ -32,12 +32,15 @@ public sealed class NodeHost : IAsyncDisposable
     public HeartbeatMonitor? Heartbeats { get; private set; }
     public TraceProgress? TraceProgress { get; private set; }
 
-    /// <param name="systems">The kinds of traceback system this node may run, by <see cref="ITracebackSystem.Name"/>; the host owns them.</param>
+    /// <param name="kinds">The kinds of traceback system this node may run: the host makes one system of each and owns it.</param>
     /// <exception cref="ConfigException">Certificates, interfaces or stores named by the configuration cannot be used.</exception>
-    public static NodeHost Start(NodeConfig config, IEnumerable<ITracebackSystem> systems, ILoggerFactory loggers)
+    public static NodeHost Start(NodeConfig config, Kinds.KindRegistry kinds, ILoggerFactory loggers)
     {
         var host = new NodeHost();
-        host._systems.AddRange(systems);
+        foreach (var kind in kinds.InNodes)
+        {
+            host._systems[kind.Name] = kind.Node!.CreateSystem();
+        }
         try
         {
             host.StartRoles(config, loggers);
@@ -55,7 +58,7 @@ public sealed class NodeHost : IAsyncDisposable
         uint self = config.As;
         _logger = loggers.CreateLogger("node");
         _work = new BackgroundWork(_logger);
-        foreach (var system in _systems)
+        foreach (var system in _systems.Values)
         {
             system.Start(config, loggers);
         }
@@ -63,7 +66,7 @@ public sealed class NodeHost : IAsyncDisposable
         {
             var links = btmConfig.Links.Select(l => new BorderLink(l.Link, l.NeighborAs, l.Direction == "in" ? BorderDirection.In : BorderDirection.Out)).ToList();
             IBtmClient btm = btmConfig.Stub ? new StubBtm(self)
-                : new BorderBtm(self, links, SystemNamed(btmConfig.System, "btm").Evidence(btmConfig.EvidenceDirectory), TimeSpan.FromSeconds(btmConfig.ToleranceSeconds));
+                : new BorderBtm(self, links, SystemNamed(btmConfig.System!, "btm").Evidence(btmConfig), TimeSpan.FromSeconds(btmConfig.ToleranceSeconds));
             Listen("btm", btmConfig.Listen, Credentials(config, NodeRole.Btm), [new NodeIdentity(self, NodeRole.Itm)],
                 ManagerServices.Btm(btm, loggers.CreateLogger("btm"), _work), loggers);
         }
@@ -71,7 +74,7 @@ public sealed class NodeHost : IAsyncDisposable
         {
             var routers = dtmConfig.Routers.Select(r => new DomainRouter(r.Name, [.. r.Ingress.Select(i => new RouterIngress(i.Link, i.From))])).ToList();
             IDtmClient dtm = dtmConfig.Stub ? new StubDtm(self)
-                : new FloodDtm(self, routers, SystemNamed(dtmConfig.System, "dtm").Evidence(dtmConfig.EvidenceDirectory), TimeSpan.FromSeconds(dtmConfig.ToleranceSeconds));
+                : new FloodDtm(self, routers, SystemNamed(dtmConfig.System!, "dtm").Evidence(dtmConfig), TimeSpan.FromSeconds(dtmConfig.ToleranceSeconds));
             Listen("dtm", dtmConfig.Listen, Credentials(config, NodeRole.Dtm), [new NodeIdentity(self, NodeRole.Itm)],
                 ManagerServices.Dtm(dtm, loggers.CreateLogger("dtm"), _work), loggers);
         }
@@ -174,7 +177,7 @@ public sealed class NodeHost : IAsyncDisposable
     }
 
     private ITracebackSystem SystemNamed(string name, string role) =>
-        _systems.FirstOrDefault(s => s.Name == name) ?? throw new ConfigException($"{role}.system: this program does not run '{name}' systems");
+        _systems.GetValueOrDefault(name) ?? throw new ConfigException($"{role}.system: this program does not run '{name}' systems");
 
     private void Listen(string role, string endpoint, TlsCredentials credentials, IEnumerable<NodeIdentity> allowed, MessageHandler handler, ILoggerFactory loggers)
     {
@@ -279,7 +282,7 @@ public sealed class NodeHost : IAsyncDisposable
         {
             NodeLog.WorkLeft(_logger, left);
         }
-        foreach (var system in _systems)
+        foreach (var system in _systems.Values)
         {
             await system.DisposeAsync().ConfigureAwait(false); // stops the agents, saving what they gathered
         }

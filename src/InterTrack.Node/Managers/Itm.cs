@@ -309,7 +309,7 @@ public sealed partial class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyL
         };
     }
 
-    /// <summary>The kind of system the DTMs that answered run ("digest", "flow", …).</summary>
+    /// <summary>The kind of system the DTMs that answered run (its name, as in <c>tstype</c>).</summary>
     private static string? DomainTsType(IReadOnlyList<DtmTraceReply> domain) =>
         domain.Where(d => d.Result.Error is null).SelectMany(d => d.Result.SubDomains).Select(s => s.Agent?.TsType).FirstOrDefault(t => t is not null);
 

@@ -20,7 +20,7 @@ public readonly record struct LinkAnswer(bool Seen, bool Expired, double Certain
 /// </summary>
 public interface ILinkEvidence
 {
-    /// <summary>The kind of system, as replies name it in <c>tstype</c>: "digest", "flow", ….</summary>
+    /// <summary>The kind of system, as replies name it in <c>tstype</c>: its kind's name (<see cref="Kinds.ITracebackKind.Name"/>).</summary>
     string TsType { get; }
 
     /// <summary>

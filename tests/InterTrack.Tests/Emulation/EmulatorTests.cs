@@ -2,6 +2,7 @@ using InterTrack.Cli;
 using InterTrack.Digest;
 using InterTrack.Emulation;
 using InterTrack.Protocol.Model;
+using InterTrack.Tests.Kinds;
 using InterTrack.Tests.OperatorView;
 
 namespace InterTrack.Tests.Emulation;
@@ -24,7 +25,7 @@ public class EmulatorTests
             PacketsPerAttacker = 20,
             TracedPackets = 400,
         };
-        var report = await Emulator.RunAsync(scenario);
+        var report = await Emulator.RunAsync(scenario, TestKinds.Installed);
 
         Assert.Equal(20, report.AttackerAses.Count);
         foreach (var method in new[] { report.InterTrack, report.Baseline })
@@ -49,7 +50,7 @@ public class EmulatorTests
             PacketsPerAttacker = 10,
             Deployment = new DeploymentSpec { Bts = KindMix.Only("digest", 0.5), Ts = KindMix.Only("none") },
         };
-        var report = await Emulator.RunAsync(scenario);
+        var report = await Emulator.RunAsync(scenario, TestKinds.Installed);
         Assert.True(report.InterTrack.Recall < 1.0);
         Assert.NotEmpty(report.InterTrack.Unresolved);
     }
@@ -65,7 +66,7 @@ public class EmulatorTests
             PacketsPerAttacker = 10,
             Deployment = new DeploymentSpec { Bts = KindMix.Only("digest", 0.5), Ts = KindMix.Only("digest") },
         };
-        var report = await Emulator.RunAsync(scenario);
+        var report = await Emulator.RunAsync(scenario, TestKinds.Installed);
         Assert.Equal(1.0, report.InterTrack.Recall);
         Assert.True(report.InterTrack.TsQueries < report.Baseline.TsQueries,
             $"InterTrack ran {report.InterTrack.TsQueries} domain traces, the baseline {report.Baseline.TsQueries}");
@@ -84,7 +85,7 @@ public class EmulatorTests
         File.WriteAllText(path, json);
         try
         {
-            var e = Assert.Throws<FormatException>(() => Scenario.Load(path));
+            var e = Assert.Throws<FormatException>(() => Scenario.Load(path, TestKinds.Installed));
             Assert.Contains(expected, e.Message, StringComparison.Ordinal);
         }
         finally
@@ -120,14 +121,14 @@ public class SweepTests
     [InlineData("attackers=0.5")]
     [InlineData("hosts=1,2")]
     [InlineData("deployment=")]
-    public void A_bad_sweep_is_refused(string text) => Assert.Throws<FormatException>(() => Sweep.Parse(text));
+    public void A_bad_sweep_is_refused(string text) => Assert.Throws<FormatException>(() => Sweep.Parse(text, TestKinds.Installed));
 
     [Fact]
     public async Task A_sweep_over_deployment_and_seeds_writes_one_csv_row_per_run_and_method_and_a_plot()
     {
-        var (parameter, values) = Sweep.Parse("deployment=0.08,1");
+        var (parameter, values) = Sweep.Parse("deployment=0.08,1", TestKinds.Installed);
         var scenario = new Scenario { Seed = 9, Topology = new TopologySpec { Generate = new GenerateSpec { Ases = 100 } }, Attackers = [new AttackerSpec { Count = 3 }], PacketsPerAttacker = 5 };
-        var points = await Sweep.RunAsync(scenario with { Deployment = scenario.Deployment with { Strategy = "core-first" } }, parameter, values, seeds: 2, _ => { }, default);
+        var points = await Sweep.RunAsync(scenario with { Deployment = scenario.Deployment with { Strategy = "core-first" } }, TestKinds.Installed, parameter, values, seeds: 2, _ => { }, default);
 
         Assert.Equal([(0.08, 9), (0.08, 10), (1.0, 9), (1.0, 10)], points.Select(p => (p.Value, p.Seed)));
         var rows = Sweep.Csv(parameter, points).Trim().Split('\n');
@@ -187,7 +188,7 @@ public sealed class ServeTests
     {
         Requires.ReferenceSchema();
         var schema = Protocol.MessageCodecTests.ReferenceSchema();
-        var scenario = ServedEmulation.Scenario(5, attackers: 3) with { Deployment = new DeploymentSpec { Hash = "packter-md5" } };
+        var scenario = ServedEmulation.Scenario(5, attackers: 3) with { Deployment = new DeploymentSpec { Settings = new() { ["hash"] = System.Text.Json.JsonSerializer.SerializeToElement("packter-md5") } } };
         int legacyPort = FreePort.Pick();
         await using var served = await ServedEmulation.StartAsync(scenario, directory => new ServeOptions(directory, LegacyPort: legacyPort));
         var endpoints = served.Endpoints;
@@ -232,7 +233,7 @@ public class MixedDeploymentTests
         {
             Deployment = new DeploymentSpec { Ts = new KindMix(kinds), Bts = new KindMix(kinds) },
         };
-        var report = await Emulator.RunAsync(scenario);
+        var report = await Emulator.RunAsync(scenario, TestKinds.Installed);
 
         Assert.NotEmpty(report.ReachableAttackerAses);
         Assert.Equal(1.0, EmulationReport.RecallOf(report.ReachableAttackerAses, report.InterTrack));
@@ -258,7 +259,7 @@ public class MixedDeploymentTests
                 Overrides = new() { ["678"] = new DeploymentOverride { Ts = "flow", Bts = "flow" } },
             },
         };
-        var report = await Emulator.RunAsync(scenario);
+        var report = await Emulator.RunAsync(scenario, TestKinds.Installed);
 
         Assert.True(report.ReachableAttackerAses.Count >= 20, $"{report.ReachableAttackerAses.Count} attackers on traceable paths");
         Assert.Equal(1.0, EmulationReport.RecallOf(report.ReachableAttackerAses, report.InterTrack));
@@ -281,9 +282,9 @@ public class MixedDeploymentTests
             Attackers = [new AttackerSpec { Count = 3 }],
             PacketsPerAttacker = 3000,
             TracedPackets = 9000,
-            Deployment = new DeploymentSpec { Ts = KindMix.Only("marking"), Bts = KindMix.Only("marking"), Marking = "ppm" },
+            Deployment = new DeploymentSpec { Ts = KindMix.Only("marking"), Bts = KindMix.Only("marking"), Settings = new() { ["marking"] = System.Text.Json.JsonSerializer.SerializeToElement("ppm") } },
         };
-        var report = await Emulator.RunAsync(scenario);
+        var report = await Emulator.RunAsync(scenario, TestKinds.Installed);
 
         Assert.Equal(1.0, report.InterTrack.Recall);
         Assert.Equal(1.0, report.InterTrack.Precision);
@@ -292,7 +293,7 @@ public class MixedDeploymentTests
         Assert.EndsWith("(6 routers)", marking.PacketsNeeded, StringComparison.Ordinal);
 
         // More packets than one message may carry are refused up front, naming the field.
-        var tooMany = Assert.Throws<FormatException>(() => (scenario with { TracedPackets = 20_000 }).Validate());
+        var tooMany = Assert.Throws<FormatException>(() => (scenario with { TracedPackets = 20_000 }).Validate(TestKinds.Installed));
         Assert.StartsWith("tracedPackets: at most 10000", tooMany.Message, StringComparison.Ordinal);
     }
 
@@ -310,7 +311,7 @@ public class MixedDeploymentTests
                 Overrides = new() { ["678"] = new DeploymentOverride { Ts = "digest", Bts = "digest" } },
             },
         };
-        var report = await Emulator.RunAsync(scenario);
+        var report = await Emulator.RunAsync(scenario, TestKinds.Installed);
 
         Assert.True(report.DeployedAttackerAses.Count > report.ReachableAttackerAses.Count, "every path was traceable despite the marks");
         Assert.Equal(1.0, EmulationReport.RecallOf(report.ReachableAttackerAses, report.InterTrack));
@@ -324,8 +325,8 @@ public class MixedDeploymentTests
         {
             Deployment = new DeploymentSpec { Ts = KindMix.Only("linktest"), Bts = KindMix.Only("linktest") },
         };
-        var ongoing = await Emulator.RunAsync(scenario);
-        var over = await Emulator.RunAsync(scenario with { AttackEndedSecondsAgo = 30 });
+        var ongoing = await Emulator.RunAsync(scenario, TestKinds.Installed);
+        var over = await Emulator.RunAsync(scenario with { AttackEndedSecondsAgo = 30 }, TestKinds.Installed);
 
         Assert.Equal(1.0, ongoing.InterTrack.Recall);
         Assert.Equal(1.0, ongoing.InterTrack.Precision);
@@ -335,7 +336,7 @@ public class MixedDeploymentTests
     [Fact]
     public async Task On_2000_ases_of_digest_flow_and_none_every_attacker_whose_path_runs_a_system_is_found()
     {
-        var report = await Emulator.RunAsync(Mixed(2000, 7, "memory", 25));
+        var report = await Emulator.RunAsync(Mixed(2000, 7, "memory", 25), TestKinds.Installed);
 
         Assert.InRange(report.ReachableAttackerAses.Count, 10, report.AttackerAses.Count - 1); // some paths cross an AS that runs nothing
         Assert.Equal(1.0, EmulationReport.RecallOf(report.ReachableAttackerAses, report.InterTrack));
@@ -361,7 +362,7 @@ public class MixedDeploymentTests
                 Ts = new KindMix(new Dictionary<string, double> { ["digest"] = 0.5, ["flow"] = 0.5 }),
                 Bts = new KindMix(new Dictionary<string, double> { ["digest"] = 0.5, ["flow"] = 0.5 }),
             },
-        });
+        }, TestKinds.Installed);
 
         Assert.Equal(1.0, report.InterTrack.Recall);
         Assert.True(report.InterTrack.Precision >= 0.95, $"precision {report.InterTrack.Precision}");
@@ -376,8 +377,8 @@ public class MixedDeploymentTests
     {
         // docs/examples/scenario-mixed.json: a fifth of the ASes run nothing, so the trace skips over gaps and one
         // ITM asks the same neighbour twice in one trace (as its neighbour and behind a gap) with different packets.
-        var inProcess = await Emulator.RunAsync(Mixed(2000, 7, "memory", 25));
-        var overTls = await Emulator.RunAsync(Mixed(2000, 7, "tls", 25));
+        var inProcess = await Emulator.RunAsync(Mixed(2000, 7, "memory", 25), TestKinds.Installed);
+        var overTls = await Emulator.RunAsync(Mixed(2000, 7, "tls", 25), TestKinds.Installed);
 
         Assert.True(inProcess.InterTrack.OriginAses.Count >= 20, $"{inProcess.InterTrack.OriginAses.Count} origins in process");
         Assert.Equal(inProcess.InterTrack.OriginAses, overTls.InterTrack.OriginAses);
@@ -395,7 +396,7 @@ public class MixedDeploymentTests
         File.WriteAllText(path, $"{{\"topology\": {{\"generate\": {{\"ases\": 50}}}}, \"attackers\": [{{\"count\": 2}}], \"deployment\": {deployment}}}");
         try
         {
-            var e = Assert.Throws<FormatException>(() => Scenario.Load(path));
+            var e = Assert.Throws<FormatException>(() => Scenario.Load(path, TestKinds.Installed));
             Assert.Contains(message, e.Message, StringComparison.Ordinal);
         }
         finally
@@ -417,7 +418,7 @@ public class MixedDeploymentTests
             Attackers = [.. named is { } a ? [new AttackerSpec { As = a }] : Array.Empty<AttackerSpec>(), new AttackerSpec { Count = count }],
             Deployment = new DeploymentSpec { Overrides = overrideAs is null ? [] : new() { [overrideAs] = new DeploymentOverride { Ts = "none" } } },
         };
-        var e = await Assert.ThrowsAsync<FormatException>(() => Emulator.RunAsync(scenario));
+        var e = await Assert.ThrowsAsync<FormatException>(() => Emulator.RunAsync(scenario, TestKinds.Installed));
         Assert.Contains(message, e.Message, StringComparison.Ordinal);
     }
 
@@ -429,7 +430,7 @@ public class MixedDeploymentTests
             "\"deployment\": {\"bts\": 0.5, \"ts\": \"digest\", \"overrides\": {\"7\": {\"bts\": true}, \"8\": {\"bts\": false, \"ts\": \"flow\"}}}}");
         try
         {
-            var d = Scenario.Load(path).Deployment;
+            var d = Scenario.Load(path, TestKinds.Installed).Deployment;
             Assert.Equal(0.5, d.Bts.Share("digest"));
             Assert.Equal(1.0, d.Ts.Share("digest"));
             Assert.Equal("digest", d.Overrides["7"].Bts);

@@ -1,5 +1,6 @@
 using InterTrack.Emulation;
 using InterTrack.Topology;
+using InterTrack.Tests.Kinds;
 
 namespace InterTrack.Tests.Emulation;
 
@@ -80,7 +81,7 @@ public sealed class SkipOverTests : IDisposable
                 Overrides = new() { ["2"] = new DeploymentOverride { Bts = "none", Ts = "none" }, ["5"] = new DeploymentOverride { Bts = "none", Ts = "none" } },
             },
         };
-        var report = await Emulator.RunAsync(scenario);
+        var report = await Emulator.RunAsync(scenario, TestKinds.Installed);
         var interTrack = report.InterTrack;
 
         Assert.Equal([4u], interTrack.OriginAses);                   // found behind the gap, by skip-over
@@ -103,7 +104,7 @@ public sealed class SkipOverTests : IDisposable
             PacketsPerAttacker = 20,
             Deployment = new DeploymentSpec { SkipOver = false, Overrides = new() { ["2"] = new DeploymentOverride { Bts = "none", Ts = "none" } } },
         };
-        var report = await Emulator.RunAsync(scenario);
+        var report = await Emulator.RunAsync(scenario, TestKinds.Installed);
         Assert.Empty(report.InterTrack.OriginAses);
         Assert.Equal([2u], report.InterTrack.Unresolved);
         Assert.True(report.InterTrack.CandidateSets[4] > 2, $"candidates {report.InterTrack.CandidateSets[4]}"); // 4 is behind 2, among others
@@ -121,7 +122,7 @@ public sealed class SkipOverTests : IDisposable
             TracedPackets = 500,
             Deployment = new DeploymentSpec { Ts = KindMix.Only("digest", 0.7), Bts = KindMix.Only("digest", 0.7) },
         };
-        var report = await Emulator.RunAsync(scenario);
+        var report = await Emulator.RunAsync(scenario, TestKinds.Installed);
         Assert.InRange(report.DeployedAttackerAses.Count, 12, 24);
         double found = EmulationReport.RecallOf(report.DeployedAttackerAses, report.InterTrack);
         Assert.True(found >= 0.8, $"skip-over found {found:P0} of {report.DeployedAttackerAses.Count} deployed attackers");

@@ -32,7 +32,7 @@ public sealed class NftInputDebuggingTests : IDisposable
         NetnsLab.Exec(router, "sysctl", "-qw", "net.ipv4.ip_forward=1");
         NetnsLab.Exec(server, "ip", "addr", "add", "192.0.2.7/24", "dev", serverSide);
 
-        var config = new NodeConfig { As = 65001, LinkTest = new LinkTestConfig { Routers = [new LinkTestRouterConfig { Name = "r1", Nft = ["ip", "netns", "exec", router, "nft"] }] } };
+        var config = new NodeConfig { As = 65001, Sections = new Dictionary<string, object> { [LinkTestKind.KindName] = new LinkTestConfig { Routers = [new LinkTestRouterConfig { Name = "r1", Nft = ["ip", "netns", "exec", router, "nft"] }] } } };
         var system = new LinkTestSystem();
         system.Start(config, NullLoggerFactory.Instance);
         try
@@ -40,7 +40,7 @@ public sealed class NftInputDebuggingTests : IDisposable
             // The "attack": UDP to 192.0.2.7 port 53 from the host, through the router.
             long sent = (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100;
             NetnsLab.Exec(host, "bash", "-c", "for i in $(seq 20); do echo x > /dev/udp/192.0.2.7/53; done");
-            var evidence = system.Evidence(null);
+            var evidence = system.Evidence(new DtmConfig { System = LinkTestKind.KindName });
             // To 192.0.2.7:53, whatever its source; timed, so a link without its counter is a "no".
             var attack = new TracedPacket(TestPackets.Udp4(5), sent);
             var otherPort = new TracedPacket(TestPackets.Udp4(5).Select((b, i) => i == 23 ? (byte)54 : b).ToArray(), sent);

@@ -8,6 +8,7 @@ using InterTrack.Flow.Export;
 using InterTrack.Tests.Capture;
 using InterTrack.Tests.Cli;
 using Microsoft.Extensions.Logging.Abstractions;
+using InterTrack.Tests.Kinds;
 
 namespace InterTrack.Tests.Managers;
 
@@ -58,9 +59,9 @@ public sealed class DaemonExampleTests : IDisposable
         Assert.Equal(0, CliRunner.Run("digest", "--pcap", PathOf("attack.pcap"), "--link", "to65003:in", "--out", PathOf("as65002-digests")).Code);
 
         ExportFlows(now, count: 20);
-        await using var origin = NodeHost.Start(NodeConfig.Load(PathOf("as65003.json")), InterTrack.Cli.TracebackSystems.ForNode(), NullLoggerFactory.Instance);
-        await using var upstream = NodeHost.Start(NodeConfig.Load(PathOf("as65002.json")), InterTrack.Cli.TracebackSystems.ForNode(), NullLoggerFactory.Instance);
-        await using var victim = NodeHost.Start(NodeConfig.Load(PathOf("as65001.json")), InterTrack.Cli.TracebackSystems.ForNode(), NullLoggerFactory.Instance);
+        await using var origin = NodeHost.Start(NodeConfig.Load(PathOf("as65003.json"), TestKinds.Installed), TestKinds.Installed, NullLoggerFactory.Instance);
+        await using var upstream = NodeHost.Start(NodeConfig.Load(PathOf("as65002.json"), TestKinds.Installed), TestKinds.Installed, NullLoggerFactory.Instance);
+        await using var victim = NodeHost.Start(NodeConfig.Load(PathOf("as65001.json"), TestKinds.Installed), TestKinds.Installed, NullLoggerFactory.Instance);
 
         using var json = await TraceAllAsync();
         Assert.Equal([65003u], json.RootElement.GetProperty("originAses").EnumerateArray().Select(e => e.GetUInt32()));
@@ -116,8 +117,8 @@ public sealed class DaemonExampleTests : IDisposable
         }
         Assert.Equal(0, CliRunner.Run("digest", "--pcap", PathOf("attack.pcap"), "--link", "to65002:in", "--out", PathOf("as65001-digests")).Code);
         ExportFlows(now, count: 20);
-        await using var origin = NodeHost.Start(NodeConfig.Load(PathOf("as65003.json")), InterTrack.Cli.TracebackSystems.ForNode(), NullLoggerFactory.Instance);
-        await using var victim = NodeHost.Start(NodeConfig.Load(PathOf("as65001.json")), InterTrack.Cli.TracebackSystems.ForNode(), NullLoggerFactory.Instance);
+        await using var origin = NodeHost.Start(NodeConfig.Load(PathOf("as65003.json"), TestKinds.Installed), TestKinds.Installed, NullLoggerFactory.Instance);
+        await using var victim = NodeHost.Start(NodeConfig.Load(PathOf("as65001.json"), TestKinds.Installed), TestKinds.Installed, NullLoggerFactory.Instance);
 
         using var json = await TraceAllAsync();
         Assert.Equal([65003u], json.RootElement.GetProperty("originAses").EnumerateArray().Select(e => e.GetUInt32()));

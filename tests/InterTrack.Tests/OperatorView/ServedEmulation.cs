@@ -1,6 +1,7 @@
 using InterTrack.Capture;
 using InterTrack.Cli;
 using InterTrack.Emulation;
+using InterTrack.Tests.Kinds;
 
 namespace InterTrack.Tests.OperatorView;
 

@@ -12,6 +12,7 @@ using InterTrack.Transport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using InterTrack.Tests.Kinds;
 
 namespace InterTrack.Tests.Rid;
 

@@ -1,0 +1,67 @@
+using InterTrack.Kinds;
+using InterTrack.Managers;
+using InterTrack.Tracing;
+
+namespace InterTrack.Digest;
+
+/// <summary>
+/// Packet digests in an emulated AS: as its traceback system inside, every router digests its
+/// ingress links; as its border system, the border links both ways (tables of their own).
+/// </summary>
+internal sealed class EmulatedDigests(EmulatedDomain domain, DigestScheme scheme, bool ts, bool bts) : IEmulatedSystem
+{
+    // Small pages: a link of the emulation sees thousands of packets, and there are thousands of links.
+    private readonly TableSet _digests = new(new DigestOptions { PageCapacity = 8_192, BitsPerPacket = 16, Hashes = 4, MemoryBudgetBytes = 1 << 20, Scheme = scheme });
+
+    public long StorageBytes => _digests.Bytes;
+
+    public void Record(IReadOnlyList<EmulatedHop> hops, byte[] packet, long ns)
+    {
+        var key = DigestKeys.OfPacket(packet).For(scheme);
+        foreach (var hop in hops)
+        {
+            if (ts)
+            {
+                _digests.Add(EmulatedDomain.IngressLink(hop.Router, hop.From), key, ns);
+            }
+            if (bts && hop.FromOtherAs)
+            {
+                _digests.Add(EmulatedDomain.BorderLinkName(hop.Router, hop.From, BorderDirection.In), key, ns);
+            }
+            if (bts && hop.ToOtherAs)
+            {
+                _digests.Add(EmulatedDomain.BorderLinkName(hop.Router, hop.To, BorderDirection.Out), key, ns);
+            }
+        }
+    }
+
+    public Task FlushAsync()
+    {
+        _digests.Flush();
+        return Task.CompletedTask;
+    }
+
+    public IBtmClient Btm(TimeSpan tolerance) =>
+        new BorderBtm(domain.AsNumber, domain.BorderLinks(EmulatedDomain.BorderLinkName), new DigestEvidence(_digests), tolerance);
+
+    public IDtmClient Dtm(TimeSpan tolerance) =>
+        new FloodDtm(domain.AsNumber, domain.Routers(EmulatedDomain.IngressLink), new DigestEvidence(_digests), tolerance, domain.StartRouters());
+
+    public void Dispose() => _digests.Dispose();
+
+    /// <summary>Digests in one scenario: what each AS's tables are keyed by.</summary>
+    internal sealed class Model(DigestScheme scheme, IReadOnlyDictionary<uint, DigestScheme> schemes) : IEmulationModel
+    {
+        public bool Rewrites => false;
+        public bool SpoiledByRewriting => true; // the identification field is part of the digest
+        public string PacketsNeeded => "1";
+        public string AttackMustLast => "no";
+
+        public IEmulatedSystem ForAs(EmulatedDomain domain, bool ts, bool bts) => new EmulatedDigests(domain, schemes.GetValueOrDefault(domain.AsNumber, scheme), ts, bts);
+
+        public void Dispose()
+        {
+            // the ASes' tables are theirs
+        }
+    }
+}
