@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using InterTrack.Capture;
+using InterTrack.Packets.Capture;
 
 namespace InterTrack.Benchmarks;
 

@@ -1,13 +1,13 @@
-using InterTrack.Client;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using InterTrack.Tracing;
 using InterTrack.Digest;
-using InterTrack.Managers;
-using InterTrack.Pki;
+using InterTrack.Node.Client;
+using InterTrack.Node.Managers;
+using InterTrack.Node.Pki;
+using InterTrack.Node.Tracing;
+using InterTrack.Node.Transport;
 using InterTrack.Protocol.Model;
-using InterTrack.Transport;
 
 namespace InterTrack.Benchmarks;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using InterTrack.Capture;
 using InterTrack.Digest;
+using InterTrack.Packets.Capture;
 using SharpPcap;
 
 namespace InterTrack.Cli;

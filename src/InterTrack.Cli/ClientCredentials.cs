@@ -1,4 +1,4 @@
-using InterTrack.Transport;
+using InterTrack.Node.Transport;
 
 namespace InterTrack.Cli;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
-using InterTrack.Capture;
 using InterTrack.Digest;
+using InterTrack.Packets.Capture;
 
 namespace InterTrack.Cli;
 

@@ -1,10 +1,10 @@
 using System.Net;
 using InterTrack.Emulation;
+using InterTrack.Node.Transport;
 using InterTrack.OperatorView.Telemetry;
 using InterTrack.OperatorView.Web;
 using InterTrack.Protocol.Model;
 using InterTrack.Rid;
-using InterTrack.Transport;
 using Microsoft.Extensions.Logging;
 
 namespace InterTrack.Cli;

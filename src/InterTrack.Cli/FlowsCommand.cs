@@ -2,10 +2,10 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using InterTrack.Capture;
 using InterTrack.Flow;
 using InterTrack.Flow.Store;
-using InterTrack.Transport;
+using InterTrack.Node.Transport;
+using InterTrack.Packets.Capture;
 
 namespace InterTrack.Cli;
 

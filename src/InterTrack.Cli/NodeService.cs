@@ -1,13 +1,13 @@
 using System.Net;
-using InterTrack.Daemon;
+using InterTrack.Node.Daemon;
+using InterTrack.Node.Telemetry;
+using InterTrack.Node.Transport;
 using InterTrack.OperatorView.Telemetry;
 using InterTrack.OperatorView.Web;
 using InterTrack.Protocol.Model;
-using InterTrack.Transport;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
-using InterTrack.Telemetry;
 
 namespace InterTrack.Cli;
 

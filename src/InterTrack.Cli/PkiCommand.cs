@@ -1,8 +1,8 @@
-using System.Security.Cryptography.X509Certificates;
-using InterTrack.Topology;
 using System.CommandLine;
 using System.Security.Cryptography;
-using InterTrack.Pki;
+using System.Security.Cryptography.X509Certificates;
+using InterTrack.Node.Pki;
+using InterTrack.Node.Topology;
 
 namespace InterTrack.Cli;
 

@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using InterTrack.Capture;
 using InterTrack.Digest;
 using InterTrack.Flow;
 using InterTrack.Flow.Store;
+using InterTrack.Packets.Capture;
 using InterTrack.Protocol.Model;
 
 namespace InterTrack.Cli;

@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Security.Cryptography;
 using System.Xml;
 using System.Xml.Linq;
+using InterTrack.Node.Transport;
 using InterTrack.Rid;
-using InterTrack.Transport;
 
 namespace InterTrack.Cli;
 

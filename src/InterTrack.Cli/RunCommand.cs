@@ -1,5 +1,5 @@
 using System.CommandLine;
-using InterTrack.Daemon;
+using InterTrack.Node.Daemon;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

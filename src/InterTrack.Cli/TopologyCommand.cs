@@ -1,6 +1,6 @@
-using InterTrack.Topology;
 using System.CommandLine;
 using InterTrack.Emulation;
+using InterTrack.Node.Topology;
 
 namespace InterTrack.Cli;
 

@@ -1,14 +1,14 @@
-using InterTrack.Client;
 using System.CommandLine;
 using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Text.Json;
-using InterTrack.Capture;
 using InterTrack.Digest;
-using InterTrack.Managers;
-using InterTrack.Pki;
+using InterTrack.Node.Client;
+using InterTrack.Node.Managers;
+using InterTrack.Node.Pki;
+using InterTrack.Node.Transport;
+using InterTrack.Packets.Capture;
 using InterTrack.Protocol.Model;
-using InterTrack.Transport;
 
 namespace InterTrack.Cli;
 

@@ -1,8 +1,8 @@
 using InterTrack.Digest;
 using InterTrack.Flow;
-using InterTrack.Kinds;
 using InterTrack.LinkTesting;
 using InterTrack.Marking;
+using InterTrack.Node.Kinds;
 
 namespace InterTrack.Cli;
 

@@ -1,7 +1,7 @@
 using System.Net;
-using InterTrack.Capture;
 using InterTrack.Flow;
 using InterTrack.Flow.Export;
+using InterTrack.Packets.Capture;
 
 namespace InterTrack.Cli;
 

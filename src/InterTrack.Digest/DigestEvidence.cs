@@ -1,5 +1,5 @@
+using InterTrack.Node.Tracing;
 using InterTrack.Protocol.Model;
-using InterTrack.Tracing;
 
 namespace InterTrack.Digest;
 

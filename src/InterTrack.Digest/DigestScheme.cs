@@ -36,9 +36,9 @@ public static class DigestSchemes
         scheme == DigestScheme.PackterMd5 ? PackterMd5.FromIp(packet, output) : PacketInvariant.FromIp(packet, output);
 
     /// <summary>The key of the IP packet in a link-layer frame; 0 when the frame holds no IP packet.</summary>
-    public static int KeyFromFrame(this DigestScheme scheme, ReadOnlySpan<byte> frame, Capture.LinkType link, Span<byte> output)
+    public static int KeyFromFrame(this DigestScheme scheme, ReadOnlySpan<byte> frame, Packets.Capture.LinkType link, Span<byte> output)
     {
-        int offset = Capture.IpLocator.FindIp(frame, link);
+        int offset = Packets.Capture.IpLocator.FindIp(frame, link);
         return offset < 0 ? 0 : scheme.KeyFromIp(frame[offset..], output);
     }
 }

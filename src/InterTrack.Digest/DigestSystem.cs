@@ -1,5 +1,5 @@
-using InterTrack.Daemon;
-using InterTrack.Tracing;
+using InterTrack.Node.Daemon;
+using InterTrack.Node.Tracing;
 using Microsoft.Extensions.Logging;
 
 namespace InterTrack.Digest;

@@ -1,4 +1,4 @@
-using InterTrack.Tracing;
+using InterTrack.Node.Tracing;
 
 namespace InterTrack.Digest;
 

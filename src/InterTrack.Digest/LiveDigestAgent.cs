@@ -1,5 +1,5 @@
-using InterTrack.Capture;
-using InterTrack.Tracing;
+using InterTrack.Packets.Capture;
+using InterTrack.Node.Tracing;
 
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -28,7 +28,7 @@ public sealed class LiveDigestAgent : IDigestSource, IDisposable
     private readonly ulong _seed = BitConverter.ToUInt64(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
 
     private readonly IReadOnlyList<BorderLink> _macPairLinks;
-    private readonly System.Diagnostics.Metrics.Meter _meter = new(Telemetry.NodeMetrics.MeterName);
+    private readonly System.Diagnostics.Metrics.Meter _meter = new(Node.Telemetry.NodeMetrics.MeterName);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _pagesSealed = new(StringComparer.Ordinal);
 
     /// <exception cref="UnknownInterfaceException">An interface libpcap does not know.</exception>

@@ -1,5 +1,5 @@
 using System.Globalization;
-using InterTrack.Client;
+using InterTrack.Node.Client;
 
 namespace InterTrack.Emulation;
 

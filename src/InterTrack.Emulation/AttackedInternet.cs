@@ -1,5 +1,5 @@
-using InterTrack.Kinds;
-using InterTrack.Topology;
+using InterTrack.Node.Kinds;
+using InterTrack.Node.Topology;
 namespace InterTrack.Emulation;
 
 /// <summary>

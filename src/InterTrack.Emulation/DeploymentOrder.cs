@@ -1,4 +1,4 @@
-using InterTrack.Topology;
+using InterTrack.Node.Topology;
 
 namespace InterTrack.Emulation;
 

@@ -1,4 +1,4 @@
-using InterTrack.Kinds;
+using InterTrack.Node.Kinds;
 
 namespace InterTrack.Emulation;
 

@@ -1,11 +1,12 @@
-using InterTrack.Topology;
 using System.Collections.Concurrent;
 using System.Net;
-using InterTrack.Managers;
-using InterTrack.Pki;
+using InterTrack.Emulation;
+using InterTrack.Node.Managers;
+using InterTrack.Node.Pki;
+using InterTrack.Node.Topology;
+using InterTrack.Node.Transport;
 using InterTrack.Protocol;
 using InterTrack.Protocol.Model;
-using InterTrack.Transport;
 
 namespace InterTrack.Emulation;
 

@@ -1,11 +1,12 @@
-using InterTrack.Topology;
-using InterTrack.Client;
 using System.Buffers.Binary;
 using System.Diagnostics;
-using InterTrack.Kinds;
-using InterTrack.Managers;
+using InterTrack.Emulation;
+using InterTrack.Node.Client;
+using InterTrack.Node.Kinds;
+using InterTrack.Node.Managers;
+using InterTrack.Node.Topology;
+using InterTrack.Node.Tracing;
 using InterTrack.Protocol.Model;
-using InterTrack.Tracing;
 
 namespace InterTrack.Emulation;
 
@@ -162,20 +163,20 @@ public static class Emulator
         }),
     ];
 
-    private static async Task<TraceResultView> TraceThroughDPointAsync(uint victim, Pki.CertificateAuthority ca, int itmPort,
+    private static async Task<TraceResultView> TraceThroughDPointAsync(uint victim, Node.Pki.CertificateAuthority ca, int itmPort,
         List<(byte[] Packet, long Ns)> sample, CancellationToken cancellationToken)
     {
         string database = Path.Combine(Path.GetTempPath(), $"intertrack-emulation-{Guid.NewGuid():N}.db");
         try
         {
             await using var dpoint = new VictimDPoint(victim, ca, itmPort, database);
-            var client = new Pki.NodeIdentity(victim, NodeRole.Client);
-            using var credentials = Transport.TlsCredentials.Issue(ca, client, TimeSpan.FromDays(1));
-            await using var connection = await Transport.MessageClient.ConnectTlsAsync("127.0.0.1", dpoint.Endpoint.Port,
-                new Pki.NodeIdentity(victim, NodeRole.DPoint), credentials,
-                new Transport.TransportOptions { Limits = new Protocol.ProtocolLimits { MaxMessageBytes = 64 << 20, MaxFootmarks = 100_000, MaxAses = 1_000_000 } },
+            var client = new Node.Pki.NodeIdentity(victim, NodeRole.Client);
+            using var credentials = Node.Transport.TlsCredentials.Issue(ca, client, TimeSpan.FromDays(1));
+            await using var connection = await Node.Transport.MessageClient.ConnectTlsAsync("127.0.0.1", dpoint.Endpoint.Port,
+                new Node.Pki.NodeIdentity(victim, NodeRole.DPoint), credentials,
+                new Node.Transport.TransportOptions { Limits = new Protocol.ProtocolLimits { MaxMessageBytes = 64 << 20, MaxFootmarks = 100_000, MaxAses = 1_000_000 } },
                 cancellationToken: cancellationToken).ConfigureAwait(false);
-            return await TracebackClient.TraceAsync(connection, client.ToNodeId(), new Pki.NodeIdentity(victim, NodeRole.DPoint).ToNodeId(),
+            return await TracebackClient.TraceAsync(connection, client.ToNodeId(), new Node.Pki.NodeIdentity(victim, NodeRole.DPoint).ToNodeId(),
                 sample, _ => { }, TimeSpan.FromMinutes(10), cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -220,10 +221,10 @@ public static class Emulator
         };
     }
 
-    internal static Pki.CertificateAuthority EmulationCa()
+    internal static Node.Pki.CertificateAuthority EmulationCa()
     {
         var now = DateTimeOffset.UtcNow;
-        return Pki.CertificateAuthority.Create("InterTrack emulation", now.AddMinutes(-5), now.AddDays(7));
+        return Node.Pki.CertificateAuthority.Create("InterTrack emulation", now.AddMinutes(-5), now.AddDays(7));
     }
 
     /// <summary>Sends one packet along the AS path through each AS's routers, where their systems record it; returns it as the victim receives it.</summary>

@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
+using InterTrack.Node.Managers;
 using InterTrack.Protocol;
 using InterTrack.Protocol.Model;
 
-namespace InterTrack.Managers;
+namespace InterTrack.Emulation;
 
 /// <summary>
 /// ITMs of many ASes in one process (the emulator's "memory" transport). Every request and reply
@@ -34,7 +35,7 @@ public sealed class InMemoryItmNetwork : IItmNeighbors
         }
         var delivered = (ItmTraceRequest)Carry(request);
         var outcome = await itm.TraceAsync(delivered, fromOwnDPoint: false, cancellationToken).ConfigureAwait(false);
-        uint requester = Managers.Itm.Requester(delivered.PathList) ?? 0;
+        uint requester = Node.Managers.Itm.Requester(delivered.PathList) ?? 0;
         var export = itm.ExportFor(requester, delivered, outcome);
         var exported = export is null ? null
             : ((ItmTraceResultExport)Carry(new ItmTraceResultExport(NeighborNode.ForItm(requester), delivered.MessageId, export))).Export;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using InterTrack.Kinds;
+using InterTrack.Node.Kinds;
 
 namespace InterTrack.Emulation;
 

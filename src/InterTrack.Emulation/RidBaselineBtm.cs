@@ -1,5 +1,6 @@
-using InterTrack.Managers;
-using InterTrack.Tracing;
+using InterTrack.Emulation;
+using InterTrack.Node.Managers;
+using InterTrack.Node.Tracing;
 using InterTrack.Protocol.Model;
 
 namespace InterTrack.Emulation;

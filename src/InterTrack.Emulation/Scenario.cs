@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using InterTrack.Kinds;
+using InterTrack.Node;
+using InterTrack.Node.Kinds;
 
 namespace InterTrack.Emulation;
 

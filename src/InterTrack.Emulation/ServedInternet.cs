@@ -1,10 +1,11 @@
-using InterTrack.Kinds;
 using System.Net;
-using InterTrack.Capture;
-using InterTrack.Managers;
-using InterTrack.Pki;
+using InterTrack.Emulation;
+using InterTrack.Node.Kinds;
+using InterTrack.Node.Managers;
+using InterTrack.Node.Pki;
+using InterTrack.Node.Transport;
+using InterTrack.Packets.Capture;
 using InterTrack.Protocol.Model;
-using InterTrack.Transport;
 
 namespace InterTrack.Emulation;
 

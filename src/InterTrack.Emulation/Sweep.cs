@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Xml.Linq;
-using InterTrack.Kinds;
+using InterTrack.Node.Kinds;
 
 namespace InterTrack.Emulation;
 

@@ -1,4 +1,4 @@
-using InterTrack.Topology;
+using InterTrack.Node.Topology;
 namespace InterTrack.Emulation;
 
 /// <summary>The kinds of AS in a generated topology (Elmokashfi et al., IEEE JSAC 2010).</summary>

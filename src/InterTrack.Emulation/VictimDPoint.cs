@@ -1,8 +1,9 @@
 using System.Net;
-using InterTrack.Managers;
-using InterTrack.Pki;
+using InterTrack.Emulation;
+using InterTrack.Node.Managers;
+using InterTrack.Node.Pki;
+using InterTrack.Node.Transport;
 using InterTrack.Protocol.Model;
-using InterTrack.Transport;
 
 namespace InterTrack.Emulation;
 

@@ -2,9 +2,9 @@ using System.Buffers.Binary;
 using System.Net;
 using InterTrack.Flow.Export;
 using InterTrack.Flow.Store;
-using InterTrack.Kinds;
-using InterTrack.Managers;
-using InterTrack.Tracing;
+using InterTrack.Node.Kinds;
+using InterTrack.Node.Managers;
+using InterTrack.Node.Tracing;
 
 namespace InterTrack.Flow;
 

@@ -4,9 +4,9 @@ using System.Net;
 using System.Net.Sockets;
 using InterTrack.Flow.Export;
 using InterTrack.Flow.Store;
+using InterTrack.Node.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using InterTrack.Telemetry;
 
 namespace InterTrack.Flow;
 
@@ -41,7 +41,7 @@ public sealed class FlowCollector : IAsyncDisposable
     private readonly List<Task> _loops = [];
     private readonly List<Socket> _sockets = [];
     private readonly ITimer _expiry;
-    private readonly System.Diagnostics.Metrics.Meter _meter = new(Telemetry.NodeMetrics.MeterName);
+    private readonly System.Diagnostics.Metrics.Meter _meter = new(Node.Telemetry.NodeMetrics.MeterName);
 
     public FlowCollector(FlowStore store, ExportParser? parser = null, ILogger? logger = null, TimeProvider? time = null)
     {

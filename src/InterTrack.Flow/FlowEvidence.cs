@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using InterTrack.Flow.Store;
-using InterTrack.Tracing;
+using InterTrack.Node.Tracing;
 
 namespace InterTrack.Flow;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
-using InterTrack.Daemon;
-using InterTrack.Kinds;
+using InterTrack.Node;
+using InterTrack.Node.Daemon;
+using InterTrack.Node.Kinds;
 
 namespace InterTrack.Flow;
 

@@ -1,7 +1,7 @@
-using InterTrack.Daemon;
 using InterTrack.Flow.Store;
-using InterTrack.Tracing;
-using InterTrack.Transport;
+using InterTrack.Node.Daemon;
+using InterTrack.Node.Tracing;
+using InterTrack.Node.Transport;
 using Microsoft.Extensions.Logging;
 
 namespace InterTrack.Flow;

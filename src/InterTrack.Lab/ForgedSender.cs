@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using System.Net;
-using InterTrack.Capture;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using InterTrack.Packets.Capture;
 
 namespace InterTrack.Lab;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using InterTrack.Pki;
+using InterTrack.Node.Pki;
 using InterTrack.Protocol.Model;
 
 namespace InterTrack.Lab;

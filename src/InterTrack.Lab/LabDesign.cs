@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using InterTrack.Topology;
+using InterTrack.Node.Topology;
 
 namespace InterTrack.Lab;
 

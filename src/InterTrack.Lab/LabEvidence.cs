@@ -4,7 +4,7 @@ using System.Text.Json;
 using InterTrack.Digest;
 using InterTrack.Flow;
 using InterTrack.Flow.Store;
-using InterTrack.Tracing;
+using InterTrack.Node.Tracing;
 
 namespace InterTrack.Lab;
 

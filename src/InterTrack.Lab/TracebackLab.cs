@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using InterTrack.Capture;
-using InterTrack.Topology;
+using InterTrack.Node.Topology;
+using InterTrack.Packets.Capture;
 
 namespace InterTrack.Lab;
 

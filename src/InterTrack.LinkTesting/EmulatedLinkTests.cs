@@ -1,6 +1,6 @@
-using InterTrack.Kinds;
-using InterTrack.Managers;
-using InterTrack.Tracing;
+using InterTrack.Node.Kinds;
+using InterTrack.Node.Managers;
+using InterTrack.Node.Tracing;
 
 namespace InterTrack.LinkTesting;
 

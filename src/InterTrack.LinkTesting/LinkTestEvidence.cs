@@ -1,5 +1,5 @@
 using System.Globalization;
-using InterTrack.Tracing;
+using InterTrack.Node.Tracing;
 
 namespace InterTrack.LinkTesting;
 

@@ -1,5 +1,5 @@
+using InterTrack.Node.Telemetry;
 using Microsoft.Extensions.Logging;
-using InterTrack.Telemetry;
 
 namespace InterTrack.LinkTesting;
 

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using InterTrack.Tracing;
+using InterTrack.Node.Tracing;
 
 namespace InterTrack.Marking;
 

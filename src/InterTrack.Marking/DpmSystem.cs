@@ -1,6 +1,6 @@
-using InterTrack.Managers;
+using InterTrack.Node.Managers;
+using InterTrack.Node.Tracing;
 using InterTrack.Protocol.Model;
-using InterTrack.Tracing;
 
 namespace InterTrack.Marking;
 

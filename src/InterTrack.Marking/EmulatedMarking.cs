@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
-using InterTrack.Kinds;
-using InterTrack.Managers;
+using InterTrack.Node.Kinds;
+using InterTrack.Node.Managers;
 
 namespace InterTrack.Marking;
 

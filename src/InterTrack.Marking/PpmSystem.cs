@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
-using InterTrack.Managers;
+using InterTrack.Node.Managers;
+using InterTrack.Node.Tracing;
 using InterTrack.Protocol.Model;
-using InterTrack.Tracing;
 
 namespace InterTrack.Marking;
 

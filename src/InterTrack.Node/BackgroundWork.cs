@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
+using InterTrack.Node.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using InterTrack.Telemetry;
 
-namespace InterTrack;
+namespace InterTrack.Node;
 
 /// <summary>
 /// Work a handler starts and does not await (a trace answered later while the connection goes on

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace InterTrack;
+namespace InterTrack.Node;
 
 /// <summary>
 /// The project's JSON files (node configurations, scenarios): camelCase, comments and trailing

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
 
-namespace InterTrack;
+namespace InterTrack.Node;
 
 /// <summary>
 /// Says what is wrong in a JSON file in the file's own terms: the field by its path as written

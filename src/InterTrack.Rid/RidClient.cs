@@ -4,7 +4,7 @@ using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Xml.Linq;
-using InterTrack.Transport;
+using InterTrack.Node.Transport;
 
 namespace InterTrack.Rid;
 

@@ -2,16 +2,16 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Xml;
 using System.Xml.Linq;
-using InterTrack.Client;
-using InterTrack.Pki;
+using InterTrack.Node.Client;
+using InterTrack.Node.Pki;
+using InterTrack.Node.Telemetry;
+using InterTrack.Node.Transport;
 using InterTrack.Protocol.Model;
-using InterTrack.Transport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Logging;
-using InterTrack.Telemetry;
 
 namespace InterTrack.Rid;
 

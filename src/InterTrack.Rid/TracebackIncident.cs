@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Xml.Linq;
-using InterTrack.Client;
+using InterTrack.Node.Client;
 using InterTrack.Protocol.Model;
 
 namespace InterTrack.Rid;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Xml.Linq;
 
-namespace InterTrack.Client;
+namespace InterTrack.Node.Client;
 
 /// <summary>One AS in an attack-tree picture: under <paramref name="Parent"/> (null: a root), drawn with <paramref name="Kind"/>'s colour.</summary>
 public sealed record TreeAs(uint As, uint? Parent, AsKind Kind, string? Note = null);

@@ -1,6 +1,6 @@
 using InterTrack.Protocol.Model;
 
-namespace InterTrack.Client;
+namespace InterTrack.Node.Client;
 
 /// <summary>One AS of a trace result, as a client shows it; <paramref name="TsType"/> is the kind of system that answered for it (its name, or "stub").</summary>
 public sealed record AsView(uint As, uint Depth, AsStatus Status, TraceState State, uint Degree, IReadOnlyList<uint> Incomings, string? Error, string? TsType = null)

@@ -1,9 +1,9 @@
-using InterTrack.Pki;
+using InterTrack.Node.Pki;
+using InterTrack.Node.Tracing;
+using InterTrack.Node.Transport;
 using InterTrack.Protocol.Model;
-using InterTrack.Tracing;
-using InterTrack.Transport;
 
-namespace InterTrack.Client;
+namespace InterTrack.Node.Client;
 
 /// <summary>The Traceback Client: submits attack packets to a D Point, learns the message id, then the result.</summary>
 public static class TracebackClient

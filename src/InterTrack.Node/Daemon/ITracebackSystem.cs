@@ -1,7 +1,7 @@
-using InterTrack.Tracing;
+using InterTrack.Node.Tracing;
 using Microsoft.Extensions.Logging;
 
-namespace InterTrack.Daemon;
+namespace InterTrack.Node.Daemon;
 
 /// <summary>
 /// One kind of traceback system as a node runs it behind its BTM and DTM (packet digests, flow

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using InterTrack.Kinds;
+using InterTrack.Node.Kinds;
 
-namespace InterTrack.Daemon;
+namespace InterTrack.Node.Daemon;
 
 /// <summary>
 /// The configuration of one AS's InterTrack node: which roles run in this process and how they

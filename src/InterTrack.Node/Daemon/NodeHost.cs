@@ -1,15 +1,15 @@
 using System.Globalization;
 using System.Net;
-using InterTrack.Managers;
-using InterTrack.Pki;
+using InterTrack.Node.Managers;
+using InterTrack.Node.Pki;
+using InterTrack.Node.Telemetry;
+using InterTrack.Node.Topology;
+using InterTrack.Node.Tracing;
+using InterTrack.Node.Transport;
 using InterTrack.Protocol.Model;
-using InterTrack.Topology;
-using InterTrack.Tracing;
-using InterTrack.Transport;
 using Microsoft.Extensions.Logging;
-using InterTrack.Telemetry;
 
-namespace InterTrack.Daemon;
+namespace InterTrack.Node.Daemon;
 
 /// <summary>Runs the roles a <see cref="NodeConfig"/> names, each on its own mutual-TLS listener.</summary>
 public sealed class NodeHost : IAsyncDisposable

@@ -1,6 +1,6 @@
-using InterTrack.Tracing;
+using InterTrack.Node.Tracing;
 
-namespace InterTrack.Kinds;
+namespace InterTrack.Node.Kinds;
 
 /// <summary>One router a packet crosses in an emulated AS: where it came from and where it goes (another router, <see cref="EmulatedDomain.Hosts"/>, or "as:N").</summary>
 public readonly record struct EmulatedHop(string Router, string From, string To)

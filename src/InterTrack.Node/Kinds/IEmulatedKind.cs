@@ -1,6 +1,6 @@
-using InterTrack.Managers;
+using InterTrack.Node.Managers;
 
-namespace InterTrack.Kinds;
+namespace InterTrack.Node.Kinds;
 
 /// <summary>A kind of traceback system in the emulator (docs/emulation.md).</summary>
 public interface IEmulatedKind

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using InterTrack.Daemon;
+using InterTrack.Node.Daemon;
 
-namespace InterTrack.Kinds;
+namespace InterTrack.Node.Kinds;
 
 /// <summary>A kind of traceback system as a node runs it: its section of the node configuration and the system behind the BTM and DTM.</summary>
 public interface INodeKind

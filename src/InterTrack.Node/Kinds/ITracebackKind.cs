@@ -1,4 +1,4 @@
-namespace InterTrack.Kinds;
+namespace InterTrack.Node.Kinds;
 
 /// <summary>
 /// One kind of traceback system (packet digests, flow records, link testing, marking, …), as its

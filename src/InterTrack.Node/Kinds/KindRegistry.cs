@@ -1,4 +1,4 @@
-namespace InterTrack.Kinds;
+namespace InterTrack.Node.Kinds;
 
 /// <summary>
 /// The kinds of traceback system a program runs, in the order it registers them (one line each,

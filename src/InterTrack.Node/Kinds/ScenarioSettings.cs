@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace InterTrack.Kinds;
+namespace InterTrack.Node.Kinds;
 
 /// <summary>
 /// The settings of a scenario's <c>deployment</c> that belong to kinds of system (flow records'

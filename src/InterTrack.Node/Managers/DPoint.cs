@@ -1,13 +1,13 @@
 using System.Globalization;
-using InterTrack.Pki;
+using InterTrack.Node.Pki;
+using InterTrack.Node.Telemetry;
+using InterTrack.Node.Tracing;
+using InterTrack.Node.Transport;
 using InterTrack.Protocol.Model;
-using InterTrack.Tracing;
-using InterTrack.Transport;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using InterTrack.Telemetry;
 
-namespace InterTrack.Managers;
+namespace InterTrack.Node.Managers;
 
 /// <summary>The D Point's policy for client requests.</summary>
 public sealed record DPointPolicy

@@ -2,7 +2,7 @@ using InterTrack.Protocol;
 using InterTrack.Protocol.Model;
 using Microsoft.Data.Sqlite;
 
-namespace InterTrack.Managers;
+namespace InterTrack.Node.Managers;
 
 /// <summary>The state of a client's trace at the D Point.</summary>
 public enum TraceRecordState

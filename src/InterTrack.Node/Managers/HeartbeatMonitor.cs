@@ -1,11 +1,11 @@
-using InterTrack.Transport;
 using System.Collections.Concurrent;
-using InterTrack.Pki;
+using InterTrack.Node.Pki;
+using InterTrack.Node.Telemetry;
+using InterTrack.Node.Transport;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using InterTrack.Telemetry;
 
-namespace InterTrack.Managers;
+namespace InterTrack.Node.Managers;
 
 /// <summary>What the last heartbeat said of a peer.</summary>
 public sealed record PeerHealth(bool Up, TimeSpan RoundTrip, TimeSpan ClockOffset, DateTimeOffset Checked, string? Problem);

@@ -1,8 +1,8 @@
 using System.Globalization;
+using InterTrack.Node.Topology;
 using InterTrack.Protocol.Model;
-using InterTrack.Topology;
 
-namespace InterTrack.Managers;
+namespace InterTrack.Node.Managers;
 
 /// <summary>
 /// Skip-over (docs/protocol.md): when the AS the flow came in from runs no InterTrack — no ITM

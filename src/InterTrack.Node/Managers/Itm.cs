@@ -1,12 +1,12 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using InterTrack.Node.Telemetry;
+using InterTrack.Node.Tracing;
 using InterTrack.Protocol.Model;
-using InterTrack.Telemetry;
-using InterTrack.Tracing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace InterTrack.Managers;
+namespace InterTrack.Node.Managers;
 
 /// <summary>
 /// What an ITM learned for one request: its reply, and the exchanges behind it — its own BTM's

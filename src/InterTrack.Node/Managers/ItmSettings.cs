@@ -1,6 +1,6 @@
 using InterTrack.Protocol.Model;
 
-namespace InterTrack.Managers;
+namespace InterTrack.Node.Managers;
 
 /// <summary>How an ITM runs traces. Defaults: TTL 16 AS hops (at most 64), as InterTrack specifies.</summary>
 public sealed record ItmSettings(uint AsNumber)

@@ -1,6 +1,6 @@
 using InterTrack.Protocol.Model;
 
-namespace InterTrack.Managers;
+namespace InterTrack.Node.Managers;
 
 /// <summary>An ITM's way to its BTM: over the network to a border agent, or a stub where no BTS exists.</summary>
 public interface IBtmClient

@@ -1,10 +1,10 @@
+using InterTrack.Node.Telemetry;
+using InterTrack.Node.Transport;
 using InterTrack.Protocol.Model;
-using InterTrack.Transport;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using InterTrack.Telemetry;
 
-namespace InterTrack.Managers;
+namespace InterTrack.Node.Managers;
 
 /// <summary>
 /// Message handlers that put managers on the network: each request is worked on in its own task

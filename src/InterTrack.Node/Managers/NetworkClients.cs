@@ -1,8 +1,8 @@
-using InterTrack.Pki;
+using InterTrack.Node.Pki;
+using InterTrack.Node.Transport;
 using InterTrack.Protocol.Model;
-using InterTrack.Transport;
 
-namespace InterTrack.Managers;
+namespace InterTrack.Node.Managers;
 
 /// <summary>Where a peer listens and who it must prove to be.</summary>
 public sealed record PeerEndpoint(string Host, int Port, NodeIdentity Identity);

@@ -1,4 +1,4 @@
-namespace InterTrack.Managers;
+namespace InterTrack.Node.Managers;
 
 /// <summary>A token bucket: <c>rate</c> events per second, bursts up to one second's worth. Thread-safe.</summary>
 public sealed class RateLimiter

@@ -1,6 +1,6 @@
 using InterTrack.Protocol.Model;
 
-namespace InterTrack.Managers;
+namespace InterTrack.Node.Managers;
 
 /// <summary>
 /// Stands in for a missing border traceback system: answers at once that the border cannot be

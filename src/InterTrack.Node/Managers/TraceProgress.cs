@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace InterTrack.Managers;
+namespace InterTrack.Node.Managers;
 
 /// <summary>
 /// What an ITM has done so far for the traces of its own D Point — border asked, neighbours asked,

@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace InterTrack.Pki;
+namespace InterTrack.Node.Pki;
 
 /// <summary>
 /// The federation CA: a self-signed ECDSA P-256 root that issues node certificates binding an

@@ -1,7 +1,7 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography.X509Certificates;
 
-namespace InterTrack.Pki;
+namespace InterTrack.Node.Pki;
 
 /// <summary>Reads the <see cref="NodeIdentity"/> a certificate binds (its SAN URI).</summary>
 public static class CertificateIdentity

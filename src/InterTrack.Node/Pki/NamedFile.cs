@@ -1,4 +1,4 @@
-namespace InterTrack.Pki;
+namespace InterTrack.Node.Pki;
 
 /// <summary>
 /// A file as the user named it, by a command-line option (<c>--cert FILE</c>) or a configuration

@@ -1,7 +1,7 @@
 using System.Globalization;
 using InterTrack.Protocol.Model;
 
-namespace InterTrack.Pki;
+namespace InterTrack.Node.Pki;
 
 /// <summary>
 /// Who a node is in the federation: an AS number and a role. Certificates carry it as a

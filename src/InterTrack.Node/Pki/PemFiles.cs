@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
-namespace InterTrack.Pki;
+namespace InterTrack.Node.Pki;
 
 /// <summary>
 /// Writes certificates and keys as PEM files (private keys mode 0600), and loads them: every

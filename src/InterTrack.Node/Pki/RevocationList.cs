@@ -2,7 +2,7 @@ using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace InterTrack.Pki;
+namespace InterTrack.Node.Pki;
 
 /// <summary>
 /// The federation's certificate revocation list (an X.509 CRL signed by the CA, PEM or DER, as

@@ -1,4 +1,4 @@
-namespace InterTrack.Telemetry;
+namespace InterTrack.Node.Telemetry;
 
 /// <summary>
 /// Every log message's event id, in one table so that no two messages share one (a test checks it):

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using InterTrack.Protocol.Model;
 
-namespace InterTrack.Telemetry;
+namespace InterTrack.Node.Telemetry;
 
 /// <summary>
 /// Distributed tracing of a trace across ASes: a span per ITM hop (ActivitySource

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
-namespace InterTrack.Telemetry;
+namespace InterTrack.Node.Telemetry;
 
 /// <summary>
 /// The node's meters (System.Diagnostics.Metrics), all under the meter <see cref="MeterName"/>, so

@@ -1,4 +1,4 @@
-namespace InterTrack.Topology;
+namespace InterTrack.Node.Topology;
 
 /// <summary>
 /// An AS-level Internet topology: provider–customer and peer relationships (CAIDA's model,

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace InterTrack.Topology;
+namespace InterTrack.Node.Topology;
 
 /// <summary>
 /// CAIDA's AS-relationship text format: <c>A|B|-1</c> (A is a provider of customer B) and

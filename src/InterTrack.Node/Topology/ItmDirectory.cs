@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
-using InterTrack.Transport;
+using InterTrack.Node.Transport;
 
-namespace InterTrack.Topology;
+namespace InterTrack.Node.Topology;
 
 /// <summary>
 /// Where the ITM of each AS that runs InterTrack listens, as the federation publishes it: a JSON

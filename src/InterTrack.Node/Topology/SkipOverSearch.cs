@@ -1,4 +1,4 @@
-namespace InterTrack.Topology;
+namespace InterTrack.Node.Topology;
 
 /// <summary>
 /// Who could have handed a flow to an AS that runs no InterTrack (a gap), found on the public AS

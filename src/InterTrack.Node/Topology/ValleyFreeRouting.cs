@@ -1,4 +1,4 @@
-namespace InterTrack.Topology;
+namespace InterTrack.Node.Topology;
 
 /// <summary>How an AS learned its route: from a customer, a peer or a provider (or it is the destination).</summary>
 public enum RouteKind

@@ -1,7 +1,7 @@
-using InterTrack.Managers;
+using InterTrack.Node.Managers;
 using InterTrack.Protocol.Model;
 
-namespace InterTrack.Tracing;
+namespace InterTrack.Node.Tracing;
 
 /// <summary>
 /// The BTM of a border traceback system, whatever it keeps (digests, flow records): classifies the

@@ -1,4 +1,4 @@
-namespace InterTrack.Tracing;
+namespace InterTrack.Node.Tracing;
 
 /// <summary>How a flow crosses an AS border: the five cases a border traceback system answers.</summary>
 public enum BorderCase

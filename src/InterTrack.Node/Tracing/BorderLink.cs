@@ -1,6 +1,6 @@
 using System.Net.NetworkInformation;
 
-namespace InterTrack.Tracing;
+namespace InterTrack.Node.Tracing;
 
 /// <summary>Which way a border link carries packets: into our AS from the neighbour, or out to it.</summary>
 public enum BorderDirection

@@ -1,8 +1,8 @@
 using System.Globalization;
-using InterTrack.Capture;
+using InterTrack.Packets.Capture;
 using InterTrack.Protocol.Model;
 
-namespace InterTrack.Tracing;
+namespace InterTrack.Node.Tracing;
 
 /// <summary>Between the protocol's footmarks and the packets a traceback system digests.</summary>
 public static class EvidencePackets

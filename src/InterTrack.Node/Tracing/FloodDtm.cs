@@ -1,7 +1,7 @@
-using InterTrack.Managers;
+using InterTrack.Node.Managers;
 using InterTrack.Protocol.Model;
 
-namespace InterTrack.Tracing;
+namespace InterTrack.Node.Tracing;
 
 /// <summary>
 /// Where packets enter a router: the link its traceback system records for that ingress and what is on its other side —

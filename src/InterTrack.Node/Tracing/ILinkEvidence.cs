@@ -1,4 +1,4 @@
-namespace InterTrack.Tracing;
+namespace InterTrack.Node.Tracing;
 
 /// <summary>
 /// A traceback system's answer for one packet on one link. <see cref="Expired"/>: nothing is kept

@@ -1,6 +1,6 @@
 using InterTrack.Protocol.Model;
 
-namespace InterTrack.Tracing;
+namespace InterTrack.Node.Tracing;
 
 /// <summary>A hash of a packet that a client sent instead of the packet (the historic client's <c>encodetype="md5"</c>).</summary>
 public sealed record PacketDigest(DumpEncoding Encoding, byte[] Bytes);

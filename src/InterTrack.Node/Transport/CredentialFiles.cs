@@ -1,6 +1,6 @@
-using InterTrack.Pki;
+using InterTrack.Node.Pki;
 
-namespace InterTrack.Transport;
+namespace InterTrack.Node.Transport;
 
 /// <summary>
 /// Where a node's or client's credentials are — its certificate and key, the federation CA and

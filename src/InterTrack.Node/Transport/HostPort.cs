@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 
-namespace InterTrack.Transport;
+namespace InterTrack.Node.Transport;
 
 /// <summary>"HOST:PORT" as configurations and the command line write it (an IPv6 host may be in brackets).</summary>
 public static class HostPort

@@ -2,11 +2,11 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
-using InterTrack.Pki;
+using InterTrack.Node.Pki;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace InterTrack.Transport;
+namespace InterTrack.Node.Transport;
 
 /// <summary>Opens connections to peers: mutual TLS to exactly the expected identity, or plain TCP for legacy use.</summary>
 public static class MessageClient

@@ -1,13 +1,13 @@
 using System.IO.Pipelines;
 using System.Net;
 using System.Threading.Channels;
-using InterTrack.Pki;
+using InterTrack.Node.Pki;
 using InterTrack.Protocol;
 using InterTrack.Protocol.Framing;
 using InterTrack.Protocol.Model;
 using Microsoft.Extensions.Logging;
 
-namespace InterTrack.Transport;
+namespace InterTrack.Node.Transport;
 
 /// <summary>
 /// One authenticated conversation with a peer: XML documents back to back on a (TLS) stream.

@@ -2,12 +2,12 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
-using InterTrack.Pki;
+using InterTrack.Node.Pki;
 using InterTrack.Protocol.Model;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace InterTrack.Transport;
+namespace InterTrack.Node.Transport;
 
 /// <summary>Handles one message received on a connection; replies go back through the connection.</summary>
 public delegate ValueTask MessageHandler(MessageConnection connection, Protocol.Model.InterTrackMessage message, CancellationToken cancellationToken);

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using InterTrack.Pki;
+using InterTrack.Node.Pki;
 
-namespace InterTrack.Transport;
+namespace InterTrack.Node.Transport;
 
 /// <summary>
 /// Decides whether a peer's certificate is acceptable: it must chain to the federation CA (and

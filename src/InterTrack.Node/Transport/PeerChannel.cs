@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
-using InterTrack.Pki;
+using InterTrack.Node.Pki;
 using InterTrack.Protocol.Model;
 
-namespace InterTrack.Transport;
+namespace InterTrack.Node.Transport;
 
 /// <summary>
 /// Requests to one peer over one (re)connected connection, with replies matched to requests by

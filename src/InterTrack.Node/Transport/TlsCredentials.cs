@@ -1,7 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
-using InterTrack.Pki;
+using InterTrack.Node.Pki;
 
-namespace InterTrack.Transport;
+namespace InterTrack.Node.Transport;
 
 /// <summary>A node's certificate and key, and the federation CA it trusts for its peers.</summary>
 public sealed class TlsCredentials : IDisposable

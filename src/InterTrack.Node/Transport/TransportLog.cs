@@ -1,8 +1,8 @@
 using System.Net;
+using InterTrack.Node.Telemetry;
 using Microsoft.Extensions.Logging;
-using InterTrack.Telemetry;
 
-namespace InterTrack.Transport;
+namespace InterTrack.Node.Transport;
 
 internal static partial class TransportLog
 {

@@ -1,6 +1,6 @@
 using InterTrack.Protocol;
 
-namespace InterTrack.Transport;
+namespace InterTrack.Node.Transport;
 
 /// <summary>Timeouts and bounds of a connection. Defaults suit Internet paths between ASes.</summary>
 public sealed record TransportOptions

@@ -1,6 +1,6 @@
-using InterTrack.Pki;
+using InterTrack.Node.Pki;
 
-namespace InterTrack.Transport;
+namespace InterTrack.Node.Transport;
 
 /// <summary>
 /// Why a TLS connection was refused when the peer holds a good certificate of the federation, but

@@ -1,5 +1,5 @@
 using System.Net;
-using InterTrack.Telemetry;
+using InterTrack.Node.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;

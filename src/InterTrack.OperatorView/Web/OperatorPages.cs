@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
-using InterTrack.Client;
-using InterTrack.Managers;
+using InterTrack.Node.Client;
+using InterTrack.Node.Managers;
 using InterTrack.Protocol.Model;
 
 namespace InterTrack.OperatorView.Web;

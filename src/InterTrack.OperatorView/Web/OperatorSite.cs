@@ -1,7 +1,9 @@
 using System.Net;
-using InterTrack.Client;
-using InterTrack.Pki;
-using InterTrack.Transport;
+using InterTrack.Node;
+using InterTrack.Node.Client;
+using InterTrack.Node.Pki;
+using InterTrack.Node.Telemetry;
+using InterTrack.Node.Transport;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -9,7 +11,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using InterTrack.Telemetry;
 
 namespace InterTrack.OperatorView.Web;
 

@@ -1,6 +1,6 @@
 using System.Net;
-using InterTrack.Managers;
-using InterTrack.Transport;
+using InterTrack.Node.Managers;
+using InterTrack.Node.Transport;
 
 namespace InterTrack.OperatorView.Web;
 

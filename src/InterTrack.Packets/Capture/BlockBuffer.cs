@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace InterTrack.Capture;
+namespace InterTrack.Packets.Capture;
 
 /// <summary>
 /// A large read buffer over a file that hands out contiguous spans of records. Records are

@@ -1,4 +1,4 @@
-namespace InterTrack.Capture;
+namespace InterTrack.Packets.Capture;
 
 /// <summary>A capture file is damaged or truncated at <see cref="Offset"/>; packets before it were read.</summary>
 public sealed class CaptureFormatException : Exception

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace InterTrack.Capture;
+namespace InterTrack.Packets.Capture;
 
 /// <summary>Reads frames from a pcap or pcapng file, whichever the file's magic number says.</summary>
 public abstract class CaptureReader : IDisposable

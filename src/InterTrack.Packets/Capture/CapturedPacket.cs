@@ -1,4 +1,4 @@
-namespace InterTrack.Capture;
+namespace InterTrack.Packets.Capture;
 
 /// <summary>
 /// One frame from a capture. <see cref="Data"/> points into the reader's buffer and is valid

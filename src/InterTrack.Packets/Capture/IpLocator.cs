@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace InterTrack.Capture;
+namespace InterTrack.Packets.Capture;
 
 /// <summary>
 /// Finds the IP packet inside a link-layer frame, through the encapsulations ISPs capture:

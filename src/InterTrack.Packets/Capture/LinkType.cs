@@ -1,4 +1,4 @@
-namespace InterTrack.Capture;
+namespace InterTrack.Packets.Capture;
 
 /// <summary>The link-layer header types (tcpdump.org LINKTYPE_ values) we can find IP packets in.</summary>
 public enum LinkType : ushort

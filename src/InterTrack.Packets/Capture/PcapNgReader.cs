@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace InterTrack.Capture;
+namespace InterTrack.Packets.Capture;
 
 /// <summary>
 /// pcapng files: any number of sections (either byte order) and interfaces, each interface with

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace InterTrack.Capture;
+namespace InterTrack.Packets.Capture;
 
 /// <summary>
 /// Classic libpcap files: either byte order, microsecond (a1b2c3d4) or nanosecond (a1b23c4d)

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace InterTrack.Capture;
+namespace InterTrack.Packets.Capture;
 
 /// <summary>Writes classic pcap files (little-endian, microsecond or nanosecond timestamps).</summary>
 public sealed class PcapWriter : IDisposable

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
-using InterTrack.Capture;
 using InterTrack.Digest;
+using InterTrack.Packets.Capture;
 using InterTrack.Tests.Flow;
 
 namespace InterTrack.Tests.Capture;

@@ -1,4 +1,4 @@
-using InterTrack.Capture;
+using InterTrack.Packets.Capture;
 using PacketDotNet;
 
 namespace InterTrack.Tests.Capture;

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Net;
-using InterTrack.Capture;
+using InterTrack.Packets.Capture;
 using PacketDotNet;
 
 namespace InterTrack.Tests.Capture;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using InterTrack.Capture;
+using InterTrack.Packets.Capture;
 using InterTrack.Tests.Capture;
 
 namespace InterTrack.Tests.Cli;

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
-using InterTrack.Client;
 using InterTrack.Emulation;
+using InterTrack.Node.Client;
 
 namespace InterTrack.Tests.Client;
 

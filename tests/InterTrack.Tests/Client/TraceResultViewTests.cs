@@ -1,4 +1,4 @@
-using InterTrack.Client;
+using InterTrack.Node.Client;
 using InterTrack.Protocol.Model;
 
 namespace InterTrack.Tests.Client;

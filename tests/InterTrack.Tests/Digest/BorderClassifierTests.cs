@@ -1,6 +1,6 @@
-using InterTrack.Tests.Capture;
-using InterTrack.Tracing;
 using InterTrack.Digest;
+using InterTrack.Node.Tracing;
+using InterTrack.Tests.Capture;
 
 namespace InterTrack.Tests.Digest;
 

@@ -1,6 +1,6 @@
-using InterTrack.Digest;
 using System.Net.NetworkInformation;
-using InterTrack.Tracing;
+using InterTrack.Digest;
+using InterTrack.Node.Tracing;
 
 namespace InterTrack.Tests.Digest;
 

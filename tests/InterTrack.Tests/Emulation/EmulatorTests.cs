@@ -203,7 +203,7 @@ public sealed class ServeTests
                     : new PacketDump(Convert.ToHexStringLower(p), DumpEncoding.Hex, DumpHeader.Ip, 0, (uint)p.Length))],
             };
             var reply = await Interop.HistoricClientTests.AskAsync(legacyPort, request, schema);
-            Assert.Equal(3, InterTrack.Client.TraceResultView.From(reply.MessageId, reply.Export).OriginAses.Count);
+            Assert.Equal(3, InterTrack.Node.Client.TraceResultView.From(reply.MessageId, reply.Export).OriginAses.Count);
         }
     }
 }

@@ -1,5 +1,5 @@
 using InterTrack.Emulation;
-using InterTrack.Topology;
+using InterTrack.Node.Topology;
 using InterTrack.Tests.Kinds;
 
 namespace InterTrack.Tests.Emulation;

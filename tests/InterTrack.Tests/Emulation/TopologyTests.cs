@@ -1,5 +1,5 @@
-using InterTrack.Topology;
 using InterTrack.Emulation;
+using InterTrack.Node.Topology;
 
 namespace InterTrack.Tests.Emulation;
 

@@ -1,9 +1,9 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Net;
-using InterTrack.Capture;
 using InterTrack.Flow;
 using InterTrack.Flow.Store;
+using InterTrack.Packets.Capture;
 using InterTrack.Tests.Capture;
 using InterTrack.Tests.Cli;
 

@@ -1,9 +1,9 @@
 using System.IO.Pipelines;
 using CsCheck;
-using InterTrack.Capture;
 using InterTrack.Digest;
 using InterTrack.Flow;
 using InterTrack.Flow.Export;
+using InterTrack.Packets.Capture;
 using InterTrack.Protocol;
 using InterTrack.Protocol.Framing;
 using InterTrack.Tests.Capture;

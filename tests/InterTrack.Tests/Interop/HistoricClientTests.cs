@@ -2,15 +2,15 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Xml.Schema;
-using InterTrack.Client;
 using InterTrack.Digest;
-using InterTrack.Managers;
-using InterTrack.Pki;
+using InterTrack.Node.Client;
+using InterTrack.Node.Managers;
+using InterTrack.Node.Pki;
+using InterTrack.Node.Transport;
 using InterTrack.Protocol;
 using InterTrack.Protocol.Model;
 using InterTrack.Tests.Managers;
 using InterTrack.Tests.Transport;
-using InterTrack.Transport;
 
 namespace InterTrack.Tests.Interop;
 

@@ -1,9 +1,10 @@
 using System.Buffers.Binary;
 using System.Text.Json;
-using InterTrack.Daemon;
-using InterTrack.Kinds;
-using InterTrack.Managers;
-using InterTrack.Tracing;
+using InterTrack.Node;
+using InterTrack.Node.Daemon;
+using InterTrack.Node.Kinds;
+using InterTrack.Node.Managers;
+using InterTrack.Node.Tracing;
 using Microsoft.Extensions.Logging;
 
 namespace InterTrack.Tests.Kinds;

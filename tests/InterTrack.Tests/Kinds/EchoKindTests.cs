@@ -1,5 +1,5 @@
-using InterTrack.Daemon;
 using InterTrack.Emulation;
+using InterTrack.Node.Daemon;
 using InterTrack.Tests.Cli;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,9 +1,9 @@
-using InterTrack.Protocol.Model;
 using System.Diagnostics;
 using System.Net;
-using InterTrack.Capture;
 using InterTrack.Digest;
 using InterTrack.Lab;
+using InterTrack.Packets.Capture;
+using InterTrack.Protocol.Model;
 using PacketDotNet;
 using SharpPcap;
 using SharpPcap.LibPcap;

@@ -1,7 +1,7 @@
 using InterTrack.LinkTesting;
+using InterTrack.Node.Tracing;
 using InterTrack.Protocol.Model;
 using InterTrack.Tests.Capture;
-using InterTrack.Tracing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace InterTrack.Tests.LinkTesting;

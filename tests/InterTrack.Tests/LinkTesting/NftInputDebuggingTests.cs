@@ -1,8 +1,8 @@
-using InterTrack.Daemon;
 using InterTrack.LinkTesting;
+using InterTrack.Node.Daemon;
+using InterTrack.Node.Tracing;
 using InterTrack.Tests.Capture;
 using InterTrack.Tests.Lab;
-using InterTrack.Tracing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace InterTrack.Tests.LinkTesting;

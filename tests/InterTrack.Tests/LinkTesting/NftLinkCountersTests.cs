@@ -1,6 +1,6 @@
 using System.Net;
 using InterTrack.LinkTesting;
-using InterTrack.Tracing;
+using InterTrack.Node.Tracing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 

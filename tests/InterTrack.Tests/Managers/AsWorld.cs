@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
-using InterTrack.Tracing;
 using InterTrack.Digest;
-using InterTrack.Managers;
+using InterTrack.Emulation;
+using InterTrack.Node.Managers;
+using InterTrack.Node.Tracing;
+using InterTrack.Node.Transport;
 using InterTrack.Protocol.Model;
 using InterTrack.Tests.Capture;
 using InterTrack.Tests.Transport;
-using InterTrack.Transport;
 
 namespace InterTrack.Tests.Managers;
 
@@ -118,7 +119,7 @@ internal sealed class AsWorld(TestPki? pki = null) : IDisposable
         var itmPorts = new Dictionary<uint, int>();
         foreach (var (asNumber, btm) in btms)
         {
-            var itmIdentity = new Pki.NodeIdentity(asNumber, NodeRole.Itm);
+            var itmIdentity = new Node.Pki.NodeIdentity(asNumber, NodeRole.Itm);
             var btmCredentials = pki.Issue(asNumber, "btm");
             var btmListener = MessageListener.StartTls(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0), btmCredentials,
                 PeerAuthenticator.Only([itmIdentity]), ManagerServices.Btm(btm));
@@ -126,25 +127,25 @@ internal sealed class AsWorld(TestPki? pki = null) : IDisposable
             var itmCredentials = pki.Issue(asNumber, "itm");
             var neighbors = _links[asNumber].Select(l => l.NeighborAs).Distinct().ToList();
             var itmListener = MessageListener.StartTls(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0), itmCredentials,
-                PeerAuthenticator.Only([.. neighbors.Select(n => new Pki.NodeIdentity(n, NodeRole.Itm)), new Pki.NodeIdentity(asNumber, NodeRole.DPoint)]),
+                PeerAuthenticator.Only([.. neighbors.Select(n => new Node.Pki.NodeIdentity(n, NodeRole.Itm)), new Node.Pki.NodeIdentity(asNumber, NodeRole.DPoint)]),
                 (connection, message, ct) => ManagerServices.Itm(Itms[asNumber])(connection, message, ct));
             _network.Add(itmListener);
             _itmListeners[asNumber] = itmListener;
             itmPorts[asNumber] = itmListener.LocalEndPoint.Port;
             ItmPorts[asNumber] = itmListener.LocalEndPoint.Port;
-            var btmClient = new NetworkBtmClient(new PeerEndpoint("127.0.0.1", btmListener.LocalEndPoint.Port, new Pki.NodeIdentity(asNumber, NodeRole.Btm)), itmCredentials);
+            var btmClient = new NetworkBtmClient(new PeerEndpoint("127.0.0.1", btmListener.LocalEndPoint.Port, new Node.Pki.NodeIdentity(asNumber, NodeRole.Btm)), itmCredentials);
             _network.Add(btmClient);
             var dtmListener = MessageListener.StartTls(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0), pki.Issue(asNumber, "dtm"),
                 PeerAuthenticator.Only([itmIdentity]), ManagerServices.Dtm(new RecordingDtm(this, asNumber)));
             _network.Add(dtmListener);
-            var dtmClient = new NetworkDtmClient(new PeerEndpoint("127.0.0.1", dtmListener.LocalEndPoint.Port, new Pki.NodeIdentity(asNumber, NodeRole.Dtm)), itmCredentials);
+            var dtmClient = new NetworkDtmClient(new PeerEndpoint("127.0.0.1", dtmListener.LocalEndPoint.Port, new Node.Pki.NodeIdentity(asNumber, NodeRole.Dtm)), itmCredentials);
             _network.Add(dtmClient);
             _dtms[asNumber] = dtmClient;
             _pendingTls[asNumber] = (btmClient, itmCredentials, neighbors);
         }
         foreach (var (asNumber, (btmClient, credentials, neighbors)) in _pendingTls)
         {
-            var endpoints = neighbors.ToDictionary(n => n, n => new PeerEndpoint("127.0.0.1", itmPorts[n], new Pki.NodeIdentity(n, NodeRole.Itm)));
+            var endpoints = neighbors.ToDictionary(n => n, n => new PeerEndpoint("127.0.0.1", itmPorts[n], new Node.Pki.NodeIdentity(n, NodeRole.Itm)));
             var network = new NetworkItmNeighbors(endpoints, credentials);
             _network.Add(network);
             Itms[asNumber] = new Itm(Settings(asNumber), btmClient, [_dtms[asNumber]], network, Time);

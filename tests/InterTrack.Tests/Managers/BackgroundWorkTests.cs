@@ -1,3 +1,4 @@
+using InterTrack.Node;
 using InterTrack.Tests.Flow;
 
 namespace InterTrack.Tests.Managers;

@@ -1,12 +1,12 @@
-using InterTrack.Client;
-using InterTrack.Tracing;
 using System.Net;
 using System.Security.Authentication;
-using InterTrack.Managers;
-using InterTrack.Pki;
+using InterTrack.Node.Client;
+using InterTrack.Node.Managers;
+using InterTrack.Node.Pki;
+using InterTrack.Node.Tracing;
+using InterTrack.Node.Transport;
 using InterTrack.Protocol.Model;
 using InterTrack.Tests.Transport;
-using InterTrack.Transport;
 
 namespace InterTrack.Tests.Managers;
 

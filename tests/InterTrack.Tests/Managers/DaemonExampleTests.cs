@@ -1,14 +1,14 @@
-using InterTrack.Protocol.Model;
 using System.Text.Json;
-using InterTrack.Capture;
-using InterTrack.Daemon;
 using InterTrack.Digest;
 using InterTrack.Flow;
 using InterTrack.Flow.Export;
+using InterTrack.Node.Daemon;
+using InterTrack.Packets.Capture;
+using InterTrack.Protocol.Model;
 using InterTrack.Tests.Capture;
 using InterTrack.Tests.Cli;
-using Microsoft.Extensions.Logging.Abstractions;
 using InterTrack.Tests.Kinds;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace InterTrack.Tests.Managers;
 

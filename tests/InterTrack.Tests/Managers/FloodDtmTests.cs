@@ -1,6 +1,6 @@
 using InterTrack.Digest;
-using InterTrack.Managers;
-using InterTrack.Tracing;
+using InterTrack.Emulation;
+using InterTrack.Node.Tracing;
 using InterTrack.Protocol.Model;
 using InterTrack.Tests.Capture;
 

@@ -2,12 +2,12 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using InterTrack.Client;
-using InterTrack.Pki;
+using InterTrack.Node.Client;
+using InterTrack.Node.Pki;
+using InterTrack.Node.Transport;
 using InterTrack.Protocol.Model;
 using InterTrack.Tests.Capture;
 using InterTrack.Tests.Cli;
-using InterTrack.Transport;
 
 namespace InterTrack.Tests.Managers;
 
@@ -114,10 +114,10 @@ public sealed class GracefulShutdownTests : IDisposable
         Assert.DoesNotContain("Unhandled exception", log, StringComparison.Ordinal);
 
         // The trace is stored as failed with the reason, not lost and not left pending.
-        using var store = new InterTrack.Managers.DPointStore(PathOf("dpoint.db"));
+        using var store = new InterTrack.Node.Managers.DPointStore(PathOf("dpoint.db"));
         var record = store.Find(id);
         Assert.NotNull(record);
-        Assert.Equal(InterTrack.Managers.TraceRecordState.Failed, record.State);
+        Assert.Equal(InterTrack.Node.Managers.TraceRecordState.Failed, record.State);
         Assert.Equal("the D Point stopped before the trace finished", record.Failure);
     }
 

@@ -1,9 +1,9 @@
 using System.Net;
-using InterTrack.Managers;
-using InterTrack.Pki;
+using InterTrack.Node.Managers;
+using InterTrack.Node.Pki;
+using InterTrack.Node.Transport;
 using InterTrack.Protocol.Model;
 using InterTrack.Tests.Transport;
-using InterTrack.Transport;
 using Microsoft.Extensions.Time.Testing;
 
 namespace InterTrack.Tests.Managers;

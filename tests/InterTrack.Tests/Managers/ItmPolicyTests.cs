@@ -1,4 +1,4 @@
-using InterTrack.Managers;
+using InterTrack.Node.Managers;
 using InterTrack.Protocol.Model;
 
 namespace InterTrack.Tests.Managers;

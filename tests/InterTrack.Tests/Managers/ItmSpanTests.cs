@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using InterTrack.Managers;
+using InterTrack.Node.Managers;
+using InterTrack.Node.Telemetry;
 using InterTrack.Protocol.Model;
-using InterTrack.Telemetry;
 
 namespace InterTrack.Tests.Managers;
 

@@ -1,10 +1,10 @@
-using Microsoft.Extensions.Time.Testing;
 using System.Diagnostics;
-using InterTrack.Managers;
+using InterTrack.Node.Managers;
+using InterTrack.Node.Pki;
+using InterTrack.Node.Transport;
 using InterTrack.Protocol.Model;
-using InterTrack.Pki;
 using InterTrack.Tests.Transport;
-using InterTrack.Transport;
+using Microsoft.Extensions.Time.Testing;
 
 namespace InterTrack.Tests.Managers;
 

@@ -1,11 +1,11 @@
 using System.Net;
-using InterTrack.Managers;
-using InterTrack.Pki;
+using InterTrack.Node.Managers;
+using InterTrack.Node.Pki;
+using InterTrack.Node.Tracing;
+using InterTrack.Node.Transport;
 using InterTrack.Protocol.Model;
 using InterTrack.Tests.Capture;
 using InterTrack.Tests.Transport;
-using InterTrack.Tracing;
-using InterTrack.Transport;
 
 namespace InterTrack.Tests.Managers;
 

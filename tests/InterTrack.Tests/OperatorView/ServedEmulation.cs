@@ -1,6 +1,6 @@
-using InterTrack.Capture;
 using InterTrack.Cli;
 using InterTrack.Emulation;
+using InterTrack.Packets.Capture;
 using InterTrack.Tests.Kinds;
 
 namespace InterTrack.Tests.OperatorView;

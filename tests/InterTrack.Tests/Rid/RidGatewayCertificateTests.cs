@@ -2,10 +2,10 @@ using System.Net;
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
-using InterTrack.Pki;
+using InterTrack.Node.Pki;
+using InterTrack.Node.Transport;
 using InterTrack.Rid;
 using InterTrack.Tests.Cli;
-using InterTrack.Transport;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace InterTrack.Tests.Rid;

@@ -4,15 +4,15 @@ using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Xml.Linq;
-using InterTrack.Capture;
 using InterTrack.Cli;
+using InterTrack.Node.Transport;
+using InterTrack.Packets.Capture;
 using InterTrack.Rid;
+using InterTrack.Tests.Kinds;
 using InterTrack.Tests.OperatorView;
-using InterTrack.Transport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using InterTrack.Tests.Kinds;
 
 namespace InterTrack.Tests.Rid;
 

@@ -1,7 +1,7 @@
 using System.Xml;
 using System.Xml.Linq;
 using System.Xml.Schema;
-using InterTrack.Client;
+using InterTrack.Node.Client;
 using InterTrack.Protocol.Model;
 using InterTrack.Rid;
 using InterTrack.Tests.Capture;

@@ -1,5 +1,5 @@
 using System.Reflection;
-using InterTrack.Telemetry;
+using InterTrack.Node.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace InterTrack.Tests.Telemetry;

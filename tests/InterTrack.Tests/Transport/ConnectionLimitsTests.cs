@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
-using InterTrack.Pki;
+using InterTrack.Node.Pki;
+using InterTrack.Node.Transport;
 using InterTrack.Protocol.Model;
-using InterTrack.Transport;
 using Microsoft.Extensions.Time.Testing;
 
 namespace InterTrack.Tests.Transport;

@@ -1,7 +1,7 @@
 using System.Net;
-using InterTrack.Pki;
+using InterTrack.Node.Pki;
+using InterTrack.Node.Transport;
 using InterTrack.Protocol.Model;
-using InterTrack.Transport;
 
 namespace InterTrack.Tests.Transport;
 

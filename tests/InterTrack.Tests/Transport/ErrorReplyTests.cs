@@ -1,8 +1,8 @@
 using System.Net;
-using InterTrack.Managers;
-using InterTrack.Pki;
+using InterTrack.Node.Managers;
+using InterTrack.Node.Pki;
+using InterTrack.Node.Transport;
 using InterTrack.Protocol.Model;
-using InterTrack.Transport;
 
 namespace InterTrack.Tests.Transport;
 

@@ -1,12 +1,12 @@
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
-using InterTrack.Pki;
+using InterTrack.Node.Pki;
+using InterTrack.Node.Transport;
 using InterTrack.Protocol;
 using InterTrack.Protocol.Framing;
 using InterTrack.Protocol.Model;
 using InterTrack.Tests.Protocol;
-using InterTrack.Transport;
 
 namespace InterTrack.Tests.Transport;
 

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using InterTrack.Cli;
-using InterTrack.Pki;
-using InterTrack.Transport;
+using InterTrack.Node.Pki;
+using InterTrack.Node.Transport;
 
 namespace InterTrack.Tests.Transport;
 

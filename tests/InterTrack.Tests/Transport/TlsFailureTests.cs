@@ -1,11 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Authentication;
-using InterTrack.Pki;
+using InterTrack.Node.Pki;
+using InterTrack.Node.Transport;
 using InterTrack.Protocol.Model;
 using InterTrack.Tests.Cli;
 using InterTrack.Tests.Flow;
-using InterTrack.Transport;
 using Microsoft.Extensions.Time.Testing;
 
 namespace InterTrack.Tests.Transport;
