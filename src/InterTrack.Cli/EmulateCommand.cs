@@ -40,7 +40,8 @@ internal static class EmulateCommand
                 {
                     result.AddError($"{port.Name} needs --serve: the ports belong to the served emulation.");
                 }
-                if (result.GetResult(port) is not null && result.GetValue(port) is < 0 or > 65535)
+                // From the token, not GetValue: a value that is no number at all is the parser's error already, and GetValue would throw.
+                if (result.GetResult(port) is { Tokens: [var token] } && int.TryParse(token.Value, out int number) && number is < 0 or > 65535)
                 {
                     result.AddError($"{port.Name} must be a port number (0 to 65535).");
                 }
