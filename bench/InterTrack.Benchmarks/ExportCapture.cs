@@ -4,7 +4,10 @@ using InterTrack.Flow.Export;
 
 namespace InterTrack.Benchmarks;
 
-/// <summary>A capture of IPFIX export datagrams (raw IPv4/UDP from 192.0.2.1 to port 4739) holding N flow records, for timing <c>intertrack flows --read</c>.</summary>
+/// <summary>
+/// A capture of IPFIX export datagrams (raw IPv4/UDP from 192.0.2.1 to port 4739) holding N flow records, for timing
+/// <c>intertrack flows --read</c>.
+/// </summary>
 internal static class ExportCapture
 {
     public static void Write(string path, long records)

@@ -10,7 +10,8 @@ internal static class MarkingTable
     {
         const double P = 1.0 / 25;
         const int Trials = 50;
-        output.WriteLine("| marking routers d | ln d / (p(1−p)^(d−1)) | k ln(kd) / (p(1−p)^(d−1)), k = 8 | every fragment arrived (mean) | path rebuilt (mean) |");
+        output.WriteLine("| marking routers d | ln d / (p(1−p)^(d−1)) | k ln(kd) / (p(1−p)^(d−1)), k = 8 | every fragment arrived " +
+            "(mean) | path rebuilt (mean) |");
         output.WriteLine("|---:|---:|---:|---:|---:|");
         foreach (int d in new[] { 2, 3, 5, 10, 15, 20, 25 })
         {
@@ -20,6 +21,7 @@ internal static class MarkingTable
         }
         output.WriteLine();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"DPM: both halves of the ingress address after {PacketsNeeded.Deterministic(100_000, 1):F2} packets on average (expected 3), over 100,000 simulated attacks."));
+            $"DPM: both halves of the ingress address after {PacketsNeeded.Deterministic(100_000, 1):F2} packets on average (expected 3), over " +
+            $"100,000 simulated attacks."));
     }
 }

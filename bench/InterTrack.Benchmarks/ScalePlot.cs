@@ -31,39 +31,52 @@ internal static class ScalePlot
             ? Top + plotH - (Math.Log10(v) - mMin) / (mMax - mMin) * plotH
             : Top + plotH - (Math.Log10(v) - sMin) / (sMax - sMin) * plotH;
         var svg = new StringBuilder();
-        svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{Height}\" font-family=\"sans-serif\" font-size=\"12\">");
+        svg.Append(CultureInfo.InvariantCulture,
+            $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{Height}\" font-family=\"sans-serif\" font-size=\"12\">");
         svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"0\" y=\"0\" width=\"{Width}\" height=\"{Height}\" fill=\"white\"/>");
-        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Width / 2}\" y=\"22\" text-anchor=\"middle\" font-size=\"14\">Emulation at full deployment, every attack packet traced</text>");
+        svg.Append(CultureInfo.InvariantCulture,
+            $"<text x=\"{Width / 2}\" y=\"22\" text-anchor=\"middle\" font-size=\"14\">Emulation at full deployment, every attack packet traced</text>");
         svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{Left}\" y=\"{Top}\" width=\"{plotW}\" height=\"{plotH}\" fill=\"none\" stroke=\"#444\"/>");
         foreach (double a in ases)
         {
-            svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{X(a):F1}\" y1=\"{Top + plotH}\" x2=\"{X(a):F1}\" y2=\"{Top + plotH + 5}\" stroke=\"#444\"/>");
+            svg.Append(CultureInfo.InvariantCulture,
+                $"<line x1=\"{X(a):F1}\" y1=\"{Top + plotH}\" x2=\"{X(a):F1}\" y2=\"{Top + plotH + 5}\" stroke=\"#444\"/>");
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{X(a):F1}\" y=\"{Top + plotH + 18}\" text-anchor=\"middle\">{a:#,0}</text>");
         }
-        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left + plotW / 2}\" y=\"{Height - 15}\" text-anchor=\"middle\">ASes (log scale; attacker ASes: min(1,000, ASes / 5))</text>");
+        svg.Append(CultureInfo.InvariantCulture,
+            $"<text x=\"{Left + plotW / 2}\" y=\"{Height - 15}\" text-anchor=\"middle\">ASes (log scale; attacker ASes: min(1,000, ASes / 5))</text>");
         for (double d = sMin; d <= sMax + 1e-9; d++)
         {
             double y = Y(Math.Pow(10, d), false);
-            svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{Left - 5}\" y1=\"{y:F1}\" x2=\"{Left}\" y2=\"{y:F1}\" stroke=\"#444\"/><text x=\"{Left - 8}\" y=\"{y + 4:F1}\" text-anchor=\"end\">{Math.Pow(10, d):0.###}</text>");
+            svg.Append(CultureInfo.InvariantCulture,
+                $"<line x1=\"{Left - 5}\" y1=\"{y:F1}\" x2=\"{Left}\" y2=\"{y:F1}\" stroke=\"#444\"/><text x=\"{Left - 8}\" y=\"{y + 4:F1}\" " +
+                $"text-anchor=\"end\">{Math.Pow(10, d):0.###}</text>");
         }
         for (double d = mMin; d <= mMax + 1e-9; d++)
         {
             double y = Y(Math.Pow(10, d), true);
-            svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{Left + plotW}\" y1=\"{y:F1}\" x2=\"{Left + plotW + 5}\" y2=\"{y:F1}\" stroke=\"#444\"/><text x=\"{Left + plotW + 8}\" y=\"{y + 4:F1}\">{Math.Pow(10, d):0}</text>");
+            svg.Append(CultureInfo.InvariantCulture,
+                $"<line x1=\"{Left + plotW}\" y1=\"{y:F1}\" x2=\"{Left + plotW + 5}\" y2=\"{y:F1}\" stroke=\"#444\"/><text x=\"{Left + plotW + 8}\" " +
+                $"y=\"{y + 4:F1}\">{Math.Pow(10, d):0}</text>");
         }
-        svg.Append(CultureInfo.InvariantCulture, $"<text transform=\"translate(18,{Top + plotH / 2}) rotate(-90)\" text-anchor=\"middle\">seconds (log)</text>");
-        svg.Append(CultureInfo.InvariantCulture, $"<text transform=\"translate({Width - 14},{Top + plotH / 2}) rotate(90)\" text-anchor=\"middle\">MiB (log)</text>");
+        svg.Append(CultureInfo.InvariantCulture,
+            $"<text transform=\"translate(18,{Top + plotH / 2}) rotate(-90)\" text-anchor=\"middle\">seconds (log)</text>");
+        svg.Append(CultureInfo.InvariantCulture,
+            $"<text transform=\"translate({Width - 14},{Top + plotH / 2}) rotate(90)\" text-anchor=\"middle\">MiB (log)</text>");
         for (int s = 0; s < series.Length; s++)
         {
             var (name, color, right, values) = series[s];
             string points = string.Join(' ', ases.Select((a, i) => string.Create(CultureInfo.InvariantCulture, $"{X(a):F1},{Y(values[i], right):F1}")));
-            svg.Append(CultureInfo.InvariantCulture, $"<polyline points=\"{points}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"2\"{(right ? " stroke-dasharray=\"6 4\"" : "")}/>");
+            svg.Append(CultureInfo.InvariantCulture,
+                $"<polyline points=\"{points}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"2\"{(right ? " stroke-dasharray=\"6 4\"" : "")}/>");
             foreach (var (a, i) in ases.Select((a, i) => (a, i)))
             {
                 svg.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{X(a):F1}\" cy=\"{Y(values[i], right):F1}\" r=\"3\" fill=\"{color}\"/>");
             }
             double ly = Top + 16 + s * 18;
-            svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{Left + 12}\" y1=\"{ly - 4}\" x2=\"{Left + 36}\" y2=\"{ly - 4}\" stroke=\"{color}\" stroke-width=\"2\"{(right ? " stroke-dasharray=\"6 4\"" : "")}/><text x=\"{Left + 42}\" y=\"{ly}\">{name}</text>");
+            svg.Append(CultureInfo.InvariantCulture,
+                $"<line x1=\"{Left + 12}\" y1=\"{ly - 4}\" x2=\"{Left + 36}\" y2=\"{ly - 4}\" stroke=\"{color}\" " +
+                $"stroke-width=\"2\"{(right ? " stroke-dasharray=\"6 4\"" : "")}/><text x=\"{Left + 42}\" y=\"{ly}\">{name}</text>");
         }
         svg.Append("</svg>\n");
         File.WriteAllText(svgPath, svg.ToString());

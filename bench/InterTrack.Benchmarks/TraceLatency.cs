@@ -75,7 +75,8 @@ internal static class TraceLatency
             var pages = new PageSet(tables.SelectMany(t => t.Pages).ToList());
             uint asNumber = a;
             var btm = MessageListener.StartTls(new IPEndPoint(IPAddress.Loopback, 0), Credentials(a, NodeRole.Btm),
-                PeerAuthenticator.Only([new NodeIdentity(a, NodeRole.Itm)]), ManagerServices.Btm(new BorderBtm(a, links, new DigestEvidence(pages), TimeSpan.FromSeconds(5))));
+                PeerAuthenticator.Only([new NodeIdentity(a, NodeRole.Itm)]), ManagerServices.Btm(new BorderBtm(a, links, new DigestEvidence(pages),
+                TimeSpan.FromSeconds(5))));
             resources.Add(btm);
             btmPorts[a] = btm.LocalEndPoint.Port;
             var allowed = new List<NodeIdentity> { new(a, NodeRole.DPoint) };
@@ -98,7 +99,8 @@ internal static class TraceLatency
             itms[a] = new Itm(new ItmSettings(a), btmClient, [], network);
         }
         var dpCredentials = Credentials(1, NodeRole.DPoint);
-        var channel = new PeerChannel("AS1/itm", ct => MessageClient.ConnectTlsAsync("127.0.0.1", itmPorts[1], new NodeIdentity(1, NodeRole.Itm), dpCredentials, cancellationToken: ct));
+        var channel = new PeerChannel("AS1/itm", ct => MessageClient.ConnectTlsAsync("127.0.0.1", itmPorts[1], new NodeIdentity(1, NodeRole.Itm), dpCredentials,
+            cancellationToken: ct));
         string database = Path.Combine(Path.GetTempPath(), $"intertrack-latency-{Guid.NewGuid():N}.db");
         using var store = new DPointStore(database);
         var dpoint = new DPoint(1, new DPointPolicy { RateLimit = 10_000 }, channel, store);

@@ -10,7 +10,8 @@ internal static class CaptureCommand
 {
     public static Command Create()
     {
-        var interfaces = new Option<string[]>("--interface") { Description = "Interface to capture (repeat for several). Needs root or CAP_NET_RAW.", Required = true, AllowMultipleArgumentsPerToken = true };
+        var interfaces = new Option<string[]>("--interface") { Description = "Interface to capture (repeat for several). Needs root or CAP_NET_RAW.",
+            Required = true, AllowMultipleArgumentsPerToken = true };
         var output = new Option<DirectoryInfo>("--out") { Description = "Directory for the page files; each page is written when sealed.", Required = true };
         var duration = new Option<double?>("--duration") { Description = "Stop after this many seconds (default: until Ctrl+C or SIGTERM)." };
         var sizing = new DigestSizingOptions();
@@ -57,7 +58,8 @@ internal static class CaptureCommand
                 }
                 foreach (var c in agent.Counters())
                 {
-                    o.WriteLine($"{c.Interface}: {c.Frames} frames, {c.Digested} digested; kernel received {c.KernelReceived}, dropped {c.KernelDropped}, interface dropped {c.InterfaceDropped}");
+                    o.WriteLine($"{c.Interface}: {c.Frames} frames, {c.Digested} digested; kernel received {c.KernelReceived}, dropped {c.KernelDropped}, " +
+                        $"interface dropped {c.InterfaceDropped}");
                 }
             }
             return 0;

@@ -13,9 +13,12 @@ internal static class DemoCommand
 {
     public static Command Create()
     {
-        var picture = new Option<FileInfo>("--svg") { Description = "Where to draw the attack tree.", DefaultValueFactory = _ => new FileInfo("intertrack-demo.svg") };
-        var captures = new Option<DirectoryInfo>("--captures") { Description = "Instead: write the captures docs/configuration.md's walkthrough traces (attack.pcap, exports-65003.pcap), timed now, into this directory." };
-        var command = new Command("demo", "Attack an emulated Internet of 300 ASes from 10 ASes and trace the attack back with InterTrack.") { picture, captures };
+        var picture = new Option<FileInfo>("--svg") { Description = "Where to draw the attack tree.",
+            DefaultValueFactory = _ => new FileInfo("intertrack-demo.svg") };
+        var captures = new Option<DirectoryInfo>("--captures") { Description = "Instead: write the captures docs/configuration.md's walkthrough traces " +
+            "(attack.pcap, exports-65003.pcap), timed now, into this directory." };
+        var command = new Command("demo", "Attack an emulated Internet of 300 ASes from 10 ASes and trace the attack back with InterTrack.") { picture,
+            captures };
         command.SetAction(async (parsed, cancellationToken) =>
         {
             var output = parsed.InvocationConfiguration.Output;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Globalization;
 using InterTrack.Digest;
 using InterTrack.Packets.Capture;
 
@@ -42,7 +43,9 @@ internal static class DigestCommand
             var o = parsed.InvocationConfiguration.Output;
             o.WriteLine(FormattableString.Invariant($"packets: {run.Packets} ({run.Digested} digested, {run.NotIp} not IP)"));
             o.WriteLine(FormattableString.Invariant($"pages: {run.PageFiles.Count} in {parsed.GetValue(output)!.FullName}"));
-            o.WriteLine(FormattableString.Invariant($"table: {options.BitsPerPacket} bits/packet, k={options.Hashes}, {options.PageCapacity} packets/page ({options.PageBytes / 1048576.0:F1} MiB), full-page false positives {options.FullPageFalsePositiveRate:P3}"));
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"table: {options.BitsPerPacket} bits/packet, k={options.Hashes}, {options.PageCapacity} packets/page " +
+                $"({options.PageBytes / 1048576.0:F1} MiB), full-page false positives {options.FullPageFalsePositiveRate:P3}"));
             o.WriteLine(FormattableString.Invariant($"time: {seconds:F2} s ({run.Packets / Math.Max(seconds, 1e-9) / 1e6:F2} M packets/s)"));
             if (run.Damage is not null)
             {

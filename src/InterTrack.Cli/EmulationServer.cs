@@ -69,7 +69,8 @@ internal sealed class EmulationServer : IAsyncDisposable
             progress("RID gateway in front of the D Point");
             var gateway = _rid = new RidGateway(new RidGatewayOptions(new IPEndPoint(IPAddress.Loopback, rid.Port), ("127.0.0.1", internet.DPointEndpoint.Port),
                 rid.Patience, TimeSpan.FromMinutes(2), rid.Callbacks), internet.Issue(NodeRole.DPoint), internet.Issue(NodeRole.Client), loggers);
-            await ServedPort.BindAsync("--rid-port", rid.Port, async () => { await gateway.StartAsync().ConfigureAwait(false); return gateway; }).ConfigureAwait(false);
+            await ServedPort.BindAsync("--rid-port", rid.Port,
+                async () => { await gateway.StartAsync().ConfigureAwait(false); return gateway; }).ConfigureAwait(false);
         }
         progress("operator page and Prometheus endpoint");
         _telemetry = await ServedPort.BindAsync("--metrics-port", options.MetricsPort, () => TelemetryEndpoint.StartAsync(
@@ -79,7 +80,8 @@ internal sealed class EmulationServer : IAsyncDisposable
             new OperatorSources(internet.Victim, internet.Store, internet.DPoint, null, internet.Progress, internet.DPointEndpoint, _webClient),
             new IPEndPoint(IPAddress.Loopback, options.WebPort), null, _ => false, loggers)).ConfigureAwait(false);
         var files = internet.Files;
-        Endpoints = new ServedEndpoints(internet.DPointEndpoint, legacy, _rid is null ? null : new Uri($"https://127.0.0.1:{_rid.LocalEndPoint.Port}/"), _web.Url,
+        Endpoints = new ServedEndpoints(internet.DPointEndpoint, legacy, _rid is null ? null : new Uri($"https://127.0.0.1:{_rid.LocalEndPoint.Port}/"),
+            _web.Url,
             _telemetry.MetricsUrl!, files.Ca, files.ClientCertificate, files.ClientKey, files.Pcap, internet.Victim);
     }
 
@@ -90,7 +92,8 @@ internal sealed class EmulationServer : IAsyncDisposable
             await _internet.DPoint.StopTracesAsync().ConfigureAwait(false); // its clients (the page's uploads, the gateway's peers) are told at once
         }
         // What stands in front of the D Point, all at once: each waits for its own server to stop.
-        await Task.WhenAll(new IAsyncDisposable?[] { _web, _telemetry, _rid }.OfType<IAsyncDisposable>().Select(d => d.DisposeAsync().AsTask())).ConfigureAwait(false);
+        await Task.WhenAll(new IAsyncDisposable?[] { _web, _telemetry,
+            _rid }.OfType<IAsyncDisposable>().Select(d => d.DisposeAsync().AsTask())).ConfigureAwait(false);
         _webClient?.Dispose();
         if (_internet is not null)
         {

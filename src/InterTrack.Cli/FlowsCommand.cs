@@ -14,7 +14,8 @@ internal static class FlowsCommand
 {
     public static Command Create()
     {
-        var listen = new Option<string>("--listen") { Description = "Receive IPFIX and NetFlow v9 over UDP on IP:PORT (IPFIX's port is 4739; 0 picks a free port)." };
+        var listen = new Option<string>("--listen") { Description = "Receive IPFIX and NetFlow v9 over UDP on IP:PORT (IPFIX's port is " +
+            "4739; 0 picks a free port)." };
         var tcp = new Option<string>("--tcp") { Description = "Also accept IPFIX over TCP on IP:PORT." };
         var read = new Option<FileInfo>("--read") { Description = "Import the export datagrams captured in a pcap or pcapng file instead of listening." };
         var output = new Option<DirectoryInfo>("--out") { Description = "Flow store directory; created if missing, added to if not.", Required = true };
@@ -71,11 +72,13 @@ internal static class FlowsCommand
                     {
                         throw new CommandException($"{file.FullName}: {e.Message}", e);
                     }
-                    o.WriteLine(FormattableString.Invariant($"frames: {run.Frames}, export datagrams: {run.ExportDatagrams}, records stored: {run.Records} in {directory}"));
+                    o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"frames: {run.Frames}, export datagrams: {run.ExportDatagrams}, records stored: " +
+                        $"{run.Records} in {directory}"));
                     PrintExporters(o, collector);
                     if (run.Damage is { } damage)
                     {
-                        parsed.InvocationConfiguration.Error.WriteLine($"error: {file.FullName}: {damage.Message}; the {run.Records} records before it were stored");
+                        parsed.InvocationConfiguration.Error.WriteLine($"error: {file.FullName}: {damage.Message}; the {run.Records} " +
+                            "records before it were stored");
                         return IntertrackCommand.ExitError;
                     }
                     return 0;
@@ -131,7 +134,8 @@ internal static class FlowsCommand
         foreach (var (exporter, c) in collector.Exporters.OrderBy(e => e.Key.ToString(), StringComparer.Ordinal))
         {
             var problems = string.Join(", ", c.Problems.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key}: {p.Value}")));
-            o.WriteLine(FormattableString.Invariant($"exporter {exporter}: {c.Messages} messages, {c.Records} records{(problems.Length > 0 ? "; " + problems : "")}"));
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"exporter {exporter}: {c.Messages} messages, {c.Records} records" +
+                $"{(problems.Length > 0 ? "; " + problems : "")}"));
         }
     }
 }

@@ -4,7 +4,10 @@ using System.CommandLine.Invocation;
 
 namespace InterTrack.Cli;
 
-/// <summary>The root command. Exit codes: 0 success, 1 a negative answer (where a command has one), 2 error, 3 no answer either way (query: nothing kept covers the time).</summary>
+/// <summary>
+/// The root command. Exit codes: 0 success, 1 a negative answer (where a command has one), 2 error, 3 no answer either
+/// way (query: nothing kept covers the time).
+/// </summary>
 internal static class IntertrackCommand
 {
     public const int ExitError = 2;

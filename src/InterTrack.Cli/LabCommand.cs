@@ -28,8 +28,10 @@ internal static class LabCommand
 
     private sealed class Where
     {
-        public Option<string> Id { get; } = new("--lab") { Description = "The lab id (1-8 lowercase letters and digits): its namespaces are named ID-as…; later commands take the id saved in --dir.", DefaultValueFactory = _ => LabOptions.DefaultId };
-        public Option<DirectoryInfo?> Dir { get; } = new("--dir") { Description = "Where the lab's configurations, certificates, evidence, captures and logs go (default /tmp/intertrack-lab-ID)." };
+        public Option<string> Id { get; } = new("--lab") { Description = "The lab id (1-8 lowercase letters and digits): its namespaces are named ID-as…; " +
+            "later commands take the id saved in --dir.", DefaultValueFactory = _ => LabOptions.DefaultId };
+        public Option<DirectoryInfo?> Dir { get; } = new("--dir") { Description = "Where the lab's configurations, certificates, evidence, captures and logs " +
+            "go (default /tmp/intertrack-lab-ID)." };
 
         public void AddTo(Command command)
         {
@@ -47,11 +49,15 @@ internal static class LabCommand
     {
         public Option<int> Ases { get; } = new("--ases") { Description = "ASes of a generated topology.", DefaultValueFactory = _ => 10 };
         public Option<FileInfo?> Topology { get; } = new("--topology") { Description = "A CAIDA as-rel file instead of a generated topology." };
-        public Option<int> Seed { get; } = new("--seed") { Description = "Seed of the generated topology and of which ASes run flows.", DefaultValueFactory = _ => 1 };
-        public Option<double> FlowFraction { get; } = new("--flow-fraction") { Description = "Share of the ASes (not the victim's, not the two-router transit) that export flow records instead of keeping digests.", DefaultValueFactory = _ => 0.3 };
+        public Option<int> Seed { get; } = new("--seed") { Description = "Seed of the generated topology and of which ASes run flows.",
+            DefaultValueFactory = _ => 1 };
+        public Option<double> FlowFraction { get; } = new("--flow-fraction") { Description = "Share of the ASes (not the victim's, not the two-router " +
+            "transit) that export flow records instead of keeping digests.", DefaultValueFactory = _ => 0.3 };
         public Option<string?> Flow { get; } = new("--flow") { Description = "These ASes run flow records (AS,AS,...), instead of --flow-fraction." };
-        public Option<string?> LinkTest { get; } = new("--linktest") { Description = "These ASes run link testing (AS,AS,...): input debugging on nftables counters of the routers' interfaces, which sees an attack only while it lasts." };
-        public Option<string?> None { get; } = new("--none") { Description = "These ASes run no traceback system (AS,AS,...): their ITM answers as the seed's stub." };
+        public Option<string?> LinkTest { get; } = new("--linktest") { Description = "These ASes run link testing (AS,AS,...): input debugging on nftables " +
+            "counters of the routers' interfaces, which sees an attack only while it lasts." };
+        public Option<string?> None { get; } = new("--none") { Description = "These ASes run no traceback system (AS,AS,...): their ITM " +
+            "answers as the seed's stub." };
         public Option<uint?> Victim { get; } = new("--victim") { Description = "The victim's AS (default: a stub AS)." };
 
         public void AddTo(Command command)
@@ -80,7 +86,8 @@ internal static class LabCommand
     private sealed class AttackOptions
     {
         public Option<string?> From { get; } = new("--from") { Description = "Attacker ASes (AS,AS,...); default: the lab's three picked at 'up'." };
-        public Option<int> Packets { get; } = new("--packets") { Description = "Forged packets per attacker (UDP and TCP SYN, alternating).", DefaultValueFactory = _ => 100 };
+        public Option<int> Packets { get; } = new("--packets") { Description = "Forged packets per attacker (UDP and TCP SYN, alternating).",
+            DefaultValueFactory = _ => 100 };
         public Option<double> Rate { get; } = new("--rate") { Description = "Packets per second per attacker.", DefaultValueFactory = _ => 200 };
 
         public void AddTo(Command command)
@@ -150,7 +157,9 @@ internal static class LabCommand
         var where = new Where();
         var json = new Option<bool>("--json") { Description = "Print the trace's JSON with recall and precision." };
         var svg = SvgOption();
-        var command = new Command("trace", "Trace the victim's capture with 'intertrack trace' against the victim's D Point; print the attack tree, recall and precision. Exit 0 when every attacker AS was found.")
+        var command = new Command("trace",
+            "Trace the victim's capture with 'intertrack trace' against the victim's D Point; print the attack tree, recall and precision. Exit 0 when " +
+            "every attacker AS was found.")
         {
             json, svg,
         };
@@ -168,7 +177,8 @@ internal static class LabCommand
             WritePicture(parsed.GetValue(svg), plan, attack, trace, output);
             if (parsed.GetValue(json))
             {
-                output.WriteLine(JsonSerializer.Serialize(new { truth = attack.From, originAses = trace.OriginAses, trace.Recall, trace.Precision, result = trace.Result }, Indented));
+                output.WriteLine(JsonSerializer.Serialize(new { truth = attack.From, originAses = trace.OriginAses, trace.Recall, trace.Precision,
+                    result = trace.Result }, Indented));
             }
             else
             {
@@ -183,7 +193,8 @@ internal static class LabCommand
     {
         var where = new Where();
         var keep = new Option<bool>("--keep-files") { Description = "Keep the lab's directory (configurations, logs, captures)." };
-        var command = new Command("down", "Stop every process of the lab and remove its namespaces (also after a crash: they are found by the lab id) and its files.")
+        var command = new Command("down",
+            "Stop every process of the lab and remove its namespaces (also after a crash: they are found by the lab id) and its files.")
         {
             keep,
         };
@@ -209,10 +220,12 @@ internal static class LabCommand
         var where = new Where();
         var up = new UpOptions();
         var attack = new AttackOptions();
-        var json = new Option<FileInfo?>("--json") { Description = "Also write the outcome as JSON: truth, originAses, asPaths, recall, precision, sent, capturedAtVictim, bgpConvergedSeconds, elapsedSeconds." };
+        var json = new Option<FileInfo?>("--json") { Description = "Also write the outcome as JSON: truth, originAses, asPaths, recall, precision, sent, " +
+            "capturedAtVictim, bgpConvergedSeconds, elapsedSeconds." };
         var keep = new Option<bool>("--keep-files") { Description = "Keep the lab's directory after taking the lab down." };
         var svg = SvgOption();
-        var command = new Command("run", "Up, attack, trace and down in one go; prints the attack tree, the truth, recall and precision. Exit 0 when every attacker AS was found.")
+        var command = new Command("run",
+            "Up, attack, trace and down in one go; prints the attack tree, the truth, recall and precision. Exit 0 when every attacker AS was found.")
         {
             json, svg, keep,
         };
@@ -274,7 +287,8 @@ internal static class LabCommand
     {
         if (file is not null)
         {
-            File.WriteAllText(file.FullName, AttackPicture.Svg(plan.Victim, attack.From, trace.AsPaths, trace.OriginAses, trace.UnresolvedAses, trace.Recall, trace.Precision));
+            File.WriteAllText(file.FullName, AttackPicture.Svg(plan.Victim, attack.From, trace.AsPaths, trace.OriginAses, trace.UnresolvedAses, trace.Recall,
+                trace.Precision));
             output.WriteLine($"picture: {file.FullName}");
         }
     }
@@ -282,12 +296,15 @@ internal static class LabCommand
     private static void PrintTrace(TextWriter output, LabAttack attack, LabTrace trace)
     {
         output.Write(trace.Tree);
-        output.WriteLine($"truth: {string.Join(", ", attack.From.Select(a => $"AS{a}"))}; found: {(trace.OriginAses.Count == 0 ? "none" : string.Join(", ", trace.OriginAses.Select(a => $"AS{a}")))}");
-        output.WriteLine($"recall {TracebackLab.Format(trace.Recall)}, precision {TracebackLab.Format(trace.Precision)}; packets sent {attack.Sent}, captured at the victim {attack.CapturedAtVictim}");
+        output.WriteLine($"truth: {string.Join(", ", attack.From.Select(a => $"AS{a}"))}; found: " +
+            $"{(trace.OriginAses.Count == 0 ? "none" : string.Join(", ", trace.OriginAses.Select(a => $"AS{a}")))}");
+        output.WriteLine($"recall {TracebackLab.Format(trace.Recall)}, precision {TracebackLab.Format(trace.Precision)}; packets sent {attack.Sent}, " +
+            $"captured at the victim {attack.CapturedAtVictim}");
     }
 
     private static string Flags(Where where, ParseResult parsed) =>
-        (parsed.GetValue(where.Id) is LabOptions.DefaultId ? "" : $" --lab {parsed.GetValue(where.Id)}") + (parsed.GetValue(where.Dir) is { } dir ? $" --dir {dir.FullName}" : "");
+        (parsed.GetValue(where.Id) is LabOptions.DefaultId ? "" : $" --lab {parsed.GetValue(where.Id)}")
+        + (parsed.GetValue(where.Dir) is { } dir ? $" --dir {dir.FullName}" : "");
 
     private static List<uint> AsList(string text, string option)
     {

@@ -58,7 +58,8 @@ internal static class PkiCommand
         asNumber.Validators.Add(result =>
         {
             // Not a whole number from 1 to 4294967295 (negative, too large, not a number): one clear error.
-            if (result.Tokens.Count != 1 || !uint.TryParse(result.Tokens[0].Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out uint value) || value == 0)
+            if (result.Tokens.Count != 1 || !uint.TryParse(result.Tokens[0].Value, System.Globalization.NumberStyles.None,
+                System.Globalization.CultureInfo.InvariantCulture, out uint value) || value == 0)
             {
                 result.AddError("--as must be an AS number from 1 to 4294967295.");
             }
@@ -89,7 +90,8 @@ internal static class PkiCommand
         });
         var days = Days(365);
         var force = Force();
-        var command = new Command("issue", "Issue a node certificate binding an AS number and a role (SAN URI urn:intertrack:asN:role), and with --host the names it is reached at.")
+        var command = new Command("issue",
+            "Issue a node certificate binding an AS number and a role (SAN URI urn:intertrack:asN:role), and with --host the names it is reached at.")
         {
             caDir, asNumber, role, outDir, hosts, days, force,
         };
@@ -126,7 +128,8 @@ internal static class PkiCommand
 
     private static Command Revoke()
     {
-        var caDir = new Option<DirectoryInfo>("--ca") { Description = "Directory holding ca.crt and ca.key (from 'pki init'); the CRL is written there as ca.crl.", Required = true };
+        var caDir = new Option<DirectoryInfo>("--ca") { Description = "Directory holding ca.crt and ca.key (from 'pki init'); the CRL is written there " +
+            "as ca.crl.", Required = true };
         var cert = new Option<FileInfo>("--cert") { Description = "The node certificate to revoke (PEM, issued by this CA).", Required = true };
         var command = new Command("revoke", "Revoke a node certificate: add it to the federation's CRL (ca.crl beside ca.crt, signed by the CA). "
             + "Nodes and clients read ca.crl beside their CA certificate (or the configured crl) again when it changes, and refuse revoked peers.")
@@ -183,8 +186,10 @@ internal static class PkiCommand
     private static Command Sign()
     {
         var caDir = new Option<DirectoryInfo>("--ca") { Description = "Directory holding ca.crt and ca.key (from 'pki init').", Required = true };
-        var file = new Option<FileInfo>("--file") { Description = "The directory of ITMs to sign (JSON: {\"itms\": {\"AS\": \"HOST:PORT\"}}); the signature goes to FILE.sig.", Required = true };
-        var command = new Command("sign", "Sign the federation's directory of ITM endpoints with the CA's key, so ITMs accept it for skip-over (docs/protocol.md).")
+        var file = new Option<FileInfo>("--file") { Description = "The directory of ITMs to sign (JSON: {\"itms\": {\"AS\": \"HOST:PORT\"}}); the signature " +
+            "goes to FILE.sig.", Required = true };
+        var command = new Command("sign",
+            "Sign the federation's directory of ITM endpoints with the CA's key, so ITMs accept it for skip-over (docs/protocol.md).")
         {
             caDir, file,
         };

@@ -25,14 +25,20 @@ internal static class QueryCommand
         var flows = new Option<DirectoryInfo>("--flows") { Description = "Flow store directory (from 'flows' or a node's collector)." };
         var pcap = new Option<FileInfo>("--pcap") { Description = "Capture file holding the packet (with --index)." };
         var index = new Option<long?>("--index") { Description = "0-based index of the packet in --pcap." };
-        var all = new Option<bool>("--all") { Description = "With --digests and --pcap: ask about every packet of the file (each at its capture time) and print how many were seen; " +
+        var all = new Option<bool>("--all") { Description = "With --digests and --pcap: ask about every packet of the file (each at its capture time) and " +
+            "print how many were seen; " +
             "exit 0 when all were, 1 when any was not, else 3 (the others expired)." };
         var hex = new Option<string>("--hex") { Description = "The packet in hex, from its IP header on." };
-        var at = new Option<string>("--at") { Description = "When it was seen: ISO 8601 or Unix seconds (default: its capture time with --pcap, any time with --hex)." };
-        var tolerance = new Option<double>("--tolerance") { Description = "Seconds a page or flow may lie from --at (δ; for flows, the slack around a record's start and end).", DefaultValueFactory = _ => 2 };
-        var json = new Option<bool>("--json") { Description = "Print JSON: digests {\"seen\", \"matches\": [{\"link\", \"windowStart\", \"windowEnd\", \"falsePositiveRate\"}], \"expired\"}; " +
-            "flows {\"seen\", \"matches\": [{\"exporter\", \"observationDomain\", \"ingressInterface\", \"egressInterface\", \"start\", \"end\", \"packets\", \"octets\", \"certainty\"}], \"expired\"}." };
-        var command = new Command("query", "Ask digest pages or flow records whether a packet was seen. Exit code: 0 seen; 1 not seen (the evidence kept for its time " +
+        var at = new Option<string>("--at") { Description = "When it was seen: ISO 8601 or Unix seconds (default: its capture time with " +
+            "--pcap, any time with --hex)." };
+        var tolerance = new Option<double>("--tolerance") { Description = "Seconds a page or flow may lie from --at (δ; for flows, the slack around a " +
+            "record's start and end).", DefaultValueFactory = _ => 2 };
+        var json = new Option<bool>("--json") { Description = "Print JSON: digests {\"seen\", \"matches\": [{\"link\", \"windowStart\", \"windowEnd\", " +
+            "\"falsePositiveRate\"}], \"expired\"}; " +
+            "flows {\"seen\", \"matches\": [{\"exporter\", \"observationDomain\", \"ingressInterface\", \"egressInterface\", \"start\", \"end\", " +
+            "\"packets\", \"octets\", \"certainty\"}], \"expired\"}." };
+        var command = new Command("query",
+            "Ask digest pages or flow records whether a packet was seen. Exit code: 0 seen; 1 not seen (the evidence kept for its time " +
             "was asked); 3 unknown (expired: nothing kept covers its time); 2 error (also a directory holding no digest pages or flow records).")
         {
             digests, flows, pcap, index, all, hex, at, tolerance, json,
@@ -64,7 +70,8 @@ internal static class QueryCommand
         });
         (byte[] Ip, long? TimeNs) Packet(ParseResult parsed)
         {
-            (byte[] Ip, long? TimeNs) packet = parsed.GetValue(hex) is { } text ? (ParseHex(text), null) : ReadPacket(parsed.GetValue(pcap)!, parsed.GetValue(index)!.Value);
+            (byte[] Ip, long? TimeNs) packet = parsed.GetValue(hex) is { } text ? (ParseHex(text), null)
+                : ReadPacket(parsed.GetValue(pcap)!, parsed.GetValue(index)!.Value);
             return parsed.GetValue(at) is { } atText ? (packet.Ip, ParseTime(atText)) : packet;
         }
         command.SetAction(parsed =>
@@ -143,12 +150,16 @@ internal static class QueryCommand
         }
     }
 
-    /// <summary>Whether the directory <paramref name="option"/> names holds that kind of file; a missing or unreadable one is an error naming the option.</summary>
+    /// <summary>
+    /// Whether the directory <paramref name="option"/> names holds that kind of file; a missing or unreadable one is an
+    /// error naming the option.
+    /// </summary>
     private static bool Holds(string option, DirectoryInfo directory, Func<string, bool> kind)
     {
         if (!directory.Exists)
         {
-            throw new CommandException(File.Exists(directory.FullName) ? $"{option} {directory}: a file, not a directory" : $"{option} {directory}: no such directory");
+            throw new CommandException(File.Exists(directory.FullName) ? $"{option} {directory}: a file, not a directory"
+                : $"{option} {directory}: no such directory");
         }
         try
         {
@@ -200,12 +211,14 @@ internal static class QueryCommand
             double seconds = clock.Elapsed.TotalSeconds;
             if (json)
             {
-                output.WriteLine(JsonSerializer.Serialize(new { packets = answer.Packets, seen = answer.Seen, notSeen = answer.NotSeen, expired = answer.Expired, notIp, pages = pages.Count, seconds = Math.Round(seconds, 3) }));
+                output.WriteLine(JsonSerializer.Serialize(new { packets = answer.Packets, seen = answer.Seen, notSeen = answer.NotSeen,
+                    expired = answer.Expired, notIp, pages = pages.Count, seconds = Math.Round(seconds, 3) }));
             }
             else
             {
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"packets: {answer.Packets} ({notIp} not IP); seen {answer.Seen}, not seen {answer.NotSeen}, expired {answer.Expired} (no kept page covers their time); {pages.Count} pages; {seconds:F2} s"));
+                    $"packets: {answer.Packets} ({notIp} not IP); seen {answer.Seen}, not seen {answer.NotSeen}, expired {answer.Expired} (no kept page " +
+                    $"covers their time); {pages.Count} pages; {seconds:F2} s"));
             }
             if (answer.Packets == 0)
             {
@@ -255,7 +268,8 @@ internal static class QueryCommand
             foreach (var r in found)
             {
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  exporter {r.ExporterAddress} (domain {r.ObservationDomain}) in {r.IngressInterface} out {r.EgressInterface}  {Time(r.StartMs)} .. {Time(r.EndMs)}  {r.Packets} packets, {r.Octets} bytes, certainty {FlowEvidence.Certainty(key, tos, r, timeNs is not null):F2}"));
+                    $"  exporter {r.ExporterAddress} (domain {r.ObservationDomain}) in {r.IngressInterface} out {r.EgressInterface}  {Time(r.StartMs)} .. " +
+                    $"{Time(r.EndMs)}  {r.Packets} packets, {r.Octets} bytes, certainty {FlowEvidence.Certainty(key, tos, r, timeNs is not null):F2}"));
             }
         }
         return found.Count > 0 ? Seen : expired ? Unknown : NotSeen;
@@ -283,7 +297,8 @@ internal static class QueryCommand
         foreach (var page in answer.Pages)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {(page.Seen ? "yes" : "no "),-3} {page.Link}  {page.WindowStart.UtcDateTime:O} .. {page.WindowEnd.UtcDateTime:O}  false positives {page.FalsePositiveRate:P4}"));
+                $"  {(page.Seen ? "yes" : "no "),-3} {page.Link}  {page.WindowStart.UtcDateTime:O} .. {page.WindowEnd.UtcDateTime:O}  false positives " +
+                $"{page.FalsePositiveRate:P4}"));
         }
     }
 

@@ -13,14 +13,17 @@ internal static class RidCommand
     public static Command Create()
     {
         var url = new Option<string>("--url") { Description = "The RID agent, https://HOST:PORT/ (RID's port is 4590).", Required = true };
-        var iodef = new Option<FileInfo>("--iodef") { Description = "IODEF document whose RecordItem packets (ipv4-packet/ipv6-packet, hex) are to be traced.", Required = true };
+        var iodef = new Option<FileInfo>("--iodef") { Description = "IODEF document whose RecordItem packets (ipv4-packet/ipv6-packet, hex) are to be traced.",
+            Required = true };
         var type = new Option<string>("--type")
         {
-            Description = "The RID MsgType to send: TraceRequest or InvestigationRequest (RFC 6545); the older names Request and Investigation are sent as these.",
+            Description = "The RID MsgType to send: TraceRequest or InvestigationRequest (RFC 6545); the older names Request and " +
+                "Investigation are sent as these.",
             DefaultValueFactory = _ => "TraceRequest",
         };
         type.AcceptOnlyFromAmong("TraceRequest", "InvestigationRequest", "Request", "Investigation");
-        var cert = new Option<FileInfo>("--cert") { Description = "This client's certificate (a Traceback Client certificate of the federation, 'pki issue --role tc').", Required = true };
+        var cert = new Option<FileInfo>("--cert") { Description = "This client's certificate (a Traceback Client certificate of the federation, 'pki issue " +
+            "--role tc').", Required = true };
         var key = new Option<FileInfo>("--key") { Description = "Its private key.", Required = true };
         var ca = new Option<FileInfo>("--ca") { Description = "The federation CA certificate: the agent's certificate must chain to it.", Required = true };
         var output = new Option<FileInfo>("--out") { Description = "Write the RID answer (the Result with its IODEF incident) to this file." };
@@ -89,7 +92,8 @@ internal static class RidCommand
             var document = XDocument.Load(xml); // with its comments: a denial's reason is one
             var answer = RidMessage.From(document);
             var status = document.Descendants(Iodef.Rid + "RequestStatus").FirstOrDefault();
-            writer.WriteLine($"RID {answer.MsgType}{(status is null ? "" : $": {(string?)status.Attribute("AuthorizationStatus")} {(string?)status.Attribute("Justification")}")}"
+            writer.WriteLine($"RID {answer.MsgType}" +
+                $"{(status is null ? "" : $": {(string?)status.Attribute("AuthorizationStatus")} {(string?)status.Attribute("Justification")}")}"
                 + (status?.Nodes().OfType<XComment>().FirstOrDefault() is { } why ? $" ({why.Value.Trim()})" : ""));
             var sources = answer.IodefDocument?.Descendants(Iodef.Ns + "System").Where(s => (string?)s.Attribute("category") == "source")
                 .Select(s => s.Descendants(Iodef.Ns + "Address").FirstOrDefault()?.Value).OfType<string>().Select(a => "AS" + a).Distinct().ToList() ?? [];

@@ -61,7 +61,8 @@ internal static class ServedPort
         {
             if (cause is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse })
             {
-                return new CommandException($"{option} {port}: port already in use on 127.0.0.1; stop what holds it or choose another port (0: any free port)", e);
+                return new CommandException($"{option} {port}: port already in use on 127.0.0.1; stop what holds it or choose another port (0: any free port)",
+                    e);
             }
         }
         return new CommandException($"{option} {port}: cannot listen on 127.0.0.1:{port}: {e.Message}", e);

@@ -31,7 +31,8 @@ internal static class TopologyCommand
             }
             parsed.InvocationConfiguration.Output.WriteLine(
                 $"{graph.Count} ASes ({tiers.Values.Count(t => t == AsTier.Tier1)} tier-1, {tiers.Values.Count(t => t == AsTier.Mid)} mid-level, " +
-                $"{tiers.Values.Count(t => t == AsTier.ContentProvider)} content, {tiers.Values.Count(t => t == AsTier.Stub)} stubs), {graph.LinkCount} relationships → {file.FullName}");
+                $"{tiers.Values.Count(t => t == AsTier.ContentProvider)} content, {tiers.Values.Count(t => t == AsTier.Stub)} stubs), {graph.LinkCount} " +
+                $"relationships → {file.FullName}");
             return 0;
         });
         return new Command("topology", "AS topologies for the emulator.") { generate };

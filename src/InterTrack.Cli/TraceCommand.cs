@@ -25,7 +25,8 @@ internal static class TraceCommand
         var wait = new Option<double>("--wait") { Description = "Seconds to wait for the result.", DefaultValueFactory = _ => 120 };
         wait.Validators.Add(result =>
         {
-            if (result.Tokens.Count == 1 && (!double.TryParse(result.Tokens[0].Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double seconds)
+            if (result.Tokens.Count == 1 && (!double.TryParse(result.Tokens[0].Value, System.Globalization.NumberStyles.Float,
+                System.Globalization.CultureInfo.InvariantCulture, out double seconds)
                 || seconds is <= 0 or > 86_400 or double.NaN))
             {
                 result.AddError("--wait must be a number of seconds above 0 (at most a day).");
@@ -37,9 +38,12 @@ internal static class TraceCommand
         var ca = new Option<FileInfo>("--ca") { Description = "The federation CA certificate." };
         var crl = new Option<FileInfo>("--crl") { Description = "The federation's revocation list (default: ca.crl beside --ca, when it exists)." };
         var legacy = new Option<bool>("--legacy") { Description = "Plain TCP to a D Point's legacy client port (no certificates)." };
-        var resultOf = new Option<string>("--result-of") { Description = "Fetch the result of an earlier trace by its message id (ASn/sec.usec) instead of tracing." };
-        var md5 = new Option<bool>("--md5") { Description = "Send each packet as the historic client does: only its packter MD5 (encodetype md5), without its time (docs/interop.md)." };
-        var iodef = new Option<FileInfo>("--iodef") { Description = "Also write the result as an IODEF 2.0 traceback incident (RFC 7970) to this file, for CSIRTs (docs/interop.md)." };
+        var resultOf = new Option<string>("--result-of") { Description = "Fetch the result of an earlier trace by its message id " +
+            "(ASn/sec.usec) instead of tracing." };
+        var md5 = new Option<bool>("--md5") { Description = "Send each packet as the historic client does: only its packter MD5 (encodetype md5), without " +
+            "its time (docs/interop.md)." };
+        var iodef = new Option<FileInfo>("--iodef") { Description = "Also write the result as an IODEF 2.0 traceback incident (RFC 7970) to this file, for " +
+            "CSIRTs (docs/interop.md)." };
         var command = new Command("trace", "Trace attack packets through a D Point. Exit code: 0 a source AS was found, 1 none, 2 error.")
         {
             dp, pcap, index, all, hex, wait, json, cert, key, ca, crl, legacy, resultOf, md5, iodef,
@@ -124,13 +128,15 @@ internal static class TraceCommand
                     if (iodefFile is not null)
                     {
                         uint victimAs = credentials?.Identity.AsNumber ?? view.Ases.FirstOrDefault(a => a.Depth == 0)?.As ?? 0;
-                        using var writer = System.Xml.XmlWriter.Create(iodefFile.FullName, new System.Xml.XmlWriterSettings { Indent = true, Encoding = new System.Text.UTF8Encoding(false) });
+                        using var writer = System.Xml.XmlWriter.Create(iodefFile.FullName,
+                            new System.Xml.XmlWriterSettings { Indent = true, Encoding = new System.Text.UTF8Encoding(false) });
                         Rid.TracebackIncident.Build(view, packets, victimAs, $"{host}:{port}", DateTimeOffset.UtcNow).Save(writer);
                     }
                     return view.OriginAses.Count > 0 ? 0 : 1;
                 }
             }
-            catch (Exception e) when (e is IOException or AuthenticationException or TimeoutException or CryptographicException or ArgumentException or FormatException)
+            catch (Exception e) when (e is IOException or AuthenticationException or TimeoutException or CryptographicException or ArgumentException
+                or FormatException)
             {
                 throw new CommandException(e.Message, e);
             }
@@ -158,8 +164,10 @@ internal static class TraceCommand
                 messageId = view.MessageId.ToString(),
                 originAses = view.OriginAses,
                 asPaths = view.AsPaths,
-                ases = view.Ases.Select(a => new { @as = a.As, depth = a.Depth, status = a.Status.ToString(), state = a.State.ToString().ToLowerInvariant(), degree = a.Degree, tstype = a.TsType,
-                    error = a.Error, skipped = a.Skipped, candidateOrigins = a.CandidateCount > 0 ? a.Candidates : null, candidateCount = a.CandidateCount > 0 ? a.CandidateCount : (int?)null }),
+                ases = view.Ases.Select(a => new { @as = a.As, depth = a.Depth, status = a.Status.ToString(), state = a.State.ToString().ToLowerInvariant(),
+                degree = a.Degree, tstype = a.TsType,
+                    error = a.Error, skipped = a.Skipped, candidateOrigins = a.CandidateCount > 0 ? a.Candidates : null,
+                    candidateCount = a.CandidateCount > 0 ? a.CandidateCount : (int?)null }),
             }));
             return;
         }
@@ -207,7 +215,8 @@ internal static class TraceCommand
 
     /// <summary>The --hex packet, when it is a whole IPv4 or IPv6 header at least (what any traceback system needs).</summary>
     private static byte[] IpPacket(byte[] bytes) =>
-        bytes.Length >= 20 && (bytes[0] >> 4 == 4 && bytes.Length >= (bytes[0] & 0x0F) * 4 && (bytes[0] & 0x0F) >= 5 || bytes[0] >> 4 == 6 && bytes.Length >= 40)
+        bytes.Length >= 20 && (bytes[0] >> 4 == 4 && bytes.Length >= (bytes[0] & 0x0F) * 4 && (bytes[0] & 0x0F) >= 5 || bytes[0] >> 4 == 6
+        && bytes.Length >= 40)
             ? bytes
             : throw new CommandException("--hex: not an IPv4 or IPv6 packet with a whole header");
 

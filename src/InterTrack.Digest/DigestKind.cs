@@ -38,7 +38,8 @@ public sealed class DigestKind : ITracebackKind, INodeKind, IEmulatedKind
     public void CheckRole(NodeConfig config, SystemRoleConfig settings, string role)
     {
         bool captures = config.Section<CaptureConfig>(Section) is not null;
-        NodeConfig.Require(settings.Digests is not null || captures, $"{role}.digests", "a digest BTM or DTM needs a digest directory, a capture in the same node, or \"stub\": true");
+        NodeConfig.Require(settings.Digests is not null || captures, $"{role}.digests",
+            "a digest BTM or DTM needs a digest directory, a capture in the same node, or \"stub\": true");
         NodeConfig.Require(captures || Directory.Exists(settings.Digests), $"{role}.digests", $"no such directory {settings.Digests}");
     }
 
@@ -55,7 +56,8 @@ public sealed class DigestKind : ITracebackKind, INodeKind, IEmulatedKind
         var schemes = new Dictionary<uint, DigestScheme>();
         foreach (var (asNumber, text) in settings.PerAs<string>("hash"))
         {
-            schemes[asNumber] = DigestSchemes.TryParse(text, out var s) ? s : throw new FormatException($"deployment.overrides.{asNumber}.hash: must be \"xxh3\" or \"packter-md5\"");
+            schemes[asNumber] = DigestSchemes.TryParse(text, out var s) ? s
+                : throw new FormatException($"deployment.overrides.{asNumber}.hash: must be \"xxh3\" or \"packter-md5\"");
         }
         return new EmulatedDigests.Model(scheme, schemes);
     }

@@ -55,7 +55,8 @@ public static class DigestPageFile
     }
 
     /// <summary>A page file's header: what a page covers, without its bitmap.</summary>
-    public sealed record Header(string Path, string Link, ulong Seed, int Hashes, long Bits, long Capacity, long Count, long StartNs, long EndNs, DigestScheme Scheme)
+    public sealed record Header(string Path, string Link, ulong Seed, int Hashes, long Bits, long Capacity, long Count, long StartNs, long EndNs,
+        DigestScheme Scheme)
     {
         public long Bytes => Bits / 8;
     }

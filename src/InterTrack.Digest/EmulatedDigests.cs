@@ -11,7 +11,8 @@ namespace InterTrack.Digest;
 internal sealed class EmulatedDigests(EmulatedDomain domain, DigestScheme scheme, bool ts, bool bts) : IEmulatedSystem
 {
     // Small pages: a link of the emulation sees thousands of packets, and there are thousands of links.
-    private readonly TableSet _digests = new(new DigestOptions { PageCapacity = 8_192, BitsPerPacket = 16, Hashes = 4, MemoryBudgetBytes = 1 << 20, Scheme = scheme });
+    private readonly TableSet _digests = new(new DigestOptions { PageCapacity = 8_192, BitsPerPacket = 16, Hashes = 4, MemoryBudgetBytes = 1 << 20,
+        Scheme = scheme });
 
     public long StorageBytes => _digests.Bytes;
 
@@ -57,7 +58,8 @@ internal sealed class EmulatedDigests(EmulatedDomain domain, DigestScheme scheme
         public string PacketsNeeded => "1";
         public string AttackMustLast => "no";
 
-        public IEmulatedSystem ForAs(EmulatedDomain domain, bool ts, bool bts) => new EmulatedDigests(domain, schemes.GetValueOrDefault(domain.AsNumber, scheme), ts, bts);
+        public IEmulatedSystem ForAs(EmulatedDomain domain, bool ts, bool bts) => new EmulatedDigests(domain,
+            schemes.GetValueOrDefault(domain.AsNumber, scheme), ts, bts);
 
         public void Dispose()
         {

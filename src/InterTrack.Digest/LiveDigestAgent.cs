@@ -51,7 +51,8 @@ public sealed class LiveDigestAgent : IDigestSource, IDisposable
             "{packet}", "IP packets digested, per interface.");
         _meter.CreateObservableCounter("intertrack.digest.frames", () => Counters().Select(c => Measure(c.Interface, c.Frames)),
             "{frame}", "Frames captured, per interface.");
-        _meter.CreateObservableCounter("intertrack.digest.kernel_drops", () => Counters().Select(c => Measure(c.Interface, c.KernelDropped + c.InterfaceDropped)),
+        _meter.CreateObservableCounter("intertrack.digest.kernel_drops", () => Counters().Select(c => Measure(c.Interface,
+            c.KernelDropped + c.InterfaceDropped)),
             "{frame}", "Frames the kernel or the interface dropped before libpcap saw them, per interface.");
         _meter.CreateObservableCounter("intertrack.digest.pages", () => _pagesSealed.Select(p =>
             new System.Diagnostics.Metrics.Measurement<long>(p.Value, new KeyValuePair<string, object?>("link", p.Key))),

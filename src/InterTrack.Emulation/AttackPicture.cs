@@ -42,7 +42,8 @@ public static class AttackPicture
             : unresolved.Contains(a) ? AsKind.Unresolved
             : AsKind.Transit)).ToList();
         string title = string.Create(CultureInfo.InvariantCulture,
-            $"Attack on AS{victim}: {found.Count(attackers.Contains)} of {attackers.Count} attacker ASes traced (recall {recall:F2}, precision {precision:F2})");
+            $"Attack on AS{victim}: {found.Count(attackers.Contains)} of {attackers.Count} attacker ASes traced (recall " +
+            $"{recall:F2}, precision {precision:F2})");
         return AttackTreePicture.Svg(title, ases, outside);
     }
 }

@@ -62,10 +62,12 @@ internal sealed class TlsNetwork : IEmulatedNetwork
 
     private TlsNetwork() { }
 
-    /// <param name="ases">The ASes that run an ITM: they accept each other's ITMs (neighbours, and the directory's for skip-over); an AS not listed runs none.</param>
+    /// <param name="ases">The ASes that run an ITM: they accept each other's ITMs (neighbours, and the directory's for
+    /// skip-over); an AS not listed runs none.</param>
     /// <param name="victimDPoint">When set, that AS's ITM also accepts its D Point (for <c>--serve</c>).</param>
     /// <param name="progress">Told how far the start is: a certificate and a listener each takes a while on thousands of ASes.</param>
-    public static TlsNetwork Start(IReadOnlyList<uint> ases, Func<uint, ItmParts> build, CertificateAuthority ca, uint? victimDPoint, Action<string>? progress = null)
+    public static TlsNetwork Start(IReadOnlyList<uint> ases, Func<uint, ItmParts> build, CertificateAuthority ca, uint? victimDPoint,
+        Action<string>? progress = null)
     {
         progress ??= _ => { };
         progress($"TLS network: starting the ITMs of {ases.Count} ASes, each with its BTM and DTM, on 127.0.0.1 (a certificate each)");
@@ -126,7 +128,8 @@ internal sealed class TlsNetwork : IEmulatedNetwork
     /// <summary>A component (BTM or DTM) as a TLS server that accepts only its ITM; where to reach it.</summary>
     private PeerEndpoint Serve(CertificateAuthority ca, NodeIdentity identity, NodeIdentity itm, MessageHandler handler, TransportOptions limits)
     {
-        var listener = MessageListener.StartTls(new IPEndPoint(IPAddress.Loopback, 0), Credentials(ca, identity), PeerAuthenticator.Only([itm]), handler, limits);
+        var listener = MessageListener.StartTls(new IPEndPoint(IPAddress.Loopback, 0), Credentials(ca, identity), PeerAuthenticator.Only([itm]), handler,
+            limits);
         _resources.Add(listener);
         return new PeerEndpoint("127.0.0.1", listener.LocalEndPoint.Port, identity);
     }

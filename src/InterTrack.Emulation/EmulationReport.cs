@@ -10,7 +10,10 @@ public sealed record MethodResult(IReadOnlyList<uint> OriginAses, IReadOnlyList<
     /// <summary>Per AS of the result, the kind of system that answered for it (its <c>tstype</c>: a kind's name, or "stub").</summary>
     public IReadOnlyDictionary<uint, string?> AsSystems { get; init; } = new Dictionary<uint, string?>();
 
-    /// <summary>Per attacker AS: the size of the smallest set it was narrowed to — 1 when found as an origin, a frontier's candidate count when it is among that frontier's candidates — or null when neither.</summary>
+    /// <summary>
+    /// Per attacker AS: the size of the smallest set it was narrowed to — 1 when found as an origin, a frontier's
+    /// candidate count when it is among that frontier's candidates — or null when neither.
+    /// </summary>
     public IReadOnlyDictionary<uint, int?> CandidateSets { get; init; } = new Dictionary<uint, int?>();
 
     /// <summary>The share of attackers narrowed to at most <paramref name="size"/> candidate ASes (found exactly counts as 1).</summary>

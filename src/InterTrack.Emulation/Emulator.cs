@@ -24,13 +24,15 @@ namespace InterTrack.Emulation;
 public static class Emulator
 {
     /// <param name="kinds">The kinds of traceback system the scenario's shares name.</param>
-    public static async Task<EmulationReport> RunAsync(Scenario scenario, KindRegistry kinds, Action<string>? progress = null, CancellationToken cancellationToken = default)
+    public static async Task<EmulationReport> RunAsync(Scenario scenario, KindRegistry kinds, Action<string>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         progress ??= _ => { };
         using var net = await AttackAsync(scenario, kinds, progress).ConfigureAwait(false);
         bool tls = scenario.Transport == "tls";
         var interTrack = await TraceAsync(net, baseline: false, tls, cancellationToken).ConfigureAwait(false);
-        progress($"InterTrack: {interTrack.OriginAses.Count} origin ASes, recall {interTrack.Recall:F2}, precision {interTrack.Precision:F2}, {interTrack.Messages} messages");
+        progress($"InterTrack: {interTrack.OriginAses.Count} origin ASes, recall {interTrack.Recall:F2}, precision {interTrack.Precision:F2}, " +
+            $"{interTrack.Messages} messages");
         var rid = await TraceAsync(net, baseline: true, tls, cancellationToken).ConfigureAwait(false);
         progress($"baseline: {rid.OriginAses.Count} origin ASes, recall {rid.Recall:F2}, precision {rid.Precision:F2}, {rid.Messages} messages");
         return new EmulationReport(net.Victim, net.Truth, net.Graph.Count, net.Received.Count, net.Sample.Count, interTrack, rid)
@@ -49,7 +51,8 @@ public static class Emulator
         scenario = scenario.Resolve(kinds);
         var models = scenario.Validate(kinds);
         var random = new Random(scenario.Seed);
-        var graph = scenario.Topology.AsRel is { } path ? CaidaFormat.Read(path) : TopologyGenerator.Generate(scenario.Topology.Generate!.Ases, scenario.Seed).Graph;
+        var graph = scenario.Topology.AsRel is { } path ? CaidaFormat.Read(path)
+            : TopologyGenerator.Generate(scenario.Topology.Generate!.Ases, scenario.Seed).Graph;
         var all = graph.Ases.ToList();
         uint victim = scenario.Victim.As ?? Pick(random, all.Where(a => graph.Customers(a).Count == 0).ToList(), 1)[0];
         if (!graph.Contains(victim))
@@ -68,7 +71,8 @@ public static class Emulator
         }
         bool Deployed(uint a) => btsKind.GetValueOrDefault(a, None) != None || tsKind.GetValueOrDefault(a, None) != None;
         var ases = new Dictionary<uint, EmulatedAs>();
-        EmulatedAs At(uint a) => ases.TryGetValue(a, out var e) ? e : ases[a] = new EmulatedAs(a, btsKind.GetValueOrDefault(a, None), tsKind.GetValueOrDefault(a, None), models);
+        EmulatedAs At(uint a) => ases.TryGetValue(a, out var e) ? e : ases[a] = new EmulatedAs(a, btsKind.GetValueOrDefault(a, None),
+            tsKind.GetValueOrDefault(a, None), models);
 
         // The attack's packets: from one second before the trace, or earlier when the scenario says the attack has ended.
         long t0 = TimeVal.ToNs(DateTimeOffset.UtcNow) - 1_000_000_000 - (long)(scenario.AttackEndedSecondsAgo * 1e9);
@@ -102,7 +106,8 @@ public static class Emulator
             $"systems: TS {scenario.Deployment.Ts}, BTS {scenario.Deployment.Bts}");
 
         var sample = received.OrderBy(_ => random.Next()).Take(scenario.TracedPackets).ToList();
-        return new AttackedInternet(graph, victim, scenario.Deployment.SkipOver, [.. attackers.Keys.Order()], ases, received, sample, [.. reachable.Order()], Deployed, models);
+        return new AttackedInternet(graph, victim, scenario.Deployment.SkipOver, [.. attackers.Keys.Order()], ases, received, sample, [.. reachable.Order()],
+            Deployed, models);
     }
 
     private static async Task<MethodResult> TraceAsync(AttackedInternet net, bool baseline, bool tls, CancellationToken cancellationToken)
@@ -135,7 +140,8 @@ public static class Emulator
     {
         var found = view.OriginAses.ToHashSet();
         int hits = truth.Count(found.Contains);
-        return new MethodResult(view.OriginAses.Order().ToList(), view.AsPaths, network.Messages, network.Bytes, accounting.DomainTraces, accounting.BorderQueries, elapsed,
+        return new MethodResult(view.OriginAses.Order().ToList(), view.AsPaths, network.Messages, network.Bytes, accounting.DomainTraces,
+            accounting.BorderQueries, elapsed,
             truth.Count == 0 ? 1 : hits / (double)truth.Count, found.Count == 0 ? 0 : hits / (double)found.Count,
             [.. view.Ases.Where(v => v.Status is AsStatus.Unknown or AsStatus.Busy || v.State == TraceState.Error).Select(v => v.As).Order()])
         {
@@ -157,7 +163,8 @@ public static class Emulator
             var queries = interTrack.Queries.Where(q => q.Kind == kind).ToList();
             return new SystemFigures(kind, net.Ases.Values.Count(e => e.Ts == kind), net.Ases.Values.Count(e => e.Bts == kind),
                 queries.Count(q => q.Role == "btm"), queries.Count(q => q.Role == "dtm"),
-                [.. queries.Where(q => q.Saw).GroupBy(q => Math.Min(100, q.Degree / 10 * 10)).OrderBy(g => g.Key).Select(g => new DegreeCount(g.Key, g.Count()))],
+                [.. queries.Where(q => q.Saw).GroupBy(q => Math.Min(100, q.Degree / 10 * 10)).OrderBy(g => g.Key).Select(g => new DegreeCount(g.Key,
+                g.Count()))],
                 bytes, forwarded == 0 ? 0 : bytes / (double)forwarded,
                 model.PacketsNeeded, model.AttackMustLast);
         }),
@@ -174,7 +181,8 @@ public static class Emulator
             using var credentials = Node.Transport.TlsCredentials.Issue(ca, client, TimeSpan.FromDays(1));
             await using var connection = await Node.Transport.MessageClient.ConnectTlsAsync("127.0.0.1", dpoint.Endpoint.Port,
                 new Node.Pki.NodeIdentity(victim, NodeRole.DPoint), credentials,
-                new Node.Transport.TransportOptions { Limits = new Protocol.ProtocolLimits { MaxMessageBytes = 64 << 20, MaxFootmarks = 100_000, MaxAses = 1_000_000 } },
+                new Node.Transport.TransportOptions { Limits = new Protocol.ProtocolLimits { MaxMessageBytes = 64 << 20, MaxFootmarks = 100_000,
+                MaxAses = 1_000_000 } },
                 cancellationToken: cancellationToken).ConfigureAwait(false);
             return await TracebackClient.TraceAsync(connection, client.ToNodeId(), new Node.Pki.NodeIdentity(victim, NodeRole.DPoint).ToNodeId(),
                 sample, _ => { }, TimeSpan.FromMinutes(10), cancellationToken).ConfigureAwait(false);
@@ -185,7 +193,10 @@ public static class Emulator
         }
     }
 
-    /// <summary>The parts of an AS's ITM: its BTM and DTM over the evidence its systems keep, stubs where it runs none; or, for the baseline, a domain trace in place of the BTM.</summary>
+    /// <summary>
+    /// The parts of an AS's ITM: its BTM and DTM over the evidence its systems keep, stubs where it runs none; or, for
+    /// the baseline, a domain trace in place of the BTM.
+    /// </summary>
     private static Func<uint, ItmParts> ItmFactory(AttackedInternet net, bool baseline, Accounting accounting)
     {
         var tolerance = TimeSpan.FromSeconds(5);
@@ -322,7 +333,8 @@ public static class Emulator
         var candidates = graph.Ases.Where(a => a != victim && !attackers.ContainsKey(a)).ToList();
         if (wanted > candidates.Count)
         {
-            throw new FormatException($"attackers: count {wanted} is more than the {candidates.Count} ASes that could attack (all but the victim{(attackers.Count > 0 ? " and the attackers named" : "")})");
+            throw new FormatException($"attackers: count {wanted} is more than the {candidates.Count} ASes that could attack (all but the victim" +
+                $"{(attackers.Count > 0 ? " and the attackers named" : "")})");
         }
         foreach (uint a in Pick(random, candidates, wanted))
         {
@@ -336,7 +348,8 @@ public static class Emulator
     /// first share of them runs the first kind registered, the next share the next kind (TS and
     /// BTS alike); then the overrides.
     /// </summary>
-    private static (Dictionary<uint, string> Bts, Dictionary<uint, string> Ts) Deployment(Scenario scenario, AsGraph graph, List<uint> ases, Random random, KindRegistry kinds)
+    private static (Dictionary<uint, string> Bts, Dictionary<uint, string> Ts) Deployment(Scenario scenario, AsGraph graph, List<uint> ases, Random random,
+        KindRegistry kinds)
     {
         var order = DeploymentOrder.Of(scenario.Deployment.Strategy, graph, random);
         Dictionary<uint, string> Assign(KindMix mix)

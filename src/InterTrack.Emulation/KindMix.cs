@@ -34,9 +34,14 @@ public sealed record KindMix(IReadOnlyDictionary<string, double> Shares)
         : new(Shares.Where(s => s.Key != KindRegistry.None).ToDictionary(s => s.Key, s => s.Value / Deployed * deployed));
 
     /// <summary>The same deployed share, a fraction <paramref name="share"/> of it running <paramref name="kind"/> and the rest the default kind.</summary>
-    public KindMix WithShareOf(string kind, double share) => new(new Dictionary<string, double> { [DefaultKind] = Deployed * (1 - share), [kind] = Deployed * share });
+    public KindMix WithShareOf(string kind, double share) => new(new Dictionary<string, double> { [DefaultKind] = Deployed * (1 - share),
+        [kind] = Deployed * share });
 
-    /// <summary>The same shares under the names of <paramref name="kinds"/>: <see cref="DefaultKind"/> becomes the default's, in the order the kinds are registered, <see cref="KindRegistry.None"/> last and unknown names after it (for <see cref="Validate"/> to name).</summary>
+    /// <summary>
+    /// The same shares under the names of <paramref name="kinds"/>: <see cref="DefaultKind"/> becomes the default's, in
+    /// the order the kinds are registered, <see cref="KindRegistry.None"/> last and unknown names after it (for
+    /// <see cref="Validate"/> to name).
+    /// </summary>
     public KindMix Resolve(KindRegistry kinds)
     {
         var named = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -49,7 +54,8 @@ public sealed record KindMix(IReadOnlyDictionary<string, double> Shares)
         return new(named.OrderBy(s => order.IndexOf(s.Key) is var i and >= 0 ? i : order.Count).ToDictionary(s => s.Key, s => s.Value, StringComparer.Ordinal));
     }
 
-    /// <exception cref="FormatException">A kind that <paramref name="kinds"/> cannot emulate, a share outside 0–1, or shares adding up to more than 1.</exception>
+    /// <exception cref="FormatException">A kind that <paramref name="kinds"/> cannot emulate, a share outside 0–1, or
+    /// shares adding up to more than 1.</exception>
     public void Validate(string field, KindRegistry kinds)
     {
         var names = kinds.Emulated.Select(k => k.Name).Append(KindRegistry.None).ToList();
@@ -62,7 +68,8 @@ public sealed record KindMix(IReadOnlyDictionary<string, double> Shares)
     }
 
     /// <summary>The shares above 0, in their order (after <see cref="Resolve"/>, the kinds').</summary>
-    public override string ToString() => string.Join(", ", Shares.Where(s => s.Value > 0).Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Key} {s.Value:0.##}")));
+    public override string ToString() => string.Join(", ", Shares.Where(s => s.Value > 0).Select(s => string.Create(CultureInfo.InvariantCulture,
+        $"{s.Key} {s.Value:0.##}")));
 }
 
 internal sealed class KindMixConverter : JsonConverter<KindMix>

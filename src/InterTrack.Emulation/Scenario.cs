@@ -43,7 +43,10 @@ public sealed record Scenario
         return scenario;
     }
 
-    /// <summary>The same scenario with its kinds named as <paramref name="kinds"/> name them (<see cref="KindMix.Resolve"/>): the default kind where it says none.</summary>
+    /// <summary>
+    /// The same scenario with its kinds named as <paramref name="kinds"/> name them (<see cref="KindMix.Resolve"/>):
+    /// the default kind where it says none.
+    /// </summary>
     public Scenario Resolve(KindRegistry kinds) => this with
     {
         Deployment = Deployment with
@@ -77,10 +80,12 @@ public sealed record Scenario
         Require(BackgroundPackets >= 0, "backgroundPackets", "must not be negative");
         Require(TracedPackets > 0, "tracedPackets", "must be positive");
         int maxFootmarks = new Protocol.ProtocolLimits().MaxFootmarks;
-        Require(TracedPackets <= maxFootmarks, "tracedPackets", $"at most {maxFootmarks}: the ITMs carry the packets in one message, and that is the protocol's limit of footmarks per message");
+        Require(TracedPackets <= maxFootmarks, "tracedPackets",
+            $"at most {maxFootmarks}: the ITMs carry the packets in one message, and that is the protocol's limit of footmarks per message");
         Deployment.Bts.Validate("deployment.bts", kinds);
         Deployment.Ts.Validate("deployment.ts", kinds);
-        Require(DeploymentOrder.Strategies.Contains(Deployment.Strategy), "deployment.strategy", $"must be one of: {string.Join(", ", DeploymentOrder.Strategies)}");
+        Require(DeploymentOrder.Strategies.Contains(Deployment.Strategy), "deployment.strategy",
+            $"must be one of: {string.Join(", ", DeploymentOrder.Strategies)}");
         Require(AttackEndedSecondsAgo >= 0, "attackEndedSecondsAgo", "must not be negative");
         var names = kinds.Emulated.Select(k => k.Name).Append(KindRegistry.None).ToList();
         foreach (var (asText, o) in Deployment.Overrides)
@@ -161,7 +166,10 @@ public sealed record DeploymentSpec
     public bool SkipOver { get; init; } = true;
     public Dictionary<string, DeploymentOverride> Overrides { get; init; } = [];
 
-    /// <summary>The kinds' settings (<see cref="ScenarioSettings"/>: flow records' <c>flowSampling</c>, marking's <c>marking</c>, …; docs/emulation.md), read by the kinds.</summary>
+    /// <summary>
+    /// The kinds' settings (<see cref="ScenarioSettings"/>: flow records' <c>flowSampling</c>, marking's
+    /// <c>marking</c>, …; docs/emulation.md), read by the kinds.
+    /// </summary>
     [JsonExtensionData] public Dictionary<string, JsonElement> Settings { get; init; } = [];
 }
 

@@ -9,7 +9,10 @@ using InterTrack.Protocol.Model;
 
 namespace InterTrack.Emulation;
 
-/// <summary>The files a served emulation writes for an external client: the emulation CA, a Traceback Client certificate and key of the victim's AS, and the packets the victim received.</summary>
+/// <summary>
+/// The files a served emulation writes for an external client: the emulation CA, a Traceback Client certificate and key
+/// of the victim's AS, and the packets the victim received.
+/// </summary>
 public sealed record ServedFiles(string Ca, string ClientCertificate, string ClientKey, string Pcap);
 
 /// <summary>
@@ -94,7 +97,10 @@ public sealed class ServedInternet : IAsyncDisposable
     /// <exception cref="System.Net.Sockets.SocketException">The port cannot be bound.</exception>
     public IPEndPoint ListenLegacy(int port) => _dpoint.ListenLegacy(port);
 
-    /// <summary>A certificate of the victim's AS in <paramref name="role"/> from the emulation CA, for what a program puts in front of the D Point; the caller owns it.</summary>
+    /// <summary>
+    /// A certificate of the victim's AS in <paramref name="role"/> from the emulation CA, for what a program puts in
+    /// front of the D Point; the caller owns it.
+    /// </summary>
     public TlsCredentials Issue(NodeRole role) => TlsCredentials.Issue(_ca, new NodeIdentity(Victim, role), TimeSpan.FromDays(7));
 
     public async ValueTask DisposeAsync()

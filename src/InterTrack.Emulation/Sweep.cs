@@ -30,7 +30,8 @@ public static class Sweep
         var swept = kinds.Emulated.Skip(1).Select(k => k.Name).ToList();
         if (parts.Length != 2 || !(parts[0] is "deployment" or "bts" or "attackers" || swept.Contains(parts[0])))
         {
-            throw new FormatException($"--sweep '{text}': expected deployment=0,0.5,1, bts=0,0.5,1, KIND=0,0.5,1 (a share of {string.Join(", ", swept)}) or attackers=5,10,20");
+            throw new FormatException($"--sweep '{text}': expected deployment=0,0.5,1, bts=0,0.5,1, KIND=0,0.5,1 (a share of " +
+                $"{string.Join(", ", swept)}) or attackers=5,10,20");
         }
         var values = new List<double>();
         foreach (var v in parts[1].Split(',', StringSplitOptions.RemoveEmptyEntries))
@@ -71,7 +72,8 @@ public static class Sweep
     {
         var runs = values.SelectMany(v => Enumerable.Range(scenario.Seed, seeds).Select(seed => (Value: v, Seed: seed))).ToList();
         var points = new List<SweepPoint>();
-        await Parallel.ForEachAsync(runs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount), CancellationToken = cancellationToken },
+        await Parallel.ForEachAsync(runs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount),
+            CancellationToken = cancellationToken },
             async (run, ct) =>
             {
                 var report = await Emulator.RunAsync(Apply(scenario, parameter, run.Value) with { Seed = run.Seed }, kinds, null, ct).ConfigureAwait(false);
@@ -95,7 +97,8 @@ public static class Sweep
             foreach (var (name, m) in new[] { ("intertrack", r.InterTrack), ("baseline", r.Baseline) })
             {
                 csv.Append(string.Create(CultureInfo.InvariantCulture,
-                    $"{point.Value},{point.Seed},{name},{m.Recall:F4},{m.Precision:F4},{r.DeployedAttackerAses.Count},{EmulationReport.RecallOf(r.DeployedAttackerAses, m):F4}," +
+                    $"{point.Value},{point.Seed},{name},{m.Recall:F4},{m.Precision:F4},{r.DeployedAttackerAses.Count}," +
+                    $"{EmulationReport.RecallOf(r.DeployedAttackerAses, m):F4}," +
                     $"{m.WithinCandidates(1):F4},{m.WithinCandidates(2):F4},{m.WithinCandidates(5):F4},{m.MeanCandidates:F2}," +
                     $"{m.Messages},{m.Bytes},{m.TsQueries},{m.BorderQueries},{m.ElapsedMs:F1},{m.Unresolved.Count}\n"));
             }
@@ -148,37 +151,47 @@ public static class Sweep
             root.Add(new XElement(svg + "text", new XAttribute("x", left), new XAttribute("y", top - 12), new XAttribute("font-size", 12), panel.Title),
                 new XElement(svg + "rect", new XAttribute("x", left), new XAttribute("y", top), new XAttribute("width", w), new XAttribute("height", h),
                     new XAttribute("fill", "none"), new XAttribute("stroke", "#999")),
-                new XElement(svg + "text", new XAttribute("x", left + w / 2), new XAttribute("y", top + h + 34), new XAttribute("text-anchor", "middle"), log ? parameter + " (log scale)" : parameter));
+                new XElement(svg + "text", new XAttribute("x", left + w / 2), new XAttribute("y", top + h + 34), new XAttribute("text-anchor", "middle"),
+                log ? parameter + " (log scale)" : parameter));
             for (int t = 0; t <= 4; t++)
             {
                 double v = maxY * t / 4;
-                root.Add(new XElement(svg + "line", new XAttribute("x1", left - 4), new XAttribute("x2", left), new XAttribute("y1", F(Y(v))), new XAttribute("y2", F(Y(v))), new XAttribute("stroke", "#999")),
-                    new XElement(svg + "line", new XAttribute("x1", left), new XAttribute("x2", left + w), new XAttribute("y1", F(Y(v))), new XAttribute("y2", F(Y(v))), new XAttribute("stroke", "#eee")),
+                root.Add(new XElement(svg + "line", new XAttribute("x1", left - 4), new XAttribute("x2", left), new XAttribute("y1", F(Y(v))),
+                    new XAttribute("y2", F(Y(v))), new XAttribute("stroke", "#999")),
+                    new XElement(svg + "line", new XAttribute("x1", left), new XAttribute("x2", left + w), new XAttribute("y1", F(Y(v))),
+                    new XAttribute("y2", F(Y(v))), new XAttribute("stroke", "#eee")),
                     new XElement(svg + "text", new XAttribute("x", left - 7), new XAttribute("y", F(Y(v) + 4)), new XAttribute("text-anchor", "end"), Fmt(v)));
             }
             double lastLabel = double.MinValue;
             foreach (double v in values)
             {
-                root.Add(new XElement(svg + "line", new XAttribute("x1", F(X(v))), new XAttribute("x2", F(X(v))), new XAttribute("y1", top + h), new XAttribute("y2", top + h + 4), new XAttribute("stroke", "#999")));
+                root.Add(new XElement(svg + "line", new XAttribute("x1", F(X(v))), new XAttribute("x2", F(X(v))), new XAttribute("y1", top + h),
+                    new XAttribute("y2", top + h + 4), new XAttribute("stroke", "#999")));
                 if (X(v) - lastLabel >= 26) // a label that would touch the previous one is left out; its tick stays
                 {
-                    root.Add(new XElement(svg + "text", new XAttribute("x", F(X(v))), new XAttribute("y", top + h + 16), new XAttribute("text-anchor", "middle"), new XAttribute("font-size", 9), Fmt(v)));
+                    root.Add(new XElement(svg + "text", new XAttribute("x", F(X(v))), new XAttribute("y", top + h + 16),
+                        new XAttribute("text-anchor", "middle"), new XAttribute("font-size", 9), Fmt(v)));
                     lastLabel = X(v);
                 }
             }
             foreach (var m in methods)
             {
                 var stats = values.Select(v => (v, Spread(points.Where(pt => pt.Value == v), pt => panel.Metric(m.Select(pt.Report))))).ToList();
-                string band = string.Join(' ', stats.Select(s => $"{F(X(s.v))},{F(Y(s.Item2.High))}").Concat(stats.AsEnumerable().Reverse().Select(s => $"{F(X(s.v))},{F(Y(s.Item2.Low))}")));
-                root.Add(new XElement(svg + "polygon", new XAttribute("points", band), new XAttribute("fill", m.Color), new XAttribute("fill-opacity", 0.12), new XAttribute("stroke", "none")),
+                string band = string.Join(' ',
+                    stats.Select(s => $"{F(X(s.v))},{F(Y(s.Item2.High))}").Concat(stats.AsEnumerable().Reverse().Select(s => $"{F(X(s.v))}," +
+                    $"{F(Y(s.Item2.Low))}")));
+                root.Add(new XElement(svg + "polygon", new XAttribute("points", band), new XAttribute("fill", m.Color), new XAttribute("fill-opacity", 0.12),
+                    new XAttribute("stroke", "none")),
                     // InterTrack wide beneath, the baseline dashed on top: where they coincide both stay visible.
                     new XElement(svg + "polyline", new XAttribute("points", string.Join(' ', stats.Select(s => $"{F(X(s.v))},{F(Y(s.Item2.Mean))}"))),
-                        new XAttribute("fill", "none"), new XAttribute("stroke", m.Color), new XAttribute("stroke-width", m.Dash == "none" ? 4 : 2), new XAttribute("stroke-dasharray", m.Dash)));
+                        new XAttribute("fill", "none"), new XAttribute("stroke", m.Color), new XAttribute("stroke-width", m.Dash == "none" ? 4 : 2),
+                        new XAttribute("stroke-dasharray", m.Dash)));
             }
             if (p == 1 && parameter == "deployment" && PublishedPoint.Deployment >= minX && PublishedPoint.Deployment <= maxX)
             {
                 double px = X(PublishedPoint.Deployment), py = Y(PublishedPoint.Share);
-                root.Add(new XElement(svg + "path", new XAttribute("d", $"M{F(px)},{F(py - 6)} L{F(px + 6)},{F(py)} L{F(px)},{F(py + 6)} L{F(px - 6)},{F(py)} Z"),
+                root.Add(new XElement(svg + "path",
+                    new XAttribute("d", $"M{F(px)},{F(py - 6)} L{F(px + 6)},{F(py)} L{F(px)},{F(py + 6)} L{F(px - 6)},{F(py)} Z"),
                     new XAttribute("fill", "#27ae60")));
             }
         }
@@ -194,8 +207,10 @@ public static class Sweep
         }
         if (parameter == "deployment")
         {
-            root.Add(new XElement(svg + "path", new XAttribute("d", $"M{x + 15},{y - 10} L{x + 21},{y - 4} L{x + 15},{y + 2} L{x + 9},{y - 4} Z"), new XAttribute("fill", "#27ae60")),
-                new XElement(svg + "text", new XAttribute("x", x + 36), new XAttribute("y", y), "published: > 90 % of attacks within < 2 candidate ASes at 8 % core deployment (Moreira et al., ICC 2011)"));
+            root.Add(new XElement(svg + "path", new XAttribute("d", $"M{x + 15},{y - 10} L{x + 21},{y - 4} L{x + 15},{y + 2} L{x + 9},{y - 4} Z"),
+                new XAttribute("fill", "#27ae60")),
+                new XElement(svg + "text", new XAttribute("x", x + 36), new XAttribute("y", y),
+                "published: > 90 % of attacks within < 2 candidate ASes at 8 % core deployment (Moreira et al., ICC 2011)"));
             y += 16;
         }
         root.SetAttributeValue("height", y + 10);

@@ -14,7 +14,8 @@ internal sealed class VictimDPoint : IAsyncDisposable
     private readonly DPointStore _store;
     private readonly TlsCredentials _credentials;
     private readonly string _database;
-    private readonly TransportOptions _options = new() { Limits = new Protocol.ProtocolLimits { MaxMessageBytes = 64 << 20, MaxFootmarks = 100_000, MaxAses = 1_000_000 } };
+    private readonly TransportOptions _options = new() { Limits = new Protocol.ProtocolLimits { MaxMessageBytes = 64 << 20, MaxFootmarks = 100_000,
+        MaxAses = 1_000_000 } };
 
     public VictimDPoint(uint victim, CertificateAuthority ca, int itmPort, string database)
     {

@@ -88,7 +88,8 @@ internal sealed class EmulatedFlows(EmulatedDomain domain, int sampling, string 
         new BorderBtm(domain.AsNumber, domain.BorderLinks(FlowLink), new FlowEvidence(Flows), tolerance);
 
     public IDtmClient Dtm(TimeSpan tolerance) =>
-        new FloodDtm(domain.AsNumber, domain.Routers((router, from) => FlowLink(router, from, BorderDirection.In)), new FlowEvidence(Flows), tolerance, domain.StartRouters());
+        new FloodDtm(domain.AsNumber, domain.Routers((router, from) => FlowLink(router, from, BorderDirection.In)), new FlowEvidence(Flows), tolerance,
+        domain.StartRouters());
 
     private string FlowLink(string router, string peer, BorderDirection direction) =>
         BorderLink.InterfaceLink($"{Exporter(router)}/{Interface(router, peer)}", direction);

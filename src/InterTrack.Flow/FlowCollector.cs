@@ -275,7 +275,8 @@ public sealed class FlowCollector : IAsyncDisposable
 
 internal static partial class CollectorLog
 {
-    [LoggerMessage(LogEvents.FlowExporterProblem, LogLevel.Warning, "Exporter {Exporter}: {Problem} ({Explanation}); counted, and not logged again for this exporter")]
+    [LoggerMessage(LogEvents.FlowExporterProblem, LogLevel.Warning,
+        "Exporter {Exporter}: {Problem} ({Explanation}); counted, and not logged again for this exporter")]
     public static partial void Problem(ILogger logger, IPAddress exporter, ExportProblem problem, string explanation);
 
     [LoggerMessage(LogEvents.FlowReceiveFailed, LogLevel.Warning, "Receiving flow exports failed: {Reason}")]

@@ -38,7 +38,8 @@ public sealed class FlowKind : ITracebackKind, INodeKind, IEmulatedKind
     public void CheckRole(NodeConfig config, SystemRoleConfig settings, string role)
     {
         bool collects = config.Section<CollectorConfig>(Section) is not null;
-        NodeConfig.Require(settings.Flows is not null || collects, $"{role}.flows", "a flow BTM or DTM needs a flow directory, a collector in the same node, or \"stub\": true");
+        NodeConfig.Require(settings.Flows is not null || collects, $"{role}.flows",
+            "a flow BTM or DTM needs a flow directory, a collector in the same node, or \"stub\": true");
         NodeConfig.Require(collects || Directory.Exists(settings.Flows), $"{role}.flows", $"no such directory {settings.Flows}");
     }
 
@@ -48,6 +49,7 @@ public sealed class FlowKind : ITracebackKind, INodeKind, IEmulatedKind
     public IEmulationModel Model(ScenarioSettings settings)
     {
         int sampling = settings.Get("flowSampling", 1);
-        return sampling >= 1 ? new EmulatedFlows.Model(sampling) : throw new FormatException("deployment.flowSampling: must be 1 (every packet) or more (1 in N)");
+        return sampling >= 1 ? new EmulatedFlows.Model(sampling)
+            : throw new FormatException("deployment.flowSampling: must be 1 (every packet) or more (1 in N)");
     }
 }

@@ -15,7 +15,10 @@ public static partial class ForgedSender
 {
     private const int CloneNewNet = 0x40000000;
 
-    /// <summary>Sends <paramref name="packets"/> packets to <paramref name="victim"/> at <paramref name="rate"/> per second from namespace <paramref name="ns"/>.</summary>
+    /// <summary>
+    /// Sends <paramref name="packets"/> packets to <paramref name="victim"/> at <paramref name="rate"/> per second from
+    /// namespace <paramref name="ns"/>.
+    /// </summary>
     /// <returns>How many the kernel took, and the last packet sent.</returns>
     public static (int Sent, byte[] Last) Send(string ns, IPAddress victim, int packets, double rate, int seed)
     {

@@ -33,5 +33,6 @@ public sealed record LabTrace(JsonElement Result, string Tree, IReadOnlyList<uin
 
     /// <summary>The ASes the trace could not pass (Unknown or Busy): its frontier.</summary>
     public IReadOnlyList<uint> UnresolvedAses =>
-        [.. Result.GetProperty("ases").EnumerateArray().Where(a => a.GetProperty("status").GetString() is "Unknown" or "Busy").Select(a => a.GetProperty("as").GetUInt32())];
+        [.. Result.GetProperty("ases").EnumerateArray().Where(a => a.GetProperty("status").GetString() is "Unknown"
+        or "Busy").Select(a => a.GetProperty("as").GetUInt32())];
 }

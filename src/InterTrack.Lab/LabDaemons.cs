@@ -90,7 +90,8 @@ public sealed class LabDaemons(LabPlan plan, IReadOnlyList<string> intertrack)
         }
         WaitForLogs(pending, TimeSpan.FromSeconds(60));
         progress.WriteLine($"daemons: {plan.Ases.Count} ASes run intertrack ({plan.Ases.Count(a => a.System == LabSystem.Digest)} digest, "
-            + $"{plan.Ases.Count(a => a.System == LabSystem.Flow)} flow, {plan.Ases.Count(a => a.System == LabSystem.LinkTest)} link testing, {plan.Ases.Count(a => a.System == LabSystem.None)} nothing); logs in {plan.Directory}/as*/logs");
+            + $"{plan.Ases.Count(a => a.System == LabSystem.Flow)} flow, {plan.Ases.Count(a => a.System == LabSystem.LinkTest)} link testing, " +
+            $"{plan.Ases.Count(a => a.System == LabSystem.None)} nothing); logs in {plan.Directory}/as*/logs");
     }
 
     public string Log(LabAs labAs, string name) => Path.Combine(plan.AsDirectory(labAs.Number), "logs", $"{name}.log");
@@ -103,7 +104,8 @@ public sealed class LabDaemons(LabPlan plan, IReadOnlyList<string> intertrack)
             pending.RemoveAll(p => File.Exists(p.Log) && File.ReadAllText(p.Log).Contains(p.Ready, StringComparison.Ordinal));
             foreach (var p in pending.Where(p => File.Exists(p.Log) && File.ReadAllText(p.Log).Contains("error:", StringComparison.Ordinal)))
             {
-                throw new LabException($"{p.Name} did not start: {File.ReadAllLines(p.Log).Last(l => l.Contains("error:", StringComparison.Ordinal)).Trim()} ({p.Log})");
+                throw new LabException($"{p.Name} did not start: " +
+                    $"{File.ReadAllLines(p.Log).Last(l => l.Contains("error:", StringComparison.Ordinal)).Trim()} ({p.Log})");
             }
             if (pending.Count > 0 && clock.Elapsed > limit)
             {

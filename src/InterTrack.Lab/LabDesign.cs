@@ -48,7 +48,8 @@ public static partial class LabDesign
             throw new LabException($"--linktest: AS{both} is also given another system");
         }
         // The transit AS with two routers: the best connected one that runs digests, so its DTM has an inside to trace.
-        uint? twoRouters = ases.Where(a => a != victim && graph.Customers(a).Count > 0 && !none.Contains(a) && !linkTest.Contains(a) && !(options.Flow ?? []).Contains(a))
+        uint? twoRouters = ases.Where(a => a != victim && graph.Customers(a).Count > 0 && !none.Contains(a) && !linkTest.Contains(a)
+            && !(options.Flow ?? []).Contains(a))
             .OrderByDescending(graph.Degree).ThenBy(a => a).Select(a => (uint?)a).FirstOrDefault();
         var random = new Random(options.Seed);
         var flow = (options.Flow ?? DrawFlow(ases, victim, twoRouters, [.. none, .. linkTest], options.FlowFraction, random)).ToHashSet();

@@ -55,7 +55,8 @@ public static class LabNetwork
             {
                 string conf = Path.Combine(dir, $"bird-{router.Name}.conf");
                 File.WriteAllText(conf, BirdConfig.For(labAs, router, Path.Combine(dir, "logs", $"bird-{router.Name}.log")));
-                Shell.InNamespace(router.Namespace, "bird", "-c", conf, "-s", BirdSocket(plan, labAs, router), "-P", Path.Combine(dir, $"bird-{router.Name}.pid"));
+                Shell.InNamespace(router.Namespace, "bird", "-c", conf, "-s", BirdSocket(plan, labAs, router), "-P",
+                    Path.Combine(dir, $"bird-{router.Name}.pid"));
             }
         }
     }
@@ -89,7 +90,8 @@ public static class LabNetwork
     {
         var (code, output, _) = Shell.TryRun("birdc", "-s", BirdSocket(plan, labAs, router), "show", "protocols");
         int sessions = router.Interfaces.Count(i => i.NeighborAs is not null || i.PeerRouter is not null);
-        return code == 0 && output.Split('\n').Count(l => l.Contains(" BGP ", StringComparison.Ordinal) && l.Contains("Established", StringComparison.Ordinal)) == sessions;
+        return code == 0 && output.Split('\n').Count(l => l.Contains(" BGP ", StringComparison.Ordinal)
+            && l.Contains("Established", StringComparison.Ordinal)) == sessions;
     }
 
     private static bool Routes(string ns, string address)
@@ -100,7 +102,8 @@ public static class LabNetwork
             return false;
         }
         using var json = JsonDocument.Parse(output);
-        return json.RootElement.EnumerateArray().All(r => !r.TryGetProperty("type", out var type) || type.GetString() is not ("blackhole" or "unreachable" or "prohibit"));
+        return json.RootElement.EnumerateArray().All(r => !r.TryGetProperty("type", out var type)
+            || type.GetString() is not ("blackhole" or "unreachable" or "prohibit"));
     }
 
     /// <summary>The AS path BGP chose at an AS's first router towards an address ("65003 65001"), or null.</summary>

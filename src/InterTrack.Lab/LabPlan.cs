@@ -90,7 +90,8 @@ public sealed record LabPlan(string Id, string Directory, uint Victim, IReadOnly
     {
         var plan = Load(directory);
         return givenId is null || givenId == plan.Id ? plan
-            : throw new LabException($"--lab: '{givenId}' is not the lab in {directory}, which is '{plan.Id}'; leave --lab out, or give the --dir of lab '{givenId}'");
+            : throw new LabException($"--lab: '{givenId}' is not the lab in {directory}, which is '{plan.Id}'; leave --lab out, or give " +
+            $"the --dir of lab '{givenId}'");
     }
 
     /// <summary>

@@ -66,7 +66,8 @@ public sealed class TracebackLab(IReadOnlyList<string> intertrack, TextWriter pr
         EnsureRootAndTools("ip", "setsid", "bird", "birdc", "tcpdump", "pmacctd", "nft");
         if (LabNamespaces.OfLab(plan.Id) is { Count: > 0 } running)
         {
-            throw new LabException($"lab '{plan.Id}' is already running ({running.Count} namespaces); stop it with 'intertrack lab down --lab {plan.Id}' first");
+            throw new LabException($"lab '{plan.Id}' is already running ({running.Count} namespaces); stop it with 'intertrack lab " +
+                $"down --lab {plan.Id}' first");
         }
         RefuseRunningLabIn(plan.Directory);
         PrepareDirectory(plan.Directory);
@@ -81,8 +82,10 @@ public sealed class TracebackLab(IReadOnlyList<string> intertrack, TextWriter pr
             progress.WriteLine($"lab {plan.Id}: {plan.Ases.Count} ASes, victim AS{plan.Victim} ({plan.VictimAs.HostAddress}); files in {plan.Directory}");
             foreach (var labAs in plan.Ases)
             {
-                progress.WriteLine($"  AS{labAs.Number}: {labAs.System.ToString().ToLowerInvariant()}, {labAs.Routers.Count} router{(labAs.Routers.Count > 1 ? "s" : "")}, "
-                    + string.Join(" ", labAs.Routers.SelectMany(r => r.Interfaces).Where(i => i.NeighborAs is not null).Select(i => $"{i.Relation}:AS{i.NeighborAs}")));
+                progress.WriteLine($"  AS{labAs.Number}: {labAs.System.ToString().ToLowerInvariant()}, {labAs.Routers.Count} router" +
+                    $"{(labAs.Routers.Count > 1 ? "s" : "")}, "
+                    + string.Join(" ",
+                    labAs.Routers.SelectMany(r => r.Interfaces).Where(i => i.NeighborAs is not null).Select(i => $"{i.Relation}:AS{i.NeighborAs}")));
             }
             var daemons = new LabDaemons(plan, intertrack);
             daemons.IssuePki();
@@ -125,7 +128,8 @@ public sealed class TracebackLab(IReadOnlyList<string> intertrack, TextWriter pr
         string id = LabPlan.Load(directory).Id;
         if (LabNamespaces.OfLab(id) is { Count: > 0 } running)
         {
-            throw new LabException($"--dir: {directory} holds lab '{id}', which is running ({running.Count} namespaces); stop it with 'intertrack lab down --dir {directory}' first, or give another --dir");
+            throw new LabException($"--dir: {directory} holds lab '{id}', which is running ({running.Count} namespaces); stop it with 'intertrack lab down " +
+                $"--dir {directory}' first, or give another --dir");
         }
     }
 
@@ -170,7 +174,8 @@ public sealed class TracebackLab(IReadOnlyList<string> intertrack, TextWriter pr
         var victim = plan.VictimAs;
         File.Delete(plan.VictimCapture);
         string log = Path.Combine(plan.AsDirectory(victim.Number), "logs", "victim-tcpdump.log");
-        Shell.StartDetached(victim.HostNamespace, log, "tcpdump", "-i", "eth0", "-Q", "in", "-n", "-U", "-Z", "root", "-w", plan.VictimCapture, "ip", "dst", victim.HostAddress, "and", "(udp", "or", "tcp)");
+        Shell.StartDetached(victim.HostNamespace, log, "tcpdump", "-i", "eth0", "-Q", "in", "-n", "-U", "-Z", "root", "-w", plan.VictimCapture, "ip", "dst",
+            victim.HostAddress, "and", "(udp", "or", "tcp)");
         var wait = Stopwatch.StartNew();
         while (!File.Exists(plan.VictimCapture))
         {
@@ -181,8 +186,10 @@ public sealed class TracebackLab(IReadOnlyList<string> intertrack, TextWriter pr
             Thread.Sleep(50);
         }
         var start = DateTimeOffset.UtcNow;
-        progress.WriteLine($"attack: {packets} forged packets from each of {string.Join(", ", from.Select(a => $"AS{a}"))} to {victim.HostAddress} at {rate:0} packets/s each");
-        var sending = attackers.Select(a => Task.Factory.StartNew(() => ForgedSender.Send(a.HostNamespace, IPAddress.Parse(victim.HostAddress), packets, rate, seed: Random.Shared.Next()),
+        progress.WriteLine($"attack: {packets} forged packets from each of {string.Join(", ", from.Select(a => $"AS{a}"))} to {victim.HostAddress} " +
+            $"at {rate:0} packets/s each");
+        var sending = attackers.Select(a => Task.Factory.StartNew(() => ForgedSender.Send(a.HostNamespace, IPAddress.Parse(victim.HostAddress), packets, rate,
+            seed: Random.Shared.Next()),
             TaskCreationOptions.LongRunning)).ToArray();
         var results = Task.WhenAll(sending).GetAwaiter().GetResult();
         int sent = results.Sum(r => r.Sent);
@@ -240,7 +247,8 @@ public sealed class TracebackLab(IReadOnlyList<string> intertrack, TextWriter pr
         string[] credentials = ["--cert", Path.Combine(nodes, $"as{victim.Number}-tc.crt"), "--key", Path.Combine(nodes, $"as{victim.Number}-tc.key"),
             "--ca", Path.Combine(plan.PkiDirectory, "ca", "ca.crt")];
         string dp = $"{victim.ItmAddress}:{LabPlan.DPointPort}";
-        var (code, output, error) = Shell.TryRun("ip", ["netns", "exec", victim.HostNamespace, .. intertrack, "trace", "--dp", dp, "--pcap", plan.VictimCapture, "--all", "--json", "--wait", "60", .. credentials]);
+        var (code, output, error) = Shell.TryRun("ip", ["netns", "exec", victim.HostNamespace, .. intertrack, "trace", "--dp", dp, "--pcap", plan.VictimCapture,
+            "--all", "--json", "--wait", "60", .. credentials]);
         if (code is not (0 or 1))
         {
             throw new LabException($"intertrack trace failed: {error.Trim()}");

@@ -41,7 +41,8 @@ public sealed class LinkCounters(TimeProvider? time = null) : ILinkCounters
         }
     }
 
-    private CounterReading Reading((long Packets, long LastNs)? counter) => CounterReading.Of(counter, (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100);
+    private CounterReading Reading((long Packets, long LastNs)? counter) => CounterReading.Of(counter,
+        (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100);
 
     /// <summary>Bytes the counters take: what link testing stores, independent of the packets' number.</summary>
     public long Bytes

@@ -30,7 +30,8 @@ public sealed class LinkTestEvidence(ILinkCounters counters, TimeSpan window, Ti
     {
         if (packet.Ip is null)
         {
-            return $"linktest evidence needs the packet itself (its destination, protocol and port), and the request carries only its {packet.Digest?.Encoding.ToString().ToLowerInvariant()} hash";
+            return "linktest evidence needs the packet itself (its destination, protocol and port), and the request carries only its " +
+                $"{packet.Digest?.Encoding.ToString().ToLowerInvariant()} hash";
         }
         if (Signature(packet) is not { } signature)
         {
@@ -41,7 +42,9 @@ public sealed class LinkTestEvidence(ILinkCounters counters, TimeSpan window, Ti
             return "linktest: the routers' counters cannot be read now (the node's log says why)";
         }
         return Live(read) || Covers(read, packet, TimeSpan.Zero) ? null
-            : string.Create(CultureInfo.InvariantCulture, $"linktest: no counter for {signature.Destination} protocol {signature.Protocol} port {signature.DestinationPort} within the last {window.TotalSeconds:0.#} s window: the attack may have ended or not been kept");
+            : string.Create(CultureInfo.InvariantCulture,
+            $"linktest: no counter for {signature.Destination} protocol {signature.Protocol} port {signature.DestinationPort} within the last " +
+            $"{window.TotalSeconds:0.#} s window: the attack may have ended or not been kept");
     }
 
     public LinkAnswer Ask(string link, TracedPacket packet, TimeSpan tolerance)

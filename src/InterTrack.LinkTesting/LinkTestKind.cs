@@ -39,7 +39,8 @@ public sealed class LinkTestKind : ITracebackKind, INodeKind, IEmulatedKind
     }
 
     public void CheckRole(NodeConfig config, SystemRoleConfig settings, string role) =>
-        NodeConfig.Require(config.Section<LinkTestConfig>(Section) is not null, Section, $"a linktest {role} needs the linktest section naming the routers, or \"stub\": true");
+        NodeConfig.Require(config.Section<LinkTestConfig>(Section) is not null, Section,
+        $"a linktest {role} needs the linktest section naming the routers, or \"stub\": true");
 
     public ITracebackSystem CreateSystem() => new LinkTestSystem();
 

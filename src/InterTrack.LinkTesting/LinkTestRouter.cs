@@ -1,4 +1,7 @@
 namespace InterTrack.LinkTesting;
 
-/// <summary>A router whose interfaces input debugging watches, and how to run nft on it (e.g. ["nft"], ["ip", "netns", "exec", "r2", "nft"], ["ssh", "r2", "nft"]).</summary>
+/// <summary>
+/// A router whose interfaces input debugging watches, and how to run nft on it (e.g. ["nft"], ["ip", "netns", "exec",
+/// "r2", "nft"], ["ssh", "r2", "nft"]).
+/// </summary>
 public sealed record LinkTestRouter(string Name, IReadOnlyList<string> Nft);

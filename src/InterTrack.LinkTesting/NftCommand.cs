@@ -47,7 +47,8 @@ internal static class NftCommand
             }
             if (process.ExitCode != 0)
             {
-                string first = error.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? $"exit code {process.ExitCode}";
+                string first = error.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault()
+                    ?? $"exit code {process.ExitCode}";
                 throw new IOException($"'{string.Join(' ', router.Nft)}' failed: {first}");
             }
             return output.Result;

@@ -41,7 +41,10 @@ public sealed class NftLinkCounters(IReadOnlyList<LinkTestRouter> routers, TimeP
         }
     }
 
-    /// <summary>Every router's counters; a router that cannot be read is logged and left out (its links are unknown, not empty); null when none can be read.</summary>
+    /// <summary>
+    /// Every router's counters; a router that cannot be read is logged and left out (its links are unknown, not empty);
+    /// null when none can be read.
+    /// </summary>
     private Snapshot? ReadAll(DateTimeOffset now)
     {
         var counters = new Dictionary<(string, AttackSignature), (long, long)>();
@@ -101,7 +104,8 @@ public sealed class NftLinkCounters(IReadOnlyList<LinkTestRouter> routers, TimeP
         long nowNs = Ns(now);
         foreach (var item in document.RootElement.GetProperty("nftables").EnumerateArray())
         {
-            if (!item.TryGetProperty("set", out var set) || !NftRuleset.Sets.Contains(set.GetProperty("name").GetString()) || !set.TryGetProperty("elem", out var elements))
+            if (!item.TryGetProperty("set", out var set) || !NftRuleset.Sets.Contains(set.GetProperty("name").GetString())
+                || !set.TryGetProperty("elem", out var elements))
             {
                 continue;
             }

@@ -26,17 +26,21 @@ public static class NftRuleset
         script.AppendLine($"table inet {Table} {{");
         foreach (var (set, ip, ifname) in new[] { ("in4", "ip", "iifname"), ("out4", "ip", "oifname"), ("in6", "ip6", "iifname"), ("out6", "ip6", "oifname") })
         {
-            script.AppendLine($"  set {set} {{ typeof {ip} daddr . meta l4proto . th dport . meta {ifname}; flags dynamic, timeout; timeout {timeout}; size 65536; counter; }}");
+            script.AppendLine($"  set {set} {{ typeof {ip} daddr . meta l4proto . th dport . meta {ifname}; flags dynamic, timeout; timeout " +
+                $"{timeout}; size 65536; counter; }}");
         }
-        foreach (var (chain, hook, priority, direction, ifname) in new[] { ("count_in", "prerouting", -300, "in", "iifname"), ("count_out", "postrouting", 300, "out", "oifname") })
+        foreach (var (chain, hook, priority, direction, ifname) in new[] { ("count_in", "prerouting", -300, "in", "iifname"),
+            ("count_out", "postrouting", 300, "out", "oifname") })
         {
             script.AppendLine($"  chain {chain} {{");
             script.AppendLine($"    type filter hook {hook} priority {priority.ToString(CultureInfo.InvariantCulture)}; policy accept;");
             foreach (var (family, ip) in new[] { ("ipv4", "4"), ("ipv6", "6") })
             {
                 string daddr = ip == "4" ? "ip daddr" : "ip6 daddr";
-                script.AppendLine($"    meta nfproto {family} meta l4proto {{ tcp, udp }} update @{direction}{ip} {{ {daddr} . meta l4proto . th dport . meta {ifname} }}");
-                script.AppendLine($"    meta nfproto {family} meta l4proto != {{ tcp, udp }} update @{direction}{ip} {{ {daddr} . meta l4proto . 0 . meta {ifname} }}");
+                script.AppendLine($"    meta nfproto {family} meta l4proto {{ tcp, udp }} update @{direction}{ip} {{ {daddr} . meta l4proto . " +
+                    $"th dport . meta {ifname} }}");
+                script.AppendLine($"    meta nfproto {family} meta l4proto != {{ tcp, udp }} update @{direction}{ip} {{ {daddr} . meta " +
+                    $"l4proto . 0 . meta {ifname} }}");
             }
             script.AppendLine("  }");
         }

@@ -37,7 +37,8 @@ public sealed class DpmSystem(uint asNumber, IReadOnlyList<DpmInterface> interfa
     {
         var ingress = DpmIngress.Of(EvidencePackets.Packets(request.Evidence), interfaces);
         var firstHops = ingress.Named.Keys.Where(f => f.From == RouterIngress.Hosts).ToList();
-        var agents = ingress.Named.Keys.Select(f => new SubAgent(new OtherNodeId(f.Router), 0, f.From == RouterIngress.Hosts ? TraceState.Found : TraceState.Reached)
+        var agents = ingress.Named.Keys.Select(f => new SubAgent(new OtherNodeId(f.Router), 0,
+            f.From == RouterIngress.Hosts ? TraceState.Found : TraceState.Reached)
         {
             Suspected = f.From == RouterIngress.Hosts ? new SuspectedNode(new OtherNodeId(f.Router)) { LearnedInterface = f.Link } : null,
         });
@@ -45,7 +46,8 @@ public sealed class DpmSystem(uint asNumber, IReadOnlyList<DpmInterface> interfa
         {
             SubDomains = [new SubDomain(new NetworkInfo { LabelType = $"AS{asNumber} ingress interfaces" })
             {
-                Agent = new AgentReply(NodeId.ForItm(asNumber), firstHops.Count > 0 ? TraceState.Found : TraceState.NotFound) { TsType = TsType, SubAgents = [.. agents] },
+                Agent = new AgentReply(NodeId.ForItm(asNumber), firstHops.Count > 0 ? TraceState.Found : TraceState.NotFound) { TsType = TsType,
+                    SubAgents = [.. agents] },
             }],
         };
         return Task.FromResult(new DtmTraceReply(NeighborNode.ForItm(asNumber), request.MessageId, result)

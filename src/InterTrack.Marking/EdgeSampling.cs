@@ -40,7 +40,8 @@ public sealed class EdgeSampling(double probability = 1.0 / 25)
     /// router): at each distance the addresses whose every fragment arrived and whose hash checks.
     /// Reconstruction stops at the first distance it cannot complete (an edge needs the router before it).
     /// </summary>
-    /// <param name="perOffset">Candidate fragments tried per offset and distance, most frequent first: unmarked packets carry whatever the sender wrote, and trying every combination of that noise would not end.</param>
+    /// <param name="perOffset">Candidate fragments tried per offset and distance, most frequent first: unmarked packets
+    /// carry whatever the sender wrote, and trying every combination of that noise would not end.</param>
     public static IReadOnlyList<IReadOnlyList<uint>> Reconstruct(IEnumerable<ushort> ids, int perOffset = 3)
     {
         // (distance, offset) → fragment value → times seen

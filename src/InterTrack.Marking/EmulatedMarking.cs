@@ -54,12 +54,14 @@ internal sealed class EmulatedMarking(EmulatedDomain domain, EdgeSampling? edgeS
     /// <summary>DPM reads the AS's ingress interfaces in the marks, PPM its routers; built once the traffic has named the neighbours.</summary>
     private IMarkingSystem Answers => _system ??= edgeSampling is null
         ? new DpmSystem(domain.AsNumber, DpmInterfaces())
-        : new PpmSystem(domain.AsNumber, [.. domain.Routers(EmulatedDomain.IngressLink).Select(r => new PpmRouter(r.Name, Address($"router:{r.Name}"), [.. r.Ingress.Select(i => i.From)]))]);
+        : new PpmSystem(domain.AsNumber, [.. domain.Routers(EmulatedDomain.IngressLink).Select(r => new PpmRouter(r.Name, Address($"router:{r.Name}"),
+        [.. r.Ingress.Select(i => i.From)]))]);
 
     /// <summary>The edge ingress interfaces a DPM domain marks at: the access router's from hosts, each border router's from its neighbour AS.</summary>
     private List<DpmInterface> DpmInterfaces()
     {
-        DpmInterface Face(string router, string from) => new(router, EmulatedDomain.IngressLink(router, from), from, Address(EmulatedDomain.IngressLink(router, from)));
+        DpmInterface Face(string router, string from) => new(router, EmulatedDomain.IngressLink(router, from), from,
+            Address(EmulatedDomain.IngressLink(router, from)));
         return [Face(EmulatedDomain.Access, EmulatedDomain.Hosts), .. domain.Neighbors.Select(n => Face(EmulatedDomain.Border(n), $"as:{n}"))];
     }
 

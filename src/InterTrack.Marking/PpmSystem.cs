@@ -44,7 +44,8 @@ public sealed class PpmSystem(uint asNumber, IReadOnlyList<PpmRouter> routers) :
         var agents = rebuilt.Select(r => new SubAgent(new OtherNodeId(r.Name), 0,
             entries.Contains(r) && r.From.Contains(RouterIngress.Hosts) ? TraceState.Found : TraceState.Reached)
         {
-            Suspected = entries.Contains(r) && r.From.Contains(RouterIngress.Hosts) ? new SuspectedNode(new OtherNodeId(r.Name)) { LearnedInterface = $"{r.Name}<-{RouterIngress.Hosts}" } : null,
+            Suspected = entries.Contains(r) && r.From.Contains(RouterIngress.Hosts)
+                ? new SuspectedNode(new OtherNodeId(r.Name)) { LearnedInterface = $"{r.Name}<-{RouterIngress.Hosts}" } : null,
         }).ToList();
         var result = new IntraAsTraceResult(Degree(entries, rebuilt))
         {

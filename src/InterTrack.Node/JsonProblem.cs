@@ -24,7 +24,8 @@ internal static partial class JsonProblem
             }
             var known = TypeAt(options.GetTypeInfo(root), segments[..^1], options)?.Properties.Select(p => p.Name).ToList() ?? [];
             // A slip of a few letters, or a name cut short ("heartbeat" for "heartbeatSeconds").
-            string? closest = known.Where(k => Distance(k, name) <= Math.Max(2, name.Length / 3) || name.Length >= 3 && k.StartsWith(name, StringComparison.OrdinalIgnoreCase))
+            string? closest = known.Where(k => Distance(k, name) <= Math.Max(2, name.Length / 3) || name.Length >= 3
+                && k.StartsWith(name, StringComparison.OrdinalIgnoreCase))
                 .OrderBy(k => Distance(k, name)).FirstOrDefault();
             return $"{Join(segments)}: unknown field; " + (closest is not null ? $"did you mean '{closest}'?"
                 : known.Count > 0 ? $"the fields here are: {string.Join(", ", known)}" : "remove it");
@@ -85,7 +86,8 @@ internal static partial class JsonProblem
             var element = document.RootElement;
             foreach (var segment in segments)
             {
-                if (element.ValueKind == JsonValueKind.Array && segment.IsIndex && int.TryParse(segment.Name, out int index) && index < element.GetArrayLength())
+                if (element.ValueKind == JsonValueKind.Array && segment.IsIndex && int.TryParse(segment.Name, out int index)
+                    && index < element.GetArrayLength())
                 {
                     element = element[index];
                 }

@@ -13,5 +13,6 @@ public static class Iodef
     public static readonly XNamespace Ns1 = "urn:ietf:params:xml:ns:iodef-1.0";
 
     /// <summary>xs:dateTime in UTC, as IODEF's time elements take it.</summary>
-    public static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+    public static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'",
+        System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -19,7 +19,8 @@ namespace InterTrack.Rid;
 /// <param name="DPoint">Its AS's D Point, which it asks as a Traceback Client.</param>
 /// <param name="Patience">How long a request waits for its trace before it is answered 202 and the result is posted back.</param>
 /// <param name="Callbacks">Where results are posted back after a 202, by the requesting peer's AS.</param>
-public sealed record RidGatewayOptions(IPEndPoint Listen, (string Host, int Port) DPoint, TimeSpan Patience, TimeSpan TraceWait, IReadOnlyDictionary<uint, Uri> Callbacks,
+public sealed record RidGatewayOptions(IPEndPoint Listen, (string Host, int Port) DPoint, TimeSpan Patience, TimeSpan TraceWait,
+    IReadOnlyDictionary<uint, Uri> Callbacks,
     long MaxBodyBytes = 1 << 20);
 
 /// <summary>
@@ -113,7 +114,8 @@ public sealed class RidGateway : IAsyncDisposable
         string mediaType = context.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant() ?? "";
         if (mediaType is not (RidClient.MediaType or "text/xml" or "application/xml"))
         {
-            await DenyAsync(context, StatusCodes.Status415UnsupportedMediaType, "UnrecognizedFormat", $"media type '{mediaType}' is not application/rid+xml", from).ConfigureAwait(false);
+            await DenyAsync(context, StatusCodes.Status415UnsupportedMediaType, "UnrecognizedFormat", $"media type '{mediaType}' is not application/rid+xml",
+                from).ConfigureAwait(false);
             return;
         }
         XDocument document;
@@ -124,12 +126,14 @@ public sealed class RidGateway : IAsyncDisposable
         }
         catch (Exception e) when (e is InvalidDataException or BadHttpRequestException)
         {
-            await DenyAsync(context, StatusCodes.Status413PayloadTooLarge, "SystemResource", $"the message is larger than {_options.MaxBodyBytes} bytes", from).ConfigureAwait(false);
+            await DenyAsync(context, StatusCodes.Status413PayloadTooLarge, "SystemResource", $"the message is larger than {_options.MaxBodyBytes} bytes",
+                from).ConfigureAwait(false);
             return;
         }
         catch (XmlException e)
         {
-            await DenyAsync(context, StatusCodes.Status400BadRequest, "UnrecognizedFormat", $"not a well-formed XML document without DTD: {e.Message}", from).ConfigureAwait(false);
+            await DenyAsync(context, StatusCodes.Status400BadRequest, "UnrecognizedFormat", $"not a well-formed XML document without DTD: {e.Message}",
+                from).ConfigureAwait(false);
             return;
         }
         RidMessage message;
@@ -145,7 +149,8 @@ public sealed class RidGateway : IAsyncDisposable
         }
         if (!RidMessage.TraceRequests.Contains(message.MsgType))
         {
-            await DenyAsync(context, StatusCodes.Status400BadRequest, "CannotProcess", $"this gateway answers trace requests (TraceRequest, InvestigationRequest), not {message.MsgType}", from, message).ConfigureAwait(false);
+            await DenyAsync(context, StatusCodes.Status400BadRequest, "CannotProcess",
+                $"this gateway answers trace requests (TraceRequest, InvestigationRequest), not {message.MsgType}", from, message).ConfigureAwait(false);
             return;
         }
         try
@@ -186,16 +191,20 @@ public sealed class RidGateway : IAsyncDisposable
     {
         try
         {
-            await using var connection = await TracebackClient.ConnectAsync(_options.DPoint.Host, _options.DPoint.Port, _client, _stopping.Token).ConfigureAwait(false);
+            await using var connection = await TracebackClient.ConnectAsync(_options.DPoint.Host, _options.DPoint.Port, _client,
+                _stopping.Token).ConfigureAwait(false);
             var dpoint = new NodeIdentity(Self, NodeRole.DPoint).ToNodeId();
-            var view = await TracebackClient.TraceAsync(connection, _client.Identity.ToNodeId(), dpoint, packets, _ => { }, _options.TraceWait, _stopping.Token).ConfigureAwait(false);
+            var view = await TracebackClient.TraceAsync(connection, _client.Identity.ToNodeId(), dpoint, packets, _ => { }, _options.TraceWait,
+                _stopping.Token).ConfigureAwait(false);
             var incident = TracebackIncident.Build(view, packets, Self, $"{_options.DPoint.Host}:{_options.DPoint.Port}", DateTimeOffset.UtcNow);
             var (name, id) = request.IncidentId is { Length: > 0 } ? (request.IncidentName, request.IncidentId) : (Name, view.MessageId.ToString());
             return (StatusCodes.Status200OK, RidMessage.Build("Result", Self, name, id, iodef: incident));
         }
-        catch (Exception e) when (e is IOException or TimeoutException or System.Net.Sockets.SocketException or System.Security.Authentication.AuthenticationException)
+        catch (Exception e) when (e is IOException or TimeoutException or System.Net.Sockets.SocketException
+            or System.Security.Authentication.AuthenticationException)
         {
-            return (StatusCodes.Status503ServiceUnavailable, RidMessage.Acknowledgement(Self, request.IncidentName, request.IncidentId, "Denied", "SystemResource", $"the trace failed: {e.Message}"));
+            return (StatusCodes.Status503ServiceUnavailable, RidMessage.Acknowledgement(Self, request.IncidentName, request.IncidentId, "Denied",
+                "SystemResource", $"the trace failed: {e.Message}"));
         }
     }
 
@@ -222,7 +231,8 @@ public sealed class RidGateway : IAsyncDisposable
     private async Task DenyAsync(HttpContext context, int status, string justification, string why, string from, RidMessage? request = null)
     {
         RidLog.Denied(_logger, from, status, why);
-        await WriteAsync(context, status, RidMessage.Acknowledgement(Self, request?.IncidentName, request?.IncidentId, "Denied", justification, why)).ConfigureAwait(false);
+        await WriteAsync(context, status, RidMessage.Acknowledgement(Self, request?.IncidentName, request?.IncidentId, "Denied", justification,
+            why)).ConfigureAwait(false);
     }
 
     private static async Task WriteAsync(HttpContext context, int status, XDocument answer)
@@ -292,9 +302,12 @@ internal static partial class RidLog
     [LoggerMessage(LogEvents.RidCallbackFailed, LogLevel.Warning, "RID result for {Peer} could not be posted to {Url}: {Reason}")]
     public static partial void CallbackFailed(ILogger logger, string peer, Uri url, string reason);
 
-    [LoggerMessage(LogEvents.RidNoCallback, LogLevel.Warning, "RID result for {Peer} is ready but no callback URL is configured for it (rid.callbacks); the D Point keeps it")]
+    [LoggerMessage(LogEvents.RidNoCallback, LogLevel.Warning,
+        "RID result for {Peer} is ready but no callback URL is configured for it (rid.callbacks); the D Point keeps it")]
     public static partial void NoCallback(ILogger logger, string peer);
 
-    [LoggerMessage(LogEvents.RidCertificateNamesNoHost, LogLevel.Warning, "RID gateway certificate ({Identity}) names no DNS name or IP address: agents that check the host name will refuse it; issue it with 'intertrack pki issue --host NAME'")]
+    [LoggerMessage(LogEvents.RidCertificateNamesNoHost, LogLevel.Warning,
+        "RID gateway certificate ({Identity}) names no DNS name or IP address: agents that check the host name will refuse it; issue it with " +
+        "'intertrack pki issue --host NAME'")]
     public static partial void NoHostName(ILogger logger, string identity);
 }

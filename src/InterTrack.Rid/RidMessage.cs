@@ -54,7 +54,8 @@ public sealed record RidMessage(string MsgType, string? IncidentName, string? In
     /// A RID message of <paramref name="msgType"/> from the gateway or client of <paramref name="selfAs"/>,
     /// naming the incident when <paramref name="incidentId"/> is known, with an optional status and IODEF document.
     /// </summary>
-    public static XDocument Build(string msgType, uint selfAs, string? incidentName, string? incidentId, XElement? requestStatus = null, XDocument? iodef = null)
+    public static XDocument Build(string msgType, uint selfAs, string? incidentName, string? incidentId, XElement? requestStatus = null,
+        XDocument? iodef = null)
     {
         XNamespace rid = Iodef.Rid, n1 = Iodef.Ns1;
         return new XDocument(new XElement(rid + "RID",
@@ -86,10 +87,14 @@ public sealed record RidMessage(string MsgType, string? IncidentName, string? In
             throw new ArgumentException($"'{msgType}' is not a RID trace request type (TraceRequest, InvestigationRequest)", nameof(msgType));
         }
         var incident = iodef.Root?.Elements(Iodef.Ns + "Incident").Elements(Iodef.Ns + "IncidentID").FirstOrDefault();
-        return Build(type, selfAs, (string?)incident?.Attribute("name") ?? $"intertrack:AS{selfAs}", incident?.Value ?? Guid.NewGuid().ToString("N"), iodef: iodef);
+        return Build(type, selfAs, (string?)incident?.Attribute("name") ?? $"intertrack:AS{selfAs}", incident?.Value ?? Guid.NewGuid().ToString("N"),
+            iodef: iodef);
     }
 
-    /// <summary>An Acknowledgement naming the request's incident: the request is <paramref name="authorization"/> (Approved, Denied, Pending) for <paramref name="justification"/>.</summary>
+    /// <summary>
+    /// An Acknowledgement naming the request's incident: the request is <paramref name="authorization"/> (Approved,
+    /// Denied, Pending) for <paramref name="justification"/>.
+    /// </summary>
     public static XDocument Acknowledgement(uint selfAs, string? incidentName, string? incidentId, string authorization, string? justification, string why) =>
         Build("Acknowledgement", selfAs, incidentName, incidentId, new XElement(Iodef.Rid + "RequestStatus",
             new XAttribute("AuthorizationStatus", authorization),

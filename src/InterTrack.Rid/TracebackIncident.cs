@@ -27,7 +27,8 @@ public static class TracebackIncident
         var byAs = view.Ases.GroupBy(a => a.As).ToDictionary(g => g.Key, g => g.First());
         var onPaths = view.AsPaths.SelectMany(p => p).ToHashSet();
         var flows = view.AsPaths.Select(path => new XElement(n + "Flow",
-            path.Select((asNumber, hop) => System(n, asNumber, hop == 0 ? "target" : hop == path.Count - 1 ? "source" : "intermediate", byAs.GetValueOrDefault(asNumber)))))
+            path.Select((asNumber, hop) => System(n, asNumber, hop == 0 ? "target" : hop == path.Count - 1 ? "source" : "intermediate",
+            byAs.GetValueOrDefault(asNumber)))))
             .ToList();
         var elsewhere = view.Ases.Where(a => !onPaths.Contains(a.As)).ToList();
         if (elsewhere.Count > 0)
@@ -58,7 +59,8 @@ public static class TracebackIncident
     private static XElement System(XNamespace n, uint asNumber, string category, AsView? view)
     {
         string what = view is null ? "" : string.Create(CultureInfo.InvariantCulture,
-            $"{view.Status}, depth {view.Depth}, degree {view.Degree}{(view.TsType is { } ts ? $", answered by its {ts} system" : "")}{(view.Error is { } e ? $": {e}" : "")}");
+            $"{view.Status}, depth {view.Depth}, degree " +
+            $"{view.Degree}{(view.TsType is { } ts ? $", answered by its {ts} system" : "")}{(view.Error is { } e ? $": {e}" : "")}");
         return new XElement(n + "System",
             new XAttribute("category", category),
             category == "source" ? new XAttribute("spoofed", "no") : null,

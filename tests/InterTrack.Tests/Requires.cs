@@ -8,7 +8,8 @@ internal static class Requires
 {
     /// <summary>The published InterTrack schema, in ../shared beside the repository.</summary>
     public static void ReferenceSchema() =>
-        Skip.IfNot(File.Exists(RepositoryPaths.ReferenceSchema), $"the published schema is not at {RepositoryPaths.ReferenceSchema} (../shared beside the clone)");
+        Skip.IfNot(File.Exists(RepositoryPaths.ReferenceSchema),
+        $"the published schema is not at {RepositoryPaths.ReferenceSchema} (../shared beside the clone)");
 
     /// <summary>Root and iproute2: network namespaces and raw capture.</summary>
     public static void Root() =>
@@ -17,5 +18,6 @@ internal static class Requires
 
     /// <summary>Programs from Debian's packages (scripts/test.sh installs them).</summary>
     public static void Programs(params string[] programs) =>
-        Skip.IfNot(programs.All(InterTrack.Lab.Shell.Has), $"needs {string.Join(", ", programs.Where(p => !InterTrack.Lab.Shell.Has(p)))} (scripts/test.sh installs them)");
+        Skip.IfNot(programs.All(InterTrack.Lab.Shell.Has),
+        $"needs {string.Join(", ", programs.Where(p => !InterTrack.Lab.Shell.Has(p)))} (scripts/test.sh installs them)");
 }

@@ -157,7 +157,8 @@ public sealed class ExportParser
             int scope = 0;
             if (ipfix && count == 0)
             {
-                if (id == (options ? 3 : 2)) _templates.Keys.Where(k => k.Exporter == context.Exporter && k.Domain == context.Domain).ToList().ForEach(k => _templates.Remove(k));
+                if (id == (options ? 3 : 2)) _templates.Keys.Where(k => k.Exporter == context.Exporter
+                    && k.Domain == context.Domain).ToList().ForEach(k => _templates.Remove(k));
                 else _templates.Remove((context.Exporter, context.Domain, id, context.Version)); // withdrawal
                 continue;
             }

@@ -61,7 +61,8 @@ public sealed class IpfixWriter(uint observationDomain, int templateEvery = 20)
             BinaryPrimitives.WriteUInt16BigEndian(buffer[at..], id);
             BinaryPrimitives.WriteUInt16BigEndian(buffer[(at + 2)..], (ushort)(2 + Common.Length));
             at += 4;
-            foreach (var (element, length) in address == 4 ? [((ushort)8, address), ((ushort)12, address)] : new[] { ((ushort)27, address), ((ushort)28, address) })
+            foreach (var (element, length) in address == 4 ? [((ushort)8, address), ((ushort)12, address)]
+                : new[] { ((ushort)27, address), ((ushort)28, address) })
             {
                 at = Field(buffer, at, element, length);
             }

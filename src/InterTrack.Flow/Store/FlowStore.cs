@@ -116,7 +116,8 @@ public sealed class FlowStore : IDisposable
             long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
             foreach (var record in records)
             {
-                if (_current is null || _currentSegment!.Count >= _options.SegmentRecords || now - _currentStartedMs >= (long)_options.SegmentSpan.TotalMilliseconds)
+                if (_current is null || _currentSegment!.Count >= _options.SegmentRecords
+                    || now - _currentStartedMs >= (long)_options.SegmentSpan.TotalMilliseconds)
                 {
                     Rotate(now);
                 }
@@ -206,7 +207,10 @@ public sealed class FlowStore : IDisposable
         _currentSegment!.Seal(_options.Durable);
     }
 
-    /// <summary>Deletes sealed segments last written longer ago than the retention (by the collector's clock: replayed exports keep their old flow times).</summary>
+    /// <summary>
+    /// Deletes sealed segments last written longer ago than the retention (by the collector's clock: replayed exports
+    /// keep their old flow times).
+    /// </summary>
     private void Expire(long now)
     {
         var oldest = DateTimeOffset.FromUnixTimeMilliseconds(now) - _options.Retention;

@@ -40,7 +40,8 @@ public static class AttackTreePicture
         [AsKind.Transit] = ("#ecf0f1", "transit"),
     };
 
-    /// <param name="ases">The tree (each AS's parent must be in it, or the AS is a root) and the ASes outside it (parent null, listed apart when <paramref name="outside"/> holds).</param>
+    /// <param name="ases">The tree (each AS's parent must be in it, or the AS is a root) and the ASes outside it
+    /// (parent null, listed apart when <paramref name="outside"/> holds).</param>
     /// <param name="outside">ASes on no traced path: drawn in their own column, without edges.</param>
     public static string Svg(string title, IReadOnlyList<TreeAs> ases, IReadOnlyCollection<uint>? outside = null)
     {
@@ -107,12 +108,14 @@ public static class AttackTreePicture
         // Column headings: the AS-hop depth from the victim.
         for (int c = 0; c < columns; c++)
         {
-            root.Add(new XElement(svg + "text", new XAttribute("x", F(columnX[c] - Radius)), new XAttribute("y", F(Top - Row + 4)), new XAttribute("fill", "#7f8c8d"),
+            root.Add(new XElement(svg + "text", new XAttribute("x", F(columnX[c] - Radius)), new XAttribute("y", F(Top - Row + 4)),
+                new XAttribute("fill", "#7f8c8d"),
                 c == 0 ? "victim" : $"{c} hop{(c == 1 ? "" : "s")}"));
         }
         if (outsideList.Count > 0)
         {
-            root.Add(new XElement(svg + "text", new XAttribute("x", F(columnX[columns] - Radius)), new XAttribute("y", F(Top - Row + 4)), new XAttribute("fill", "#7f8c8d"), "not on a traced path"));
+            root.Add(new XElement(svg + "text", new XAttribute("x", F(columnX[columns] - Radius)), new XAttribute("y", F(Top - Row + 4)),
+                new XAttribute("fill", "#7f8c8d"), "not on a traced path"));
         }
         foreach (var (parent, kids) in children.Where(c => depth.ContainsKey(c.Key)))
         {

@@ -2,8 +2,12 @@ using InterTrack.Protocol.Model;
 
 namespace InterTrack.Node.Client;
 
-/// <summary>One AS of a trace result, as a client shows it; <paramref name="TsType"/> is the kind of system that answered for it (its name, or "stub").</summary>
-public sealed record AsView(uint As, uint Depth, AsStatus Status, TraceState State, uint Degree, IReadOnlyList<uint> Incomings, string? Error, string? TsType = null)
+/// <summary>
+/// One AS of a trace result, as a client shows it; <paramref name="TsType"/> is the kind of system that answered for it
+/// (its name, or "stub").
+/// </summary>
+public sealed record AsView(uint As, uint Depth, AsStatus Status, TraceState State, uint Degree, IReadOnlyList<uint> Incomings, string? Error,
+    string? TsType = null)
 {
     /// <summary>Why the AS was skipped over or is the frontier: it runs no InterTrack (null for ASes that answered).</summary>
     public string? Skipped { get; init; }
@@ -20,7 +24,8 @@ public sealed record AsView(uint As, uint Depth, AsStatus Status, TraceState Sta
 /// Source) and the AS path from the victim to each origin (following each AS's incoming
 /// neighbours one hop further from the victim).
 /// </summary>
-/// <param name="RouterPaths">Per AS that disclosed them (its own D Point's AS, or neighbours exporting "all"), the routers its DTM reached, border first.</param>
+/// <param name="RouterPaths">Per AS that disclosed them (its own D Point's AS, or neighbours exporting "all"), the
+/// routers its DTM reached, border first.</param>
 public sealed record TraceResultView(MessageId MessageId, IReadOnlyList<AsView> Ases, IReadOnlyList<uint> OriginAses,
     IReadOnlyList<IReadOnlyList<uint>> AsPaths, IReadOnlyDictionary<uint, IReadOnlyList<SubAgent>> RouterPaths)
 {
@@ -65,7 +70,8 @@ public sealed record TraceResultView(MessageId MessageId, IReadOnlyList<AsView> 
         var routerPaths = routers
             .Where(d => d.Source.NodeId is ItmNodeId && d.Result.Error is null)
             .GroupBy(d => ((ItmNodeId)d.Source.NodeId).Itm.AsNumber)
-            .ToDictionary(g => g.Key, g => (IReadOnlyList<SubAgent>)[.. g.SelectMany(d => d.Result.SubDomains).SelectMany(s => s.Agent?.SubAgents ?? []).OrderBy(a => a.Depth)]);
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<SubAgent>)[.. g.SelectMany(d => d.Result.SubDomains).SelectMany(s => s.Agent?.SubAgents
+            ?? []).OrderBy(a => a.Depth)]);
         return new TraceResultView(id, ases, origins, paths, routerPaths);
     }
 
@@ -90,7 +96,10 @@ public sealed record TraceResultView(MessageId MessageId, IReadOnlyList<AsView> 
         return parent;
     }
 
-    /// <summary>The ASes as an attack tree to draw (<see cref="AttackTreePicture"/>): each under the AS it was traced from, named by the system that answered.</summary>
+    /// <summary>
+    /// The ASes as an attack tree to draw (<see cref="AttackTreePicture"/>): each under the AS it was traced from,
+    /// named by the system that answered.
+    /// </summary>
     public IReadOnlyList<TreeAs> TreeAses()
     {
         var parent = Parents(Ases);
@@ -129,7 +138,8 @@ public sealed record TraceResultView(MessageId MessageId, IReadOnlyList<AsView> 
         if (view.Skipped is not null)
         {
             system += view.CandidateCount > 0
-                ? $"  {view.Skipped}; {view.CandidateCount} candidate origin ASes: {string.Join(", ", view.Candidates.Take(10).Select(a => $"AS{a}"))}{(view.CandidateCount > 10 ? ", …" : "")}"
+                ? $"  {view.Skipped}; {view.CandidateCount} candidate origin ASes: " +
+                $"{string.Join(", ", view.Candidates.Take(10).Select(a => $"AS{a}"))}{(view.CandidateCount > 10 ? ", …" : "")}"
                 : $"  skipped: {view.Skipped}";
         }
         output.WriteLine($"{indent}{branch}AS{view.As}  {view.Status}  depth {view.Depth}  degree {view.Degree}{system}{error}");

@@ -74,5 +74,6 @@ public static class TracebackClient
 
     /// <summary>Connects to a D Point over mutual TLS; the D Point must be of the client's own AS.</summary>
     public static Task<MessageConnection> ConnectAsync(string host, int port, TlsCredentials credentials, CancellationToken cancellationToken) =>
-        MessageClient.ConnectTlsAsync(host, port, new NodeIdentity(credentials.Identity.AsNumber, NodeRole.DPoint), credentials, cancellationToken: cancellationToken);
+        MessageClient.ConnectTlsAsync(host, port, new NodeIdentity(credentials.Identity.AsNumber, NodeRole.DPoint), credentials,
+        cancellationToken: cancellationToken);
 }

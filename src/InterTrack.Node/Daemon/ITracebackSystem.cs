@@ -18,7 +18,10 @@ public interface ITracebackSystem : IAsyncDisposable
     /// <exception cref="ConfigException">The agent cannot start as configured (the message names the field).</exception>
     void Start(NodeConfig config, ILoggerFactory loggers);
 
-    /// <summary>What a BTM or DTM of this node configured as <paramref name="role"/> looks packets up in: the node's own agent when it runs one, else the store the role names.</summary>
+    /// <summary>
+    /// What a BTM or DTM of this node configured as <paramref name="role"/> looks packets up in: the node's own agent
+    /// when it runs one, else the store the role names.
+    /// </summary>
     /// <exception cref="ConfigException">Neither is there.</exception>
     ILinkEvidence Evidence(SystemRoleConfig role);
 }

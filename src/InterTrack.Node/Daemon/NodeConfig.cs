@@ -28,7 +28,10 @@ public sealed record NodeConfig
     /// <summary>On SIGTERM, how long answers in flight may take before the D Point fails its traces still running.</summary>
     public double ShutdownGraceSeconds { get; init; } = 10;
 
-    /// <summary>The kinds' sections (<see cref="INodeKind.Section"/>) as the file has them, until they are bound into <see cref="Sections"/>; any other field the file has is refused.</summary>
+    /// <summary>
+    /// The kinds' sections (<see cref="INodeKind.Section"/>) as the file has them, until they are bound into
+    /// <see cref="Sections"/>; any other field the file has is refused.
+    /// </summary>
     [JsonExtensionData] public Dictionary<string, JsonElement>? Unbound { get; init; }
 
     /// <summary>The kinds' sections, bound by their kinds (<see cref="INodeKind.BindSection"/>), by section name.</summary>
@@ -37,7 +40,8 @@ public sealed record NodeConfig
     /// <summary>A kind's section as its kind bound it, or null when the file has none.</summary>
     public T? Section<T>(string name) where T : class => Sections.TryGetValue(name, out var section) ? (T)section : null;
 
-    /// <param name="kinds">The kinds of traceback system the program runs: a BTM or DTM names one (<c>system</c>), and their sections are the file's too.</param>
+    /// <param name="kinds">The kinds of traceback system the program runs: a BTM or DTM names one (<c>system</c>), and
+    /// their sections are the file's too.</param>
     /// <exception cref="ConfigException">The file is missing, not JSON, or a field is wrong (the message names it).</exception>
     public static NodeConfig Load(string path, KindRegistry kinds)
     {
@@ -82,8 +86,10 @@ public sealed record NodeConfig
         Ca = Full(baseDirectory, Ca),
         Certificates = Full(baseDirectory, Certificates),
         Crl = Full(baseDirectory, Crl),
-        Btm = Btm is null ? null : Btm with { System = Btm.System ?? defaultSystem, Digests = Full(baseDirectory, Btm.Digests), Flows = Full(baseDirectory, Btm.Flows) },
-        Dtm = Dtm is null ? null : Dtm with { System = Dtm.System ?? defaultSystem, Digests = Full(baseDirectory, Dtm.Digests), Flows = Full(baseDirectory, Dtm.Flows) },
+        Btm = Btm is null ? null : Btm with { System = Btm.System ?? defaultSystem, Digests = Full(baseDirectory, Btm.Digests),
+        Flows = Full(baseDirectory, Btm.Flows) },
+        Dtm = Dtm is null ? null : Dtm with { System = Dtm.System ?? defaultSystem, Digests = Full(baseDirectory, Dtm.Digests),
+        Flows = Full(baseDirectory, Dtm.Flows) },
         DPoint = DPoint is null ? null : DPoint with { Database = Full(baseDirectory, DPoint.Database) },
         Itm = Itm is null ? null : Itm with { AsGraph = Full(baseDirectory, Itm.AsGraph), Directory = Full(baseDirectory, Itm.Directory) },
     };
@@ -138,7 +144,8 @@ public sealed record NodeConfig
             Require(Itm.TraceTimeoutSeconds > 0, "itm.traceTimeoutSeconds", "must be positive");
             Require(Itm.RateLimit > 0, "itm.rateLimit", "must be positive");
             Require(Itm.HeartbeatSeconds >= 1, "itm.heartbeatSeconds", "must be at least 1");
-            Require((Itm.AsGraph is null) == (Itm.Directory is null), "itm.asGraph/itm.directory", "skip-over needs both: the AS graph and the signed directory of ITMs");
+            Require((Itm.AsGraph is null) == (Itm.Directory is null), "itm.asGraph/itm.directory",
+                "skip-over needs both: the AS graph and the signed directory of ITMs");
             Require(Itm.AsGraph is null || File.Exists(Itm.AsGraph), "itm.asGraph", $"no such file {Itm.AsGraph}");
             Require(Itm.Directory is null || File.Exists(Itm.Directory), "itm.directory", $"no such file {Itm.Directory}");
             if (Itm.Directory is not null)
@@ -177,7 +184,8 @@ public sealed record NodeConfig
                 {
                     var from = Dtm.Routers[i].Ingress[j].From;
                     Require(names.Contains(from) || from == "hosts"
-                        || (from.StartsWith("as:", StringComparison.Ordinal) && uint.TryParse(from.AsSpan(3), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out uint n) && n > 0),
+                        || (from.StartsWith("as:", StringComparison.Ordinal) && uint.TryParse(from.AsSpan(3), System.Globalization.NumberStyles.None,
+                        System.Globalization.CultureInfo.InvariantCulture, out uint n) && n > 0),
                         $"dtm.routers[{i}].ingress[{j}].from", $"'{from}' is no router of the domain, \"hosts\" or \"as:N\"");
                 }
             }
@@ -217,7 +225,8 @@ public sealed record NodeConfig
             foreach (var (asText, url) in Rid.Callbacks)
             {
                 Require(uint.TryParse(asText, out uint n) && n > 0, $"rid.callbacks.{asText}", "keys must be AS numbers");
-                Require(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps, $"rid.callbacks.{asText}", $"'{url}' is not an https:// URL");
+                Require(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps, $"rid.callbacks.{asText}",
+                    $"'{url}' is not an https:// URL");
             }
         }
     }
@@ -376,7 +385,10 @@ public sealed record TelemetryConfig
     public bool OtlpHttp { get; init; }
 }
 
-/// <summary>The D Point's operator page: plain HTTP on a loopback address, or HTTPS with mutual TLS (<see cref="Tls"/>) for the Traceback Clients of dp.clients.</summary>
+/// <summary>
+/// The D Point's operator page: plain HTTP on a loopback address, or HTTPS with mutual TLS (<see cref="Tls"/>) for the
+/// Traceback Clients of dp.clients.
+/// </summary>
 public sealed record WebConfig
 {
     public string Listen { get; init; } = "127.0.0.1:9080";

@@ -64,7 +64,8 @@ public sealed class NodeHost : IAsyncDisposable
         }
         if (config.Btm is { } btmConfig)
         {
-            var links = btmConfig.Links.Select(l => new BorderLink(l.Link, l.NeighborAs, l.Direction == "in" ? BorderDirection.In : BorderDirection.Out)).ToList();
+            var links = btmConfig.Links.Select(l => new BorderLink(l.Link, l.NeighborAs,
+                l.Direction == "in" ? BorderDirection.In : BorderDirection.Out)).ToList();
             IBtmClient btm = btmConfig.Stub ? new StubBtm(self)
                 : new BorderBtm(self, links, SystemNamed(btmConfig.System!, "btm").Evidence(btmConfig), TimeSpan.FromSeconds(btmConfig.ToleranceSeconds));
             Listen("btm", btmConfig.Listen, Credentials(config, NodeRole.Btm), [new NodeIdentity(self, NodeRole.Itm)],
@@ -83,7 +84,8 @@ public sealed class NodeHost : IAsyncDisposable
             var credentials = Credentials(config, NodeRole.Itm);
             var networkBtm = itmConfig.Btm is null ? null : Own(new NetworkBtmClient(Peer(itmConfig.Btm, self, NodeRole.Btm), credentials));
             IBtmClient btm = networkBtm ?? (IBtmClient)new StubBtm(self);
-            var neighbors = itmConfig.Neighbors.ToDictionary(n => uint.Parse(n.Key, CultureInfo.InvariantCulture), n => Peer(n.Value, uint.Parse(n.Key, CultureInfo.InvariantCulture), NodeRole.Itm));
+            var neighbors = itmConfig.Neighbors.ToDictionary(n => uint.Parse(n.Key, CultureInfo.InvariantCulture),
+                n => Peer(n.Value, uint.Parse(n.Key, CultureInfo.InvariantCulture), NodeRole.Itm));
             var skipOver = SkipOver(config, itmConfig, credentials);
             var reachable = new Dictionary<uint, PeerEndpoint>(neighbors); // and, for skip-over, every ITM of the directory
             foreach (var (asNumber, (host, port)) in skipOver.Directory?.Itms ?? new Dictionary<uint, (string, int)>())
@@ -108,7 +110,8 @@ public sealed class NodeHost : IAsyncDisposable
             {
                 watched[$"AS{self}/btm"] = networkBtm.Channel;
             }
-            var monitor = new HeartbeatMonitor(credentials.Identity, watched, TimeSpan.FromSeconds(itmConfig.HeartbeatSeconds), loggers.CreateLogger("heartbeat"));
+            var monitor = new HeartbeatMonitor(credentials.Identity, watched, TimeSpan.FromSeconds(itmConfig.HeartbeatSeconds),
+                loggers.CreateLogger("heartbeat"));
             _resources.Add(monitor); // resources stop in reverse order: the monitor before the channels it uses
             monitor.Start();
             Heartbeats = monitor;
@@ -179,12 +182,14 @@ public sealed class NodeHost : IAsyncDisposable
     private ITracebackSystem SystemNamed(string name, string role) =>
         _systems.GetValueOrDefault(name) ?? throw new ConfigException($"{role}.system: this program does not run '{name}' systems");
 
-    private void Listen(string role, string endpoint, TlsCredentials credentials, IEnumerable<NodeIdentity> allowed, MessageHandler handler, ILoggerFactory loggers)
+    private void Listen(string role, string endpoint, TlsCredentials credentials, IEnumerable<NodeIdentity> allowed, MessageHandler handler,
+        ILoggerFactory loggers)
     {
         MessageListener listener;
         try
         {
-            listener = MessageListener.StartTls(HostPort.ToEndPoint(endpoint), credentials, PeerAuthenticator.Only(allowed), handler, logger: loggers.CreateLogger(role));
+            listener = MessageListener.StartTls(HostPort.ToEndPoint(endpoint), credentials, PeerAuthenticator.Only(allowed), handler,
+                logger: loggers.CreateLogger(role));
         }
         catch (System.Net.Sockets.SocketException e)
         {
@@ -211,7 +216,8 @@ public sealed class NodeHost : IAsyncDisposable
         TlsCredentials credentials;
         try
         {
-            credentials = TlsCredentials.Load(new CredentialFiles(NamedFile.Field("certificates", stem + ".crt"), NamedFile.Field("certificates", stem + ".key"),
+            credentials = TlsCredentials.Load(new CredentialFiles(NamedFile.Field("certificates", stem + ".crt"),
+                NamedFile.Field("certificates", stem + ".key"),
                 NamedFile.Field("ca", config.Ca), config.Crl is null ? null : NamedFile.Field("crl", config.Crl),
                 $"the certificate of {identity} from 'intertrack pki issue --as {config.As} --role {identity.RoleName}'"));
         }
@@ -227,7 +233,8 @@ public sealed class NodeHost : IAsyncDisposable
         // What our peers will check, checked before we serve: a certificate they refuse would only fail later, one peer at a time.
         foreach (bool asServer in new[] { true, false })
         {
-            if (new PeerAuthenticator(credentials.FederationCa, _ => true, null, credentials.Revoked, asServer).Authenticate(credentials.Certificate, out var why) is null)
+            if (new PeerAuthenticator(credentials.FederationCa, _ => true, null, credentials.Revoked, asServer).Authenticate(credentials.Certificate,
+                out var why) is null)
             {
                 credentials.Dispose();
                 throw new ConfigException($"certificates: {stem}.crt would be refused by our peers: {why}");

@@ -2,7 +2,10 @@ using InterTrack.Node.Tracing;
 
 namespace InterTrack.Node.Kinds;
 
-/// <summary>One router a packet crosses in an emulated AS: where it came from and where it goes (another router, <see cref="EmulatedDomain.Hosts"/>, or "as:N").</summary>
+/// <summary>
+/// One router a packet crosses in an emulated AS: where it came from and where it goes (another router,
+/// <see cref="EmulatedDomain.Hosts"/>, or "as:N").
+/// </summary>
 public readonly record struct EmulatedHop(string Router, string From, string To)
 {
     public bool FromOtherAs => From.StartsWith("as:", StringComparison.Ordinal);
@@ -37,7 +40,10 @@ public sealed class EmulatedDomain(uint asNumber)
     public static string BorderLinkName(string router, string peer, BorderDirection direction) =>
         "bts:" + (direction == BorderDirection.In ? IngressLink(router, peer) : $"{router}->{peer}");
 
-    /// <summary>The routers with their ingress links, as a DTM floods them; <paramref name="link"/> names a router's link from a peer as the system records it.</summary>
+    /// <summary>
+    /// The routers with their ingress links, as a DTM floods them; <paramref name="link"/> names a router's link from a
+    /// peer as the system records it.
+    /// </summary>
     public IReadOnlyList<DomainRouter> Routers(Func<string, string, string> link)
     {
         RouterIngress In(string router, string from) => new(link(router, from), from);

@@ -5,7 +5,10 @@ namespace InterTrack.Node.Kinds;
 /// <summary>A kind of traceback system in the emulator (docs/emulation.md).</summary>
 public interface IEmulatedKind
 {
-    /// <summary>The kind as one scenario sets it up: reads (claims) its settings of the scenario's <c>deployment</c> (flow records: <c>flowSampling</c>).</summary>
+    /// <summary>
+    /// The kind as one scenario sets it up: reads (claims) its settings of the scenario's <c>deployment</c> (flow
+    /// records: <c>flowSampling</c>).
+    /// </summary>
     /// <exception cref="FormatException">A setting is wrong; the message names it ("deployment.flowSampling: …").</exception>
     IEmulationModel Model(ScenarioSettings settings);
 }
@@ -16,7 +19,10 @@ public interface IEmulationModel : IDisposable
     /// <summary>Whether its routers rewrite the packets they forward (marks in the identification field).</summary>
     bool Rewrites { get; }
 
-    /// <summary>Whether what it keeps depends on what a rewriting AS farther on changes (digests hash the identification field): then it no longer matches what the victim received.</summary>
+    /// <summary>
+    /// Whether what it keeps depends on what a rewriting AS farther on changes (digests hash the identification field):
+    /// then it no longer matches what the victim received.
+    /// </summary>
     bool SpoiledByRewriting { get; }
 
     /// <summary>How many attack packets it needs to answer, as the report prints it ("1").</summary>

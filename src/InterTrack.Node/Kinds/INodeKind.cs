@@ -12,7 +12,10 @@ public interface INodeKind
     /// <summary>Whether the section alone makes the node do something (an agent gathering evidence), rather than only settings its BTM or DTM use.</summary>
     bool SectionIsRole { get; }
 
-    /// <summary>Reads the section: binds it (<see cref="JsonFile.Bind"/>), resolves its paths against the configuration's directory and checks its values.</summary>
+    /// <summary>
+    /// Reads the section: binds it (<see cref="JsonFile.Bind"/>), resolves its paths against the configuration's
+    /// directory and checks its values.
+    /// </summary>
     /// <returns>What the kind's system reads back with <see cref="NodeConfig.Section{T}"/>.</returns>
     /// <exception cref="ConfigException">A field is wrong; the message names it ("capture.interfaces: is empty").</exception>
     object BindSection(JsonElement section, string baseDirectory);

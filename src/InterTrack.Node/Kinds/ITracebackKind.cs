@@ -11,7 +11,10 @@ public interface ITracebackKind
     /// <summary>The name configurations (<c>btm.system</c>), scenarios (a share of <c>deployment.ts</c>) and replies (<c>tstype</c>) use.</summary>
     string Name { get; }
 
-    /// <summary>How a node runs it behind its BTM and DTM; null when no node can (marks travel in the packets the routers forward: only the emulator models them).</summary>
+    /// <summary>
+    /// How a node runs it behind its BTM and DTM; null when no node can (marks travel in the packets the routers
+    /// forward: only the emulator models them).
+    /// </summary>
     INodeKind? Node { get; }
 
     /// <summary>How the emulator models it; null when it cannot.</summary>

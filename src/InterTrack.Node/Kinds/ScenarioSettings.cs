@@ -10,7 +10,8 @@ namespace InterTrack.Node.Kinds;
 /// refuses any field it does not know.
 /// </summary>
 /// <param name="overrides">Per AS number (validated), its override's settings.</param>
-public sealed class ScenarioSettings(IReadOnlyDictionary<string, JsonElement> deployment, IReadOnlyDictionary<string, IReadOnlyDictionary<string, JsonElement>> overrides)
+public sealed class ScenarioSettings(IReadOnlyDictionary<string, JsonElement> deployment,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, JsonElement>> overrides)
 {
     private readonly HashSet<string> _claimed = new(StringComparer.Ordinal);
 

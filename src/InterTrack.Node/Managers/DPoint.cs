@@ -36,7 +36,8 @@ public sealed record DPointPolicy
 /// ClientTraceReply when the result comes. Results are kept in <see cref="DPointStore"/>; a
 /// client can ask for one again later (see docs/protocol.md, "Asking for a result again").
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The semaphore's wait handle is never used and the stopping token has no timer: they hold nothing to free.")]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001",
+    Justification = "The semaphore's wait handle is never used and the stopping token has no timer: they hold nothing to free.")]
 public sealed class DPoint(uint asNumber, DPointPolicy policy, PeerChannel itm, DPointStore store, ILogger? logger = null, TimeProvider? time = null,
     BackgroundWork? work = null)
 {
@@ -195,7 +196,8 @@ public sealed class DPoint(uint asNumber, DPointPolicy policy, PeerChannel itm, 
             string why = stopping ? "the D Point stopped before the trace finished" : e.Message;
             store.Fail(sequence, why);
             DPointLog.TraceFailed(_logger, sequence, why);
-            await TrySendErrorAsync(connection, stopping ? ErrorType.BusyItm : ErrorType.WaitItmReply, stopping ? Stopping : "the trace failed").ConfigureAwait(false);
+            await TrySendErrorAsync(connection, stopping ? ErrorType.BusyItm : ErrorType.WaitItmReply,
+                stopping ? Stopping : "the trace failed").ConfigureAwait(false);
         }
         finally
         {
@@ -219,7 +221,8 @@ public sealed class DPoint(uint asNumber, DPointPolicy policy, PeerChannel itm, 
         {
             case TraceRecordState.Done:
                 var id = MessageId.Parse(record.MessageId!);
-                await connection.SendAsync(new ClientTraceReply(Self, new NeighborNode(client ?? new OtherNodeId("legacy client")), id, record.Result!)).ConfigureAwait(false);
+                await connection.SendAsync(new ClientTraceReply(Self, new NeighborNode(client ?? new OtherNodeId("legacy client")), id,
+                    record.Result!)).ConfigureAwait(false);
                 break;
             case TraceRecordState.Pending:
                 await connection.SendErrorAsync(ErrorType.BusyItm, "the trace is still running").ConfigureAwait(false);

@@ -118,7 +118,8 @@ public sealed class DPointStore : IDisposable
             while (reader.Read())
             {
                 var record = new TraceRecord(reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
-                    Enum.Parse<TraceRecordState>(reader.GetString(3)), reader.IsDBNull(4) ? null : ReadResult((byte[])reader[4]), reader.IsDBNull(5) ? null : reader.GetString(5));
+                    Enum.Parse<TraceRecordState>(reader.GetString(3)), reader.IsDBNull(4) ? null : ReadResult((byte[])reader[4]),
+                    reader.IsDBNull(5) ? null : reader.GetString(5));
                 traces.Add((record, Utc(reader.GetString(6)), reader.IsDBNull(7) ? null : Utc(reader.GetString(7))));
             }
             return traces;

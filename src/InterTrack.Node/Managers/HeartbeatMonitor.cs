@@ -36,7 +36,8 @@ public sealed class HeartbeatMonitor(NodeIdentity self, IReadOnlyDictionary<stri
         _meter = new System.Diagnostics.Metrics.Meter(Telemetry.NodeMetrics.MeterName);
         _meter.CreateObservableGauge("intertrack.peer.up", () => _health.Select(h => Measure(h.Key, h.Value.Up ? 1 : 0)),
             null, "1 when the last heartbeat to the peer (a neighbour ITM, our BTM) was answered, else 0.");
-        _meter.CreateObservableGauge("intertrack.peer.round_trip", () => _health.Where(h => h.Value.Up).Select(h => Measure(h.Key, h.Value.RoundTrip.TotalSeconds)),
+        _meter.CreateObservableGauge("intertrack.peer.round_trip", () => _health.Where(h => h.Value.Up).Select(h => Measure(h.Key,
+            h.Value.RoundTrip.TotalSeconds)),
             "s", "Round trip of the last answered heartbeat.");
         _loop = Loop();
     }

@@ -41,7 +41,8 @@ public sealed partial class Itm
         }
         var onPath = PathAses(request);
         // Without asking, nothing behind the gap is known to be clean: every AS the flow could have come from is a candidate.
-        var search = new SkipOverSearch(skip.Graph, skip.Ask ? skip.Deployed : _ => false, neighbor, settings.AsNumber, onPath, skip.RoutesTo(VictimOf(request)));
+        var search = new SkipOverSearch(skip.Graph, skip.Ask ? skip.Deployed : _ => false, neighbor, settings.AsNumber, onPath,
+            skip.RoutesTo(VictimOf(request)));
         var asked = skip.Ask ? search.Targets.Take(skip.MaxTargets).ToList() : [];
         var answers = await Task.WhenAll(asked.Select(t =>
             AskUpstreamAsync(request, theirs, t, depth, deadline, cancellationToken, skipped: (uint)search.Level(t)))).ConfigureAwait(false);
@@ -79,7 +80,8 @@ public sealed partial class Itm
             var candidates = search.Cone.Concat(search.Targets.Skip(asked.Count)).ToList();
             return ([Frontier(neighbor, depth + 1, candidates, asked.Count)], answer.Domain);
         }
-        entries.AddRange(gaps.Select(g => new AsEntry(NodeId.ForItm(g.Key), AsStatus.Transit, depth + 1 + (uint)search.Level(g.Key), g.Value.Degree, TraceState.Reached)
+        entries.AddRange(gaps.Select(g => new AsEntry(NodeId.ForItm(g.Key), AsStatus.Transit, depth + 1 + (uint)search.Level(g.Key), g.Value.Degree,
+            TraceState.Reached)
         {
             Incomings = [.. g.Value.Incomings.Select(NeighborAs.Global)],
             // Packets no target accounts for may have started behind the gap: name the candidates for them too.
@@ -109,7 +111,8 @@ public sealed partial class Itm
         {
             Options =
             [
-                new MessageOption(SkippedOption, asked == 0 ? "runs no InterTrack" : $"runs no InterTrack; none of the {asked} deployed ASes behind it saw the flow"),
+                new MessageOption(SkippedOption, asked == 0 ? "runs no InterTrack"
+                    : $"runs no InterTrack; none of the {asked} deployed ASes behind it saw the flow"),
                 .. Candidates(candidates),
             ],
         };

@@ -216,7 +216,8 @@ public sealed partial class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyL
         {
             try
             {
-                return await WithTimeout(t => dtm.TraceAsync(dtmRequest, t), Until(deadline, settings.ComponentTimeout), cancellationToken).ConfigureAwait(false);
+                return await WithTimeout(t => dtm.TraceAsync(dtmRequest, t), Until(deadline, settings.ComponentTimeout),
+                    cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is TimeoutException or IOException)
             {
@@ -236,7 +237,8 @@ public sealed partial class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyL
     }
 
     /// <param name="skipped">ASes between us and the one asked that run no InterTrack (skip-over); 0 for a neighbour.</param>
-    private async Task<(IReadOnlyList<AsEntry> Entries, IReadOnlyList<DtmTraceReply> Domain)> AskUpstreamAsync(ItmTraceRequest request, IReadOnlyList<Footmark> theirs,
+    private async Task<(IReadOnlyList<AsEntry> Entries, IReadOnlyList<DtmTraceReply> Domain)> AskUpstreamAsync(ItmTraceRequest request,
+        IReadOnlyList<Footmark> theirs,
         uint neighbor, uint depth, DateTimeOffset deadline, CancellationToken cancellationToken, uint skipped = 0)
     {
         if (theirs.Count == 0 || request.Ttl <= 1 + skipped || request.PathList.NextHops.Count >= 64 || !settings.Admits(neighbor))
@@ -265,9 +267,12 @@ public sealed partial class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyL
         Step($"asked AS{neighbor} ({theirs.Count} packets)");
         try
         {
-            var answer = await WithTimeout(t => neighbors.TraceAsync(neighbor, forward, t), Until(deadline, settings.TraceTimeout), cancellationToken).ConfigureAwait(false);
+            var answer = await WithTimeout(t => neighbors.TraceAsync(neighbor, forward, t), Until(deadline, settings.TraceTimeout),
+                cancellationToken).ConfigureAwait(false);
             NodeMetrics.NeighborAnswered(settings.AsNumber, neighbor, _time.GetElapsedTime(started));
-            Step($"AS{neighbor} answered: {answer.Reply.Result.Ases.Count} ASes, sources {string.Join(", ", answer.Reply.Result.Ases.Where(e => e.Status == AsStatus.Source).Select(e => e.NodeId is ItmNodeId i ? $"AS{i.Itm.AsNumber}" : "?").DefaultIfEmpty("none"))}");
+            Step($"AS{neighbor} answered: {answer.Reply.Result.Ases.Count} ASes, sources " +
+                $"{string.Join(", ", answer.Reply.Result.Ases.Where(e => e.Status == AsStatus.Source)
+                    .Select(e => e.NodeId is ItmNodeId i ? $"AS{i.Itm.AsNumber}" : "?").DefaultIfEmpty("none"))}");
             var shared = answer.Export switch
             {
                 AllResultExport e => e.DtmReplies,
@@ -302,7 +307,8 @@ public sealed partial class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyL
         {
             return null;
         }
-        var neighbors = options.Select(o => uint.Parse(o.Type.AsSpan(EvidencePackets.EnteredFromOption.Length), CultureInfo.InvariantCulture)).Distinct().Order();
+        var neighbors = options.Select(o => uint.Parse(o.Type.AsSpan(EvidencePackets.EnteredFromOption.Length),
+            CultureInfo.InvariantCulture)).Distinct().Order();
         return new BorderTraceResult(AsStatus.Transit, 0, TraceState.Found)
         {
             TsType = DomainTsType(domain), Incomings = [.. neighbors.Select(NeighborAs.Global)], Options = [.. options],
@@ -374,9 +380,11 @@ internal static partial class ItmLog
     [LoggerMessage(LogEvents.ItmForwarded, LogLevel.Information, "Trace {MessageId} forwarded to AS{Neighbor} ({Footmarks} packets, {Skipped} ASes skipped)")]
     public static partial void Forwarded(ILogger logger, string messageId, uint neighbor, int footmarks, uint skipped);
 
-    [LoggerMessage(LogEvents.ItmAnswered, LogLevel.Information, "Trace {MessageId} answered: we are {Status}, {Ases} ASes, origins [{Origins}], {Milliseconds:F0} ms")]
+    [LoggerMessage(LogEvents.ItmAnswered, LogLevel.Information,
+        "Trace {MessageId} answered: we are {Status}, {Ases} ASes, origins [{Origins}], {Milliseconds:F0} ms")]
     public static partial void Answered(ILogger logger, string messageId, string status, int ases, string origins, double milliseconds);
 
-    [LoggerMessage(LogEvents.ItmSkippedOver, LogLevel.Information, "Trace {MessageId}: AS{Gap} runs no InterTrack; {Asked} deployed ASes behind it asked, {Found} saw the flow, {Candidates} candidate origins")]
+    [LoggerMessage(LogEvents.ItmSkippedOver, LogLevel.Information,
+        "Trace {MessageId}: AS{Gap} runs no InterTrack; {Asked} deployed ASes behind it asked, {Found} saw the flow, {Candidates} candidate origins")]
     public static partial void Skipped(ILogger logger, string messageId, uint gap, int asked, int found, int candidates);
 }

@@ -34,7 +34,8 @@ public static class ManagerServices
                     if (itm.ExportFor(connection.RemoteIdentity.AsNumber, request, outcome) is { } export)
                     {
                         // Before the reply, so the requester has it when the reply completes its request.
-                        await connection.SendAsync(new ItmTraceResultExport(connection.RemoteIdentity.ToNeighborNode(), request.MessageId, export), ct).ConfigureAwait(false);
+                        await connection.SendAsync(new ItmTraceResultExport(connection.RemoteIdentity.ToNeighborNode(), request.MessageId, export),
+                            ct).ConfigureAwait(false);
                     }
                     return outcome.Reply;
                 }, request, logger, work, cancellationToken);
@@ -48,7 +49,8 @@ public static class ManagerServices
     };
     }
 
-    private static async Task<InterTrackMessage> TraceForDPointAsync(Itm itm, MessageConnection connection, DPointTraceRequest request, CancellationToken cancellationToken)
+    private static async Task<InterTrackMessage> TraceForDPointAsync(Itm itm, MessageConnection connection, DPointTraceRequest request,
+        CancellationToken cancellationToken)
     {
         var id = itm.NewMessageId();
         await connection.SendAsync(new DPointMessageIdReply(request.Source, request.Client, id), cancellationToken).ConfigureAwait(false);

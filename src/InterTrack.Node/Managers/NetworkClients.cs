@@ -23,7 +23,8 @@ public sealed class NetworkItmNeighbors(IReadOnlyDictionary<uint, PeerEndpoint> 
             throw new IOException($"AS{neighborAs} is not a configured neighbour");
         }
         // A neighbour that shares more than AS statuses sends its ITMTraceResultExport just before the reply.
-        var (reply, export) = await channel.RequestAsync<ItmTraceReply, ItmTraceResultExport>(request, request.MessageId, cancellationToken).ConfigureAwait(false);
+        var (reply, export) = await channel.RequestAsync<ItmTraceReply, ItmTraceResultExport>(request, request.MessageId,
+            cancellationToken).ConfigureAwait(false);
         return new NeighborAnswer(reply, export?.Export);
     }
 

@@ -88,7 +88,8 @@ public static class PemFiles
         string pem = Encoding.UTF8.GetString(Read(keyFile, keyWanted));
         if (!pem.Contains("PRIVATE KEY-----", StringComparison.Ordinal))
         {
-            string what = pem.Contains(CertificateBegin, StringComparison.Ordinal) ? "is a certificate, not a private key" : "not a PEM private key (no \"-----BEGIN PRIVATE KEY-----\")";
+            string what = pem.Contains(CertificateBegin, StringComparison.Ordinal) ? "is a certificate, not a private key"
+                : "not a PEM private key (no \"-----BEGIN PRIVATE KEY-----\")";
             throw new FormatException($"{keyFile}: {what}; give {keyWanted}");
         }
         using var key = ImportKey(pem) ?? throw new FormatException($"{keyFile}: the private key in it is damaged or of an unknown kind; give {keyWanted}");

@@ -16,20 +16,33 @@ public static class NodeMetrics
     private static readonly Meter Meter = new(MeterName, typeof(NodeMetrics).Assembly.GetName().Version?.ToString());
 
     // Traces take milliseconds on a LAN and up to the trace deadline (30 s by default) across ASes.
-    private static readonly InstrumentAdvice<double> Seconds = new() { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120] };
+    private static readonly InstrumentAdvice<double> Seconds = new() { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
+        60, 120] };
 
-    private static readonly Counter<long> Received = Meter.CreateCounter<long>("intertrack.itm.traces.received", "{trace}", "Trace requests an ITM took, from its D Point or a neighbour ITM.");
-    private static readonly Counter<long> Forwarded = Meter.CreateCounter<long>("intertrack.itm.traces.forwarded", "{trace}", "Trace requests an ITM forwarded to a neighbour ITM.");
-    private static readonly Counter<long> Answered = Meter.CreateCounter<long>("intertrack.itm.traces.answered", "{trace}", "Trace requests an ITM answered, by the status of its own AS.");
-    private static readonly Counter<long> Refused = Meter.CreateCounter<long>("intertrack.itm.traces.refused", "{trace}", "Trace requests an ITM refused, by reason (rate_limited answers are Busy).");
-    private static readonly Counter<long> Failed = Meter.CreateCounter<long>("intertrack.itm.traces.failed", "{trace}", "Forwarded requests that brought no answer, by reason.");
-    private static readonly Histogram<double> Duration = Meter.CreateHistogram("intertrack.itm.trace.duration", "s", "Time an ITM took to answer: end_to_end for its own D Point's traces, hop for a neighbour's.", advice: Seconds);
-    private static readonly Histogram<double> NeighborDuration = Meter.CreateHistogram("intertrack.itm.neighbor.duration", "s", "Time a neighbour ITM took to answer a forwarded request.", advice: Seconds);
-    private static readonly Counter<long> ClientRequests = Meter.CreateCounter<long>("intertrack.dp.requests", "{request}", "Client requests at the D Point, by outcome: accepted, rate_limited, busy, refused.");
-    private static readonly Counter<long> ClientTraces = Meter.CreateCounter<long>("intertrack.dp.traces", "{trace}", "Client traces the D Point finished, by outcome: done, failed.");
-    private static readonly Histogram<double> ClientDuration = Meter.CreateHistogram("intertrack.dp.trace.duration", "s", "Time from a client's request to its result at the D Point.", advice: Seconds);
-    private static readonly UpDownCounter<long> InFlight = Meter.CreateUpDownCounter<long>("intertrack.dp.traces.in_flight", "{trace}", "Client traces admitted and not finished.");
-    private static readonly Counter<long> HandshakesRefused = Meter.CreateCounter<long>("intertrack.tls.handshakes.refused", "{connection}", "Connections refused before or during the TLS handshake, by reason.");
+    private static readonly Counter<long> Received = Meter.CreateCounter<long>("intertrack.itm.traces.received", "{trace}",
+        "Trace requests an ITM took, from its D Point or a neighbour ITM.");
+    private static readonly Counter<long> Forwarded = Meter.CreateCounter<long>("intertrack.itm.traces.forwarded", "{trace}",
+        "Trace requests an ITM forwarded to a neighbour ITM.");
+    private static readonly Counter<long> Answered = Meter.CreateCounter<long>("intertrack.itm.traces.answered", "{trace}",
+        "Trace requests an ITM answered, by the status of its own AS.");
+    private static readonly Counter<long> Refused = Meter.CreateCounter<long>("intertrack.itm.traces.refused", "{trace}",
+        "Trace requests an ITM refused, by reason (rate_limited answers are Busy).");
+    private static readonly Counter<long> Failed = Meter.CreateCounter<long>("intertrack.itm.traces.failed", "{trace}",
+        "Forwarded requests that brought no answer, by reason.");
+    private static readonly Histogram<double> Duration = Meter.CreateHistogram("intertrack.itm.trace.duration", "s",
+        "Time an ITM took to answer: end_to_end for its own D Point's traces, hop for a neighbour's.", advice: Seconds);
+    private static readonly Histogram<double> NeighborDuration = Meter.CreateHistogram("intertrack.itm.neighbor.duration", "s",
+        "Time a neighbour ITM took to answer a forwarded request.", advice: Seconds);
+    private static readonly Counter<long> ClientRequests = Meter.CreateCounter<long>("intertrack.dp.requests", "{request}",
+        "Client requests at the D Point, by outcome: accepted, rate_limited, busy, refused.");
+    private static readonly Counter<long> ClientTraces = Meter.CreateCounter<long>("intertrack.dp.traces", "{trace}",
+        "Client traces the D Point finished, by outcome: done, failed.");
+    private static readonly Histogram<double> ClientDuration = Meter.CreateHistogram("intertrack.dp.trace.duration", "s",
+        "Time from a client's request to its result at the D Point.", advice: Seconds);
+    private static readonly UpDownCounter<long> InFlight = Meter.CreateUpDownCounter<long>("intertrack.dp.traces.in_flight", "{trace}",
+        "Client traces admitted and not finished.");
+    private static readonly Counter<long> HandshakesRefused = Meter.CreateCounter<long>("intertrack.tls.handshakes.refused", "{connection}",
+        "Connections refused before or during the TLS handshake, by reason.");
 
     public static void TraceReceived(uint asNumber, bool fromOwnDPoint) =>
         Received.Add(1, new TagList { { "as", asNumber }, { "from", fromOwnDPoint ? "dpoint" : "neighbor" } });

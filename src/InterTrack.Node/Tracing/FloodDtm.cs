@@ -32,7 +32,8 @@ public sealed record DomainRouter(string Name, IReadOnlyList<RouterIngress> Ingr
 /// each source's first-hop router with the interface it learned the packet on, and (Options
 /// "entered-from:AS") the neighbour ASes the packets came in from.
 /// </summary>
-/// <param name="startRouters">Where floods start: by default the border routers (a flow leaving the AS); add the victim's access router to trace a flow that ends inside.</param>
+/// <param name="startRouters">Where floods start: by default the border routers (a flow leaving the AS); add the
+/// victim's access router to trace a flow that ends inside.</param>
 public sealed class FloodDtm(uint asNumber, IReadOnlyList<DomainRouter> routers, ILinkEvidence evidence, TimeSpan tolerance,
     IReadOnlyList<string>? startRouters = null) : IDtmClient
 {
@@ -89,7 +90,8 @@ public sealed class FloodDtm(uint asNumber, IReadOnlyList<DomainRouter> routers,
     /// Neighbour ASes it was seen entering from are added to <paramref name="enteredFrom"/>;
     /// <paramref name="leastCertain"/> falls to the least certain sighting followed.
     /// </summary>
-    public bool Flood(TracedPacket packet, Dictionary<string, uint> reached, Dictionary<string, string> firstHops, ISet<uint> enteredFrom, ref double leastCertain)
+    public bool Flood(TracedPacket packet, Dictionary<string, uint> reached, Dictionary<string, string> firstHops, ISet<uint> enteredFrom,
+        ref double leastCertain)
     {
         var starts = startRouters is null ? routers.Where(r => r.IsBorder) : startRouters.Select(n => _byName[n]);
         var queue = new Queue<(DomainRouter Router, uint Depth)>(starts.Select(r => (r, 0u)));

@@ -38,6 +38,9 @@ public interface ILinkEvidence
         ? $"{TsType} evidence needs the packet itself, and the request carries only its {packet.Digest?.Encoding.ToString().ToLowerInvariant()} hash"
         : null;
 
-    /// <summary>Was the packet seen on the link within <paramref name="tolerance"/> of its time? An unknown link has kept nothing. Ask only packets it can look up (<see cref="CannotLookUp"/>).</summary>
+    /// <summary>
+    /// Was the packet seen on the link within <paramref name="tolerance"/> of its time? An unknown link has kept
+    /// nothing. Ask only packets it can look up (<see cref="CannotLookUp"/>).
+    /// </summary>
     LinkAnswer Ask(string link, TracedPacket packet, TimeSpan tolerance);
 }

@@ -15,7 +15,8 @@ public static class HostPort
         host = colon > 0 ? text[..colon].Trim('[', ']') : "";
         port = 0;
         return colon > 0 && host.Length > 0
-            && int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out port) && port is >= 0 and < 65536 && (anyPort || port > 0);
+            && int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out port) && port is >= 0 and < 65536
+            && (anyPort || port > 0);
     }
 
     /// <summary>An address to bind: "IP:PORT" or "localhost:PORT" (the IPv4 loopback); port 0 picks a free one.</summary>

@@ -51,7 +51,8 @@ public static class MessageClient
     }
 
     /// <summary>Why a handshake failed, as who refused whom: we the server's certificate, the server ours, or no TLS at all.</summary>
-    private static string Failure(string at, NodeIdentity expected, TlsCredentials credentials, PeerCheck? server, Exception e, TimeSpan handshakeTimeout) => server switch
+    private static string Failure(string at, NodeIdentity expected, TlsCredentials credentials, PeerCheck? server, Exception e, TimeSpan handshakeTimeout)
+        => server switch
     {
         { UnknownCa: true } => $"the certificate of {at} ({server.Claimed?.ToString() ?? "no InterTrack identity"}) is not signed by {credentials.CaName}: "
             + "use the federation's CA certificate",

@@ -219,7 +219,8 @@ public sealed class MessageConnection : IAsyncDisposable
             {
             }
         }
-        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or NotSupportedException or InvalidOperationException)
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or NotSupportedException
+            or InvalidOperationException)
         {
             // closed, reset or slow: close anyway
         }

@@ -59,7 +59,8 @@ public sealed class MessageListener : IAsyncDisposable
     /// <summary>A mutual-TLS listener that admits the peers <paramref name="isAllowed"/> accepts.</summary>
     public static MessageListener StartTls(IPEndPoint endPoint, TlsCredentials credentials, Func<NodeIdentity, bool> isAllowed,
         MessageHandler handler, TransportOptions? options = null, ILogger? logger = null, TimeProvider? time = null) =>
-        new(endPoint, credentials, new PeerAuthenticator(credentials.FederationCa, isAllowed, time, credentials.Revoked, peerIsServer: false), credentials.Identity,
+        new(endPoint, credentials, new PeerAuthenticator(credentials.FederationCa, isAllowed, time, credentials.Revoked, peerIsServer: false),
+        credentials.Identity,
             handler, options ?? TransportOptions.Default, logger, time);
 
     /// <summary>

@@ -63,7 +63,8 @@ public sealed class PeerAuthenticator(X509Certificate2 federationCa, Func<NodeId
             string reason = problems.Contains(X509ChainStatusFlags.NotValidForUsage) ? $"certificate not valid for TLS {usage.FriendlyName}"
                 : unknownCa ? "certificate rejected: not signed by the federation CA"
                 : problems.Contains(X509ChainStatusFlags.NotTimeValid)
-                    ? $"certificate rejected: valid only from {certificate.NotBefore.ToUniversalTime():yyyy-MM-dd HH:mm} to {certificate.NotAfter.ToUniversalTime():yyyy-MM-dd HH:mm} UTC"
+                    ? $"certificate rejected: valid only from {certificate.NotBefore.ToUniversalTime():yyyy-MM-dd HH:mm} to " +
+                    $"{certificate.NotAfter.ToUniversalTime():yyyy-MM-dd HH:mm} UTC"
                 : "certificate rejected: " + string.Join(", ", problems);
             return new PeerCheck(null, claimed, false, unknownCa, reason);
         }

@@ -31,7 +31,8 @@ public sealed class PeerChannel(string peerName, Func<CancellationToken, Task<Me
     /// <typeparamref name="TBefore"/> with the same key that the peer may send before the reply is returned too.
     /// </summary>
     /// <exception cref="IOException">No connection, or it closed before the reply.</exception>
-    public async Task<(TReply Reply, TBefore? Before)> RequestAsync<TReply, TBefore>(InterTrackMessage request, object replyKey, CancellationToken cancellationToken)
+    public async Task<(TReply Reply, TBefore? Before)> RequestAsync<TReply, TBefore>(InterTrackMessage request, object replyKey,
+        CancellationToken cancellationToken)
         where TReply : InterTrackMessage where TBefore : InterTrackMessage
     {
         using var turn = await TurnAsync(replyKey, cancellationToken).ConfigureAwait(false);
@@ -185,7 +186,8 @@ public sealed class PeerChannel(string peerName, Func<CancellationToken, Task<Me
     {
         string nonce = Guid.NewGuid().ToString("N");
         var sent = time.GetUtcNow();
-        var reply = await RequestAsync<HeartbeatReply>(new HeartbeatRequest(self.ToNeighborNode()) { Options = [new MessageOption(InReplyTo.NonceOption, nonce)] },
+        var reply = await RequestAsync<HeartbeatReply>(new HeartbeatRequest(self.ToNeighborNode()) { Options = [new MessageOption(InReplyTo.NonceOption,
+            nonce)] },
             nonce, cancellationToken).ConfigureAwait(false);
         var received = time.GetUtcNow();
         var roundTrip = received - sent;

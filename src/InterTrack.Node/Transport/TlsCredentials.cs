@@ -61,7 +61,8 @@ public sealed class TlsCredentials : IDisposable
             certificate = PemFiles.LoadCertificateWithKey(files.Certificate, files.Key, files.Wanted);
             if (CertificateIdentity.Read(certificate) is null)
             {
-                throw new FormatException($"{files.Certificate}: binds no InterTrack identity (urn:intertrack:asN:role), so it is no node certificate; give {files.Wanted}");
+                throw new FormatException($"{files.Certificate}: binds no InterTrack identity (urn:intertrack:asN:role), so it is no node " +
+                    $"certificate; give {files.Wanted}");
             }
             RevocationList revoked;
             try

@@ -24,6 +24,7 @@ internal static partial class TransportLog
     [LoggerMessage(LogEvents.HandlerFailed, LogLevel.Error, "Handler failed for a message from {Peer}")]
     public static partial void HandlerFailed(ILogger logger, string peer, Exception exception);
 
-    [LoggerMessage(LogEvents.HandshakesPending, LogLevel.Warning, "Refused a connection from {Source}: too many handshakes pending ({FromSource} from it, {Pending} in all); {Refused} refused from it so far")]
+    [LoggerMessage(LogEvents.HandshakesPending, LogLevel.Warning,
+        "Refused a connection from {Source}: too many handshakes pending ({FromSource} from it, {Pending} in all); {Refused} refused from it so far")]
     public static partial void TooManyPending(ILogger logger, IPAddress source, int fromSource, int pending, long refused);
 }

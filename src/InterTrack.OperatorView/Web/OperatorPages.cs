@@ -49,7 +49,8 @@ internal static class OperatorPages
         html.Append("<h2>Trace a capture</h2>");
         if (sources.Client is null)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<p>Tracing from this page needs this AS's Traceback Client certificate (as{sources.As}-tc.crt) beside the node's certificates.</p>");
+            html.Append(CultureInfo.InvariantCulture,
+                $"<p>Tracing from this page needs this AS's Traceback Client certificate (as{sources.As}-tc.crt) beside the node's certificates.</p>");
         }
         else
         {
@@ -68,11 +69,15 @@ internal static class OperatorPages
             var now = DateTimeOffset.UtcNow;
             foreach (var t in inFlight)
             {
-                html.Append(CultureInfo.InvariantCulture, $"<tr><td><a href=\"/traces/{t.Sequence}\">{t.Sequence}</a></td><td>{E(t.MessageId ?? "asking the ITM")}</td><td>{E(Client(t.Client))}</td><td>{t.Packets}</td><td>{(now - t.Started).TotalSeconds:F1} s</td><td>{Progress(sources, t.MessageId, t.Started)}</td></tr>");
+                html.Append(CultureInfo.InvariantCulture,
+                    $"<tr><td><a href=\"/traces/{t.Sequence}\">{t.Sequence}</a></td><td>{E(t.MessageId ?? "asking the ITM")}</td><td>" +
+                    $"{E(Client(t.Client))}</td><td>{t.Packets}</td><td>{(now - t.Started).TotalSeconds:F1} s</td><td>" +
+                    $"{Progress(sources, t.MessageId, t.Started)}</td></tr>");
             }
             html.Append("</table>");
         }
-        html.Append("<h2>Traces</h2><table id=\"traces\"><tr><th>#</th><th>message id</th><th>asked (UTC)</th><th>took</th><th>status</th><th>origin ASes</th><th>client</th></tr>");
+        html.Append("<h2>Traces</h2><table id=\"traces\"><tr><th>#</th><th>message id</th><th>asked (UTC)</th><th>took</th><th>status</th><th>origin " +
+            "ASes</th><th>client</th></tr>");
         foreach (var (trace, created, finished) in sources.Store.Recent(100))
         {
             string origins = trace.Result is { } result && trace.MessageId is { } id
@@ -80,7 +85,9 @@ internal static class OperatorPages
                 : "";
             string took = finished is { } f ? $"{(f - created).TotalSeconds:F0} s" : "";
             string status = trace.State == TraceRecordState.Failed ? $"Failed: {trace.Failure}" : trace.State.ToString();
-            html.Append(CultureInfo.InvariantCulture, $"<tr><td><a href=\"/traces/{trace.Sequence}\">{trace.Sequence}</a></td><td>{E(trace.MessageId)}</td><td>{created:yyyy-MM-dd HH:mm:ss}</td><td>{took}</td><td class=\"{trace.State}\">{E(status)}</td><td class=\"origins\">{E(origins)}</td><td>{E(Client(trace.Client))}</td></tr>");
+            html.Append(CultureInfo.InvariantCulture,
+                $"<tr><td><a href=\"/traces/{trace.Sequence}\">{trace.Sequence}</a></td><td>{E(trace.MessageId)}</td><td>{created:yyyy-MM-dd HH:mm:ss}</td>" +
+                $"<td>{took}</td><td class=\"{trace.State}\">{E(status)}</td><td class=\"origins\">{E(origins)}</td><td>{E(Client(trace.Client))}</td></tr>");
         }
         html.Append("</table>");
         html.Append("<h2>Neighbours</h2>");
@@ -90,7 +97,8 @@ internal static class OperatorPages
         }
         else
         {
-            html.Append("<table id=\"neighbours\"><tr><th>peer</th><th>state</th><th>round trip</th><th>clock offset</th><th>checked (UTC)</th><th>problem</th></tr>");
+            html.Append("<table id=\"neighbours\"><tr><th>peer</th><th>state</th><th>round trip</th><th>clock offset</th><th>checked " +
+                "(UTC)</th><th>problem</th></tr>");
             foreach (string peer in sources.Heartbeats.Peers.Order(StringComparer.Ordinal))
             {
                 if (!sources.Heartbeats.Health.TryGetValue(peer, out var health))
@@ -98,7 +106,10 @@ internal static class OperatorPages
                     html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(peer)}</td><td>not checked yet</td><td></td><td></td><td></td><td></td></tr>");
                     continue;
                 }
-                html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(peer)}</td><td class=\"{(health.Up ? "up" : "down")}\">{(health.Up ? "up" : "down")}</td><td>{health.RoundTrip.TotalMilliseconds:F1} ms</td><td>{health.ClockOffset.TotalMilliseconds:F1} ms</td><td>{health.Checked:HH:mm:ss}</td><td>{E(health.Problem)}</td></tr>");
+                html.Append(CultureInfo.InvariantCulture,
+                    $"<tr><td>{E(peer)}</td><td class=\"{(health.Up ? "up" : "down")}\">{(health.Up ? "up" : "down")}</td><td>" +
+                    $"{health.RoundTrip.TotalMilliseconds:F1} ms</td><td>{health.ClockOffset.TotalMilliseconds:F1} ms</td><td>{health.Checked:HH:mm:ss}</td>" +
+                    $"<td>{E(health.Problem)}</td></tr>");
             }
             html.Append("</table>");
         }
@@ -114,15 +125,19 @@ internal static class OperatorPages
     {
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture, $"<p><a href=\"/\">← all traces</a></p><h1>Trace {trace.Sequence}</h1>");
-        html.Append(CultureInfo.InvariantCulture, $"<table><tr><th>message id</th><td>{E(trace.MessageId ?? "not issued yet")}</td></tr><tr><th>client</th><td>{E(Client(trace.Client))}</td></tr>");
-        html.Append(CultureInfo.InvariantCulture, $"<tr><th>asked (UTC)</th><td>{created:yyyy-MM-dd HH:mm:ss}</td></tr><tr><th>status</th><td id=\"status\" class=\"{trace.State}\">{trace.State}</td></tr>");
+        html.Append(CultureInfo.InvariantCulture,
+            $"<table><tr><th>message id</th><td>{E(trace.MessageId ?? "not issued yet")}</td></tr><tr><th>client</th><td>{E(Client(trace.Client))}</td></tr>");
+        html.Append(CultureInfo.InvariantCulture,
+            $"<tr><th>asked (UTC)</th><td>{created:yyyy-MM-dd HH:mm:ss}</td></tr><tr><th>status</th><td id=\"status\" " +
+            $"class=\"{trace.State}\">{trace.State}</td></tr>");
         if (finished is { } f)
         {
             html.Append(CultureInfo.InvariantCulture, $"<tr><th>took</th><td>{(f - created).TotalSeconds:F1} s</td></tr>");
         }
         if (sources.DPoint.InFlight.FirstOrDefault(t => t.Sequence == trace.Sequence) is { } running)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<tr><th>progress</th><td id=\"progress\">{Progress(sources, running.MessageId, running.Started)}</td></tr>");
+            html.Append(CultureInfo.InvariantCulture,
+                $"<tr><th>progress</th><td id=\"progress\">{Progress(sources, running.MessageId, running.Started)}</td></tr>");
         }
         if (trace.Failure is not null)
         {
@@ -132,12 +147,16 @@ internal static class OperatorPages
         if (trace.State == TraceRecordState.Done && trace.Result is { } result && trace.MessageId is { } id)
         {
             var view = TraceResultView.From(MessageId.Parse(id), result);
-            html.Append(CultureInfo.InvariantCulture, $"<h2>Origin ASes: <span id=\"origins\">{E(view.OriginAses.Count == 0 ? "none found" : string.Join(", ", view.OriginAses.Select(a => $"AS{a}")))}</span></h2>");
+            html.Append(CultureInfo.InvariantCulture,
+                $"<h2>Origin ASes: <span id=\"origins\">" +
+                $"{E(view.OriginAses.Count == 0 ? "none found" : string.Join(", ", view.OriginAses.Select(a => $"AS{a}")))}</span></h2>");
             html.Append("<div id=\"tree\">").Append(AttackTreePicture.Svg($"Attack tree of trace {trace.Sequence}", view.TreeAses())).Append("</div>");
             html.Append("<h2>ASes</h2><table><tr><th>AS</th><th>status</th><th>depth</th><th>degree</th><th>system</th><th>note</th></tr>");
             foreach (var a in view.Ases.OrderBy(a => a.Depth).ThenBy(a => a.As))
             {
-                html.Append(CultureInfo.InvariantCulture, $"<tr><td>AS{a.As}</td><td>{a.Status}</td><td>{a.Depth}</td><td>{a.Degree}</td><td>{E(a.TsType)}</td><td>{E(a.Error ?? a.Skipped)}</td></tr>");
+                html.Append(CultureInfo.InvariantCulture,
+                    $"<tr><td>AS{a.As}</td><td>{a.Status}</td><td>{a.Depth}</td><td>{a.Degree}</td><td>{E(a.TsType)}</td><td>" +
+                    $"{E(a.Error ?? a.Skipped)}</td></tr>");
             }
             html.Append("</table>");
             if (view.RouterPaths.Count > 0)
@@ -146,7 +165,9 @@ internal static class OperatorPages
                 foreach (var (asNumber, routers) in view.RouterPaths.OrderBy(r => r.Key))
                 {
                     var firstHop = routers.FirstOrDefault(r => r.Suspected is not null);
-                    html.Append(CultureInfo.InvariantCulture, $"<tr><td>AS{asNumber}</td><td>{E(string.Join(" ← ", routers.Select(r => TraceResultView.Name(r.NodeId))))}</td><td>{E(firstHop is null ? "" : $"{TraceResultView.Name(firstHop.NodeId)} via {firstHop.Suspected!.LearnedInterface}")}</td></tr>");
+                    html.Append(CultureInfo.InvariantCulture,
+                        $"<tr><td>AS{asNumber}</td><td>{E(string.Join(" ← ", routers.Select(r => TraceResultView.Name(r.NodeId))))}</td><td>" +
+                        $"{E(firstHop is null ? "" : $"{TraceResultView.Name(firstHop.NodeId)} via {firstHop.Suspected!.LearnedInterface}")}</td></tr>");
                 }
                 html.Append("</table>");
             }

@@ -32,7 +32,8 @@ public sealed partial class OperatorSite : IAsyncDisposable
     private readonly BackgroundWork _work;
     private readonly CancellationTokenSource _stopping = new();
 
-    /// <param name="https">Serve HTTPS with this (the D Point's) certificate, admitting only clients whose certificate <paramref name="admit"/> accepts.</param>
+    /// <param name="https">Serve HTTPS with this (the D Point's) certificate, admitting only clients whose certificate
+    /// <paramref name="admit"/> accepts.</param>
     private OperatorSite(OperatorSources sources, IPEndPoint listen, TlsCredentials? https, Func<NodeIdentity, bool> admit, ILoggerFactory loggers)
     {
         _sources = sources;
@@ -70,7 +71,8 @@ public sealed partial class OperatorSite : IAsyncDisposable
     public Uri Url { get; private set; } = null!;
 
     /// <exception cref="IOException">The address cannot be bound.</exception>
-    public static async Task<OperatorSite> StartAsync(OperatorSources sources, IPEndPoint listen, TlsCredentials? https, Func<NodeIdentity, bool> admit, ILoggerFactory loggers)
+    public static async Task<OperatorSite> StartAsync(OperatorSources sources, IPEndPoint listen, TlsCredentials? https, Func<NodeIdentity, bool> admit,
+        ILoggerFactory loggers)
     {
         var site = new OperatorSite(sources, listen, https, admit, loggers);
         try
@@ -90,12 +92,14 @@ public sealed partial class OperatorSite : IAsyncDisposable
     private IResult Home(HttpContext context, IAntiforgery antiforgery)
     {
         var tokens = antiforgery.GetAndStoreTokens(context);
-        return Results.Content(OperatorPages.Home(_sources, tokens.FormFieldName, tokens.RequestToken, context.Request.Query["error"]), "text/html; charset=utf-8");
+        return Results.Content(OperatorPages.Home(_sources, tokens.FormFieldName, tokens.RequestToken, context.Request.Query["error"]),
+            "text/html; charset=utf-8");
     }
 
     private IResult Trace(long sequence) => _sources.Store.Get(sequence) is { } t
         ? Results.Content(OperatorPages.Trace(_sources, t.Trace, t.Created, t.Finished), "text/html; charset=utf-8")
-        : Results.Content(OperatorPages.Message("No such trace", $"the D Point has no trace {sequence} (finished traces are kept for dp.keepResultsDays)"), "text/html; charset=utf-8", statusCode: 404);
+        : Results.Content(OperatorPages.Message("No such trace", $"the D Point has no trace {sequence} (finished traces are kept for dp.keepResultsDays)"),
+        "text/html; charset=utf-8", statusCode: 404);
 
     private IResult Tree(long sequence)
     {
@@ -107,7 +111,10 @@ public sealed partial class OperatorSite : IAsyncDisposable
         return Results.Content(AttackTreePicture.Svg($"Attack tree of trace {sequence}", view.TreeAses()), "image/svg+xml");
     }
 
-    /// <summary>Traces the uploaded capture's packets as this AS's Traceback Client; answers once the D Point issued the message id, with the trace's page.</summary>
+    /// <summary>
+    /// Traces the uploaded capture's packets as this AS's Traceback Client; answers once the D Point issued the message
+    /// id, with the trace's page.
+    /// </summary>
     private async Task<IResult> UploadAsync(IFormFile pcap, HttpContext context)
     {
         string from = context.Connection.RemoteIpAddress?.ToString() ?? "?";
@@ -131,11 +138,14 @@ public sealed partial class OperatorSite : IAsyncDisposable
         {
             try
             {
-                await using var connection = await TracebackClient.ConnectAsync(_sources.DPointEndpoint.Address.ToString(), _sources.DPointEndpoint.Port, client, _stopping.Token).ConfigureAwait(false);
+                await using var connection = await TracebackClient.ConnectAsync(_sources.DPointEndpoint.Address.ToString(), _sources.DPointEndpoint.Port,
+                    client, _stopping.Token).ConfigureAwait(false);
                 var dpoint = new NodeIdentity(_sources.As, Protocol.Model.NodeRole.DPoint).ToNodeId();
-                await TracebackClient.TraceAsync(connection, client.Identity.ToNodeId(), dpoint, packets, id => issued.TrySetResult(id), TraceWait, _stopping.Token).ConfigureAwait(false);
+                await TracebackClient.TraceAsync(connection, client.Identity.ToNodeId(), dpoint, packets, id => issued.TrySetResult(id), TraceWait,
+                    _stopping.Token).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is IOException or TimeoutException or System.Net.Sockets.SocketException or System.Security.Authentication.AuthenticationException)
+            catch (Exception e) when (e is IOException or TimeoutException or System.Net.Sockets.SocketException
+                or System.Security.Authentication.AuthenticationException)
             {
                 issued.TrySetException(new IOException(e.Message, e)); // after the id, the D Point has stored the failure itself
             }

@@ -68,7 +68,8 @@ public sealed record MessageId(NeighborNode Origin, TimeVal SequenceNumber)
     {
         var slash = text.IndexOf('/', StringComparison.Ordinal);
         if (slash < 3 || !text.StartsWith("AS", StringComparison.Ordinal)
-            || !uint.TryParse(text.AsSpan(2, slash - 2), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out uint asNumber)
+            || !uint.TryParse(text.AsSpan(2, slash - 2), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture,
+            out uint asNumber)
             || TimeVal.Parse(text[(slash + 1)..]) is not { } sequence)
         {
             throw new FormatException($"'{text}' is not a message id (ASn/sec.usec)");

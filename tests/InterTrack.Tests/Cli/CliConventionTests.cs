@@ -59,7 +59,8 @@ public sealed class CliConventionTests
     [InlineData("trace --pcaps x",
         "error: unrecognized option '--pcaps' for 'intertrack trace': did you mean '--pcap'?", "Try 'intertrack trace --help'.")]
     [InlineData("trace --pcaps=x --indx 3",
-        "error: unrecognized option '--pcaps' for 'intertrack trace': did you mean '--pcap'?|error: unrecognized option '--indx' for 'intertrack trace': did you mean '--index'?",
+        "error: unrecognized option '--pcaps' for 'intertrack trace': did you mean '--pcap'?|error: unrecognized option '--indx' for 'intertrack " +
+            "trace': did you mean '--index'?",
         "Try 'intertrack trace --help'.")]
     [InlineData("tarce", "error: unrecognized command 'tarce' for 'intertrack': did you mean 'trace'?", "Try 'intertrack --help'.")]
     [InlineData("tarce --help", "error: unrecognized command 'tarce' for 'intertrack': did you mean 'trace'?", "Try 'intertrack --help'.")]

@@ -94,7 +94,8 @@ public sealed class DigestCliTests : IDisposable
         using var json = JsonDocument.Parse(result.Output);
         Assert.True(json.RootElement.GetProperty("expired").GetBoolean());
         Assert.False(json.RootElement.GetProperty("seen").GetBoolean());
-        Assert.StartsWith("expired", CliRunner.Run("query", "--digests", PathOf("d"), "--pcap", pcap, "--index", "3", "--at", "1577836800").Output, StringComparison.Ordinal);
+        Assert.StartsWith("expired", CliRunner.Run("query", "--digests", PathOf("d"), "--pcap", pcap, "--index", "3", "--at", "1577836800").Output,
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -145,8 +146,10 @@ public sealed class CliMistakeTests : IDisposable
     [Theory]
     [InlineData("--as must be an AS number", "pki", "issue", "--ca", "CA", "--as", "-1", "--role", "itm", "--out", "OUT")]
     [InlineData("--as must be an AS number", "pki", "issue", "--ca", "CA", "--as", "4294967296", "--role", "itm", "--out", "OUT")]
-    [InlineData("--wait must be a number of seconds above 0", "trace", "--dp", "127.0.0.1:9", "--hex", "4500", "--wait", "0", "--cert", "a", "--key", "b", "--ca", "c")]
-    [InlineData("--wait must be a number of seconds above 0", "trace", "--dp", "127.0.0.1:9", "--hex", "4500", "--wait", "-5", "--cert", "a", "--key", "b", "--ca", "c")]
+    [InlineData("--wait must be a number of seconds above 0", "trace", "--dp", "127.0.0.1:9", "--hex", "4500", "--wait", "0", "--cert", "a", "--key", "b",
+        "--ca", "c")]
+    [InlineData("--wait must be a number of seconds above 0", "trace", "--dp", "127.0.0.1:9", "--hex", "4500", "--wait", "-5", "--cert", "a", "--key", "b",
+        "--ca", "c")]
     [InlineData("--hex: not an IPv4 or IPv6 packet", "trace", "--dp", "127.0.0.1:9", "--hex", "45000014000000004011", "--cert", "a", "--key", "b", "--ca", "c")]
     [InlineData("is a directory, not a file", "run", "--config", "DIR")]
     [InlineData("is a directory, not a file", "emulate", "--scenario", "DIR")]
@@ -163,7 +166,8 @@ public sealed class CliMistakeTests : IDisposable
     [InlineData("--json: cannot write", "lab", "run", "--json", "/nonexistent-dir/lab.json")]
     public void A_mistake_is_one_line_and_exit_2(string expected, params string[] args)
     {
-        var run = CliRunner.Run([.. args.Select(a => a.Replace("DIR", _dir, StringComparison.Ordinal).Replace("CA", _dir, StringComparison.Ordinal).Replace("OUT", _dir, StringComparison.Ordinal))]);
+        var run = CliRunner.Run([.. args.Select(a => a.Replace("DIR", _dir, StringComparison.Ordinal).Replace("CA", _dir,
+            StringComparison.Ordinal).Replace("OUT", _dir, StringComparison.Ordinal))]);
         Assert.Equal(2, run.Code);
         Assert.Contains(expected, run.Error, StringComparison.Ordinal);
         Assert.StartsWith("error: ", run.Error, StringComparison.Ordinal);

@@ -56,7 +56,8 @@ public sealed class UserErrorTests : IDisposable
     public void A_key_given_as_ca_is_a_private_key_not_a_certificate()
     {
         string line = Trace(PathOf("nodes/as65001-tc.crt"), PathOf("nodes/as65001-tc.key"), PathOf("nodes/as65001-tc.key"));
-        Assert.Contains($"--ca {PathOf("nodes/as65001-tc.key")}: is a private key, not a certificate; give the federation's CA certificate", line, StringComparison.Ordinal);
+        Assert.Contains($"--ca {PathOf("nodes/as65001-tc.key")}: is a private key, not a certificate; give the federation's CA certificate", line,
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -89,10 +90,12 @@ public sealed class UserErrorTests : IDisposable
         File.Copy(PathOf("nodes/as65001-tc.key"), PathOf("swapped/as65001-itm.key"));
         File.WriteAllText(PathOf("node.json"), """{ "as": 65001, "ca": "ca/ca.crt", "certificates": "swapped", "itm": { "listen": "127.0.0.1:0" } }""");
         string line = OneLineError(CliRunner.Run("run", "--config", PathOf("node.json")));
-        Assert.Contains($"bad configuration: certificates: {PathOf("swapped/as65001-itm.key")} does not match certificates: {PathOf("swapped/as65001-itm.crt")}",
+        Assert.Contains($"bad configuration: certificates: {PathOf("swapped/as65001-itm.key")} does not match certificates: " +
+            $"{PathOf("swapped/as65001-itm.crt")}",
             line, StringComparison.Ordinal);
 
-        File.WriteAllText(PathOf("node.json"), """{ "as": 65001, "ca": "nodes/as65001-tc.key", "certificates": "nodes", "itm": { "listen": "127.0.0.1:0" } }""");
+        File.WriteAllText(PathOf("node.json"),
+            """{ "as": 65001, "ca": "nodes/as65001-tc.key", "certificates": "nodes", "itm": { "listen": "127.0.0.1:0" } }""");
         line = OneLineError(CliRunner.Run("run", "--config", PathOf("node.json")));
         Assert.Contains($"bad configuration: ca: {PathOf("nodes/as65001-tc.key")}: is a private key, not a certificate", line, StringComparison.Ordinal);
     }

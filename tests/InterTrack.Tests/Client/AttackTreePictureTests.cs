@@ -63,7 +63,8 @@ public sealed partial class AttackTreePictureTests
             }
         }
         // Vertical segments (down a gutter) of different parents never overlap: each parent's children have rows of their own.
-        var verticals = segments.Where(s => s.X1 == s.X2 && s.Y1 != s.Y2).Select(s => (s.X1, Low: Math.Min(s.Y1, s.Y2), High: Math.Max(s.Y1, s.Y2), s.From)).ToList();
+        var verticals = segments.Where(s => s.X1 == s.X2 && s.Y1 != s.Y2).Select(s => (s.X1, Low: Math.Min(s.Y1, s.Y2), High: Math.Max(s.Y1, s.Y2),
+            s.From)).ToList();
         foreach (var a in verticals)
         {
             Assert.DoesNotContain(verticals, b => b.From != a.From && b.X1 == a.X1 && b.Low < a.High && a.Low < b.High);

@@ -18,7 +18,8 @@ public sealed class TraceResultViewTests
             new(65004, 2, AsStatus.Source, TraceState.Found, 100, [], null, "digest"),
             new(65005, 2, AsStatus.Unknown, TraceState.Reached, 0, [], null, "stub"),
         ];
-        var view = new TraceResultView(new MessageId(NeighborNode.ForItm(65001), new TimeVal(1, 0)), ases, [65004], [[65001, 65002, 65004]], new Dictionary<uint, IReadOnlyList<SubAgent>>());
+        var view = new TraceResultView(new MessageId(NeighborNode.ForItm(65001), new TimeVal(1, 0)), ases, [65004], [[65001, 65002, 65004]],
+            new Dictionary<uint, IReadOnlyList<SubAgent>>());
         var text = new StringWriter();
         view.WriteTree(text);
 

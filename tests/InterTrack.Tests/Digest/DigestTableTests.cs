@@ -196,7 +196,8 @@ public class DigestTableTests
 
             using (var loaded = DigestPageFile.Load(path!))
             {
-                Assert.Equal((original.Link, original.Seed, original.Hashes, original.BitCount, original.Capacity, original.StartNs, original.EndNs, original.Count),
+                Assert.Equal((original.Link, original.Seed, original.Hashes, original.BitCount, original.Capacity, original.StartNs, original.EndNs,
+                    original.Count),
                     (loaded.Link, loaded.Seed, loaded.Hashes, loaded.BitCount, loaded.Capacity, loaded.StartNs, loaded.EndNs, loaded.Count));
                 Assert.True(loaded.Words.SequenceEqual(original.Words));
             }
@@ -214,7 +215,8 @@ public class DigestTableTests
             File.WriteAllBytes(damaged, future);
             Assert.Contains("version 9", Assert.Throws<InvalidDataException>(() => DigestPageFile.Load(damaged)).Message, StringComparison.Ordinal);
             File.WriteAllBytes(damaged, RandomNumberGenerator.GetBytes(200));
-            Assert.Contains("not an InterTrack digest page", Assert.Throws<InvalidDataException>(() => DigestPageFile.Load(damaged)).Message, StringComparison.Ordinal);
+            Assert.Contains("not an InterTrack digest page", Assert.Throws<InvalidDataException>(() => DigestPageFile.Load(damaged)).Message,
+                StringComparison.Ordinal);
         }
         finally
         {

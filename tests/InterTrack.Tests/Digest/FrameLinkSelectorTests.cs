@@ -18,8 +18,10 @@ public class FrameLinkSelectorTests
     {
         var selector = new FrameLinkSelector("eth0", Own,
         [
-            new BorderLink("ixp-as65010:in", 65010, BorderDirection.In) { LocalMac = new PhysicalAddress(IxpLocal), RemoteMac = new PhysicalAddress(IxpRemote) },
-            new BorderLink("ixp-as65010:out", 65010, BorderDirection.Out) { LocalMac = new PhysicalAddress(IxpLocal), RemoteMac = new PhysicalAddress(IxpRemote) },
+            new BorderLink("ixp-as65010:in", 65010, BorderDirection.In) { LocalMac = new PhysicalAddress(IxpLocal),
+                RemoteMac = new PhysicalAddress(IxpRemote) },
+            new BorderLink("ixp-as65010:out", 65010, BorderDirection.Out) { LocalMac = new PhysicalAddress(IxpLocal),
+            RemoteMac = new PhysicalAddress(IxpRemote) },
         ]);
         Assert.Equal("eth0:out", selector.Select(Frame(Peer, Own)));
         Assert.Equal("eth0:in", selector.Select(Frame(Own, Peer)));

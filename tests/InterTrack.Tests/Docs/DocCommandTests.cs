@@ -47,7 +47,8 @@ public sealed class DocCommandTests
                     script.AppendLine(lines[j]);
                 }
                 string before = i > 0 ? lines[i - 1].Trim() : "";
-                string? reason = before.StartsWith(NotRun, StringComparison.Ordinal) ? before[NotRun.Length..].Replace("-->", "", StringComparison.Ordinal).Trim() : null;
+                string? reason = before.StartsWith(NotRun, StringComparison.Ordinal)
+                    ? before[NotRun.Length..].Replace("-->", "", StringComparison.Ordinal).Trim() : null;
                 blocks.Add(new Block(Path.GetRelativePath(RepositoryPaths.Root, file), ++number, script.ToString(), reason is { Length: > 0 } ? reason : null));
                 i = j;
             }
@@ -121,7 +122,8 @@ public sealed class DocCommandTests
             string bin = Directory.CreateDirectory(Path.Combine(work, ".bin")).FullName;
             string wrapper = Path.Combine(bin, "intertrack");
             File.WriteAllText(wrapper, $"#!/bin/sh\nexec dotnet \"{Path.Combine(AppContext.BaseDirectory, "intertrack.dll")}\" \"$@\"\n");
-            File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
+            File.SetUnixFileMode(wrapper,
+                UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
             Git(work, "init", "--quiet");
             var before = Untracked(work);
             foreach (var (id, script) in scripts)
@@ -143,7 +145,8 @@ public sealed class DocCommandTests
 
     /// <summary>The files <c>git status</c> lists as untracked in the copy, each on its own.</summary>
     private static HashSet<string> Untracked(string work) =>
-        [.. Git(work, "status", "--porcelain", "--untracked-files=all").Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith("?? ", StringComparison.Ordinal)).Select(l => l[3..])];
+        [.. Git(work, "status", "--porcelain", "--untracked-files=all").Split('\n',
+        StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith("?? ", StringComparison.Ordinal)).Select(l => l[3..])];
 
     private static string Git(string work, params string[] args)
     {

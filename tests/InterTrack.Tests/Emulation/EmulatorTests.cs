@@ -75,9 +75,11 @@ public class EmulatorTests
     [Theory]
     [InlineData("""{ "topology": { }, "attackers": [ { "count": 2 } ] }""", "topology:")]
     [InlineData("""{ "topology": { "generate": { "ases": 100 } }, "attackers": [ ] }""", "attackers:")]
-    [InlineData("""{ "topology": { "generate": { "ases": 100 } }, "attackers": [ { "count": 2 } ], "deployment": { "bts": 1.5 } }""", "deployment.bts.digest: must be a share from 0 to 1")]
+    [InlineData("""{ "topology": { "generate": { "ases": 100 } }, "attackers": [ { "count": 2 } ], "deployment": { "bts": 1.5 } }""",
+        "deployment.bts.digest: must be a share from 0 to 1")]
     [InlineData("""{ "topology": { "generate": { "ases": 100 } }, "attackers": [ { "count": 2 } ], "transport": "carrier pigeon" }""", "transport:")]
-    [InlineData("""{ "topology": { "generate": { "ases": 100 } }, "attackers": [ { "count": 2 } ], "victim": { "as": "x" } }""", "victim.as: expected a whole number (0 or more), got a string \"x\"")]
+    [InlineData("""{ "topology": { "generate": { "ases": 100 } }, "attackers": [ { "count": 2 } ], "victim": { "as": "x" } }""",
+        "victim.as: expected a whole number (0 or more), got a string \"x\"")]
     [InlineData("""{ "topology": { "asRel": "missing.txt" }, "attackers": [ { "as": 5, "hosts": 2 } ] }""", "topology.asRel: no such file")]
     public void A_bad_scenario_names_the_field(string json, string expected)
     {
@@ -127,8 +129,10 @@ public class SweepTests
     public async Task A_sweep_over_deployment_and_seeds_writes_one_csv_row_per_run_and_method_and_a_plot()
     {
         var (parameter, values) = Sweep.Parse("deployment=0.08,1", TestKinds.Installed);
-        var scenario = new Scenario { Seed = 9, Topology = new TopologySpec { Generate = new GenerateSpec { Ases = 100 } }, Attackers = [new AttackerSpec { Count = 3 }], PacketsPerAttacker = 5 };
-        var points = await Sweep.RunAsync(scenario with { Deployment = scenario.Deployment with { Strategy = "core-first" } }, TestKinds.Installed, parameter, values, seeds: 2, _ => { }, default);
+        var scenario = new Scenario { Seed = 9, Topology = new TopologySpec { Generate = new GenerateSpec { Ases = 100 } },
+            Attackers = [new AttackerSpec { Count = 3 }], PacketsPerAttacker = 5 };
+        var points = await Sweep.RunAsync(scenario with { Deployment = scenario.Deployment with { Strategy = "core-first" } }, TestKinds.Installed, parameter,
+            values, seeds: 2, _ => { }, default);
 
         Assert.Equal([(0.08, 9), (0.08, 10), (1.0, 9), (1.0, 10)], points.Select(p => (p.Value, p.Seed)));
         var rows = Sweep.Csv(parameter, points).Trim().Split('\n');
@@ -137,7 +141,8 @@ public class SweepTests
         Assert.StartsWith("1,9,intertrack,1.0000,", rows[5], StringComparison.Ordinal); // full deployment finds them all
         var plot = System.Xml.Linq.XElement.Parse(Sweep.Plot(parameter, points, "test"));
         Assert.Equal(4, plot.Descendants().Count(e => e.Name.LocalName == "rect" && e.Attribute("stroke") is not null)); // four panels
-        Assert.Contains(plot.Descendants(), e => e.Name.LocalName == "text" && e.Value.Contains("Moreira", StringComparison.Ordinal)); // the published point's legend
+        Assert.Contains(plot.Descendants(), e => e.Name.LocalName == "text" && e.Value.Contains("Moreira",
+            StringComparison.Ordinal)); // the published point's legend
     }
 
     [Theory]
@@ -178,7 +183,8 @@ public sealed class ServeTests
         var trace = await Task.Run(() => Cli.CliRunner.Run("trace", "--dp", endpoints.DPoint.ToString(), "--pcap", endpoints.Pcap, "--all", "--json",
             "--cert", endpoints.ClientCertificate, "--key", endpoints.ClientKey, "--ca", endpoints.Ca));
         Assert.True(trace.Code == 0, trace.Output + trace.Error);
-        var origins = System.Text.Json.JsonDocument.Parse(trace.Output).RootElement.GetProperty("originAses").EnumerateArray().Select(e => e.GetUInt32()).ToList();
+        var origins = System.Text.Json.JsonDocument.Parse(trace.Output).RootElement.GetProperty("originAses").EnumerateArray()
+            .Select(e => e.GetUInt32()).ToList();
         Assert.Equal(4, origins.Count);
     }
 
@@ -188,7 +194,10 @@ public sealed class ServeTests
     {
         Requires.ReferenceSchema();
         var schema = Protocol.MessageCodecTests.ReferenceSchema();
-        var scenario = ServedEmulation.Scenario(5, attackers: 3) with { Deployment = new DeploymentSpec { Settings = new() { ["hash"] = System.Text.Json.JsonSerializer.SerializeToElement("packter-md5") } } };
+        var scenario = ServedEmulation.Scenario(5, attackers: 3) with
+        {
+            Deployment = new DeploymentSpec { Settings = new() { ["hash"] = System.Text.Json.JsonSerializer.SerializeToElement("packter-md5") } }
+        };
         int legacyPort = FreePort.Pick();
         await using var served = await ServedEmulation.StartAsync(scenario, directory => new ServeOptions(directory, LegacyPort: legacyPort));
         var endpoints = served.Endpoints;
@@ -282,7 +291,8 @@ public class MixedDeploymentTests
             Attackers = [new AttackerSpec { Count = 3 }],
             PacketsPerAttacker = 3000,
             TracedPackets = 9000,
-            Deployment = new DeploymentSpec { Ts = KindMix.Only("marking"), Bts = KindMix.Only("marking"), Settings = new() { ["marking"] = System.Text.Json.JsonSerializer.SerializeToElement("ppm") } },
+            Deployment = new DeploymentSpec { Ts = KindMix.Only("marking"), Bts = KindMix.Only("marking"),
+            Settings = new() { ["marking"] = System.Text.Json.JsonSerializer.SerializeToElement("ppm") } },
         };
         var report = await Emulator.RunAsync(scenario, TestKinds.Installed);
 

@@ -46,7 +46,8 @@ public sealed class ServeStopTests : IDisposable
         Assert.True(_served.ExitCode == 0, log);
         var lines = log.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
         // Each step of the start-up, in order, before the endpoints (the TLS network of a large topology takes tens of seconds); then the stop.
-        string[] expected = ["· topology:", "· data plane:", "· TLS network: starting", "· D Point", "· operator page", "dpoint:", "serving", "stopping…", "stopped"];
+        string[] expected = ["· topology:", "· data plane:", "· TLS network: starting", "· D Point", "· operator page", "dpoint:", "serving", "stopping…",
+            "stopped"];
         var at = expected.Select(prefix => lines.FindIndex(l => l.StartsWith(prefix, StringComparison.Ordinal))).ToList();
         Assert.True(at.All(i => i >= 0) && at.SequenceEqual(at.Order()), log);
         Assert.DoesNotContain("Unhandled exception", log, StringComparison.Ordinal);

@@ -78,7 +78,8 @@ public sealed class SkipOverTests : IDisposable
             BackgroundPackets = 50,
             Deployment = new DeploymentSpec
             {
-                Overrides = new() { ["2"] = new DeploymentOverride { Bts = "none", Ts = "none" }, ["5"] = new DeploymentOverride { Bts = "none", Ts = "none" } },
+                Overrides = new() { ["2"] = new DeploymentOverride { Bts = "none", Ts = "none" },
+                    ["5"] = new DeploymentOverride { Bts = "none", Ts = "none" } },
             },
         };
         var report = await Emulator.RunAsync(scenario, TestKinds.Installed);

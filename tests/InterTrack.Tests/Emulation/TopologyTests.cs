@@ -88,7 +88,8 @@ public class TopologyTests
                 if (route.Kind == RouteKind.Provider)
                 {
                     // Chosen only when no customer or peer offered a route (they export their own and customer routes).
-                    Assert.DoesNotContain(graph.Customers(source).Concat(graph.Peers(source)), c => routes[c].Kind is RouteKind.Customer or RouteKind.Destination);
+                    Assert.DoesNotContain(graph.Customers(source).Concat(graph.Peers(source)),
+                        c => routes[c].Kind is RouteKind.Customer or RouteKind.Destination);
                 }
             }
         }

@@ -28,7 +28,8 @@ public sealed class SoftflowdTests : IDisposable
     [MemberData(nameof(Exports))]
     public async Task Every_tcp_and_udp_packet_exported_by_softflowd_is_seen_and_another_port_is_not(string capture, int version)
     {
-        Skip.IfNot(File.Exists("/usr/sbin/softflowd") && File.Exists("/usr/bin/nfdump"), "softflowd and nfdump are not installed (scripts/test.sh installs them)");
+        Skip.IfNot(File.Exists("/usr/sbin/softflowd") && File.Exists("/usr/bin/nfdump"),
+            "softflowd and nfdump are not installed (scripts/test.sh installs them)");
         string path = capture.StartsWith("ours", StringComparison.Ordinal) ? OurCapture() : Path.Combine(ThirdPartyExporters.DpktData, capture);
         Skip.IfNot(File.Exists(path), $"{path} is missing (Debian's python3-dpkt; scripts/test.sh installs it)");
         string store = Path.Combine(_scratch, "store");

@@ -38,7 +38,8 @@ internal static class ThirdPartyExporters
     {
         string store = Directory.CreateDirectory(Path.Combine(scratch, "nfcapd")).FullName;
         int port = FreeUdpPort();
-        using var nfcapd = Process.Start(new ProcessStartInfo("nfcapd", ["-b", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-w", store])
+        using var nfcapd = Process.Start(new ProcessStartInfo("nfcapd", ["-b", "127.0.0.1", "-p",
+            port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-w", store])
         {
             RedirectStandardOutput = true, RedirectStandardError = true,
         })!;

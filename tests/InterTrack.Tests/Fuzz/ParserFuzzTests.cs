@@ -44,7 +44,8 @@ public sealed class ParserFuzzTests
     [Fact]
     public void The_flow_export_parser_answers_every_damaged_export()
     {
-        var samples = new List<byte[]>(new IpfixWriter(3, templateEvery: 2).Messages([.. Enumerable.Range(0, 60).Select(i => FlowTestRecords.Udp(i))], FlowTestRecords.T0Ms));
+        var samples = new List<byte[]>(new IpfixWriter(3, templateEvery: 2).Messages([.. Enumerable.Range(0, 60).Select(i => FlowTestRecords.Udp(i))],
+            FlowTestRecords.T0Ms));
         var v9 = (byte[])samples[0].Clone();
         v9[1] = 9; // the same sets read as NetFlow v9
         samples.Add(v9);
@@ -138,7 +139,8 @@ public sealed class ParserFuzzTests
                 {
                     for (int i = 0; i < 4; i++)
                     {
-                        writer.Write(TestPackets.Frame(i % 2 == 0 ? TestPackets.Udp4(i) : TestPackets.Tcp6(i), link, vlanTags: i % 3), 1_764_000_000_000_000_000 + i);
+                        writer.Write(TestPackets.Frame(i % 2 == 0 ? TestPackets.Udp4(i) : TestPackets.Tcp6(i), link, vlanTags: i % 3),
+                            1_764_000_000_000_000_000 + i);
                     }
                 }
                 samples.Add(File.ReadAllBytes(path));

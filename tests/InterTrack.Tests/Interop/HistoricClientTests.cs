@@ -58,7 +58,8 @@ public sealed class HistoricClientTests
     }
 
     /// <summary>AS3 attacks AS1 through AS2 (each AS's digests keyed as <paramref name="scheme"/> says); the historic client asks AS1's D Point.</summary>
-    private static async Task<(TraceResultView Result, ClientTraceReply Reply)> TraceAsync(Func<uint, DigestScheme> scheme, DumpEncoding encoding, XmlSchemaSet schema)
+    private static async Task<(TraceResultView Result, ClientTraceReply Reply)> TraceAsync(Func<uint, DigestScheme> scheme, DumpEncoding encoding,
+        XmlSchemaSet schema)
     {
         using var pki = new TestPki();
         using var world = new AsWorld(pki) { TraceTimeout = TimeSpan.FromSeconds(15), AttackAgo = TimeSpan.FromSeconds(30), Scheme = scheme };
@@ -67,14 +68,16 @@ public sealed class HistoricClientTests
         var packets = world.Attack(5, 3, 2, 1);
         world.Start();
         using var credentials = pki.Issue(1, "dp");
-        await using var itm = new PeerChannel("AS1/itm", ct => MessageClient.ConnectTlsAsync("127.0.0.1", world.ItmPorts[1], new NodeIdentity(1, NodeRole.Itm), credentials, cancellationToken: ct));
+        await using var itm = new PeerChannel("AS1/itm", ct => MessageClient.ConnectTlsAsync("127.0.0.1", world.ItmPorts[1], new NodeIdentity(1, NodeRole.Itm),
+            credentials, cancellationToken: ct));
         string database = Path.Combine(Path.GetTempPath(), $"intertrack-historic-{Guid.NewGuid():N}.db");
         try
         {
             using var store = new DPointStore(database);
             var dpoint = new DPoint(1, new DPointPolicy(), itm, store);
             await using var legacy = MessageListener.StartPlain(0, Dp, dpoint.Handler);
-            var request = new ClientTraceRequest(new NeighborNode(Dp.ToNodeId()), new NeighborNode(new OtherNodeId("tc")), TimeVal.FromDateTimeOffset(DateTimeOffset.UtcNow), 16)
+            var request = new ClientTraceRequest(new NeighborNode(Dp.ToNodeId()), new NeighborNode(new OtherNodeId("tc")),
+                TimeVal.FromDateTimeOffset(DateTimeOffset.UtcNow), 16)
             {
                 PacketDumps = [.. packets.Select(p => encoding == DumpEncoding.Md5
                     ? new PacketDump(PackterMd5.Hex(p), DumpEncoding.Md5, DumpHeader.Ip, 0, 32)

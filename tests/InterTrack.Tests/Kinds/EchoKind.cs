@@ -114,7 +114,8 @@ internal sealed class EchoKind : ITracebackKind, INodeKind, IEmulatedKind
 
         public IBtmClient Btm(TimeSpan tolerance) => new BorderBtm(domain.AsNumber, domain.BorderLinks(EmulatedDomain.BorderLinkName), Evidence, tolerance);
 
-        public IDtmClient Dtm(TimeSpan tolerance) => new FloodDtm(domain.AsNumber, domain.Routers(EmulatedDomain.IngressLink), Evidence, tolerance, domain.StartRouters());
+        public IDtmClient Dtm(TimeSpan tolerance) => new FloodDtm(domain.AsNumber, domain.Routers(EmulatedDomain.IngressLink), Evidence, tolerance,
+            domain.StartRouters());
 
         private Answers Evidence => new(link => _pairs.TryGetValue(link, out var pairs) ? packet => pairs.Contains(Pair(packet)) : null);
 

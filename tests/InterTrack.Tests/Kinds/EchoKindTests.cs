@@ -38,7 +38,8 @@ public sealed class EchoKindTests : IDisposable
     {
         string Scenario(string deployment)
         {
-            File.WriteAllText(PathOf("scenario.json"), $"{{\"topology\": {{\"generate\": {{\"ases\": 50}}}}, \"attackers\": [{{\"count\": 2}}], \"deployment\": {deployment}}}");
+            File.WriteAllText(PathOf("scenario.json"),
+                $"{{\"topology\": {{\"generate\": {{\"ases\": 50}}}}, \"attackers\": [{{\"count\": 2}}], \"deployment\": {deployment}}}");
             return PathOf("scenario.json");
         }
         var withEcho = TestKinds.WithEcho(new EchoKind());
@@ -50,9 +51,11 @@ public sealed class EchoKindTests : IDisposable
         Assert.Contains("deployment.ts.echo: not a kind of system",
             Assert.Throws<FormatException>(() => InterTrack.Emulation.Scenario.Load(mixed, TestKinds.Installed)).Message, StringComparison.Ordinal);
         Assert.Contains("deployment.echoKeep: not a setting",
-            Assert.Throws<FormatException>(() => InterTrack.Emulation.Scenario.Load(Scenario("{\"echoKeep\": 100}"), TestKinds.Installed)).Message, StringComparison.Ordinal);
+            Assert.Throws<FormatException>(() => InterTrack.Emulation.Scenario.Load(Scenario("{\"echoKeep\": 100}"), TestKinds.Installed)).Message,
+            StringComparison.Ordinal);
         Assert.Contains("deployment.echoKeep: must be positive",
-            Assert.Throws<FormatException>(() => InterTrack.Emulation.Scenario.Load(Scenario("{\"echoKeep\": 0}"), withEcho)).Message, StringComparison.Ordinal);
+            Assert.Throws<FormatException>(() => InterTrack.Emulation.Scenario.Load(Scenario("{\"echoKeep\": 0}"), withEcho)).Message,
+            StringComparison.Ordinal);
         Assert.Equal("echo", Sweep.Parse("echo=0,1", withEcho).Parameter);
         Assert.Throws<FormatException>(() => Sweep.Parse("echo=0,1", TestKinds.Installed));
     }
@@ -81,8 +84,10 @@ public sealed class EchoKindTests : IDisposable
         var refused = Assert.Throws<ConfigException>(() => NodeConfig.Load(PathOf("node.json"), TestKinds.Installed));
         Assert.Matches("echo: unknown field; the fields here are: as, ca, .*, capture, collector, linktest$", refused.Message);
         File.WriteAllText(PathOf("node.json"), File.ReadAllText(PathOf("node.json")).Replace("[ \"eth1:in\" ]", "5", StringComparison.Ordinal));
-        Assert.Contains("field $.echo.links: ", Assert.Throws<ConfigException>(() => NodeConfig.Load(PathOf("node.json"), kinds)).Message, StringComparison.Ordinal);
-        File.WriteAllText(PathOf("node.json"), File.ReadAllText(PathOf("node.json")).Replace("\"echo\": { \"links\": 5 }", "\"itm\": { }", StringComparison.Ordinal));
+        Assert.Contains("field $.echo.links: ", Assert.Throws<ConfigException>(() => NodeConfig.Load(PathOf("node.json"), kinds)).Message,
+            StringComparison.Ordinal);
+        File.WriteAllText(PathOf("node.json"), File.ReadAllText(PathOf("node.json")).Replace("\"echo\": { \"links\": 5 }", "\"itm\": { }",
+            StringComparison.Ordinal));
         Assert.Contains("btm.system: 'echo' is not one of: digest, flow, linktest",
             Assert.Throws<ConfigException>(() => NodeConfig.Load(PathOf("node.json"), TestKinds.Installed)).Message, StringComparison.Ordinal);
         Assert.Contains("echo: an echo btm needs the echo section",

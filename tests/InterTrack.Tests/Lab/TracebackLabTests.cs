@@ -48,7 +48,8 @@ public sealed class TracebackLabTests : IDisposable
         Requires.Programs("bird", "birdc", "pmacctd", "tcpdump", "setsid", "nft");
         string topology = Path.Combine(Path.GetTempPath(), $"{_id}.as-rel");
         File.WriteAllText(topology, Topology);
-        var plan = _lab.Up(new LabOptions { Id = _id, Directory = _dir, TopologyFile = topology, Victim = 65001, Flow = [65003], LinkTest = [65004], None = [65005] });
+        var plan = _lab.Up(new LabOptions { Id = _id, Directory = _dir, TopologyFile = topology, Victim = 65001, Flow = [65003], LinkTest = [65004],
+            None = [65005] });
         File.Delete(topology);
         Assert.Equal(2, plan[65001].Routers.Count);
         Assert.Equal(2, plan[65002].Routers.Count);

@@ -26,11 +26,15 @@ public sealed class ExpiredCountersTests : IDisposable
     private readonly string _listing = Path.Combine(Path.GetTempPath(), $"intertrack-nft-{Guid.NewGuid():N}.json");
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
 
-    /// <summary>What the router holds: the attack (UDP to 192.0.2.7 port 53) leaving on <paramref name="links"/>, its last packet <paramref name="secondsAgo"/> ago.</summary>
+    /// <summary>
+    /// What the router holds: the attack (UDP to 192.0.2.7 port 53) leaving on <paramref name="links"/>, its last
+    /// packet <paramref name="secondsAgo"/> ago.
+    /// </summary>
     private void RouterHolds(int secondsAgo, params string[] links)
     {
         string elements = string.Join(',', links.Select(l =>
-            $$"""{"elem": {"val": {"concat": ["192.0.2.7", 17, 53, "{{l}}"]}, "expires": {{10 - secondsAgo}}, "counter": {"packets": 50, "bytes": 3000} } }"""));
+            $$"""{"elem": {"val": {"concat": ["192.0.2.7", 17, 53, "{{l}}"]},""" +
+            $$""" "expires": {{10 - secondsAgo}}, "counter": {"packets": 50, "bytes": 3000} } }"""));
         File.WriteAllText(_listing, $$$"""
             {"nftables": [{"set": {"family": "inet", "name": "out4", "table": "intertrack_linktest", "timeout": 10, "elem": [{{{elements}}}]}}]}
             """);
@@ -73,7 +77,8 @@ public sealed class ExpiredCountersTests : IDisposable
         Assert.Equal(AsStatus.Unknown, after.Status);
         Assert.Equal(TraceState.Error, after.State);
         Assert.Equal(0u, after.Degree);
-        Assert.Contains("no counter for 192.0.2.7 protocol 17 port 53 within the last 10 s window: the attack may have ended", after.Error!.Message, StringComparison.Ordinal);
+        Assert.Contains("no counter for 192.0.2.7 protocol 17 port 53 within the last 10 s window: the attack may have ended", after.Error!.Message,
+            StringComparison.Ordinal);
     }
 
     [Fact]

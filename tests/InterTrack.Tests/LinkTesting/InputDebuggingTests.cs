@@ -81,6 +81,7 @@ public sealed class InputDebuggingTests
         var evidence = new LinkTestEvidence(counters, Window, time);
         var tcp6 = TestPackets.Tcp6(1);
         Assert.False(evidence.Ask("B<-C", new TracedPacket(tcp6, null), TimeSpan.Zero).Seen);
-        Assert.True(evidence.Ask("B<-C", new TracedPacket(TestPackets.Udp4(99), null), TimeSpan.Zero).Seen); // same victim, protocol and port: the signature, not the packet
+        Assert.True(evidence.Ask("B<-C", new TracedPacket(TestPackets.Udp4(99), null),
+            TimeSpan.Zero).Seen); // same victim, protocol and port: the signature, not the packet
     }
 }

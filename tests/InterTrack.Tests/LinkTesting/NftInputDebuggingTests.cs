@@ -32,7 +32,9 @@ public sealed class NftInputDebuggingTests : IDisposable
         NetnsLab.Exec(router, "sysctl", "-qw", "net.ipv4.ip_forward=1");
         NetnsLab.Exec(server, "ip", "addr", "add", "192.0.2.7/24", "dev", serverSide);
 
-        var config = new NodeConfig { As = 65001, Sections = new Dictionary<string, object> { [LinkTestKind.KindName] = new LinkTestConfig { Routers = [new LinkTestRouterConfig { Name = "r1", Nft = ["ip", "netns", "exec", router, "nft"] }] } } };
+        var config = new NodeConfig { As = 65001,
+            Sections = new Dictionary<string, object> { [LinkTestKind.KindName] = new LinkTestConfig { Routers = [new LinkTestRouterConfig { Name = "r1",
+            Nft = ["ip", "netns", "exec", router, "nft"] }] } } };
         var system = new LinkTestSystem();
         system.Start(config, NullLoggerFactory.Instance);
         try

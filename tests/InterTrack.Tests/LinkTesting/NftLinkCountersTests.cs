@@ -19,7 +19,8 @@ public sealed class NftLinkCountersTests
          {"set": {"family": "inet", "name": "out6", "table": "intertrack_linktest", "type": ["ipv6_addr", "inet_proto", "inet_service", "ifname"],
            "handle": 5, "size": 65536, "flags": ["timeout"], "timeout": 10, "elem": [
            {"elem": {"val": {"concat": ["2001:db8:1::7", 6, 443, "eth2"]}, "expires": 9, "counter": {"packets": 2, "bytes": 120}}}]}},
-         {"chain": {"family": "inet", "table": "intertrack_linktest", "name": "count_in", "handle": 1, "type": "filter", "hook": "prerouting", "prio": -300, "policy": "accept"}}]}
+         {"chain": {"family": "inet", "table": "intertrack_linktest", "name": "count_in", "handle": 1, "type": "filter", "hook": "prerouting", "prio": -300,
+         "policy": "accept"}}]}
         """;
 
     [Fact]

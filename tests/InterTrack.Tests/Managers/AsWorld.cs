@@ -127,18 +127,21 @@ internal sealed class AsWorld(TestPki? pki = null) : IDisposable
             var itmCredentials = pki.Issue(asNumber, "itm");
             var neighbors = _links[asNumber].Select(l => l.NeighborAs).Distinct().ToList();
             var itmListener = MessageListener.StartTls(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0), itmCredentials,
-                PeerAuthenticator.Only([.. neighbors.Select(n => new Node.Pki.NodeIdentity(n, NodeRole.Itm)), new Node.Pki.NodeIdentity(asNumber, NodeRole.DPoint)]),
+                PeerAuthenticator.Only([.. neighbors.Select(n => new Node.Pki.NodeIdentity(n, NodeRole.Itm)),
+                new Node.Pki.NodeIdentity(asNumber, NodeRole.DPoint)]),
                 (connection, message, ct) => ManagerServices.Itm(Itms[asNumber])(connection, message, ct));
             _network.Add(itmListener);
             _itmListeners[asNumber] = itmListener;
             itmPorts[asNumber] = itmListener.LocalEndPoint.Port;
             ItmPorts[asNumber] = itmListener.LocalEndPoint.Port;
-            var btmClient = new NetworkBtmClient(new PeerEndpoint("127.0.0.1", btmListener.LocalEndPoint.Port, new Node.Pki.NodeIdentity(asNumber, NodeRole.Btm)), itmCredentials);
+            var btmClient = new NetworkBtmClient(new PeerEndpoint("127.0.0.1", btmListener.LocalEndPoint.Port,
+                new Node.Pki.NodeIdentity(asNumber, NodeRole.Btm)), itmCredentials);
             _network.Add(btmClient);
             var dtmListener = MessageListener.StartTls(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0), pki.Issue(asNumber, "dtm"),
                 PeerAuthenticator.Only([itmIdentity]), ManagerServices.Dtm(new RecordingDtm(this, asNumber)));
             _network.Add(dtmListener);
-            var dtmClient = new NetworkDtmClient(new PeerEndpoint("127.0.0.1", dtmListener.LocalEndPoint.Port, new Node.Pki.NodeIdentity(asNumber, NodeRole.Dtm)), itmCredentials);
+            var dtmClient = new NetworkDtmClient(new PeerEndpoint("127.0.0.1", dtmListener.LocalEndPoint.Port,
+                new Node.Pki.NodeIdentity(asNumber, NodeRole.Dtm)), itmCredentials);
             _network.Add(dtmClient);
             _dtms[asNumber] = dtmClient;
             _pendingTls[asNumber] = (btmClient, itmCredentials, neighbors);
@@ -212,7 +215,8 @@ internal sealed class AsWorld(TestPki? pki = null) : IDisposable
     {
         var tables = _tables.TryGetValue(asNumber, out var t) ? t : _tables[asNumber] = [];
         var scheme = Scheme(asNumber);
-        var table = tables.TryGetValue(link, out var found) ? found : tables[link] = new DigestTable(link, new DigestOptions { PageCapacity = 50_000, Scheme = scheme });
+        var table = tables.TryGetValue(link, out var found) ? found : tables[link] = new DigestTable(link,
+            new DigestOptions { PageCapacity = 50_000, Scheme = scheme });
         Span<byte> key = stackalloc byte[DigestSchemes.MaxKeyLength];
         table.Add(key[..scheme.KeyFromIp(packet, key)], T0);
     }

@@ -43,7 +43,8 @@ public sealed class DPointTests : IAsyncLifetime, IDisposable
 
     private (MessageListener, PeerChannel, DPointStore) StartDPoint()
     {
-        var itm = new PeerChannel("AS1/itm", ct => MessageClient.ConnectTlsAsync("127.0.0.1", _world.ItmPorts[1], new NodeIdentity(1, NodeRole.Itm), _dpCredentials, cancellationToken: ct));
+        var itm = new PeerChannel("AS1/itm", ct => MessageClient.ConnectTlsAsync("127.0.0.1", _world.ItmPorts[1], new NodeIdentity(1, NodeRole.Itm),
+            _dpCredentials, cancellationToken: ct));
         var store = new DPointStore(_database);
         var dpoint = new DPoint(1, new DPointPolicy(), itm, store);
         var listener = MessageListener.StartTls(new IPEndPoint(IPAddress.Loopback, 0), _dpCredentials,
@@ -76,11 +77,13 @@ public sealed class DPointTests : IAsyncLifetime, IDisposable
         // An ITM that takes requests and never answers: every trace stays in flight.
         using var itmCredentials = _pki.Issue(1, "itm");
         await using var silentItm = EchoServer.Start(itmCredentials, [Dp]);
-        await using var itm = new PeerChannel("AS1/itm", ct => MessageClient.ConnectTlsAsync("127.0.0.1", silentItm.LocalEndPoint.Port, new NodeIdentity(1, NodeRole.Itm), _dpCredentials, cancellationToken: ct));
+        await using var itm = new PeerChannel("AS1/itm", ct => MessageClient.ConnectTlsAsync("127.0.0.1", silentItm.LocalEndPoint.Port,
+            new NodeIdentity(1, NodeRole.Itm), _dpCredentials, cancellationToken: ct));
         string database = Path.Combine(Path.GetTempPath(), $"intertrack-dp-busy-{Guid.NewGuid():N}.db");
         using (var store = new DPointStore(database))
         {
-            var dpoint = new DPoint(1, new DPointPolicy { MaxConcurrentTraces = 1, MaxQueuedTraces = 1, MessageIdTimeout = TimeSpan.FromMinutes(5) }, itm, store);
+            var dpoint = new DPoint(1, new DPointPolicy { MaxConcurrentTraces = 1, MaxQueuedTraces = 1, MessageIdTimeout = TimeSpan.FromMinutes(5) }, itm,
+                store);
             await using var listener = MessageListener.StartTls(new IPEndPoint(IPAddress.Loopback, 0), _dpCredentials,
                 PeerAuthenticator.Only([new NodeIdentity(1, NodeRole.Client)]), dpoint.Handler);
             await using var client = await MessageClient.ConnectTlsAsync("127.0.0.1", listener.LocalEndPoint.Port, Dp, _client);
@@ -128,7 +131,8 @@ public sealed class DPointTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task A_legacy_client_gets_its_own_results_again_but_not_another_clients()
     {
-        var itm = new PeerChannel("AS1/itm", ct => MessageClient.ConnectTlsAsync("127.0.0.1", _world.ItmPorts[1], new NodeIdentity(1, NodeRole.Itm), _dpCredentials, cancellationToken: ct));
+        var itm = new PeerChannel("AS1/itm", ct => MessageClient.ConnectTlsAsync("127.0.0.1", _world.ItmPorts[1], new NodeIdentity(1, NodeRole.Itm),
+            _dpCredentials, cancellationToken: ct));
         await using var _ = itm;
         var dpoint = new DPoint(1, new DPointPolicy(), itm, _dp.Store);
         await using var legacy = MessageListener.StartPlain(0, Dp, dpoint.Handler);

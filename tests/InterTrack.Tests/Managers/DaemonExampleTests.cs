@@ -38,7 +38,8 @@ public sealed class DaemonExampleTests : IDisposable
         }
         _ports.HoldDocumented();
         Assert.Equal(0, CliRunner.Run("pki", "init", "--out", PathOf("pki/ca")).Code);
-        foreach (var (asNumber, role) in new[] { ("65001", "itm"), ("65001", "btm"), ("65001", "dp"), ("65001", "tc"), ("65002", "itm"), ("65002", "btm"), ("65002", "dtm"),
+        foreach (var (asNumber, role) in new[] { ("65001", "itm"), ("65001", "btm"), ("65001", "dp"), ("65001", "tc"), ("65002", "itm"), ("65002", "btm"),
+            ("65002", "dtm"),
             ("65003", "itm"), ("65003", "btm"), ("65003", "dtm") })
         {
             Assert.Equal(0, CliRunner.Run("pki", "issue", "--ca", PathOf("pki/ca"), "--as", asNumber, "--role", role, "--out", PathOf("pki/nodes")).Code);
@@ -60,13 +61,15 @@ public sealed class DaemonExampleTests : IDisposable
 
         ExportFlows(now, count: 20);
         await using var origin = NodeHost.Start(NodeConfig.Load(PathOf("as65003.json"), TestKinds.Installed), TestKinds.Installed, NullLoggerFactory.Instance);
-        await using var upstream = NodeHost.Start(NodeConfig.Load(PathOf("as65002.json"), TestKinds.Installed), TestKinds.Installed, NullLoggerFactory.Instance);
+        await using var upstream = NodeHost.Start(NodeConfig.Load(PathOf("as65002.json"), TestKinds.Installed), TestKinds.Installed,
+            NullLoggerFactory.Instance);
         await using var victim = NodeHost.Start(NodeConfig.Load(PathOf("as65001.json"), TestKinds.Installed), TestKinds.Installed, NullLoggerFactory.Instance);
 
         using var json = await TraceAllAsync();
         Assert.Equal([65003u], json.RootElement.GetProperty("originAses").EnumerateArray().Select(e => e.GetUInt32()));
         Assert.Equal([65001u, 65002u, 65003u], json.RootElement.GetProperty("asPaths")[0].EnumerateArray().Select(e => e.GetUInt32()));
-        var systems = json.RootElement.GetProperty("ases").EnumerateArray().ToDictionary(a => a.GetProperty("as").GetUInt32(), a => a.GetProperty("tstype").GetString());
+        var systems = json.RootElement.GetProperty("ases").EnumerateArray().ToDictionary(a => a.GetProperty("as").GetUInt32(),
+            a => a.GetProperty("tstype").GetString());
         Assert.Equal(("digest", "flow"), (systems[65002], systems[65003]));
         Assert.StartsWith("AS65001/", json.RootElement.GetProperty("messageId").GetString(), StringComparison.Ordinal);
 
@@ -94,7 +97,8 @@ public sealed class DaemonExampleTests : IDisposable
         Assert.Equal(0, CliRunner.Run("pki", "init", "--out", PathOf("pki/ca")).Code);
         var signed = CliRunner.Run("pki", "sign", "--ca", PathOf("pki/ca"), "--file", PathOf("directory.json"));
         Assert.True(signed.Code == 0, signed.Error);
-        foreach (var (asNumber, role) in new[] { ("65001", "itm"), ("65001", "btm"), ("65001", "dp"), ("65001", "tc"), ("65003", "itm"), ("65003", "btm"), ("65003", "dtm") })
+        foreach (var (asNumber, role) in new[] { ("65001", "itm"), ("65001", "btm"), ("65001", "dp"), ("65001", "tc"), ("65003", "itm"), ("65003", "btm"),
+            ("65003", "dtm") })
         {
             Assert.Equal(0, CliRunner.Run("pki", "issue", "--ca", PathOf("pki/ca"), "--as", asNumber, "--role", role, "--out", PathOf("pki/nodes")).Code);
         }
@@ -143,7 +147,10 @@ public sealed class DaemonExampleTests : IDisposable
         return JsonDocument.Parse(trace.Output);
     }
 
-    /// <summary>AS65003's router r1 exports the attack's flows (in from its hosts on interface 1, out to AS65002 on 2) to the node's collector, as IPFIX over UDP.</summary>
+    /// <summary>
+    /// AS65003's router r1 exports the attack's flows (in from its hosts on interface 1, out to AS65002 on 2) to the
+    /// node's collector, as IPFIX over UDP.
+    /// </summary>
     /// <summary>AS65003's router's IPFIX about the attack, captured and stored by its collector (<c>intertrack flows --read</c>).</summary>
     private void ExportFlows(long startNs, int count)
     {
@@ -185,9 +192,11 @@ public sealed class DaemonExampleTests : IDisposable
         Assert.Contains("as65001-itm.crt would be refused by our peers: certificate rejected", run.Error, StringComparison.Ordinal);
 
         // Issued by the right CA, then revoked: refused too.
-        Assert.Equal(0, CliRunner.Run("pki", "issue", "--ca", PathOf("pki/ca"), "--as", "65001", "--role", "itm", "--out", PathOf("pki/nodes"), "--force").Code);
+        Assert.Equal(0, CliRunner.Run("pki", "issue", "--ca", PathOf("pki/ca"), "--as", "65001", "--role", "itm", "--out", PathOf("pki/nodes"),
+            "--force").Code);
         Assert.Equal(0, CliRunner.Run("pki", "revoke", "--ca", PathOf("pki/ca"), "--cert", PathOf("pki/nodes/as65001-itm.crt")).Code);
-        Assert.Contains("would be refused by our peers: certificate revoked", (await Run("run", "--config", PathOf("node.json"))).Error, StringComparison.Ordinal);
+        Assert.Contains("would be refused by our peers: certificate revoked", (await Run("run", "--config", PathOf("node.json"))).Error,
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -204,26 +213,39 @@ public sealed class DaemonExampleTests : IDisposable
         Assert.Equal(0, CliRunner.Run("pki", "init", "--out", PathOf("badca")).Code);
         File.Copy(PathOf("badca/ca.crt"), PathOf("ca.crt"), overwrite: true);
         File.WriteAllText(PathOf("badca/ca.crl"), "-----BEGIN X509 CRL-----\nAAAA\n-----END X509 CRL-----\n");
-        File.WriteAllText(PathOf("bad.json"), """{ "as": 65001, "ca": "ca.crt", "certificates": ".", "crl": "badca/ca.crl", "itm": { "listen": "127.0.0.1:0" } }""");
+        File.WriteAllText(PathOf("bad.json"),
+            """{ "as": 65001, "ca": "ca.crt", "certificates": ".", "crl": "badca/ca.crl", "itm": { "listen": "127.0.0.1:0" } }""");
         Assert.Contains("bad configuration: crl: ", CliRunner.Run("run", "--config", PathOf("bad.json")).Error, StringComparison.Ordinal);
         File.WriteAllText(PathOf("bad.json"), """{ "as": 65001, "ca": "ca.crt", "certificates": ".", "itm": { "listen": "nowhere" } }""");
         Assert.Contains("itm.listen: 'nowhere' is not IP:PORT", CliRunner.Run("run", "--config", PathOf("bad.json")).Error, StringComparison.Ordinal);
-        File.WriteAllText(PathOf("bad.json"), """{ "as": 65001, "ca": "ca.crt", "certificates": ".", "dtm": { "digests": ".", "routers": [ { "name": "r1", "ingress": [ { "link": "x", "from": "as:foo" } ] } ] } }""");
+        File.WriteAllText(PathOf("bad.json"),
+            """{ "as": 65001, "ca": "ca.crt", "certificates": ".", "dtm": { "digests": ".", "routers": [ { "name": "r1", "ingress": [ { "link": "x",""" +
+            """ "from": "as:foo" } ] } ] } }""");
         Assert.Contains("dtm.routers[0].ingress[0].from: 'as:foo'", CliRunner.Run("run", "--config", PathOf("bad.json")).Error, StringComparison.Ordinal);
-        File.WriteAllText(PathOf("bad.json"), """{ "as": 65001, "ca": "ca.crt", "certificates": ".", "btm": { "listen": "127.0.0.1:9002", "digests": "no-such-dir" } }""");
+        File.WriteAllText(PathOf("bad.json"),
+            """{ "as": 65001, "ca": "ca.crt", "certificates": ".", "btm": { "listen": "127.0.0.1:9002", "digests": "no-such-dir" } }""");
         Assert.Contains("btm.digests", CliRunner.Run("run", "--config", PathOf("bad.json")).Error, StringComparison.Ordinal);
 
-        File.WriteAllText(PathOf("bad.json"), """{ "as": 65001, "ca": "ca.crt", "certificates": ".", "btm": { "listen": "127.0.0.1:9002", "system": "linktest" } }""");
-        Assert.Contains("bad configuration: linktest: a linktest btm needs the linktest section", CliRunner.Run("run", "--config", PathOf("bad.json")).Error, StringComparison.Ordinal);
-        File.WriteAllText(PathOf("bad.json"), """{ "as": 65001, "ca": "ca.crt", "certificates": ".", "btm": { "listen": "127.0.0.1:0", "system": "linktest" }, "linktest": { "routers": [ { "name": "r1", "nft": [ "/nonexistent/nft" ] } ] } }""");
-        Assert.Contains("linktest.routers[0] (r1): cannot install the counters: cannot run '/nonexistent/nft'", CliRunner.Run("run", "--config", PathOf("bad.json")).Error, StringComparison.Ordinal);
+        File.WriteAllText(PathOf("bad.json"),
+            """{ "as": 65001, "ca": "ca.crt", "certificates": ".", "btm": { "listen": "127.0.0.1:9002", "system": "linktest" } }""");
+        Assert.Contains("bad configuration: linktest: a linktest btm needs the linktest section", CliRunner.Run("run", "--config", PathOf("bad.json")).Error,
+            StringComparison.Ordinal);
+        File.WriteAllText(PathOf("bad.json"),
+            """{ "as": 65001, "ca": "ca.crt", "certificates": ".", "btm": { "listen": "127.0.0.1:0", "system": "linktest" }, "linktest": { "routers": [ {""" +
+            """ "name": "r1", "nft": [ "/nonexistent/nft" ] } ] } }""");
+        Assert.Contains("linktest.routers[0] (r1): cannot install the counters: cannot run '/nonexistent/nft'",
+            CliRunner.Run("run", "--config", PathOf("bad.json")).Error, StringComparison.Ordinal);
 
-        File.WriteAllText(PathOf("bad.json"), """{ "as": 65001, "ca": "ca.crt", "certificates": ".", "dp": { "listen": "127.0.0.1:0" }, "web": { "listen": "0.0.0.0:9080" } }""");
-        Assert.Contains("web.listen: 0.0.0.0:9080 is not a loopback address: serve it with \"tls\": true", CliRunner.Run("run", "--config", PathOf("bad.json")).Error, StringComparison.Ordinal);
+        File.WriteAllText(PathOf("bad.json"),
+            """{ "as": 65001, "ca": "ca.crt", "certificates": ".", "dp": { "listen": "127.0.0.1:0" }, "web": { "listen": "0.0.0.0:9080" } }""");
+        Assert.Contains("web.listen: 0.0.0.0:9080 is not a loopback address: serve it with \"tls\": true",
+            CliRunner.Run("run", "--config", PathOf("bad.json")).Error, StringComparison.Ordinal);
         File.WriteAllText(PathOf("bad.json"), """{ "as": 65001, "ca": "ca.crt", "certificates": ".", "itm": { "listen": "127.0.0.1:0" }, "web": { } }""");
         Assert.Contains("web: the operator page belongs to the D Point", CliRunner.Run("run", "--config", PathOf("bad.json")).Error, StringComparison.Ordinal);
-        File.WriteAllText(PathOf("bad.json"), """{ "as": 65001, "ca": "ca.crt", "certificates": ".", "itm": { "listen": "127.0.0.1:0" }, "telemetry": { "otlp": "collector:4317" } }""");
-        Assert.Contains("telemetry.otlp: 'collector:4317' is not an http:// or https:// URL", CliRunner.Run("run", "--config", PathOf("bad.json")).Error, StringComparison.Ordinal);
+        File.WriteAllText(PathOf("bad.json"),
+            """{ "as": 65001, "ca": "ca.crt", "certificates": ".", "itm": { "listen": "127.0.0.1:0" }, "telemetry": { "otlp": "collector:4317" } }""");
+        Assert.Contains("telemetry.otlp: 'collector:4317' is not an http:// or https:// URL", CliRunner.Run("run", "--config", PathOf("bad.json")).Error,
+            StringComparison.Ordinal);
 
         File.WriteAllText(PathOf("bad.json"), """{ "as": 65001, "itm": { "listn": "1.2.3.4:5" } }""");
         Assert.Contains("listn", CliRunner.Run("run", "--config", PathOf("bad.json")).Error, StringComparison.Ordinal);

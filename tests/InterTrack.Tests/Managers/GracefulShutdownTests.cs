@@ -82,7 +82,8 @@ public sealed class GracefulShutdownTests : IDisposable
         await using var connection = await TracebackClient.ConnectAsync("127.0.0.1", dpPort, client, CancellationToken.None);
         var issued = new TaskCompletionSource<MessageId>(TaskCreationOptions.RunContinuationsAsynchronously);
         var trace = TracebackClient.TraceAsync(connection, client.Identity.ToNodeId(), new NodeIdentity(65001, NodeRole.DPoint).ToNodeId(),
-            [(TestPackets.Udp4(1), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000)], id => issued.TrySetResult(id), TimeSpan.FromSeconds(60), CancellationToken.None);
+            [(TestPackets.Udp4(1), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000)], id => issued.TrySetResult(id), TimeSpan.FromSeconds(60),
+            CancellationToken.None);
         var id = await issued.Task.WaitAsync(TimeSpan.FromSeconds(30)); // the trace is in flight: the ITM waits for its BTM
 
         // The operator sees it running, on the page and in the metrics the node prints the addresses of.

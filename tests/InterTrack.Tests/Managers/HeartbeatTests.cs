@@ -37,7 +37,8 @@ public sealed class HeartbeatTests : IAsyncDisposable
     }
 
     private static ValueTask Reply(MessageConnection connection, InterTrackMessage request, DateTimeOffset stamp) =>
-        connection.SendAsync(new HeartbeatReply(((HeartbeatRequest)request).Master, connection.LocalIdentity.ToNeighborNode(), TimeVal.FromDateTimeOffset(stamp))
+        connection.SendAsync(new HeartbeatReply(((HeartbeatRequest)request).Master, connection.LocalIdentity.ToNeighborNode(),
+        TimeVal.FromDateTimeOffset(stamp))
         {
             Options = request.Options,
         });

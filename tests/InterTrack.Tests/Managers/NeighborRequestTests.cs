@@ -52,7 +52,8 @@ public sealed class NeighborRequestTests : IDisposable
 
     private static ItmTraceRequest Request(MessageId id, int packets) =>
         new(NeighborNode.ForItm(65002), id, 63, new ItmPathList(NeighborNode.ForItm(65001), []),
-            EvidencePackets.ToEvidence([.. Enumerable.Range(0, packets).Select(i => EvidencePackets.ToFootmark(TestPackets.Udp4(i), i))], new TimeVal(1_800_000_000, 0)));
+            EvidencePackets.ToEvidence([.. Enumerable.Range(0, packets).Select(i => EvidencePackets.ToFootmark(TestPackets.Udp4(i), i))],
+            new TimeVal(1_800_000_000, 0)));
 
     private static async Task WaitUntil(Func<bool> condition)
     {

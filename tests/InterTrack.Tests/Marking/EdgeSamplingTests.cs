@@ -4,8 +4,12 @@ namespace InterTrack.Tests.Marking;
 
 public sealed class EdgeSamplingTests
 {
-    /// <summary>Sends attack packets (random identification fields) through the routers, attacker side first, until the reconstruction names them; bounded.</summary>
-    private static (IReadOnlyList<IReadOnlyList<uint>> Path, int Packets) Attack(EdgeSampling marking, uint[] routers, int seed, int stopAtDistances, int maxPackets = 200_000)
+    /// <summary>
+    /// Sends attack packets (random identification fields) through the routers, attacker side first, until the
+    /// reconstruction names them; bounded.
+    /// </summary>
+    private static (IReadOnlyList<IReadOnlyList<uint>> Path, int Packets) Attack(EdgeSampling marking, uint[] routers, int seed, int stopAtDistances,
+        int maxPackets = 200_000)
     {
         var random = new Random(seed);
         var ids = new List<ushort>();

@@ -43,7 +43,8 @@ public sealed class OperatorPageBrowserTests
             await Assertions.Expect(node).ToHaveCountAsync(1);
             Assert.Equal($"AS{a}: attacker AS, traced", await node.Locator("title").TextContentAsync());
         }
-        await Assertions.Expect(page.Locator($"#tree g.as[data-as='{served.Endpoints.VictimAs}'] title")).ToHaveTextAsync($"AS{served.Endpoints.VictimAs}: victim");
+        await Assertions.Expect(page.Locator($"#tree g.as[data-as='{served.Endpoints.VictimAs}'] title")).ToHaveTextAsync("AS" +
+            $"{served.Endpoints.VictimAs}: victim");
 
         // The list has it too, done, with its origins.
         await page.Locator("text=← all traces").ClickAsync();
@@ -70,7 +71,8 @@ public sealed class OperatorPageBrowserTests
         try
         {
             using var playwright = await Playwright.CreateAsync();
-            await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Chromium, Headless = true, Args = ["--no-sandbox"] });
+            await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Chromium, Headless = true,
+                Args = ["--no-sandbox"] });
             var page = await browser.NewPageAsync();
             await page.GotoAsync(served.Endpoints.Web.ToString());
             await page.Locator("input[name=pcap]").SetInputFilesAsync(junk);

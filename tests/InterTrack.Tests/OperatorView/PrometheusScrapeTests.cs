@@ -62,7 +62,8 @@ public sealed class PrometheusScrapeTests : IDisposable
             }
             _prometheus?.Dispose();
             _prometheus = Process.Start(new ProcessStartInfo("prometheus",
-                ["--config.file", Path.Combine(_dir, "prometheus.yml"), "--storage.tsdb.path", Path.Combine(_dir, "data"), "--web.listen-address", $"127.0.0.1:{port}"])
+                ["--config.file", Path.Combine(_dir, "prometheus.yml"), "--storage.tsdb.path", Path.Combine(_dir, "data"), "--web.listen-address",
+                $"127.0.0.1:{port}"])
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,

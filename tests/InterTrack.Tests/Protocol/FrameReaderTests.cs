@@ -16,8 +16,8 @@ public class FrameReaderTests
         var first = Codec.Encode(MessageSamples.ItmRequest(2));
         var second = Encoding.UTF8.GetBytes("""
             <!-- a comment with </InterTrackMessage> inside -->
-            <InterTrackMessage type="HeartbeatRequest"><HeartbeatRequest><Master><NodeID idtype="FQDN"><FQDN><![CDATA[a</InterTrackMessage>b]]></FQDN></NodeID><Signature>/&gt;</Signature></Master><Options><Option type="p>q/">v</Option></Options></HeartbeatRequest></InterTrackMessage>
-            """);
+            <InterTrackMessage type="HeartbeatRequest"><HeartbeatRequest><Master><NodeID idtype="FQDN"><FQDN><![CDATA[a</InterTrackMessage>b]]></FQDN></NodeID>
+            """ + """<Signature>/&gt;</Signature></Master><Options><Option type="p>q/">v</Option></Options></HeartbeatRequest></InterTrackMessage>""");
         var third = Codec.Encode(new HeartbeatRequest(NeighborNode.ForItm(9)));
         var stream = first.Concat("\n  "u8.ToArray()).Concat(second).Concat(third).Concat("\r\n"u8.ToArray()).ToArray();
 

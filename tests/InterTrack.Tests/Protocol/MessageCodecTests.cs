@@ -106,7 +106,8 @@ public class MessageCodecTests
 
     internal static void Validate(byte[] xml, XmlSchemaSet schemas)
     {
-        var settings = new XmlReaderSettings { ValidationType = ValidationType.Schema, Schemas = schemas, ValidationFlags = XmlSchemaValidationFlags.ReportValidationWarnings };
+        var settings = new XmlReaderSettings { ValidationType = ValidationType.Schema, Schemas = schemas,
+            ValidationFlags = XmlSchemaValidationFlags.ReportValidationWarnings };
         var errors = new List<string>();
         settings.ValidationEventHandler += (_, e) => errors.Add($"{e.Severity}: {e.Message} (line {e.Exception?.LineNumber}, col {e.Exception?.LinePosition})");
         using (var reader = XmlReader.Create(new MemoryStream(xml), settings))

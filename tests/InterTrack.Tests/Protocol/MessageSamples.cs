@@ -30,7 +30,8 @@ internal static class MessageSamples
 
     public static BulkFootmark Bulk(int count) => new([.. Enumerable.Range(0, count).Select(Mark)], T0);
 
-    private static readonly ItmPathList Path = new(Itm(65001), [new NextHop(NodeId.ForItm(65002), 1), new NextHop(NodeId.ForItm(65003), 2) { Signature = "s" }]);
+    private static readonly ItmPathList Path = new(Itm(65001), [new NextHop(NodeId.ForItm(65002), 1),
+        new NextHop(NodeId.ForItm(65003), 2) { Signature = "s" }]);
 
     public static ItmTraceRequest ItmRequest(int footmarks = 3) =>
         new(Itm(65004), Id, 16, Path, Bulk(footmarks)) { Translated = true, Options = Opts };
@@ -111,7 +112,8 @@ internal static class MessageSamples
                 ListeningPorts = [new ListeningPort(NodeRole.Itm, 9001), new ListeningPort(NodeRole.DPoint, 9004)],
                 FilterRules = new FilterRules
                 {
-                    PathFilter = new PathFilter { Deny = [new PathRule(64512, IpVersion.Any)], Allow = [new PathRule(65002, IpVersion.V4)], DenyAll = IpVersion.V6, AllowAll = IpVersion.V4 },
+                    PathFilter = new PathFilter { Deny = [new PathRule(64512, IpVersion.Any)], Allow = [new PathRule(65002, IpVersion.V4)],
+                        DenyAll = IpVersion.V6, AllowAll = IpVersion.V4 },
                     RateLimit = 100,
                     ExportLevel = new ExportLevel(ExportLevelKind.InterAs) { DeleteTags = ["SubDomain"] },
                 },
@@ -141,7 +143,8 @@ internal static class MessageSamples
         yield return new ItmTraceReply(Itm(65002), Id, new InterAsTraceResult(0) { Error = new ErrorCode(ErrorType.RefusedPath) });
         yield return BtmRequest;
         yield return BtmReply;
-        yield return new BtmTraceReply(Itm(65001), Id, new BorderTraceResult(AsStatus.Unknown, 0, TraceState.Error) { Error = new ErrorCode(ErrorType.BusyBtm) });
+        yield return new BtmTraceReply(Itm(65001), Id, new BorderTraceResult(AsStatus.Unknown, 0,
+            TraceState.Error) { Error = new ErrorCode(ErrorType.BusyBtm) });
         yield return DtmRequest;
         yield return DtmReply;
         yield return DtmError;

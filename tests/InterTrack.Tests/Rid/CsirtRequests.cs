@@ -17,7 +17,8 @@ internal static class CsirtRequests
                 new XElement(n + "Contact", new XAttribute("role", "irt"), new XAttribute("type", "organization")),
                 new XElement(n + "EventData", packets.Count == 0 ? null : new XElement(n + "Record", packets.Select(p => new XElement(n + "RecordData",
                     new XElement(n + "DateTime", InterTrack.Rid.Iodef.Time(DateTimeOffset.UnixEpoch.AddTicks(p.Ns / 100))),
-                    new XElement(n + "RecordItem", new XAttribute("dtype", (p.Ip[0] >> 4) == 6 ? "ipv6-packet" : "ipv4-packet"), Convert.ToHexStringLower(p.Ip)))))))));
+                    new XElement(n + "RecordItem", new XAttribute("dtype", (p.Ip[0] >> 4) == 6 ? "ipv6-packet" : "ipv4-packet"),
+                    Convert.ToHexStringLower(p.Ip)))))))));
     }
 
     /// <summary>

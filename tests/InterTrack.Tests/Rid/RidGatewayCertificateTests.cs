@@ -59,22 +59,28 @@ public sealed class RidGatewayCertificateTests : IDisposable
     /// <summary>A gateway on a free loopback port serving with the dp certificate in <paramref name="dir"/>; its D Point is never asked.</summary>
     private async Task<RidGateway> GatewayAsync(string dir)
     {
-        var options = new RidGatewayOptions(new IPEndPoint(IPAddress.Loopback, 0), ("127.0.0.1", FreePort.Pick()), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1),
+        var options = new RidGatewayOptions(new IPEndPoint(IPAddress.Loopback, 0), ("127.0.0.1", FreePort.Pick()), TimeSpan.FromSeconds(1),
+            TimeSpan.FromSeconds(1),
             new Dictionary<uint, Uri>());
-        var gateway = new RidGateway(options, Credentials(Path.Combine(_dir, dir, "as65001-dp")), Credentials(Path.Combine(_dir, "client", "as65001-tc")), NullLoggerFactory.Instance);
+        var gateway = new RidGateway(options, Credentials(Path.Combine(_dir, dir, "as65001-dp")), Credentials(Path.Combine(_dir, "client", "as65001-tc")),
+            NullLoggerFactory.Instance);
         await gateway.StartAsync();
         return gateway;
     }
 
     private TlsCredentials Credentials(string stem) => TlsCredentials.Load(stem + ".crt", stem + ".key", Path.Combine(Ca, "ca.crt"));
 
-    /// <summary>HttpClient with the platform's validation (chain, validity, host name), the federation CA its only root, and a tc certificate to present.</summary>
+    /// <summary>
+    /// HttpClient with the platform's validation (chain, validity, host name), the federation CA its only root, and a
+    /// tc certificate to present.
+    /// </summary>
     private HttpClient PlainClient() => new(new SocketsHttpHandler
     {
         SslOptions = new SslClientAuthenticationOptions
         {
             ClientCertificates = new X509CertificateCollection { PemFiles.LoadCertificateWithKey(
-                NamedFile.Option("--cert", Path.Combine(_dir, "client", "as65001-tc.crt")), NamedFile.Option("--key", Path.Combine(_dir, "client", "as65001-tc.key")),
+                NamedFile.Option("--cert", Path.Combine(_dir, "client", "as65001-tc.crt")),
+                NamedFile.Option("--key", Path.Combine(_dir, "client", "as65001-tc.key")),
                 "a Traceback Client certificate") },
             CertificateChainPolicy = new X509ChainPolicy
             {

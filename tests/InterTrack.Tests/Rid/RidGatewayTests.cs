@@ -27,7 +27,8 @@ namespace InterTrack.Tests.Rid;
 public sealed class RidGatewayTests : IDisposable
 {
     /// <summary>A served emulation with a RID gateway in front of its D Point.</summary>
-    private static Task<ServedEmulation> ServeAsync(ServedRid rid) => ServedEmulation.StartAsync(ServedEmulation.Scenario(3, attackers: 3), directory => new ServeOptions(directory, Rid: rid));
+    private static Task<ServedEmulation> ServeAsync(ServedRid rid) => ServedEmulation.StartAsync(ServedEmulation.Scenario(3, attackers: 3),
+        directory => new ServeOptions(directory, Rid: rid));
 
     [Fact]
     public async Task A_trace_request_is_answered_with_an_iodef_incident_naming_the_origins_and_paths_and_hostile_documents_are_denied()
@@ -64,15 +65,18 @@ public sealed class RidGatewayTests : IDisposable
             Assert.Equal(["POST"], get.Content.Headers.Allow);
         }
 
-        const string Xxe = """<?xml version="1.0"?><!DOCTYPE RID [<!ENTITY x SYSTEM "file:///etc/passwd">]><RID xmlns="urn:ietf:params:xml:ns:iodef-rid-2.0">&x;</RID>""";
-        const string Laughs = """<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><l>&c;</l>""";
+        const string Xxe = """<?xml version="1.0"?><!DOCTYPE RID [<!ENTITY x SYSTEM "file:///etc/passwd">]><RID""" +
+            """ xmlns="urn:ietf:params:xml:ns:iodef-rid-2.0">&x;</RID>""";
+        const string Laughs = """<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c""" +
+            """ "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><l>&c;</l>""";
         foreach (var (body, mediaType, expected, justification) in new[]
         {
             (Xxe, RidClient.MediaType, HttpStatusCode.BadRequest, "UnrecognizedFormat"),
             (Laughs, RidClient.MediaType, HttpStatusCode.BadRequest, "UnrecognizedFormat"),
             ("<RID", "text/xml", HttpStatusCode.BadRequest, "UnrecognizedFormat"),
             ("<html/>", "text/xml", HttpStatusCode.BadRequest, "UnrecognizedFormat"),
-            (RidMessage.Build("Report", 64512, "csirt.example", "ddos-3", iodef: CsirtRequests.Iodef(served.Packets())).ToString(), RidClient.MediaType, HttpStatusCode.BadRequest, "CannotProcess"),
+            (RidMessage.Build("Report", 64512, "csirt.example", "ddos-3", iodef: CsirtRequests.Iodef(served.Packets())).ToString(), RidClient.MediaType,
+            HttpStatusCode.BadRequest, "CannotProcess"),
             (Request("TraceRequest", [], "ddos-4").ToString(), RidClient.MediaType, HttpStatusCode.BadRequest, "UnrecognizedFormat"),
             ("{}", "application/json", HttpStatusCode.UnsupportedMediaType, "UnrecognizedFormat"),
         })
@@ -124,9 +128,13 @@ public sealed class RidGatewayTests : IDisposable
     private static string Asn(XElement system) => system.Descendants(Iodef.Ns + "Address").Single(a => (string?)a.Attribute("category") == "asn").Value;
 
     private static string? Denial(string body) =>
-        (string?)XDocument.Parse(body).Descendants(Iodef.Rid + "RequestStatus").Single(s => (string?)s.Attribute("AuthorizationStatus") == "Denied").Attribute("Justification");
+        (string?)XDocument.Parse(body).Descendants(Iodef.Rid + "RequestStatus")
+            .Single(s => (string?)s.Attribute("AuthorizationStatus") == "Denied").Attribute("Justification");
 
-    /// <summary>A trace request of <paramref name="msgType"/> for incident <paramref name="incidentId"/>, as <c>rid send</c> builds it: schema-valid itself.</summary>
+    /// <summary>
+    /// A trace request of <paramref name="msgType"/> for incident <paramref name="incidentId"/>, as <c>rid send</c>
+    /// builds it: schema-valid itself.
+    /// </summary>
     private static XDocument Request(string msgType, IReadOnlyList<(byte[] Ip, long Ns)> packets, string incidentId)
     {
         var request = RidMessage.TraceRequest(msgType, 64512, CsirtRequests.Iodef(packets, incidentId));
@@ -169,7 +177,8 @@ public sealed class RidGatewayTests : IDisposable
             RemoteCertificateValidationCallback = (_, certificate, _, _) =>
                 new PeerAuthenticator(credentials.FederationCa, _ => true, peerIsServer: true).Authenticate(certificate, out _) is not null,
         });
-        var header = Encoding.ASCII.GetBytes($"POST / HTTP/1.1\r\nHost: localhost\r\nContent-Type: {RidClient.MediaType}\r\nTransfer-Encoding: chunked\r\n\r\n");
+        var header = Encoding.ASCII.GetBytes("POST / HTTP/1.1\r\nHost: localhost\r\nContent-Type: " +
+            $"{RidClient.MediaType}\r\nTransfer-Encoding: chunked\r\n\r\n");
         var chunk = Encoding.ASCII.GetBytes("10000\r\n" + new string('a', 0x10000) + "\r\n");
         var sending = Task.Run(async () =>
         {

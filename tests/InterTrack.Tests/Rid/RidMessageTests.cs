@@ -18,7 +18,8 @@ public sealed class RidMessageTests
         var result = RidMessage.Build("Result", 65001, "csirt.example", "ddos-1", iodef: Incident());
         Assert.Empty(RidSchemas.Errors(result));
         XNamespace rid = Iodef.Rid;
-        var carried = result.Root!.Element(rid + "RIDPolicy")!.Element(rid + "ReportSchema")!.Element(rid + "XMLDocument")!.Element(Iodef.Ns + "IODEF-Document");
+        var carried = result.Root!.Element(rid + "RIDPolicy")!.Element(rid + "ReportSchema")!.Element(rid + "XMLDocument")!
+            .Element(Iodef.Ns + "IODEF-Document");
         Assert.NotNull(carried);
         var read = RidMessage.From(result);
         Assert.Equal(("Result", "csirt.example", "ddos-1"), (read.MsgType, read.IncidentName, read.IncidentId));

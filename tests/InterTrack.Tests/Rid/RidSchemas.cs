@@ -22,7 +22,8 @@ internal static class RidSchemas
     {
         var errors = new List<string>();
         // Validating annotates the tree; a copy leaves the caller's document as it was.
-        new XDocument(document).Validate(Set.Value, (sender, e) => errors.Add($"{(sender as XObject)?.Parent?.Name.LocalName}/{(sender as XElement)?.Name.LocalName}: {e.Message}"));
+        new XDocument(document).Validate(Set.Value,
+            (sender, e) => errors.Add($"{(sender as XObject)?.Parent?.Name.LocalName}/{(sender as XElement)?.Name.LocalName}: {e.Message}"));
         return errors;
     }
 
@@ -44,7 +45,8 @@ internal static class RidSchemas
             {
                 "urn:ietf:params:xml:schema:iodef-1.0" => "iodef-1.0-rules.xsd",
                 "http://www.w3.org/TR/2002/REC-xmldsig-core-20020212/xmldsig-core-schema.xsd" => "xmldsig-stub.xsd",
-                _ when absoluteUri.IsFile && Path.GetDirectoryName(Path.GetFullPath(absoluteUri.LocalPath)) == Path.GetFullPath(Dir) => Path.GetFileName(absoluteUri.LocalPath),
+                _ when absoluteUri.IsFile && Path.GetDirectoryName(Path.GetFullPath(absoluteUri.LocalPath)) == Path.GetFullPath(Dir)
+                => Path.GetFileName(absoluteUri.LocalPath),
                 _ => throw new XmlException($"the test schemas import {absoluteUri}, which is not kept here"),
             };
             return File.OpenRead(Path.Combine(Dir, file));

@@ -22,7 +22,8 @@ public class LogEventTests
 
         Assert.True(messages.Count >= table.Count, $"only {messages.Count} log messages found");
         Assert.All(messages, m => Assert.True(table.ContainsKey(m.Attribute!.EventId), $"{m.Method}: event id {m.Attribute!.EventId} is not in LogEvents"));
-        var shared = messages.GroupBy(m => m.Attribute!.EventId).Where(g => g.Count() > 1).Select(g => $"{g.Key}: {string.Join(", ", g.Select(m => m.Method))}");
+        var shared = messages.GroupBy(m => m.Attribute!.EventId).Where(g => g.Count() > 1).Select(g => $"{g.Key}: " +
+            $"{string.Join(", ", g.Select(m => m.Method))}");
         Assert.Empty(shared);
     }
 }

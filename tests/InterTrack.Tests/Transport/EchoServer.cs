@@ -8,7 +8,8 @@ namespace InterTrack.Tests.Transport;
 /// <summary>A listener on 127.0.0.1:0 that answers every HeartbeatRequest with a HeartbeatReply.</summary>
 internal static class EchoServer
 {
-    public static MessageListener Start(TlsCredentials credentials, IEnumerable<NodeIdentity> allowed, TransportOptions? options = null, TimeProvider? time = null) =>
+    public static MessageListener Start(TlsCredentials credentials, IEnumerable<NodeIdentity> allowed, TransportOptions? options = null,
+        TimeProvider? time = null) =>
         MessageListener.StartTls(new IPEndPoint(IPAddress.Loopback, 0), credentials, PeerAuthenticator.Only(allowed),
             (connection, message, ct) => Answer(connection, message, credentials.Identity, ct), options, time: time);
 

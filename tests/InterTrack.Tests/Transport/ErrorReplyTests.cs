@@ -38,7 +38,8 @@ public sealed class ErrorReplyTests : IDisposable
         using var itmCredentials = _pki.Issue(65001, "itm");
         await using var listener = MessageListener.StartTls(new IPEndPoint(IPAddress.Loopback, 0), btmCredentials,
             PeerAuthenticator.Only([new NodeIdentity(65001, NodeRole.Itm)]), ManagerServices.Btm(new PickyBtm(bad.MessageId, release.Task)));
-        await using var client = new NetworkBtmClient(new PeerEndpoint("127.0.0.1", listener.LocalEndPoint.Port, new NodeIdentity(65001, NodeRole.Btm)), itmCredentials);
+        await using var client = new NetworkBtmClient(new PeerEndpoint("127.0.0.1", listener.LocalEndPoint.Port, new NodeIdentity(65001, NodeRole.Btm)),
+            itmCredentials);
 
         var good = client.TraceAsync(Request(2), CancellationToken.None);
         var failing = client.TraceAsync(bad, CancellationToken.None);

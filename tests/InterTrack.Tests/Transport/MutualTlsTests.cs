@@ -64,7 +64,8 @@ public sealed class MutualTlsTests : IDisposable
         using var clientOnly = _pki.IssueWithUsage(Itm1, "1.3.6.1.5.5.7.3.2");
         using var clientCredentials = _pki.Issue(65002, "itm");
         await using var server = EchoServer.Start(clientOnly, [Itm2]);
-        var e = await Assert.ThrowsAsync<AuthenticationException>(() => MessageClient.ConnectTlsAsync("127.0.0.1", server.LocalEndPoint.Port, Itm1, clientCredentials));
+        var e = await Assert.ThrowsAsync<AuthenticationException>(() => MessageClient.ConnectTlsAsync("127.0.0.1", server.LocalEndPoint.Port, Itm1,
+            clientCredentials));
         Assert.Contains("not valid for TLS server authentication", e.Message, StringComparison.Ordinal);
     }
 
@@ -86,7 +87,8 @@ public sealed class MutualTlsTests : IDisposable
         _pki.Revoke(65001, "itm");
         using var otherClient = _pki.Issue(65003, "itm");
         await using var server2 = EchoServer.Start(serverCredentials, [new NodeIdentity(65003, NodeRole.Itm)]);
-        var e = await Assert.ThrowsAsync<AuthenticationException>(() => MessageClient.ConnectTlsAsync("127.0.0.1", server2.LocalEndPoint.Port, Itm1, otherClient));
+        var e = await Assert.ThrowsAsync<AuthenticationException>(() => MessageClient.ConnectTlsAsync("127.0.0.1", server2.LocalEndPoint.Port, Itm1,
+            otherClient));
         Assert.Contains("revoked", e.Message, StringComparison.Ordinal);
     }
 

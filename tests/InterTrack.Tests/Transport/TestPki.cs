@@ -60,7 +60,8 @@ internal sealed class TestPki : IDisposable
     public string Revoke(uint asNumber, string role)
     {
         var output = new StringWriter();
-        int code = IntertrackCommand.Run(["pki", "revoke", "--ca", CaDir, "--cert", Path.Combine(_dir, "nodes", $"as{asNumber}-{role}.crt")], output, new StringWriter());
+        int code = IntertrackCommand.Run(["pki", "revoke", "--ca", CaDir, "--cert", Path.Combine(_dir, "nodes", $"as{asNumber}-{role}.crt")], output,
+            new StringWriter());
         Assert.Equal(0, code);
         return output.ToString();
     }

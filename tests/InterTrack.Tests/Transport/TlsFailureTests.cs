@@ -24,7 +24,8 @@ public sealed class TlsFailureTests : IDisposable
             Assert.Equal(0, CliRunner.Run("pki", "init", "--out", PathOf($"{federation}/ca")).Code);
             foreach (string role in new[] { "tc", "dp", "itm" })
             {
-                Assert.Equal(0, CliRunner.Run("pki", "issue", "--ca", PathOf($"{federation}/ca"), "--as", "65001", "--role", role, "--out", PathOf($"{federation}/nodes")).Code);
+                Assert.Equal(0, CliRunner.Run("pki", "issue", "--ca", PathOf($"{federation}/ca"), "--as", "65001", "--role", role, "--out",
+                    PathOf($"{federation}/nodes")).Code);
             }
         }
     }
@@ -32,7 +33,8 @@ public sealed class TlsFailureTests : IDisposable
     private string PathOf(string name) => Path.Combine(_dir, name);
 
     private TlsCredentials Node(string federation, string role) =>
-        TlsCredentials.Load(PathOf($"{federation}/nodes/as65001-{role}.crt"), PathOf($"{federation}/nodes/as65001-{role}.key"), PathOf($"{federation}/ca/ca.crt"));
+        TlsCredentials.Load(PathOf($"{federation}/nodes/as65001-{role}.crt"), PathOf($"{federation}/nodes/as65001-{role}.key"),
+        PathOf($"{federation}/ca/ca.crt"));
 
     /// <summary>A node of the federation on a free port that admits this AS's Traceback Client, logging to <paramref name="log"/>.</summary>
     private static MessageListener Serve(TlsCredentials credentials, ListLogger? log = null) =>
@@ -60,7 +62,8 @@ public sealed class TlsFailureTests : IDisposable
         await using var server = Serve(dpoint);
         int port = server.LocalEndPoint.Port;
         string line = UserErrorTests.OneLineError(await Task.Run(() => Trace(port, "other")));
-        Assert.Contains($"the certificate of 127.0.0.1:{port} (AS65001/dp) is not signed by --ca {PathOf("other/ca/ca.crt")}: use the federation's CA certificate",
+        Assert.Contains($"the certificate of 127.0.0.1:{port} (AS65001/dp) is not signed by --ca {PathOf("other/ca/ca.crt")}: use the " +
+            "federation's CA certificate",
             line, StringComparison.Ordinal);
     }
 
