@@ -15,19 +15,30 @@ internal static class EmulateCommand
         var scenario = new Option<FileInfo>("--scenario") { Description = "The scenario (JSON, see docs/emulation.md).", Required = true };
         var json = new Option<FileInfo>("--json") { Description = "Also write the report as JSON: truth, intertrack, baseline." };
         var svg = new Option<FileInfo>("--svg") { Description = "Also draw the AS graph around the attack (SVG): victim, attackers, traced paths, frontier." };
-        var sweep = new Option<string>("--sweep") { Description = "Run once per value (and seed): deployment=0.05,0.1,0.5,1 (share of ASes running a system), bts=0,0.5,1 (share with a border system), KIND=0,0.5,1 (share of deployed ASes running that kind, such as flow, instead of the default kind, digests) or attackers=5,10,20; writes CSV and plot." };
-        var seeds = new Option<int>("--seeds") { Description = "With --sweep: run each value with this many seeds (the scenario's and the next ones); the plot shows mean and range.", DefaultValueFactory = _ => 1 };
+        var sweep = new Option<string>("--sweep") { Description = "Run once per value (and seed): deployment=0.05,0.1,0.5,1 (share of ASes running a " +
+            "system), bts=0,0.5,1 (share with a border system), KIND=0,0.5,1 (share of deployed ASes running that kind, such as flow, instead of the default " +
+            "kind, digests) or attackers=5,10,20; writes CSV and plot." };
+        var seeds = new Option<int>("--seeds") { Description = "With --sweep: run each value with this many seeds (the scenario's and the next ones); the " +
+            "plot shows mean and range.", DefaultValueFactory = _ => 1 };
         seeds.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--seeds must be at least 1."); });
-        var strategy = new Option<string>("--strategy") { Description = "Which ASes get systems first (overrides deployment.strategy): random, core-first, stubs-first, tier1-and-stubs." };
+        var strategy = new Option<string>("--strategy") { Description = "Which ASes get systems first (overrides deployment.strategy): random, core-first, " +
+            "stubs-first, tier1-and-stubs." };
         strategy.AcceptOnlyFromAmong([.. DeploymentOrder.Strategies]);
-        var noSkipOver = new Option<bool>("--no-skip-over") { Description = "ITMs stop at an AS that runs nothing and only name the candidates behind it (overrides deployment.skipOver)." };
-        var outDir = new Option<DirectoryInfo>("--out") { Description = "Directory for the sweep's sweep.csv and sweep.svg.", DefaultValueFactory = _ => new DirectoryInfo(".") };
-        var serve = new Option<bool>("--serve") { Description = "Keep the attacked network running (ITMs on TLS, the victim's D Point) for an external client until Ctrl+C." };
-        var serveDir = new Option<DirectoryInfo>("--serve-dir") { Description = "With --serve: where the CA, client certificate and key, victim pcap and D Point database go.", DefaultValueFactory = _ => new DirectoryInfo("intertrack-serve") };
+        var noSkipOver = new Option<bool>("--no-skip-over") { Description = "ITMs stop at an AS that runs nothing and only name the candidates behind it " +
+            "(overrides deployment.skipOver)." };
+        var outDir = new Option<DirectoryInfo>("--out") { Description = "Directory for the sweep's sweep.csv and sweep.svg.",
+            DefaultValueFactory = _ => new DirectoryInfo(".") };
+        var serve = new Option<bool>("--serve") { Description = "Keep the attacked network running (ITMs on TLS, the victim's D Point) for an " +
+            "external client until Ctrl+C." };
+        var serveDir = new Option<DirectoryInfo>("--serve-dir") { Description = "With --serve: where the CA, client certificate and key, victim pcap and D " +
+            "Point database go.", DefaultValueFactory = _ => new DirectoryInfo("intertrack-serve") };
         var legacyPort = new Option<int?>("--legacy-client-port") { Description = "With --serve: also open the D Point's plain-TCP client port on 127.0.0.1." };
-        var webPort = new Option<int?>("--web-port") { Description = "With --serve: the port of the D Point's operator page on 127.0.0.1 (default: any free port; the web: line says which)." };
-        var metricsPort = new Option<int?>("--metrics-port") { Description = "With --serve: the port of the Prometheus scrape endpoint on 127.0.0.1 (default: any free port; the metrics: line says which)." };
-        var ridPort = new Option<int?>("--rid-port") { Description = "With --serve: also serve a RID gateway (HTTPS, mutual TLS) in front of the D Point on 127.0.0.1 (0: any port)." };
+        var webPort = new Option<int?>("--web-port") { Description = "With --serve: the port of the D Point's operator page on 127.0.0.1 (default: any free " +
+            "port; the web: line says which)." };
+        var metricsPort = new Option<int?>("--metrics-port") { Description = "With --serve: the port of the Prometheus scrape endpoint on 127.0.0.1 " +
+            "(default: any free port; the metrics: line says which)." };
+        var ridPort = new Option<int?>("--rid-port") { Description = "With --serve: also serve a RID gateway (HTTPS, mutual TLS) in front of the D Point " +
+            "on 127.0.0.1 (0: any port)." };
         var command = new Command("emulate", "Emulate an attack on an AS topology and trace it with the real managers, beside a RID-style baseline.")
         {
             scenario, json, svg, sweep, seeds, strategy, noSkipOver, outDir, serve, serveDir, legacyPort, ridPort, webPort, metricsPort,
@@ -101,7 +112,8 @@ internal static class EmulateCommand
             {
                 File.WriteAllText(file.FullName, JsonSerializer.Serialize(new
                 {
-                    truth = new { victimAs = report.VictimAs, attackerAses = report.AttackerAses, deployedAttackerAses = report.DeployedAttackerAses, reachableAttackerAses = report.ReachableAttackerAses },
+                    truth = new { victimAs = report.VictimAs, attackerAses = report.AttackerAses, deployedAttackerAses = report.DeployedAttackerAses,
+                        reachableAttackerAses = report.ReachableAttackerAses },
                     systems = report.Systems,
                     intertrack = Method(report.InterTrack),
                     baseline = Method(report.Baseline),
@@ -153,12 +165,14 @@ internal static class EmulateCommand
         output.WriteLine($"client-key: {endpoints.ClientKey}");
         output.WriteLine($"pcap: {endpoints.Pcap}");
         output.WriteLine($"victim-as: {endpoints.VictimAs}");
-        output.WriteLine($"try: intertrack trace --dp {endpoints.DPoint} --pcap {endpoints.Pcap} --all --cert {endpoints.ClientCertificate} --key {endpoints.ClientKey} --ca {endpoints.Ca}");
+        output.WriteLine($"try: intertrack trace --dp {endpoints.DPoint} --pcap {endpoints.Pcap} --all --cert {endpoints.ClientCertificate} --key " +
+            $"{endpoints.ClientKey} --ca {endpoints.Ca}");
         output.WriteLine("serving; Ctrl+C stops");
         output.Flush();
     }
 
-    private static async Task<int> RunSweepAsync(TextWriter output, Scenario scenario, string text, int seeds, DirectoryInfo directory, CancellationToken cancellationToken)
+    private static async Task<int> RunSweepAsync(TextWriter output, Scenario scenario, string text, int seeds, DirectoryInfo directory,
+        CancellationToken cancellationToken)
     {
         (string Parameter, IReadOnlyList<double> Values) sweep;
         try
@@ -179,26 +193,36 @@ internal static class EmulateCommand
         {
             throw new CommandException($"--out: cannot write {csv}: {e.Message}", e);
         }
-        var points = await Sweep.RunAsync(scenario, TracebackKinds.All, sweep.Parameter, sweep.Values, seeds, p => output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{sweep.Parameter} = {p.Value}, seed {p.Seed}: InterTrack recall {p.Report.InterTrack.Recall:F2}, within ≤2 {p.Report.InterTrack.WithinCandidates(2):F2}, {p.Report.InterTrack.Messages} messages; " +
+        var points = await Sweep.RunAsync(scenario, TracebackKinds.All, sweep.Parameter, sweep.Values, seeds,
+            p => output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{sweep.Parameter} = {p.Value}, seed {p.Seed}: InterTrack recall {p.Report.InterTrack.Recall:F2}, within ≤2 " +
+            $"{p.Report.InterTrack.WithinCandidates(2):F2}, {p.Report.InterTrack.Messages} messages; " +
             $"baseline recall {p.Report.Baseline.Recall:F2}")), cancellationToken);
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{sweep.Parameter,10}  method      recall        within ≤1     within ≤2     within ≤5     messages   domain traces  (mean [lowest, highest] over {seeds} seeds)"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{sweep.Parameter,10}  method      recall        within ≤1     within ≤2     within ≤5     messages   domain traces  (mean [lowest, " +
+            $"highest] over {seeds} seeds)"));
         foreach (var group in points.GroupBy(p => p.Value))
         {
-            foreach (var (name, select) in new (string, Func<EmulationReport, MethodResult>)[] { ("InterTrack", r => r.InterTrack), ("baseline", r => r.Baseline) })
+            foreach (var (name, select) in new (string, Func<EmulationReport, MethodResult>)[] { ("InterTrack", r => r.InterTrack),
+                ("baseline", r => r.Baseline) })
             {
                 string Stat(Func<MethodResult, double> metric, string format)
                 {
                     var (mean, low, high) = Sweep.Spread(group, p => metric(select(p.Report)));
-                    return string.Create(CultureInfo.InvariantCulture, $"{mean.ToString(format, CultureInfo.InvariantCulture)} [{low.ToString(format, CultureInfo.InvariantCulture)}, {high.ToString(format, CultureInfo.InvariantCulture)}]");
+                    return string.Create(CultureInfo.InvariantCulture,
+                        $"{mean.ToString(format, CultureInfo.InvariantCulture)} [{low.ToString(format, CultureInfo.InvariantCulture)}, " +
+                        $"{high.ToString(format, CultureInfo.InvariantCulture)}]");
                 }
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{group.Key,10}  {name,-10}  {Stat(m => m.Recall, "F2"),-12}  {Stat(m => m.WithinCandidates(1), "F2"),-12}  {Stat(m => m.WithinCandidates(2), "F2"),-12}  {Stat(m => m.WithinCandidates(5), "F2"),-12}  {Stat(m => m.Messages, "F0"),-10}  {Stat(m => m.TsQueries, "F0")}"));
+                    $"{group.Key,10}  {name,-10}  {Stat(m => m.Recall, "F2"),-12}  {Stat(m => m.WithinCandidates(1), "F2"),-12}  " +
+                    $"{Stat(m => m.WithinCandidates(2), "F2"),-12}  {Stat(m => m.WithinCandidates(5), "F2"),-12}  {Stat(m => m.Messages, "F0"),-10}  " +
+                    $"{Stat(m => m.TsQueries, "F0")}"));
             }
         }
         File.WriteAllText(csv, Sweep.Csv(sweep.Parameter, points));
         string title = string.Create(CultureInfo.InvariantCulture,
-            $"{scenario.Topology.Generate?.Ases.ToString(CultureInfo.InvariantCulture) ?? Path.GetFileName(scenario.Topology.AsRel)} ASes, strategy {scenario.Deployment.Strategy}, skip-over {(scenario.Deployment.SkipOver ? "on" : "off")}, {seeds} seeds");
+            $"{scenario.Topology.Generate?.Ases.ToString(CultureInfo.InvariantCulture) ?? Path.GetFileName(scenario.Topology.AsRel)} ASes, strategy " +
+            $"{scenario.Deployment.Strategy}, skip-over {(scenario.Deployment.SkipOver ? "on" : "off")}, {seeds} seeds");
         File.WriteAllText(plot, Sweep.Plot(sweep.Parameter, points, title));
         output.WriteLine($"csv: {csv}");
         output.WriteLine($"plot: {plot}");
@@ -208,7 +232,8 @@ internal static class EmulateCommand
     /// <summary>The truth and both methods side by side.</summary>
     internal static void PrintComparison(TextWriter output, EmulationReport report)
     {
-        output.WriteLine($"victim AS{report.VictimAs}; {report.AttackerAses.Count} attacker ASes; {report.TracedPackets} of {report.AttackPackets} attack packets traced");
+        output.WriteLine($"victim AS{report.VictimAs}; {report.AttackerAses.Count} attacker ASes; {report.TracedPackets} of " +
+            $"{report.AttackPackets} attack packets traced");
         output.WriteLine("                recall  precision  messages      bytes  domain traces  border queries  time ms");
         foreach (var (name, m) in new[] { ("InterTrack", report.InterTrack), ("RID baseline", report.Baseline) })
         {
@@ -216,22 +241,28 @@ internal static class EmulateCommand
                 $"{name,-14}  {m.Recall,6:F2}  {m.Precision,9:F2}  {m.Messages,8}  {m.Bytes,9}  {m.TsQueries,13}  {m.BorderQueries,14}  {m.ElapsedMs,7:F0}"));
         }
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"attackers narrowed to ≤1 / ≤2 / ≤5 candidate ASes: InterTrack {report.InterTrack.WithinCandidates(1):P0} / {report.InterTrack.WithinCandidates(2):P0} / {report.InterTrack.WithinCandidates(5):P0} (mean set {report.InterTrack.MeanCandidates:F1}), " +
-            $"baseline {report.Baseline.WithinCandidates(1):P0} / {report.Baseline.WithinCandidates(2):P0} / {report.Baseline.WithinCandidates(5):P0} (mean set {report.Baseline.MeanCandidates:F1})"));
+            $"attackers narrowed to ≤1 / ≤2 / ≤5 candidate ASes: InterTrack {report.InterTrack.WithinCandidates(1):P0} / " +
+            $"{report.InterTrack.WithinCandidates(2):P0} / {report.InterTrack.WithinCandidates(5):P0} (mean set {report.InterTrack.MeanCandidates:F1}), " +
+            $"baseline {report.Baseline.WithinCandidates(1):P0} / {report.Baseline.WithinCandidates(2):P0} / {report.Baseline.WithinCandidates(5):P0} (mean " +
+            $"set {report.Baseline.MeanCandidates:F1})"));
         if (report.DeployedAttackerAses.Count < report.AttackerAses.Count)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{report.DeployedAttackerAses.Count} attacker ASes run a system, InterTrack found {EmulationReport.RecallOf(report.DeployedAttackerAses, report.InterTrack):P0} of them; " +
-                $"{report.ReachableAttackerAses.Count} have one in every AS of their path, found {EmulationReport.RecallOf(report.ReachableAttackerAses, report.InterTrack):P0}"));
+                $"{report.DeployedAttackerAses.Count} attacker ASes run a system, InterTrack found " +
+                $"{EmulationReport.RecallOf(report.DeployedAttackerAses, report.InterTrack):P0} of them; " +
+                $"{report.ReachableAttackerAses.Count} have one in every AS of their path, found " +
+                $"{EmulationReport.RecallOf(report.ReachableAttackerAses, report.InterTrack):P0}"));
         }
         if (report.Systems.Any(s => s.TsAses + s.BtsAses > 0))
         {
-            output.WriteLine("system    TS ASes  BTS ASes  BTM queries  DTM queries  degrees (from: count)             storage  bytes/packet  packets needed  attack must last");
+            output.WriteLine("system    TS ASes  BTS ASes  BTM queries  DTM queries  degrees (from: count)             storage  bytes/packet  " +
+                "packets needed  attack must last");
             foreach (var s in report.Systems.Where(s => s.TsAses + s.BtsAses > 0))
             {
                 string degrees = string.Join(' ', s.Degrees.Select(d => $"{d.Degree}:{d.Count}"));
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{s.Kind,-8}  {s.TsAses,7}  {s.BtsAses,8}  {s.BtmQueries,11}  {s.DtmQueries,11}  {degrees,-31}  {s.StorageBytes,9}  {s.StorageBytesPerPacket,12:F1}  {s.PacketsNeeded,14}  {s.AttackMustLast}"));
+                    $"{s.Kind,-8}  {s.TsAses,7}  {s.BtsAses,8}  {s.BtmQueries,11}  {s.DtmQueries,11}  {degrees,-31}  {s.StorageBytes,9}  " +
+                    $"{s.StorageBytesPerPacket,12:F1}  {s.PacketsNeeded,14}  {s.AttackMustLast}"));
             }
         }
         if (report.InterTrack.Unresolved.Count > 0)
@@ -252,6 +283,7 @@ internal static class EmulateCommand
         recall = m.Recall,
         precision = m.Precision,
         unresolved = m.Unresolved,
-        candidates = new { within1 = m.WithinCandidates(1), within2 = m.WithinCandidates(2), within5 = m.WithinCandidates(5), meanSize = m.MeanCandidates, perAttacker = m.CandidateSets },
+        candidates = new { within1 = m.WithinCandidates(1), within2 = m.WithinCandidates(2), within5 = m.WithinCandidates(5), meanSize = m.MeanCandidates,
+        perAttacker = m.CandidateSets },
     };
 }
