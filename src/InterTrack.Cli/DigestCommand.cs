@@ -12,6 +12,7 @@ internal static class DigestCommand
     public static Command Create()
     {
         var pcap = new Option<FileInfo>("--pcap") { Description = "Capture file (pcap or pcapng) to digest.", Required = true };
+        pcap.AcceptExistingOnly(); // named at parse time, before any other work: "--pcap: File does not exist"
         var output = new Option<DirectoryInfo>("--out") { Description = "Directory for the page files (*.itd); created if missing.", Required = true };
         var link = new Option<string>("--link") { Description = "Link name recorded in the pages (default: the capture file's name)." };
         var sizing = new DigestSizingOptions();

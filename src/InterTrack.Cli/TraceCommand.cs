@@ -19,6 +19,7 @@ internal static class TraceCommand
     {
         var dp = new Option<string>("--dp") { Description = "The D Point, HOST:PORT (its client port, 9005 by default).", Required = true };
         var pcap = new Option<FileInfo>("--pcap") { Description = "Capture holding the attack packets." };
+        pcap.AcceptExistingOnly(); // named at parse time, before any other work: "--pcap: File does not exist"
         var index = new Option<long?>("--index") { Description = "0-based index of the packet in --pcap (default 0)." };
         var all = new Option<bool>("--all") { Description = "Trace every IP packet of --pcap (one bulk request)." };
         var hex = new Option<string>("--hex") { Description = "One packet in hex, from its IP header on (its time: now)." };

@@ -113,13 +113,19 @@ internal static partial class UsageErrors
         return option is null || message.Contains(option.Name, StringComparison.Ordinal) ? message : $"{option.Name}: {message}";
     }
 
-    private static string Expected(string type) => type switch
+    private static string Expected(string type) => Unwrapped(type) switch
     {
         "System.Byte" or "System.Int32" or "System.Int64" or "System.UInt16" or "System.UInt32" or "System.UInt64" => "a whole number",
         "System.Double" or "System.Single" or "System.Decimal" => "a number",
         "System.TimeSpan" => "a duration (hh:mm:ss)",
-        _ => $"a valid {type[(type.LastIndexOf('.') + 1)..]}",
+        var other => $"a valid {other[(other.LastIndexOf('.') + 1)..]}",
     };
+
+    /// <summary>System.Nullable`1[System.Int32] (an optional number) is asked for as System.Int32.</summary>
+    private static string Unwrapped(string type) => NullableOf().Match(type) is { Success: true } m ? m.Groups[1].Value : type;
+
+    [GeneratedRegex(@"^System\.Nullable`1\[(.+)\]$")]
+    private static partial Regex NullableOf();
 
     [GeneratedRegex(@"^Cannot parse argument '(?<value>.*)' for option '(?<option>[^']+)' as expected type '(?<type>[^']+)'\.?$")]
     private static partial Regex CannotParse();

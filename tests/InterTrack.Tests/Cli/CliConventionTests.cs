@@ -89,6 +89,17 @@ public sealed class CliConventionTests
     }
 
     [Theory]
+    [InlineData(new[] { "trace", "--dp", "127.0.0.1:1", "--legacy", "--hex", "45", "--index", "abc" }, "error: --index: 'abc' is not a whole number")] // long?
+    [InlineData(new[] { "trace", "--dp", "127.0.0.1:1", "--legacy", "--pcap", "no-such.pcap" }, "error: --pcap: File does not exist: 'no-such.pcap'.")]
+    [InlineData(new[] { "digest", "--pcap", "no-such.pcap", "--out", "digests" }, "error: --pcap: File does not exist: 'no-such.pcap'.")]
+    public void A_value_that_cannot_be_used_is_named_with_its_option_before_any_work(string[] args, string line)
+    {
+        var run = CliRunner.Run(args);
+        Assert.Equal(IntertrackCommand.ExitError, run.Code);
+        Assert.Contains(line, Lines(run.Error));
+    }
+
+    [Theory]
     [InlineData("tarce", "trace", 1)] // a swap of neighbours is one edit, not two
     [InlineData("--pcaps", "--pcap", 1)]
     [InlineData("kitten", "sitting", 3)]
