@@ -58,6 +58,12 @@ public sealed class NodeHost : IAsyncDisposable
         uint self = config.As;
         _logger = loggers.CreateLogger("node");
         _work = new BackgroundWork(_logger);
+        // Every role's certificate is checked before anything starts: a bad one must not leave the others listening meanwhile.
+        var roles = new (object? Section, NodeRole Role)[]
+        {
+            (config.Btm, NodeRole.Btm), (config.Dtm, NodeRole.Dtm), (config.Itm, NodeRole.Itm), (config.DPoint, NodeRole.DPoint),
+        };
+        var credentialsOf = roles.Where(r => r.Section is not null).ToDictionary(r => r.Role, r => Credentials(config, r.Role));
         foreach (var system in _systems.Values)
         {
             system.Start(config, loggers);
@@ -68,7 +74,7 @@ public sealed class NodeHost : IAsyncDisposable
                 l.Direction == "in" ? BorderDirection.In : BorderDirection.Out)).ToList();
             IBtmClient btm = btmConfig.Stub ? new StubBtm(self)
                 : new BorderBtm(self, links, SystemNamed(btmConfig.System!, "btm").Evidence(btmConfig), TimeSpan.FromSeconds(btmConfig.ToleranceSeconds));
-            Listen("btm", btmConfig.Listen, Credentials(config, NodeRole.Btm), [new NodeIdentity(self, NodeRole.Itm)],
+            Listen("btm", btmConfig.Listen, credentialsOf[NodeRole.Btm], [new NodeIdentity(self, NodeRole.Itm)],
                 ManagerServices.Btm(btm, loggers.CreateLogger("btm"), _work), loggers);
         }
         if (config.Dtm is { } dtmConfig)
@@ -76,12 +82,12 @@ public sealed class NodeHost : IAsyncDisposable
             var routers = dtmConfig.Routers.Select(r => new DomainRouter(r.Name, [.. r.Ingress.Select(i => new RouterIngress(i.Link, i.From))])).ToList();
             IDtmClient dtm = dtmConfig.Stub ? new StubDtm(self)
                 : new FloodDtm(self, routers, SystemNamed(dtmConfig.System!, "dtm").Evidence(dtmConfig), TimeSpan.FromSeconds(dtmConfig.ToleranceSeconds));
-            Listen("dtm", dtmConfig.Listen, Credentials(config, NodeRole.Dtm), [new NodeIdentity(self, NodeRole.Itm)],
+            Listen("dtm", dtmConfig.Listen, credentialsOf[NodeRole.Dtm], [new NodeIdentity(self, NodeRole.Itm)],
                 ManagerServices.Dtm(dtm, loggers.CreateLogger("dtm"), _work), loggers);
         }
         if (config.Itm is { } itmConfig)
         {
-            var credentials = Credentials(config, NodeRole.Itm);
+            var credentials = credentialsOf[NodeRole.Itm];
             var networkBtm = itmConfig.Btm is null ? null : Own(new NetworkBtmClient(Peer(itmConfig.Btm, self, NodeRole.Btm), credentials));
             IBtmClient btm = networkBtm ?? (IBtmClient)new StubBtm(self);
             var neighbors = itmConfig.Neighbors.ToDictionary(n => uint.Parse(n.Key, CultureInfo.InvariantCulture),
@@ -122,7 +128,7 @@ public sealed class NodeHost : IAsyncDisposable
         }
         if (config.DPoint is { } dpConfig)
         {
-            var credentials = Credentials(config, NodeRole.DPoint);
+            var credentials = credentialsOf[NodeRole.DPoint];
             var itmPeer = Peer(dpConfig.Itm, self, NodeRole.Itm);
             var channel = Own(new PeerChannel(itmPeer.Identity.ToString(),
                 ct => MessageClient.ConnectTlsAsync(itmPeer.Host, itmPeer.Port, itmPeer.Identity, credentials, cancellationToken: ct)));
