@@ -58,16 +58,16 @@ public sealed class NodeHost : IAsyncDisposable
         uint self = config.As;
         _logger = loggers.CreateLogger("node");
         _work = new BackgroundWork(_logger);
-        // Every role's certificate is checked before anything starts: a bad one must not leave the others listening meanwhile.
+        foreach (var system in _systems.Values)
+        {
+            system.Start(config, loggers);
+        }
+        // Every role's certificate is checked before any role listens: a bad one must not leave the others listening meanwhile.
         var roles = new (object? Section, NodeRole Role)[]
         {
             (config.Btm, NodeRole.Btm), (config.Dtm, NodeRole.Dtm), (config.Itm, NodeRole.Itm), (config.DPoint, NodeRole.DPoint),
         };
         var credentialsOf = roles.Where(r => r.Section is not null).ToDictionary(r => r.Role, r => Credentials(config, r.Role));
-        foreach (var system in _systems.Values)
-        {
-            system.Start(config, loggers);
-        }
         if (config.Btm is { } btmConfig)
         {
             var links = btmConfig.Links.Select(l => new BorderLink(l.Link, l.NeighborAs,
