@@ -19,20 +19,9 @@ internal sealed class EmulatedDigests(EmulatedDomain domain, DigestScheme scheme
     public void Record(IReadOnlyList<EmulatedHop> hops, byte[] packet, long ns)
     {
         var key = DigestKeys.OfPacket(packet).For(scheme);
-        foreach (var hop in hops)
+        foreach (string link in EmulatedDomain.LinksCrossed(hops, ts, bts))
         {
-            if (ts)
-            {
-                _digests.Add(EmulatedDomain.IngressLink(hop.Router, hop.From), key, ns);
-            }
-            if (bts && hop.FromOtherAs)
-            {
-                _digests.Add(EmulatedDomain.BorderLinkName(hop.Router, hop.From, BorderDirection.In), key, ns);
-            }
-            if (bts && hop.ToOtherAs)
-            {
-                _digests.Add(EmulatedDomain.BorderLinkName(hop.Router, hop.To, BorderDirection.Out), key, ns);
-            }
+            _digests.Add(link, key, ns);
         }
     }
 

@@ -21,20 +21,9 @@ internal sealed class EmulatedLinkTests(EmulatedDomain domain, TimeSpan window, 
         {
             return;
         }
-        foreach (var hop in hops)
+        foreach (string link in EmulatedDomain.LinksCrossed(hops, ts, bts))
         {
-            if (ts)
-            {
-                _counters.Count(EmulatedDomain.IngressLink(hop.Router, hop.From), signature, ns);
-            }
-            if (bts && hop.FromOtherAs)
-            {
-                _counters.Count(EmulatedDomain.BorderLinkName(hop.Router, hop.From, BorderDirection.In), signature, ns);
-            }
-            if (bts && hop.ToOtherAs)
-            {
-                _counters.Count(EmulatedDomain.BorderLinkName(hop.Router, hop.To, BorderDirection.Out), signature, ns);
-            }
+            _counters.Count(link, signature, ns);
         }
     }
 

@@ -36,6 +36,29 @@ public sealed class EmulatedDomain(uint asNumber)
     /// <summary>A router's ingress link as systems inside the AS name it: "ROUTER&lt;-FROM".</summary>
     public static string IngressLink(string router, string from) => $"{router}<-{from}";
 
+    /// <summary>
+    /// The links a packet's hops through the AS cross, as the systems that record per link name them: each router's ingress link
+    /// for a system inside (<paramref name="ts"/>), the border links in and out for a border system (<paramref name="bts"/>).
+    /// </summary>
+    public static IEnumerable<string> LinksCrossed(IReadOnlyList<EmulatedHop> hops, bool ts, bool bts)
+    {
+        foreach (var hop in hops)
+        {
+            if (ts)
+            {
+                yield return IngressLink(hop.Router, hop.From);
+            }
+            if (bts && hop.FromOtherAs)
+            {
+                yield return BorderLinkName(hop.Router, hop.From, BorderDirection.In);
+            }
+            if (bts && hop.ToOtherAs)
+            {
+                yield return BorderLinkName(hop.Router, hop.To, BorderDirection.Out);
+            }
+        }
+    }
+
     /// <summary>A border link as border systems name it, apart from the router's ingress link inside: "bts:bN&lt;-as:N", "bts:bN-&gt;as:N".</summary>
     public static string BorderLinkName(string router, string peer, BorderDirection direction) =>
         "bts:" + (direction == BorderDirection.In ? IngressLink(router, peer) : $"{router}->{peer}");
