@@ -17,10 +17,12 @@ namespace InterTrack.Lab;
 /// </summary>
 internal static class LabEvidence
 {
-    /// <returns>Whether all of it arrived within <paramref name="limit"/>, and the ASes still missing some.</returns>
-    public static (bool Complete, IReadOnlyList<uint> Missing) WaitFor(LabPlan plan, IReadOnlyList<(string? AsPath, byte[] LastPacket)> attacks, TimeSpan limit)
+    /// <returns>How long it took, or null when some had not arrived within <paramref name="limit"/>, and what is still missing
+    /// ("AS65003 link 10.3.0.1/4:in from AS65004").</returns>
+    public static (TimeSpan? Took, IReadOnlyList<string> Missing) WaitFor(LabPlan plan, IReadOnlyList<(string? AsPath, byte[] LastPacket)> attacks,
+        TimeSpan limit)
     {
-        var pending = new List<(LabAs As, string Link, TracedPacket Packet)>();
+        var pending = new List<(LabAs As, string Link, uint Neighbor, TracedPacket Packet)>();
         foreach (var (asPath, last) in attacks)
         {
             uint[] path = [.. (asPath ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(n => uint.Parse(n, CultureInfo.InvariantCulture))];
@@ -35,11 +37,13 @@ internal static class LabEvidence
                 var links = BorderLinks(plan, labAs);
                 if (k > 0)
                 {
-                    pending.AddRange(links.Where(l => l.Neighbor == path[k - 1] && l.Direction == "in").Take(1).Select(l => (labAs, l.Link, packet)));
+                    pending.AddRange(links.Where(l => l.Neighbor == path[k - 1] && l.Direction == "in").Take(1)
+                        .Select(l => (labAs, l.Link, l.Neighbor, packet)));
                 }
                 if (k < path.Length - 1)
                 {
-                    pending.AddRange(links.Where(l => l.Neighbor == path[k + 1] && l.Direction == "out").Take(1).Select(l => (labAs, l.Link, packet)));
+                    pending.AddRange(links.Where(l => l.Neighbor == path[k + 1] && l.Direction == "out").Take(1)
+                        .Select(l => (labAs, l.Link, l.Neighbor, packet)));
                 }
             }
         }
@@ -53,11 +57,14 @@ internal static class LabEvidence
             }
             if (pending.Count == 0 || clock.Elapsed > limit)
             {
-                return (pending.Count == 0, [.. pending.Select(p => p.As.Number).Distinct().Order()]);
+                return (pending.Count == 0 ? clock.Elapsed : null, [.. pending.Select(Describe).Distinct()]);
             }
             Thread.Sleep(250);
         }
     }
+
+    private static string Describe((LabAs As, string Link, uint Neighbor, TracedPacket _) p) =>
+        $"AS{p.As.Number} link {p.Link} {(p.Link.EndsWith(":in", StringComparison.Ordinal) ? "from" : "to")} AS{p.Neighbor}";
 
     /// <summary>The BTM's border links of an AS, as its node configuration names them.</summary>
     private static List<(string Link, uint Neighbor, string Direction)> BorderLinks(LabPlan plan, LabAs labAs)

@@ -212,11 +212,11 @@ public sealed class TracebackLab(IReadOnlyList<string> intertrack, TextWriter pr
             progress.WriteLine($"  BGP path from AS{a}: {path ?? "none"}");
         }
         // The BTMs read new pages within a second of their sealing: one more second, and a trace finds it all.
-        var (complete, missing) = LabEvidence.WaitFor(plan, [.. from.Select((a, k) => (paths[a], results[k].Last))], TimeSpan.FromSeconds(60));
+        var (took, missing) = LabEvidence.WaitFor(plan, [.. from.Select((a, k) => (paths[a], results[k].Last))], TimeSpan.FromSeconds(60));
         Thread.Sleep(1000);
-        progress.WriteLine(complete
-            ? "evidence: every AS on the attack paths has stored the attackers' last packets"
-            : $"warning: after 60 s, AS{string.Join(", AS", missing)} still had not stored the attackers' last packets");
+        progress.WriteLine(took is { } t
+            ? $"evidence: every AS on the attack paths has stored the attackers' last packets ({t.TotalSeconds:0.0} s after the attack)"
+            : $"warning: after 60 s, the attackers' last packets were still not stored on {string.Join("; ", missing)}");
         return attack;
     }
 
