@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Reflection;
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
@@ -13,7 +14,14 @@ namespace InterTrack.Tests.Repository;
 public partial class AssemblyBoundaryTests
 {
     /// <summary>Public types no other src project references, each with why it stays public. Keep it short.</summary>
-    private static readonly Dictionary<string, string> PublicForAnotherReason = [];
+    private static readonly Dictionary<string, string> PublicForAnotherReason = new()
+    {
+        // The compiler copies a constant into the assembly that uses it, which then has no reference to the declaring type.
+        ["InterTrack.Protocol.Model.ClientOptions"] = "its option names are constants; Node's client and D Point use them",
+        ["InterTrack.Node.Telemetry.LogEvents"] = "its event ids are constants; the log messages of Flow, LinkTesting, OperatorView, Rid and the CLI use them",
+        ["InterTrack.Node.Telemetry.NodeMetrics"] = "its MeterName is a constant; Digest, Flow and OperatorView use it",
+        ["InterTrack.Node.Telemetry.NodeActivity"] = "its SourceName is a constant; OperatorView uses it",
+    };
 
     private static readonly string[] TestProjects = ["InterTrack.Tests", "InterTrack.IntegrationTests"];
 
@@ -22,9 +30,17 @@ public partial class AssemblyBoundaryTests
     {
         var assemblies = SourceAssemblies().ToDictionary(a => a.Name, a => a.Metadata);
         var used = assemblies.SelectMany(a => ReferencedTypes(a.Key, a.Value)).ToHashSet();
+        used.UnionWith(assemblies.SelectMany(a => PublicTopLevelTypes(a.Value).Where(PublicForAnotherReason.ContainsKey).Select(t => (a.Key, t))));
+        // A positional record's primary constructor and Deconstruct are as public as the record; their parameters' types go with it.
+        for (int before = -1; before != used.Count;)
+        {
+            before = used.Count;
+            used.UnionWith(assemblies.SelectMany(a => PositionalParameterTypes(a.Value, used.Where(u => u.Assembly == a.Key).Select(u => u.Type).ToHashSet())
+                .Select(t => (a.Key, t))).ToList());
+        }
         var unused = assemblies
             .SelectMany(a => PublicTopLevelTypes(a.Value).Select(type => (Assembly: a.Key, Type: type)))
-            .Where(t => !used.Contains(t) && !PublicForAnotherReason.ContainsKey(t.Type))
+            .Where(t => !used.Contains(t))
             .Select(t => $"{t.Assembly}: {t.Type}")
             .Order(StringComparer.Ordinal)
             .ToList();
@@ -69,6 +85,36 @@ public partial class AssemblyBoundaryTests
             .Select(metadata.GetTypeDefinition)
             .Where(t => (t.Attributes & TypeAttributes.VisibilityMask) == TypeAttributes.Public)
             .Select(t => FullName(metadata, t.Namespace, t.Name));
+
+    /// <summary>The top-level types (of this assembly) in the parameters of the Deconstruct of <paramref name="used"/> and their public nested types.</summary>
+    private static IEnumerable<string> PositionalParameterTypes(MetadataReader metadata, HashSet<string> used) =>
+        from handle in metadata.TypeDefinitions
+        where IsPublic(metadata, handle) && used.Contains(TopLevelName(metadata, handle))
+        from method in metadata.GetTypeDefinition(handle).GetMethods().Select(metadata.GetMethodDefinition)
+        where metadata.GetString(method.Name) == "Deconstruct" && (method.Attributes & MethodAttributes.MemberAccessMask) == MethodAttributes.Public
+        from type in method.DecodeSignature(new DefinedTypes(), null).ParameterTypes.SelectMany(t => t)
+        select type;
+
+    private static bool IsPublic(MetadataReader metadata, TypeDefinitionHandle handle)
+    {
+        var type = metadata.GetTypeDefinition(handle);
+        return (type.Attributes & TypeAttributes.VisibilityMask) switch
+        {
+            TypeAttributes.Public => true,
+            TypeAttributes.NestedPublic => IsPublic(metadata, type.GetDeclaringType()),
+            _ => false,
+        };
+    }
+
+    private static string TopLevelName(MetadataReader metadata, TypeDefinitionHandle handle)
+    {
+        var type = metadata.GetTypeDefinition(handle);
+        while (!type.GetDeclaringType().IsNil)
+        {
+            type = metadata.GetTypeDefinition(type.GetDeclaringType());
+        }
+        return FullName(metadata, type.Namespace, type.Name);
+    }
 
     /// <summary>(assembly, top-level type) for every type another assembly refers to; a nested type counts as its declaring type.</summary>
     private static IEnumerable<(string Assembly, string Type)> ReferencedTypes(string self, MetadataReader metadata)
@@ -119,4 +165,25 @@ public partial class AssemblyBoundaryTests
 
     [GeneratedRegex(@"<AssemblyName>([^<]+)</AssemblyName>")]
     private static partial Regex AssemblyName();
+
+    /// <summary>A signature's types defined in the assembly being read, by their top-level names; element and argument types included.</summary>
+    private sealed class DefinedTypes : ISignatureTypeProvider<IEnumerable<string>, object?>
+    {
+        public IEnumerable<string> GetTypeFromDefinition(MetadataReader reader, TypeDefinitionHandle handle, byte rawTypeKind) => [TopLevelName(reader, handle)];
+        public IEnumerable<string> GetTypeFromSpecification(MetadataReader reader, object? genericContext, TypeSpecificationHandle handle, byte rawTypeKind) =>
+            reader.GetTypeSpecification(handle).DecodeSignature(this, genericContext);
+        public IEnumerable<string> GetGenericInstantiation(IEnumerable<string> genericType, ImmutableArray<IEnumerable<string>> typeArguments) =>
+            genericType.Concat(typeArguments.SelectMany(t => t));
+        public IEnumerable<string> GetTypeFromReference(MetadataReader reader, TypeReferenceHandle handle, byte rawTypeKind) => [];
+        public IEnumerable<string> GetPrimitiveType(PrimitiveTypeCode typeCode) => [];
+        public IEnumerable<string> GetGenericMethodParameter(object? genericContext, int index) => [];
+        public IEnumerable<string> GetGenericTypeParameter(object? genericContext, int index) => [];
+        public IEnumerable<string> GetFunctionPointerType(MethodSignature<IEnumerable<string>> signature) => [];
+        public IEnumerable<string> GetSZArrayType(IEnumerable<string> elementType) => elementType;
+        public IEnumerable<string> GetArrayType(IEnumerable<string> elementType, ArrayShape shape) => elementType;
+        public IEnumerable<string> GetByReferenceType(IEnumerable<string> elementType) => elementType;
+        public IEnumerable<string> GetPointerType(IEnumerable<string> elementType) => elementType;
+        public IEnumerable<string> GetPinnedType(IEnumerable<string> elementType) => elementType;
+        public IEnumerable<string> GetModifiedType(IEnumerable<string> modifier, IEnumerable<string> unmodifiedType, bool isRequired) => unmodifiedType;
+    }
 }
