@@ -4,7 +4,7 @@ namespace InterTrack.Digest;
 /// The node's own capture agent (<c>capture</c> in the node configuration): it digests every packet on
 /// <see cref="Interfaces"/> into pages in <see cref="Out"/>.
 /// </summary>
-public sealed record CaptureConfig
+internal sealed record CaptureConfig
 {
     public List<string> Interfaces { get; init; } = [];
     public string Out { get; init; } = "";

@@ -10,7 +10,7 @@ namespace InterTrack.Digest;
 /// name, the bitmap as little-endian 64-bit words, and an XxHash64 of everything before it.
 /// Everything is checked on load; a damaged file is refused, never half-used.
 /// </summary>
-public static class DigestPageFile
+internal static class DigestPageFile
 {
     public const string Extension = ".itd";
     public const ushort Version = 1;

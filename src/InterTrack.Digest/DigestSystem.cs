@@ -8,7 +8,7 @@ namespace InterTrack.Digest;
 /// Packet digests as a node's traceback system: the node's own live capture agent
 /// (<c>capture</c> in the configuration) when it runs one, or the page directory other agents write.
 /// </summary>
-public sealed class DigestSystem : ITracebackSystem
+internal sealed class DigestSystem : ITracebackSystem
 {
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<IDisposable> _owned = [];

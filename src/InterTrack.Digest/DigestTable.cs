@@ -7,7 +7,7 @@ namespace InterTrack.Digest;
 /// pages, bounded by the memory budget (the oldest page goes first). Packets are hashed as they
 /// come and inserted in batches. Not thread-safe: one capture loop feeds one table.
 /// </summary>
-public sealed class DigestTable : IDisposable
+internal sealed class DigestTable : IDisposable
 {
     // Packets hashed (and their bits prefetched) before the batch is inserted: enough hashing
     // work to cover the memory latency of the first prefetches.

@@ -8,7 +8,7 @@ namespace InterTrack.Digest;
 /// local one is that link's "in", the reverse its "out". Otherwise the frame belongs to its
 /// interface, split by direction: frames the interface sent ("IF:out") and all others ("IF:in").
 /// </summary>
-public sealed class FrameLinkSelector(string interfaceName, byte[] ownMac, IReadOnlyList<BorderLink> macPairLinks)
+internal sealed class FrameLinkSelector(string interfaceName, byte[] ownMac, IReadOnlyList<BorderLink> macPairLinks)
 {
     private readonly string _in = BorderLink.InterfaceLink(interfaceName, BorderDirection.In);
     private readonly string _out = BorderLink.InterfaceLink(interfaceName, BorderDirection.Out);

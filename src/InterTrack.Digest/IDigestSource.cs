@@ -13,7 +13,7 @@ public interface IDigestSource
 }
 
 /// <summary>Pages grouped by link, e.g. loaded from a digest directory. Owns and disposes the pages.</summary>
-public sealed class PageSet : IDigestSource, IDisposable
+internal sealed class PageSet : IDigestSource, IDisposable
 {
     private readonly Dictionary<string, List<DigestPage>> _byLink;
 

@@ -1,7 +1,7 @@
 namespace InterTrack.Digest;
 
 /// <summary>Live digest tables by link name, asked in place (the emulator's routers). Not thread-safe while packets are added.</summary>
-public sealed class TableSet(DigestOptions options) : IDigestSource, IDisposable
+internal sealed class TableSet(DigestOptions options) : IDigestSource, IDisposable
 {
     private readonly Dictionary<string, DigestTable> _tables = new(StringComparer.Ordinal);
 

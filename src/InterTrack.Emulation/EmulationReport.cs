@@ -23,11 +23,11 @@ public sealed record MethodResult(IReadOnlyList<uint> OriginAses, IReadOnlyList<
     public double MeanCandidates => CandidateSets.Values.Where(n => n is not null).Select(n => (double)n!.Value).DefaultIfEmpty(0).Average();
 
     /// <summary>Every BTM and DTM query answered, with the kind of system and the degree it answered.</summary>
-    public IReadOnlyList<SystemQuery> Queries { get; init; } = [];
+    internal IReadOnlyList<SystemQuery> Queries { get; init; } = [];
 }
 
 /// <summary>One query to a traceback system: its kind's name, "btm" or "dtm", the degree (0–100) of its answer, and whether it saw the flow.</summary>
-public sealed record SystemQuery(string Kind, string Role, uint Degree, bool Saw);
+internal sealed record SystemQuery(string Kind, string Role, uint Degree, bool Saw);
 
 /// <summary>How many answers had a degree in [Degree, Degree + 10) (100: exactly 100).</summary>
 public sealed record DegreeCount(uint Degree, int Count);

@@ -10,7 +10,7 @@ namespace InterTrack.Emulation;
 /// is still encoded to XML and decoded again, so protocol cost and validation stay real; messages
 /// and bytes are counted. An AS can be taken down to play a dead neighbour.
 /// </summary>
-public sealed class InMemoryItmNetwork : IItmNeighbors
+internal sealed class InMemoryItmNetwork : IItmNeighbors
 {
     private readonly ConcurrentDictionary<uint, Itm> _itms = new();
     private readonly ConcurrentDictionary<uint, bool> _down = new();

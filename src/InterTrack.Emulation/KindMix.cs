@@ -13,7 +13,7 @@ namespace InterTrack.Emulation;
 /// before there were kinds), or as an object of shares by name: <c>{"KIND": 0.3, "OTHER": 0.5, "none": 0.2}</c>.
 /// </summary>
 [JsonConverter(typeof(KindMixConverter))]
-public sealed record KindMix(IReadOnlyDictionary<string, double> Shares)
+internal sealed record KindMix(IReadOnlyDictionary<string, double> Shares)
 {
     /// <summary>
     /// Stands for the registry's default kind (<see cref="KindRegistry.Default"/>) until the scenario

@@ -12,7 +12,7 @@ namespace InterTrack.Emulation;
 /// domain trace; the ITM machinery (fan-out, loop cuts, deadlines, messages) stays the same, so
 /// costs compare like for like.
 /// </summary>
-public sealed class RidBaselineBtm(uint asNumber, FloodDtm domain, Action onDomainTrace) : IBtmClient
+internal sealed class RidBaselineBtm(uint asNumber, FloodDtm domain, Action onDomainTrace) : IBtmClient
 {
     public Task<BtmTraceReply> TraceAsync(BtmTraceRequest request, CancellationToken cancellationToken)
     {

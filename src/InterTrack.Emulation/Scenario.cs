@@ -13,7 +13,8 @@ public sealed record Scenario
 {
     public int Seed { get; init; } = 1;
     public TopologySpec Topology { get; init; } = new();
-    public VictimSpec Victim { get; init; } = new();
+    // Only this project reads the victim and the deployment's mixes and overrides; JsonInclude binds them although they are internal.
+    [JsonInclude] internal VictimSpec Victim { get; init; } = new();
     public List<AttackerSpec> Attackers { get; init; } = [];
     public int PacketsPerAttacker { get; init; } = 50;
     /// <summary>How long before the trace the attack stopped (0: it is still on). Link testing finds only attacks on within its window.</summary>
@@ -140,7 +141,7 @@ public sealed record GenerateSpec
     public int Ases { get; init; }
 }
 
-public sealed record VictimSpec
+internal sealed record VictimSpec
 {
     /// <summary>The victim's AS; null picks a stub AS with the seed.</summary>
     [JsonPropertyName("as")] public uint? As { get; init; }
@@ -157,14 +158,14 @@ public sealed record AttackerSpec
 public sealed record DeploymentSpec
 {
     /// <summary>Which border traceback system how many ASes run (chosen with the seed); the rest run stubs.</summary>
-    public KindMix Bts { get; init; } = KindMix.Only(KindMix.DefaultKind);
+    [JsonInclude] internal KindMix Bts { get; init; } = KindMix.Only(KindMix.DefaultKind);
     /// <summary>Which traceback system inside how many ASes (chosen with the seed); the rest run stubs.</summary>
-    public KindMix Ts { get; init; } = KindMix.Only(KindMix.DefaultKind);
+    [JsonInclude] internal KindMix Ts { get; init; } = KindMix.Only(KindMix.DefaultKind);
     /// <summary>Which ASes get the shares first: "random", "core-first", "stubs-first" or "tier1-and-stubs" (<see cref="DeploymentOrder"/>).</summary>
     public string Strategy { get; init; } = "random";
     /// <summary>ITMs ask the deployed ASes behind an AS that runs nothing (true), or only name the candidates behind it (false).</summary>
     public bool SkipOver { get; init; } = true;
-    public Dictionary<string, DeploymentOverride> Overrides { get; init; } = [];
+    [JsonInclude] internal Dictionary<string, DeploymentOverride> Overrides { get; init; } = [];
 
     /// <summary>
     /// The kinds' settings (<see cref="ScenarioSettings"/>: flow records' <c>flowSampling</c>, marking's
@@ -173,7 +174,7 @@ public sealed record DeploymentSpec
     [JsonExtensionData] public Dictionary<string, JsonElement> Settings { get; init; } = [];
 }
 
-public sealed record DeploymentOverride
+internal sealed record DeploymentOverride
 {
     /// <summary>A kind's name or "none" (true and false mean the default kind and none).</summary>
     [JsonConverter(typeof(KindNameConverter))] public string? Bts { get; init; }

@@ -68,7 +68,7 @@ public sealed class FlowCollector : IAsyncDisposable
     public long Records => _exporters.Values.Sum(e => e.Records);
 
     /// <summary>Decodes one export message from an exporter and stores its records.</summary>
-    public ParseOutcome Receive(ReadOnlySpan<byte> message, IPAddress exporter)
+    internal ParseOutcome Receive(ReadOnlySpan<byte> message, IPAddress exporter)
     {
         var counters = _exporters.GetOrAdd(exporter, _ => new ExporterCounters());
         Interlocked.Increment(ref counters._messages);

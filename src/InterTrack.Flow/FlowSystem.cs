@@ -10,7 +10,7 @@ namespace InterTrack.Flow;
 /// Flow records as a node's traceback system: the node's own collector (<c>collector</c> in the
 /// configuration) when it runs one, or the store directory a collector elsewhere writes.
 /// </summary>
-public sealed class FlowSystem : ITracebackSystem
+internal sealed class FlowSystem : ITracebackSystem
 {
     private readonly List<IDisposable> _stores = [];
     private FlowStore? _own;

@@ -11,7 +11,7 @@ namespace InterTrack.Lab;
 /// providers' routes only to customers (valley-free). The routers of one AS speak iBGP with
 /// next-hop-self and also carry their connected subnets (loopbacks, the host's subnet).
 /// </summary>
-public static class BirdConfig
+internal static class BirdConfig
 {
     public static string For(LabAs labAs, LabRouter router, string logFile)
     {

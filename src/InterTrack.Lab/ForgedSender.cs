@@ -11,7 +11,7 @@ namespace InterTrack.Lab;
 /// a raw IPv4 socket (the IP header is ours, so is the source address). Sources are drawn from
 /// 198.18.0.0/15 (RFC 2544's benchmarking range: routed nowhere, and not a martian the routers drop).
 /// </summary>
-public static partial class ForgedSender
+internal static partial class ForgedSender
 {
     private const int CloneNewNet = 0x40000000;
 

@@ -9,7 +9,7 @@ namespace InterTrack.Lab;
 /// (the format of docs/configuration.md) and, for flow ASes, one pmacctd configuration per
 /// interface and direction.
 /// </summary>
-public static class LabConfigs
+internal static class LabConfigs
 {
     public const string NodeFile = "node.json", DigestDirectory = "digests", FlowDirectory = "flows";
 

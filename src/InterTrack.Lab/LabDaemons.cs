@@ -11,7 +11,7 @@ namespace InterTrack.Lab;
 /// (which, in link-testing ASes, installs the counters on the routers itself).
 /// </summary>
 /// <param name="intertrack">How to start the intertrack command (the executable, or dotnet and the dll).</param>
-public sealed class LabDaemons(LabPlan plan, IReadOnlyList<string> intertrack)
+internal sealed class LabDaemons(LabPlan plan, IReadOnlyList<string> intertrack)
 {
     public void IssuePki()
     {

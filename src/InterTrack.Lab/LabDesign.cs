@@ -10,7 +10,7 @@ namespace InterTrack.Lab;
 /// owns 10.i.0.0/16 — routers' loopbacks 10.i.0.1 and .2, the host 10.i.1.2 behind 10.i.1.1,
 /// the link between its routers 10.i.2.0/30; inter-AS links are /30s from 172.16.0.0/12.
 /// </summary>
-public static partial class LabDesign
+internal static partial class LabDesign
 {
     public static LabPlan Plan(AsGraph graph, LabOptions options)
     {

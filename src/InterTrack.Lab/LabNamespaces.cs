@@ -5,7 +5,7 @@ namespace InterTrack.Lab;
 /// exporters, captures), and every veth has both ends in them, so removing the namespaces of a lab
 /// id, after stopping the processes inside, removes the whole lab, also after a crash.
 /// </summary>
-public static class LabNamespaces
+internal static class LabNamespaces
 {
     public static IReadOnlyList<string> OfLab(string id)
     {

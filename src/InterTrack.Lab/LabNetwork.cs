@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace InterTrack.Lab;
 
 /// <summary>Builds the lab's network: namespaces, veth links, addresses, and BGP with one BIRD per router.</summary>
-public static class LabNetwork
+internal static class LabNetwork
 {
     public static void Build(LabPlan plan)
     {

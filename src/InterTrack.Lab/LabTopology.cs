@@ -8,7 +8,7 @@ namespace InterTrack.Lab;
 /// the rest transit providers (one or two providers among the tier-1s and earlier transits, some
 /// peering), the others stubs with one or two providers. AS numbers are private: 65001, 65002, …
 /// </summary>
-public static class LabTopology
+internal static class LabTopology
 {
     public const uint FirstAs = 65001;
 

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace InterTrack.Lab;
 
 /// <summary>Runs the lab's tools (ip, sysctl, birdc, …) and the daemons it leaves running.</summary>
-public static class Shell
+internal static class Shell
 {
     /// <summary>Runs a command to its end; a non-zero exit is a <see cref="LabException"/> quoting its error output.</summary>
     public static string Run(string file, params IEnumerable<string> args)

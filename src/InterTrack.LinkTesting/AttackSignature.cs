@@ -8,7 +8,7 @@ namespace InterTrack.LinkTesting;
 /// "traffic to the victim's service of this kind". It names the attack's traffic, not one packet:
 /// every link carrying any of the attack matches every attack packet.
 /// </summary>
-public readonly record struct AttackSignature(IPAddress Destination, byte Protocol, ushort DestinationPort)
+internal readonly record struct AttackSignature(IPAddress Destination, byte Protocol, ushort DestinationPort)
 {
     /// <summary>The signature of an IP packet (from its first header byte); null when it is not a whole IP header.</summary>
     public static AttackSignature? Of(ReadOnlySpan<byte> ip)

@@ -1,7 +1,7 @@
 namespace InterTrack.LinkTesting;
 
 /// <summary>Where input debugging reads its per-link counters: the emulator's forwarding, or the routers' nftables.</summary>
-public interface ILinkCounters
+internal interface ILinkCounters
 {
     /// <summary>
     /// When counting began (ns since the epoch): an absent counter says nothing about packets
@@ -23,7 +23,7 @@ public interface ILinkCounters
 /// What the counters held for an attack signature: matching packets, when the last one crossed
 /// (null: none), and when the counters were read (ns since the epoch).
 /// </summary>
-public readonly record struct CounterReading(long Packets, long? LastNs, long ReadNs)
+internal readonly record struct CounterReading(long Packets, long? LastNs, long ReadNs)
 {
     /// <summary>A counter as read (null: there is none, so no packet and no last time).</summary>
     public static CounterReading Of((long Packets, long LastNs)? counter, long readNs) => new(counter?.Packets ?? 0, counter?.LastNs, readNs);

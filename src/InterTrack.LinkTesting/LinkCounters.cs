@@ -6,7 +6,7 @@ namespace InterTrack.LinkTesting;
 /// they are handed, whatever its time, and forget nothing: the window is applied by
 /// <see cref="LinkTestEvidence"/>, as the routers' nftables would. Thread-safe.
 /// </summary>
-public sealed class LinkCounters(TimeProvider? time = null) : ILinkCounters
+internal sealed class LinkCounters(TimeProvider? time = null) : ILinkCounters
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly Dictionary<(string Link, AttackSignature Signature), (long Packets, long LastNs)> _counters = [];

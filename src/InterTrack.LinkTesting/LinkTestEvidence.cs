@@ -15,7 +15,7 @@ namespace InterTrack.LinkTesting;
 /// counters), and a packet whose attack no link counts any more cannot be looked up at all: the
 /// answer is "unknown" with the reason, never "not through me".
 /// </summary>
-public sealed class LinkTestEvidence(ILinkCounters counters, TimeSpan window, TimeProvider? time = null) : ILinkEvidence
+internal sealed class LinkTestEvidence(ILinkCounters counters, TimeSpan window, TimeProvider? time = null) : ILinkEvidence
 {
     public const double SignatureCertainty = 0.8;
 

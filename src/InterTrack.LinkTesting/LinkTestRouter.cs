@@ -4,4 +4,4 @@ namespace InterTrack.LinkTesting;
 /// A router whose interfaces input debugging watches, and how to run nft on it (e.g. ["nft"], ["ip", "netns", "exec",
 /// "r2", "nft"], ["ssh", "r2", "nft"]).
 /// </summary>
-public sealed record LinkTestRouter(string Name, IReadOnlyList<string> Nft);
+internal sealed record LinkTestRouter(string Name, IReadOnlyList<string> Nft);

@@ -10,7 +10,7 @@ namespace InterTrack.LinkTesting;
 /// the node stops; the BTM and DTM read them live. There is no store: what the routers saw more
 /// than <c>windowSeconds</c> ago is gone.
 /// </summary>
-public sealed class LinkTestSystem(TimeProvider? time = null) : ITracebackSystem
+internal sealed class LinkTestSystem(TimeProvider? time = null) : ITracebackSystem
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private List<LinkTestRouter> _routers = [];

@@ -10,7 +10,7 @@ namespace InterTrack.LinkTesting;
 /// unique within the AS. A trace asks many packets on many links: the routers are read at most
 /// once per <see cref="Refresh"/>, all in one go.
 /// </summary>
-public sealed class NftLinkCounters(IReadOnlyList<LinkTestRouter> routers, TimeProvider time, ILogger logger) : ILinkCounters
+internal sealed class NftLinkCounters(IReadOnlyList<LinkTestRouter> routers, TimeProvider time, ILogger logger) : ILinkCounters
 {
     public static readonly TimeSpan Refresh = TimeSpan.FromSeconds(1);
 

@@ -8,7 +8,7 @@ namespace InterTrack.LinkTesting;
 /// protocols without ports) and forget a signature once it has not been seen for the window, so a
 /// router keeps only what crosses it now. One table of its own, replaced atomically.
 /// </summary>
-public static class NftRuleset
+internal static class NftRuleset
 {
     public const string Table = "intertrack_linktest";
 

@@ -6,7 +6,7 @@ namespace InterTrack.Marking;
 /// address in the identification field, and which half in the reserved flag bit (0: upper, 1: lower).
 /// Two halves, each with probability 1/2 per packet: 3 packets on average give both.
 /// </summary>
-public static class DeterministicMarking
+internal static class DeterministicMarking
 {
     /// <summary>What the ingress edge router writes: the identification field and the reserved flag.</summary>
     public static (ushort Id, bool Lower) Mark(uint interfaceAddress, Random random)

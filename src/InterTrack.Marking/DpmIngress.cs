@@ -4,7 +4,7 @@ using InterTrack.Node.Tracing;
 namespace InterTrack.Marking;
 
 /// <summary>An ingress link of a DPM domain: the link, what is on its other side ("hosts", "as:N", a router), and its interface address.</summary>
-public sealed record DpmInterface(string Router, string Link, string From, uint Address);
+internal sealed record DpmInterface(string Router, string Link, string From, uint Address);
 
 /// <summary>
 /// What a DPM domain learns from the packets the victim received: which of its ingress
@@ -12,7 +12,7 @@ public sealed record DpmInterface(string Router, string Link, string From, uint 
 /// the identification field and the reserved flag of the IPv4 header as the victim got it; a
 /// marking domain nearer the victim overwrote ours, so then nothing of ours is named.
 /// </summary>
-public sealed class DpmIngress
+internal sealed class DpmIngress
 {
     private DpmIngress(IReadOnlyDictionary<DpmInterface, List<int>> named, int asked)
     {

@@ -12,7 +12,7 @@ namespace InterTrack.Marking;
 /// marked. Nothing named — the flow never crossed us, or a marking domain nearer the victim
 /// overwrote every mark of ours — is "not found": marks cannot tell the two apart.
 /// </summary>
-public sealed class DpmSystem(uint asNumber, IReadOnlyList<DpmInterface> interfaces) : IMarkingSystem
+internal sealed class DpmSystem(uint asNumber, IReadOnlyList<DpmInterface> interfaces) : IMarkingSystem
 {
     public const string TsType = MarkingKind.KindName;
 
@@ -71,4 +71,4 @@ public sealed class DpmSystem(uint asNumber, IReadOnlyList<DpmInterface> interfa
 }
 
 /// <summary>A marking domain's traceback system: its BTM and DTM answer from the same marks.</summary>
-public interface IMarkingSystem : IBtmClient, IDtmClient;
+internal interface IMarkingSystem : IBtmClient, IDtmClient;

@@ -12,7 +12,7 @@ namespace InterTrack.Marking;
 /// distance. The victim rebuilds router values distance by distance, each from the previous one,
 /// checking every candidate by its hash bits.
 /// </summary>
-public sealed class EdgeSampling(double probability = 1.0 / 25)
+internal sealed class EdgeSampling(double probability = 1.0 / 25)
 {
     public const int Fragments = 8;
     private const int MaxDistance = 31;

@@ -4,7 +4,7 @@ namespace InterTrack.Marking;
 /// How many attack packets the victim needs before marking names the path, by simulation: packets
 /// with random identification fields (what an attacker writes) cross the marking routers in turn.
 /// </summary>
-public static class PacketsNeeded
+internal static class PacketsNeeded
 {
     /// <summary>Edge sampling over <paramref name="hops"/> marking routers, mean over <paramref name="trials"/> attacks.</summary>
     /// <returns>

@@ -6,7 +6,7 @@ using InterTrack.Protocol.Model;
 namespace InterTrack.Marking;
 
 /// <summary>A router of a domain that marks by edge sampling: its name, its address (its value in the marks), and where its packets come from.</summary>
-public sealed record PpmRouter(string Name, uint Address, IReadOnlyList<string> From);
+internal sealed record PpmRouter(string Name, uint Address, IReadOnlyList<string> From);
 
 /// <summary>
 /// The BTM and DTM of a domain whose routers mark by edge sampling: from the identification fields
@@ -19,7 +19,7 @@ public sealed record PpmRouter(string Name, uint Address, IReadOnlyList<string> 
 /// else the share of its routers rebuilt (0 when none: the flow did not cross us, or too few
 /// packets arrived for the distance).
 /// </summary>
-public sealed class PpmSystem(uint asNumber, IReadOnlyList<PpmRouter> routers) : IMarkingSystem
+internal sealed class PpmSystem(uint asNumber, IReadOnlyList<PpmRouter> routers) : IMarkingSystem
 {
     public Task<BtmTraceReply> TraceAsync(BtmTraceRequest request, CancellationToken cancellationToken)
     {

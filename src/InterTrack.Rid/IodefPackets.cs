@@ -9,7 +9,7 @@ namespace InterTrack.Rid;
 /// accepted), IODEF 2.0 or 1.0, with the <c>DateTime</c> of its <c>RecordData</c> as the capture
 /// time (0 when absent: the D Point then searches all the evidence kept).
 /// </summary>
-public static class IodefPackets
+internal static class IodefPackets
 {
     public const int MaxPackets = 1024;
 

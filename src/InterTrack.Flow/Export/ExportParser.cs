@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace InterTrack.Flow.Export;
 
 /// <summary>What one export message gave: records decoded, data sets held for a template not yet seen, and the first problem met (null: none).</summary>
-public readonly record struct ParseOutcome(int Records, int HeldSets, ExportProblem? Problem);
+internal readonly record struct ParseOutcome(int Records, int HeldSets, ExportProblem? Problem);
 
 /// <summary>
 /// Decodes IPFIX (RFC 7011) and NetFlow v9 (RFC 3954) export messages into flow records. Keeps
@@ -30,7 +30,7 @@ public sealed class ExportParser
     /// <param name="exporter">The exporter's address (IPv4-mapped for IPv4), as the transport saw it.</param>
     /// <param name="nowMs">The collector's clock, ms since the epoch (for template and hold expiry).</param>
     /// <param name="records">Where decoded records are added.</param>
-    public ParseOutcome Parse(ReadOnlySpan<byte> message, UInt128 exporter, long nowMs, List<FlowRecord> records)
+    internal ParseOutcome Parse(ReadOnlySpan<byte> message, UInt128 exporter, long nowMs, List<FlowRecord> records)
     {
         if (message.Length < 2)
         {

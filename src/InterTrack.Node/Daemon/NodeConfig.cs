@@ -18,9 +18,10 @@ public sealed record NodeConfig
 
     /// <summary>The federation's CRL; default <c>ca.crl</c> beside <see cref="Ca"/>, used when it exists (or appears later).</summary>
     public string? Crl { get; init; }
-    public ItmConfig? Itm { get; init; }
-    public BtmConfig? Btm { get; init; }
-    public DtmConfig? Dtm { get; init; }
+    // Only this project reads the managers' sections; JsonInclude binds them although they are internal.
+    [JsonInclude] internal ItmConfig? Itm { get; init; }
+    [JsonInclude] internal BtmConfig? Btm { get; init; }
+    [JsonInclude] internal DtmConfig? Dtm { get; init; }
     [JsonPropertyName("dp")] public DPointConfig? DPoint { get; init; }
     public RidConfig? Rid { get; init; }
     public TelemetryConfig? Telemetry { get; init; }
@@ -258,7 +259,7 @@ public sealed record NodeConfig
     }
 }
 
-public sealed record ItmConfig
+internal sealed record ItmConfig
 {
     public string Listen { get; init; } = "0.0.0.0:9001";
     /// <summary>Neighbour AS number → its ITM's HOST:PORT.</summary>
@@ -286,7 +287,7 @@ public sealed record ItmConfig
     public bool SkipOver { get; init; } = true;
 }
 
-public sealed record DtmConfig : SystemRoleConfig
+internal sealed record DtmConfig : SystemRoleConfig
 {
     public string Listen { get; init; } = "127.0.0.1:9003";
     public List<RouterConfig> Routers { get; init; } = [];
@@ -309,13 +310,13 @@ public abstract record SystemRoleConfig
     public double ToleranceSeconds { get; init; } = 2;
 }
 
-public sealed record RouterConfig
+internal sealed record RouterConfig
 {
     public string Name { get; init; } = "";
     public List<IngressConfig> Ingress { get; init; } = [];
 }
 
-public sealed record IngressConfig
+internal sealed record IngressConfig
 {
     /// <summary>The ingress as the system records it: a digest link ("r1-eth0:in"), a flow exporter's interface ("192.0.2.1/3:in").</summary>
     public string Link { get; init; } = "";
@@ -323,13 +324,13 @@ public sealed record IngressConfig
     public string From { get; init; } = "";
 }
 
-public sealed record BtmConfig : SystemRoleConfig
+internal sealed record BtmConfig : SystemRoleConfig
 {
     public string Listen { get; init; } = "127.0.0.1:9002";
     public List<BorderLinkConfig> Links { get; init; } = [];
 }
 
-public sealed record BorderLinkConfig
+internal sealed record BorderLinkConfig
 {
     /// <summary>The link as the system records it: a digest link ("eth1:in"), a flow exporter's interface ("192.0.2.1/3:in").</summary>
     public string Link { get; init; } = "";

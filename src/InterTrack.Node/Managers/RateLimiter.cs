@@ -1,7 +1,7 @@
 namespace InterTrack.Node.Managers;
 
 /// <summary>A token bucket: <c>rate</c> events per second, bursts up to one second's worth. Thread-safe.</summary>
-public sealed class RateLimiter
+internal sealed class RateLimiter
 {
     private readonly Lock _lock = new();
     private readonly double _rate;

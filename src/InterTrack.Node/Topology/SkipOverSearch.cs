@@ -14,7 +14,7 @@ namespace InterTrack.Node.Topology;
 /// gap. On the real Internet the inferred routes are a guess (Gao–Rexford on the public graph);
 /// in the emulator they are the routes the packets took.
 /// </summary>
-public sealed class SkipOverSearch
+internal sealed class SkipOverSearch
 {
     private enum Link { Up, Peer, Down }
 

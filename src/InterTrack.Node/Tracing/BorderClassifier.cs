@@ -1,7 +1,7 @@
 namespace InterTrack.Node.Tracing;
 
 /// <summary>How a flow crosses an AS border: the five cases a border traceback system answers.</summary>
-public enum BorderCase
+internal enum BorderCase
 {
     /// <summary>The flow neither enters nor leaves through our border.</summary>
     None,
@@ -19,7 +19,7 @@ public enum BorderCase
 /// <param name="Confidence">0–100: the share of packets the border saw, discounted by the least certain sighting (<see cref="LinkAnswer.Certainty"/>).</param>
 /// <param name="Unanswered">Packets for whose time no border link kept pages (expired).</param>
 /// <param name="EnteredFrom">Per packet, in order, the neighbour ASes it came in from: whom to ask about which packet.</param>
-public sealed record BorderVerdict(BorderCase Case, IReadOnlyList<uint> IncomingAses, IReadOnlyList<uint> OutgoingAses,
+internal sealed record BorderVerdict(BorderCase Case, IReadOnlyList<uint> IncomingAses, IReadOnlyList<uint> OutgoingAses,
     int Confidence, int Packets, int Unanswered, IReadOnlyList<IReadOnlyList<uint>> EnteredFrom);
 
 /// <summary>
@@ -29,7 +29,7 @@ public sealed record BorderVerdict(BorderCase Case, IReadOnlyList<uint> Incoming
 /// that entered → INCOMING+OUTGOING; entered and left, nothing originated → TRANSIT; entered only
 /// → INCOMING; nothing seen → NONE.
 /// </summary>
-public sealed class BorderClassifier(IReadOnlyList<BorderLink> links, ILinkEvidence evidence, TimeSpan tolerance)
+internal sealed class BorderClassifier(IReadOnlyList<BorderLink> links, ILinkEvidence evidence, TimeSpan tolerance)
 {
     public BorderVerdict Classify(IReadOnlyList<TracedPacket> packets)
     {

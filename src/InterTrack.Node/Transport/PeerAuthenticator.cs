@@ -40,7 +40,7 @@ public sealed class PeerAuthenticator(X509Certificate2 federationCa, Func<NodeId
     }
 
     /// <summary>Checks a peer's certificate, saying what it claims and why it is refused, for messages that name who refused whom.</summary>
-    public PeerCheck Check(X509Certificate? presented)
+    internal PeerCheck Check(X509Certificate? presented)
     {
         if (presented is null)
         {
@@ -88,4 +88,4 @@ public sealed class PeerAuthenticator(X509Certificate2 federationCa, Func<NodeId
 /// <param name="Trusted">The certificate itself is good (chains, valid, not revoked, one identity), admitted or not.</param>
 /// <param name="UnknownCa">The certificate does not chain to the federation CA.</param>
 /// <param name="Reason">Why it was refused; null when admitted.</param>
-public sealed record PeerCheck(NodeIdentity? Admitted, NodeIdentity? Claimed, bool Trusted, bool UnknownCa, string? Reason);
+internal sealed record PeerCheck(NodeIdentity? Admitted, NodeIdentity? Claimed, bool Trusted, bool UnknownCa, string? Reason);

@@ -92,7 +92,7 @@ public sealed class PeerChannel(string peerName, Func<CancellationToken, Task<Me
     }
 
     /// <summary>Registers for a reply before the request goes out (for requests answered more than once).</summary>
-    public ExpectedReply<TReply> Expect<TReply>(object replyKey) where TReply : InterTrackMessage
+    internal ExpectedReply<TReply> Expect<TReply>(object replyKey) where TReply : InterTrackMessage
     {
         var key = (typeof(TReply), replyKey);
         var reply = new TaskCompletionSource<InterTrackMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -237,7 +237,7 @@ public sealed class PeerChannel(string peerName, Func<CancellationToken, Task<Me
 }
 
 /// <summary>A reply being waited for; disposing stops waiting.</summary>
-public sealed class ExpectedReply<TReply>(Task<InterTrackMessage> reply, Action cancel) : IDisposable where TReply : InterTrackMessage
+internal sealed class ExpectedReply<TReply>(Task<InterTrackMessage> reply, Action cancel) : IDisposable where TReply : InterTrackMessage
 {
     public Task<TReply> Task { get; } = Cast(reply);
 

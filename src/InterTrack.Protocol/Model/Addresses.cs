@@ -4,17 +4,17 @@ namespace InterTrack.Protocol.Model;
 public sealed record IpAddressInfo(string Address, IpAddressVersion Version, AddressBlock Block, uint Mask);
 
 /// <summary>The schema's MACAddress element.</summary>
-public sealed record MacAddressInfo(string Address, MacLength Length, MacDelimiter Delimiter);
+internal sealed record MacAddressInfo(string Address, MacLength Length, MacDelimiter Delimiter);
 
-public sealed record AddressPair(IpAddressInfo Ip, MacAddressInfo Mac);
+internal sealed record AddressPair(IpAddressInfo Ip, MacAddressInfo Mac);
 
-public sealed record Vlan(uint Number, string Name);
+internal sealed record Vlan(uint Number, string Name);
 
 /// <summary>A network of a sub-domain: any of an address block, a VLAN, a label.</summary>
 public sealed record NetworkInfo
 {
     public IpAddressInfo? Ip { get; init; }
-    public Vlan? Vlan { get; init; }
+    internal Vlan? Vlan { get; init; }
     /// <summary>The type attribute of a LABEL element; null when there is none.</summary>
     public string? LabelType { get; init; }
 }

@@ -10,7 +10,7 @@ public abstract record InterTrackMessage
 }
 
 /// <summary>A node's configuration: itself and the nodes it knows.</summary>
-public sealed record ConfigMessage(MyStatus MyStatus, ValueList<NodeEntry> Nodes) : InterTrackMessage;
+internal sealed record ConfigMessage(MyStatus MyStatus, ValueList<NodeEntry> Nodes) : InterTrackMessage;
 
 public sealed record HeartbeatRequest(NeighborNode Master) : InterTrackMessage;
 

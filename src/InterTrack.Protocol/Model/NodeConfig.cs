@@ -1,11 +1,11 @@
 namespace InterTrack.Protocol.Model;
 
-public sealed record ListeningPort(NodeRole Type, ushort Port);
+internal sealed record ListeningPort(NodeRole Type, ushort Port);
 
-public sealed record MyId(NodeId NodeId, IpVersion IpVersion, AddressScope Scope);
+internal sealed record MyId(NodeId NodeId, IpVersion IpVersion, AddressScope Scope);
 
 /// <summary>A node's description of itself in a Config message.</summary>
-public sealed record MyStatus(NodeRole Node, uint AsNumber, ValueList<CoverArea> CoverAreas)
+internal sealed record MyStatus(NodeRole Node, uint AsNumber, ValueList<CoverArea> CoverAreas)
 {
     public ValueList<ListeningPort> ListeningPorts { get; init; } = [];
     public FilterRules? FilterRules { get; init; }
@@ -16,7 +16,7 @@ public sealed record MyStatus(NodeRole Node, uint AsNumber, ValueList<CoverArea>
 }
 
 /// <summary>A node a Config message tells about.</summary>
-public sealed record NodeEntry(NodeRole NodeType, NodeId NodeId, IpAddressInfo Ip)
+internal sealed record NodeEntry(NodeRole NodeType, NodeId NodeId, IpAddressInfo Ip)
 {
     public ListeningPort? ListeningPort { get; init; }
     public string? Signature { get; init; }

@@ -27,9 +27,9 @@ public sealed record IpNodeId(IpAddressInfo Ip) : NodeId(NodeIdType.Ip);
 
 public sealed record FqdnNodeId(string Fqdn) : NodeId(NodeIdType.Fqdn);
 
-public sealed record MacNodeId(MacAddressInfo Mac) : NodeId(NodeIdType.Mac);
+internal sealed record MacNodeId(MacAddressInfo Mac) : NodeId(NodeIdType.Mac);
 
-public sealed record AddressPairNodeId(AddressPair Pair) : NodeId(NodeIdType.AddressPair);
+internal sealed record AddressPairNodeId(AddressPair Pair) : NodeId(NodeIdType.AddressPair);
 
 public sealed record OtherNodeId(string Text) : NodeId(NodeIdType.Other);
 

@@ -1,10 +1,10 @@
 namespace InterTrack.Protocol.Model;
 
 /// <summary>An allow or deny rule of a path filter.</summary>
-public sealed record PathRule(uint AsNumber, IpVersion IpVersion);
+internal sealed record PathRule(uint AsNumber, IpVersion IpVersion);
 
 /// <summary>Which ASes a node accepts requests from or forwards them to.</summary>
-public sealed record PathFilter
+internal sealed record PathFilter
 {
     public ValueList<PathRule> Deny { get; init; } = [];
     public ValueList<PathRule> Allow { get; init; } = [];
@@ -13,12 +13,12 @@ public sealed record PathFilter
 }
 
 /// <summary>How much of a result a node discloses, and which tags it strips.</summary>
-public sealed record ExportLevel(ExportLevelKind Level)
+internal sealed record ExportLevel(ExportLevelKind Level)
 {
     public ValueList<string> DeleteTags { get; init; } = [];
 }
 
-public sealed record FilterRules
+internal sealed record FilterRules
 {
     public PathFilter? PathFilter { get; init; }
     /// <summary>Messages per second; null when the element is absent.</summary>
@@ -32,6 +32,6 @@ public sealed record MessageOption(string Type, string Value);
 /// <summary>An error carried in a reply or a result.</summary>
 public sealed record ErrorCode(ErrorType Type)
 {
-    public TimeDiff? TimeDiff { get; init; }
+    internal TimeDiff? TimeDiff { get; init; }
     public string? Message { get; init; }
 }

@@ -44,4 +44,4 @@ public readonly record struct TimeVal(uint Sec, uint Usec)
 }
 
 /// <summary>Clock offset evidence of a heartbeat: the master's and the slave's time.</summary>
-public sealed record TimeDiff(TimeVal MasterSideTime, TimeVal SlaveSideTime);
+internal sealed record TimeDiff(TimeVal MasterSideTime, TimeVal SlaveSideTime);

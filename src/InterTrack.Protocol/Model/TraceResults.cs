@@ -3,12 +3,12 @@ namespace InterTrack.Protocol.Model;
 /// <summary>A neighbour AS the flow came in from (Incomings) or went out to (Outgoings).</summary>
 public sealed record NeighborAs(uint AsNumber, IpVersion IpVersion, AddressScope Scope)
 {
-    public ValueList<TranslateInfo> Translations { get; init; } = [];
+    internal ValueList<TranslateInfo> Translations { get; init; } = [];
 
     public static NeighborAs Global(uint asNumber) => new(asNumber, IpVersion.Any, AddressScope.Global);
 }
 
-public sealed record AdministratorInfo
+internal sealed record AdministratorInfo
 {
     public string? AdministratorName { get; init; }
     public string? Affiliation { get; init; }
@@ -30,7 +30,7 @@ public sealed record BorderTraceResult(AsStatus Status, uint Degree, TraceState 
     public ValueList<NeighborAs>? Incomings { get; init; }
     public ValueList<NeighborAs>? Outgoings { get; init; }
     public bool AskDtm { get; init; }
-    public ValueList<TranslateInfo> Translations { get; init; } = [];
+    internal ValueList<TranslateInfo> Translations { get; init; } = [];
     public ErrorCode? Error { get; init; }
     public ValueList<MessageOption> Options { get; init; } = [];
 }
@@ -39,12 +39,12 @@ public sealed record BorderTraceResult(AsStatus Status, uint Degree, TraceState 
 public sealed record AsEntry(NodeId NodeId, AsStatus Status, uint Depth, uint Degree, TraceState State)
 {
     public string? TsType { get; init; }
-    public AdministratorInfo? Administrator { get; init; }
+    internal AdministratorInfo? Administrator { get; init; }
     public ValueList<NeighborAs>? Incomings { get; init; }
     public ValueList<NeighborAs>? Outgoings { get; init; }
     public bool AskDtm { get; init; }
     public bool Translated { get; init; }
-    public ValueList<TranslateInfo> Translations { get; init; } = [];
+    internal ValueList<TranslateInfo> Translations { get; init; } = [];
     /// <summary>When set, the entry carries only this error (the schema's choice).</summary>
     public ErrorCode? Error { get; init; }
     public ValueList<MessageOption> Options { get; init; } = [];
@@ -86,7 +86,7 @@ public sealed record AgentReply(NodeId NodeId, TraceState State)
 public sealed record SubDomain(NetworkInfo Network)
 {
     public AgentReply? Agent { get; init; }
-    public AdministratorInfo? Administrator { get; init; }
+    internal AdministratorInfo? Administrator { get; init; }
     public ValueList<MessageOption> Options { get; init; } = [];
 }
 

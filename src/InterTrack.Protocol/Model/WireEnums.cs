@@ -75,13 +75,13 @@ public enum NodeIdType
     [EnumMember(Value = "FQDN")] Fqdn,
 }
 
-public enum MacLength
+internal enum MacLength
 {
     [EnumMember(Value = "EUI48")] Eui48,
     [EnumMember(Value = "EUI64")] Eui64,
 }
 
-public enum MacDelimiter
+internal enum MacDelimiter
 {
     [EnumMember(Value = "dot")] Dot,
     [EnumMember(Value = "colon")] Colon,
@@ -136,7 +136,7 @@ public enum DumpHeader
 }
 
 /// <summary>The kind of address translation a TranslateInfo records (Border_atype).</summary>
-public enum TranslationKind
+internal enum TranslationKind
 {
     V4ToV6,
     V6ToV4,
