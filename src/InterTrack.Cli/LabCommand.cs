@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using InterTrack.Emulation;
 using InterTrack.Lab;
+using InterTrack.Node.Kinds;
 
 namespace InterTrack.Cli;
 
@@ -49,20 +50,28 @@ internal static class LabCommand
     {
         public Option<int> Ases { get; } = new("--ases") { Description = "ASes of a generated topology.", DefaultValueFactory = _ => 10 };
         public Option<FileInfo?> Topology { get; } = new("--topology") { Description = "A CAIDA as-rel file instead of a generated topology." };
-        public Option<int> Seed { get; } = new("--seed") { Description = "Seed of the generated topology and of which ASes run flows.",
+        public Option<int> Seed { get; } = new("--seed") { Description = "Seed of the generated topology and of the ASes drawn by --share.",
             DefaultValueFactory = _ => 1 };
-        public Option<double> FlowFraction { get; } = new("--flow-fraction") { Description = "Share of the ASes (not the victim's, not the two-router " +
-            "transit) that export flow records instead of keeping digests.", DefaultValueFactory = _ => 0.3 };
-        public Option<string?> Flow { get; } = new("--flow") { Description = "These ASes run flow records (AS,AS,...), instead of --flow-fraction." };
-        public Option<string?> LinkTest { get; } = new("--linktest") { Description = "These ASes run link testing (AS,AS,...): input debugging on nftables " +
-            "counters of the routers' interfaces, which sees an attack only while it lasts." };
-        public Option<string?> None { get; } = new("--none") { Description = "These ASes run no traceback system (AS,AS,...): their ITM " +
-            "answers as the seed's stub." };
+
+        /// <summary>One option per kind the lab deploys, named after it, and --none.</summary>
+        public Dictionary<string, Option<string?>> Systems { get; } = TracebackKinds.All.InLab
+            .Select(k => (k.Name, Description: $"These ASes run {k.Name} (AS,AS,...): {k.Lab!.Description}" +
+                (k == TracebackKinds.All.InLab[0] ? "; the default for the ASes not named or drawn." : ".")))
+            .Append((Name: KindRegistry.None, Description: "These ASes run no traceback system (AS,AS,...): their ITM answers as the seed's stub."))
+            .ToDictionary(k => k.Name, k => new Option<string?>($"--{k.Name}") { Description = k.Description });
+
+        public Option<string?> Shares { get; } = new("--share")
+        {
+            Description = "Shares of the ASes (not the victim's, not the two-router transit, not those named) drawn to run a kind, " +
+                $"KIND=SHARE,... (default: {string.Join(",", TracebackKinds.All.InLab.Skip(1).Select(k => $"{k.Name}={Format(k.Lab!.DefaultShare)}"))}); " +
+                $"the rest run {TracebackKinds.All.InLab[0].Name}.",
+        };
+
         public Option<uint?> Victim { get; } = new("--victim") { Description = "The victim's AS (default: a stub AS)." };
 
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { Ases, Topology, Seed, FlowFraction, Flow, LinkTest, None, Victim })
+            foreach (var option in (Option[])[Ases, Topology, Seed, .. Systems.Values, Shares, Victim])
             {
                 command.Options.Add(option);
             }
@@ -75,12 +84,28 @@ internal static class LabCommand
             Ases = parsed.GetValue(Ases),
             TopologyFile = parsed.GetValue(Topology)?.FullName,
             Seed = parsed.GetValue(Seed),
-            FlowFraction = parsed.GetValue(FlowFraction),
-            Flow = parsed.GetValue(Flow) is { } flow ? AsList(flow, "--flow") : null,
-            LinkTest = parsed.GetValue(LinkTest) is { } linkTest ? AsList(linkTest, "--linktest") : [],
-            None = parsed.GetValue(None) is { } none ? AsList(none, "--none") : [],
+            Systems = Systems.Where(s => parsed.GetValue(s.Value) is not null)
+                .ToDictionary(s => s.Key, s => (IReadOnlyList<uint>)AsList(parsed.GetValue(s.Value)!, $"--{s.Key}")),
+            Shares = parsed.GetValue(Shares) is { } shares ? ReadShares(shares) : new Dictionary<string, double>(),
             Victim = parsed.GetValue(Victim),
         };
+
+        private static Dictionary<string, double> ReadShares(string text)
+        {
+            var shares = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (string part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                int equals = part.IndexOf('=', StringComparison.Ordinal);
+                if (equals <= 0 || !double.TryParse(part[(equals + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out double share))
+                {
+                    throw new CommandException($"--share: '{part}' is not KIND=SHARE (such as flow=0.3)");
+                }
+                shares[part[..equals]] = share;
+            }
+            return shares;
+        }
+
+        private static string Format(double share) => share.ToString(CultureInfo.InvariantCulture);
     }
 
     private sealed class AttackOptions
@@ -124,7 +149,7 @@ internal static class LabCommand
         {
             var output = parsed.InvocationConfiguration.Output;
             var options = up.Read(parsed, parsed.GetValue(where.Id)!, where.Directory(parsed));
-            Guard(() => new TracebackLab(Self(), output).Up(options));
+            Guard(() => new TracebackLab(Self(), output, TracebackKinds.All).Up(options));
             output.WriteLine($"next: intertrack lab attack{Flags(where, parsed)}, then intertrack lab trace{Flags(where, parsed)}");
             return 0;
         });
@@ -145,7 +170,7 @@ internal static class LabCommand
             Guard(() =>
             {
                 var plan = LabPlan.Load(where.Directory(parsed), where.GivenId(parsed));
-                return new TracebackLab(Self(), output).Attack(plan, from ?? plan.DefaultAttackers, packets, rate);
+                return new TracebackLab(Self(), output, TracebackKinds.All).Attack(plan, from ?? plan.DefaultAttackers, packets, rate);
             });
             return 0;
         });
@@ -172,7 +197,7 @@ internal static class LabCommand
             {
                 var plan = LabPlan.Load(where.Directory(parsed), where.GivenId(parsed));
                 var attack = LabAttack.Load(plan.Directory);
-                return (plan, new TracebackLab(Self(), output).Trace(plan), attack);
+                return (plan, new TracebackLab(Self(), output, TracebackKinds.All).Trace(plan), attack);
             });
             WritePicture(parsed.GetValue(svg), plan, attack, trace, output);
             if (parsed.GetValue(json))
@@ -204,7 +229,7 @@ internal static class LabCommand
             var output = parsed.InvocationConfiguration.Output;
             Guard(() =>
             {
-                var lab = new TracebackLab(Self(), output);
+                var lab = new TracebackLab(Self(), output, TracebackKinds.All);
                 lab.EnsureRootAndTools("ip");
                 string directory = where.Directory(parsed);
                 lab.Down(LabPlan.IdOf(directory, where.GivenId(parsed)), directory, parsed.GetValue(keep));
@@ -241,7 +266,7 @@ internal static class LabCommand
             var options = up.Read(parsed, parsed.GetValue(where.Id)!, where.Directory(parsed));
             var (from, packets, rate) = attack.Read(parsed);
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var lab = new TracebackLab(Self(), output);
+            var lab = new TracebackLab(Self(), output, TracebackKinds.All);
             var (plan, attacked, trace) = Guard(() =>
             {
                 var plan = lab.Up(options); // a refused or failed start leaves whatever ran before as it was

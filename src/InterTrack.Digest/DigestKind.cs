@@ -8,7 +8,8 @@ namespace InterTrack.Digest;
 /// <summary>
 /// Packet digests (SPIE) as a kind of traceback system: a node runs them from its own capture
 /// agent (<c>capture</c>) or a page directory (<c>digests</c> of its BTM or DTM); in the emulator
-/// every router digests its ingress links (<see cref="EmulatedDigests"/>).
+/// every router digests its ingress links (<see cref="EmulatedDigests"/>); in the lab <c>intertrack capture</c> runs on
+/// every router (<see cref="DigestLab"/>).
 /// </summary>
 public sealed class DigestKind : ITracebackKind, INodeKind, IEmulatedKind
 {
@@ -18,6 +19,7 @@ public sealed class DigestKind : ITracebackKind, INodeKind, IEmulatedKind
     public string Name => KindName;
     public INodeKind Node => this;
     public IEmulatedKind Emulation => this;
+    public ILabKind Lab { get; } = new DigestLab();
 
     /// <summary>The node configuration's section of its capture agent.</summary>
     public const string CaptureSection = "capture";

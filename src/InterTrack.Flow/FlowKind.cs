@@ -8,7 +8,8 @@ namespace InterTrack.Flow;
 /// <summary>
 /// Flow records (IPFIX, NetFlow v9) as a kind of traceback system: a node runs them from its own
 /// collector (<c>collector</c>) or a flow store (<c>flows</c> of its BTM or DTM); in the emulator
-/// the routers export IPFIX to the AS's collector (<see cref="EmulatedFlows"/>).
+/// the routers export IPFIX to the AS's collector (<see cref="EmulatedFlows"/>); in the lab pmacctd does
+/// (<see cref="FlowLab"/>).
 /// </summary>
 public sealed class FlowKind : ITracebackKind, INodeKind, IEmulatedKind
 {
@@ -21,6 +22,7 @@ public sealed class FlowKind : ITracebackKind, INodeKind, IEmulatedKind
     public string Name => KindName;
     public INodeKind Node => this;
     public IEmulatedKind Emulation => this;
+    public ILabKind Lab { get; } = new FlowLab();
 
     public string Section => CollectorSection;
     public bool SectionIsRole => true;

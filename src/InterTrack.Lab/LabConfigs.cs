@@ -1,22 +1,24 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using InterTrack.Node.Kinds;
 
 namespace InterTrack.Lab;
 
 /// <summary>
 /// The files a real deployment of each AS would have: the <c>intertrack run</c> configuration
-/// (the format of docs/configuration.md) and, for flow ASes, one pmacctd configuration per
-/// interface and direction.
+/// (the format of docs/configuration.md), with what its kind of traceback system adds
+/// (<see cref="ILabKind.Configure"/>).
 /// </summary>
 internal static class LabConfigs
 {
-    public const string NodeFile = "node.json", DigestDirectory = "digests", FlowDirectory = "flows";
+    public const string NodeFile = "node.json";
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    /// <param name="interfaceIndex">The kernel's index of a router interface (flow links name it): (router, interface) → index.</param>
-    public static string Node(LabPlan plan, LabAs labAs, Func<LabRouter, LabInterface, int> interfaceIndex)
+    /// <param name="kind">The AS's kind of traceback system; null when it runs none.</param>
+    /// <param name="site">The AS as its kind sees it.</param>
+    public static string Node(LabPlan plan, LabAs labAs, ILabKind? kind, LabAsSite site)
     {
         string itm = labAs.ItmAddress;
         var neighbors = new JsonObject();
@@ -42,18 +44,13 @@ internal static class LabConfigs
             ["heartbeatSeconds"] = 5,
         };
         config["itm"] = itmConfig;
-        if (labAs.System != LabSystem.None)
+        if (kind is not null)
         {
-            var (system, evidenceField, evidence) = labAs.System switch
+            string Link(LabRouter router, LabInterface i, string direction)
             {
-                LabSystem.Digest => (Digest.DigestKind.KindName, "digests", DigestDirectory),
-                LabSystem.Flow => (Flow.FlowKind.KindName, "flows", FlowDirectory),
-                _ => (LinkTesting.LinkTestKind.KindName, null, null), // no store: the routers' counters are read live
-            };
-            // Digest and link-testing links are the router's interfaces; flow links are the exporter's interface indexes.
-            string Link(LabRouter router, LabInterface i, string direction) => labAs.System == LabSystem.Flow
-                ? $"{router.Loopback}/{interfaceIndex(router, i).ToString(CultureInfo.InvariantCulture)}:{direction}"
-                : $"{i.Name}:{direction}";
+                var routerSite = site.Routers.Single(r => r.Name == router.Name);
+                return kind.Link(routerSite, routerSite.Interfaces.Single(f => f.Name == i.Name), direction);
+            }
 
             itmConfig["btm"] = $"127.0.0.1:{LabPlan.BtmPort}";
             itmConfig["dtms"] = new JsonArray($"127.0.0.1:{LabPlan.DtmPort}");
@@ -71,7 +68,7 @@ internal static class LabConfigs
             var btm = new JsonObject
             {
                 ["listen"] = $"127.0.0.1:{LabPlan.BtmPort}",
-                ["system"] = system,
+                ["system"] = labAs.System,
                 ["links"] = borderLinks,
             };
             var routers = new JsonArray();
@@ -88,35 +85,12 @@ internal static class LabConfigs
             var dtm = new JsonObject
             {
                 ["listen"] = $"127.0.0.1:{LabPlan.DtmPort}",
-                ["system"] = system,
+                ["system"] = labAs.System,
                 ["routers"] = routers,
             };
-            if (evidenceField is not null)
-            {
-                btm[evidenceField] = evidence;
-                dtm[evidenceField] = evidence;
-            }
             config["btm"] = btm;
             config["dtm"] = dtm;
-            if (labAs.System == LabSystem.LinkTest)
-            {
-                // The node runs in the first router's namespace and reaches every router's nft the way an operator would reach a router: by a command.
-                // 30 s: 'lab attack' waits for the other ASes' evidence and 'lab trace' starts a client, which on a
-                // busy machine takes longer than the default 10 s after the attack's last packet.
-                config[LinkTesting.LinkTestKind.KindName] = new JsonObject
-                {
-                    ["windowSeconds"] = 30,
-                    ["routers"] = new JsonArray([.. labAs.Routers.Select(r => (JsonNode)new JsonObject
-                    {
-                        ["name"] = r.Name,
-                        ["nft"] = new JsonArray("ip", "netns", "exec", r.Namespace, "nft"),
-                    })]),
-                };
-            }
-            if (labAs.System == LabSystem.Flow)
-            {
-                config["collector"] = new JsonObject { ["listen"] = $"{itm}:{LabPlan.CollectorPort}", ["out"] = FlowDirectory };
-            }
+            kind.Configure(site, config, btm, dtm);
         }
         if (labAs.Number == plan.Victim)
         {
@@ -129,24 +103,4 @@ internal static class LabConfigs
         }
         return config.ToJsonString(Indented) + "\n";
     }
-
-    /// <summary>
-    /// pmacctd watching one interface in one direction and exporting IPFIX (its nfprobe plugin) to
-    /// the AS's collector, with the router's loopback as exporter address. Flows expire after 1 s
-    /// idle and 2 s at most, so a trace right after an attack finds them.
-    /// </summary>
-    public static string Pmacctd(LabAs labAs, LabRouter router, LabInterface i, string direction) => $"""
-        ! AS{labAs.Number} {router.Name} {i.Name} {direction} — written by 'intertrack lab up'
-        daemonize: false
-        pcap_interface: {i.Name}
-        pcap_direction: {direction}
-        pcap_ifindex: sys
-        plugins: nfprobe
-        nfprobe_receiver: {labAs.ItmAddress}:{LabPlan.CollectorPort}
-        nfprobe_source_ip: {router.Loopback}
-        nfprobe_version: 10
-        nfprobe_timeouts: tcp=1:udp=1:icmp=1:general=1:maxlife=2:expint=1
-        aggregate: src_host, dst_host, src_port, dst_port, proto, tos
-
-        """;
 }

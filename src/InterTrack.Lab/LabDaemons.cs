@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using InterTrack.Node.Kinds;
 using InterTrack.Node.Pki;
 using InterTrack.Protocol.Model;
 
@@ -6,12 +7,12 @@ namespace InterTrack.Lab;
 
 /// <summary>
 /// Each AS's traceback systems and InterTrack daemons, as a real deployment runs them: a PKI for
-/// the lab, <c>intertrack capture</c> per router (digest ASes) or pmacctd per interface and
-/// direction (flow ASes), and <c>intertrack run</c> with the AS's configuration on its first router
-/// (which, in link-testing ASes, installs the counters on the routers itself).
+/// the lab, what the AS's kind of traceback system runs on its routers (<see cref="ILabKind"/>),
+/// and <c>intertrack run</c> with the AS's configuration on its first router.
 /// </summary>
 /// <param name="intertrack">How to start the intertrack command (the executable, or dotnet and the dll).</param>
-internal sealed class LabDaemons(LabPlan plan, IReadOnlyList<string> intertrack)
+/// <param name="kinds">The kinds of traceback system the ASes run, by the names in the plan.</param>
+internal sealed class LabDaemons(LabPlan plan, IReadOnlyList<string> intertrack, KindRegistry kinds)
 {
     public void IssuePki()
     {
@@ -39,65 +40,48 @@ internal sealed class LabDaemons(LabPlan plan, IReadOnlyList<string> intertrack)
     }
 
     /// <summary>
-    /// Writes the configurations and starts every AS's evidence collection and daemons; returns
-    /// when all say they run. The flow exporters start only once their AS's collector (in its
-    /// node) listens: pmacctd sends its IPFIX templates with its first export and then only every
-    /// 18th message, so templates sent to a collector not yet listening are lost, and the records
-    /// of an attack that follow are dropped unread for want of them.
+    /// Writes the configurations and starts every AS's node and what its kind of traceback system runs on the routers;
+    /// returns when all say they run. Some of the kinds' programs start only once their AS's node listens
+    /// (<see cref="LabProcess.AfterNode"/>).
     /// </summary>
     public void Start(TextWriter progress)
     {
-        var pending = new List<(string Name, string Log, string Ready)>();
+        var pending = new List<LabProcess>();
+        var after = new List<LabProcess>();
         foreach (var labAs in plan.Ases)
         {
             string dir = plan.AsDirectory(labAs.Number);
-            var indexes = labAs.Routers.ToDictionary(r => r.Name, r => LabNetwork.InterfaceIndexes(r.Namespace));
-            File.WriteAllText(Path.Combine(dir, LabConfigs.NodeFile), LabConfigs.Node(plan, labAs, (r, i) => indexes[r.Name][i.Name]));
-            if (labAs.System == LabSystem.Digest)
-            {
-                Directory.CreateDirectory(Path.Combine(dir, LabConfigs.DigestDirectory));
-                foreach (var router in labAs.Routers)
-                {
-                    string log = Log(labAs, $"capture-{router.Name}");
-                    // Small pages that seal every 2 s: a trace right after the attack finds its packets in the archive.
-                    Shell.StartDetached(router.Namespace, log, [.. intertrack, "capture", "--interface", .. router.Interfaces.Select(i => i.Name),
-                        "--out", Path.Combine(dir, LabConfigs.DigestDirectory), "--window", "2", "--page-packets", "65536", "--memory-mib", "64"]);
-                    pending.Add(($"AS{labAs.Number} {router.Name} capture", log, "capturing on"));
-                }
-            }
-            string nodeLog = Log(labAs, "node");
-            Shell.StartDetached(labAs.Routers[0].Namespace, nodeLog, [.. intertrack, "run", "--config", Path.Combine(dir, LabConfigs.NodeFile)]);
-            pending.Add(($"AS{labAs.Number} intertrack run", nodeLog, "running; Ctrl+C"));
+            var site = LabSites.Of(plan, labAs, intertrack);
+            var kind = kinds.Named(labAs.System)?.Lab;
+            File.WriteAllText(Path.Combine(dir, LabConfigs.NodeFile), LabConfigs.Node(plan, labAs, kind, site));
+            var processes = kind?.Processes(site) ?? [];
+            after.AddRange(processes.Where(p => p.AfterNode));
+            pending.AddRange(processes.Where(p => !p.AfterNode));
+            pending.Add(new LabProcess($"AS{labAs.Number} intertrack run", labAs.Routers[0].Namespace, Log(labAs, "node"),
+                [.. intertrack, "run", "--config", Path.Combine(dir, LabConfigs.NodeFile)], "running; Ctrl+C", AfterNode: false));
         }
-        WaitForLogs(pending, TimeSpan.FromSeconds(60));
-        foreach (var labAs in plan.Ases.Where(a => a.System == LabSystem.Flow))
+        StartAll(pending);
+        StartAll(after);
+        var counts = plan.Ases.GroupBy(a => a.System).ToDictionary(g => g.Key, g => g.Count());
+        progress.WriteLine($"daemons: {plan.Ases.Count} ASes run intertrack (" +
+            string.Join(", ", kinds.InLab.Select(k => k.Name).Append(KindRegistry.None).Select(k => $"{counts.GetValueOrDefault(k)} {k}")) +
+            $"); logs in {plan.Directory}/as*/logs");
+    }
+
+    private static void StartAll(List<LabProcess> processes)
+    {
+        foreach (var p in processes)
         {
-            foreach (var router in labAs.Routers)
-            {
-                foreach (var i in router.Interfaces)
-                {
-                    foreach (string direction in new[] { "in", "out" })
-                    {
-                        string conf = Path.Combine(plan.AsDirectory(labAs.Number), $"pmacctd-{i.Name}-{direction}.conf");
-                        File.WriteAllText(conf, LabConfigs.Pmacctd(labAs, router, i, direction));
-                        string log = Log(labAs, $"pmacctd-{i.Name}-{direction}");
-                        Shell.StartDetached(router.Namespace, log, "pmacctd", "-f", conf);
-                        // pmacctd logs the link type once libpcap has the interface open: from then on it sees every packet.
-                        pending.Add(($"AS{labAs.Number} {router.Name} pmacctd {i.Name} {direction}", log, "link type is"));
-                    }
-                }
-            }
+            Shell.StartDetached(p.Namespace, p.Log, [.. p.Command]);
         }
-        WaitForLogs(pending, TimeSpan.FromSeconds(60));
-        progress.WriteLine($"daemons: {plan.Ases.Count} ASes run intertrack ({plan.Ases.Count(a => a.System == LabSystem.Digest)} digest, "
-            + $"{plan.Ases.Count(a => a.System == LabSystem.Flow)} flow, {plan.Ases.Count(a => a.System == LabSystem.LinkTest)} link testing, " +
-            $"{plan.Ases.Count(a => a.System == LabSystem.None)} nothing); logs in {plan.Directory}/as*/logs");
+        WaitForLogs(processes, TimeSpan.FromSeconds(60));
     }
 
     public string Log(LabAs labAs, string name) => Path.Combine(plan.AsDirectory(labAs.Number), "logs", $"{name}.log");
 
-    private static void WaitForLogs(List<(string Name, string Log, string Ready)> pending, TimeSpan limit)
+    private static void WaitForLogs(IEnumerable<LabProcess> processes, TimeSpan limit)
     {
+        var pending = processes.ToList();
         var clock = Stopwatch.StartNew();
         while (pending.Count > 0)
         {

@@ -1,18 +1,19 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using InterTrack.Node.Kinds;
 using InterTrack.Node.Topology;
 
 namespace InterTrack.Lab;
 
 /// <summary>
-/// Lays a topology out as a lab: which AS is the victim, which run flows or nothing, which have
+/// Lays a topology out as a lab: which AS is the victim, which kind of traceback system each runs, which have
 /// two routers, and every namespace, interface and address. Addresses: AS number i (its rank)
 /// owns 10.i.0.0/16 — routers' loopbacks 10.i.0.1 and .2, the host 10.i.1.2 behind 10.i.1.1,
 /// the link between its routers 10.i.2.0/30; inter-AS links are /30s from 172.16.0.0/12.
 /// </summary>
 internal static partial class LabDesign
 {
-    public static LabPlan Plan(AsGraph graph, LabOptions options)
+    public static LabPlan Plan(AsGraph graph, LabOptions options, KindRegistry kinds)
     {
         if (!IdPattern().IsMatch(options.Id))
         {
@@ -23,36 +24,32 @@ internal static partial class LabDesign
             throw new LabException($"topology: {graph.Count} ASes; a lab has 2 to {LabOptions.MaxAses}");
         }
         var ases = graph.Ases.Order().ToList();
-        foreach (var (option, a) in options.None.Select(a => ("--none", a)).Concat((options.Flow ?? []).Select(a => ("--flow", a)))
-            .Concat(options.LinkTest.Select(a => ("--linktest", a))).Concat(options.Victim is { } v ? [("--victim", v)] : []))
+        var chosen = Chosen(graph, options, kinds);
+        if (options.Victim is { } given && !graph.Contains(given))
         {
-            if (!graph.Contains(a))
-            {
-                throw new LabException($"{option}: AS{a} is not in the topology");
-            }
+            throw new LabException($"--victim: AS{given} is not in the topology");
         }
         uint victim = options.Victim ?? ases.Where(a => graph.Customers(a).Count == 0).DefaultIfEmpty(ases[^1]).Max();
-        if (options.None.Contains(victim))
+        if (chosen.GetValueOrDefault(victim) == KindRegistry.None)
         {
-            throw new LabException($"--none: AS{victim} is the victim's AS, which runs the D Point and a traceback system");
+            throw new LabException($"--{KindRegistry.None}: AS{victim} is the victim's AS, which runs the D Point and a traceback system");
         }
-        if (options.FlowFraction is < 0 or > 1)
-        {
-            throw new LabException($"--flow-fraction: {options.FlowFraction}: must be from 0 to 1");
-        }
-        var none = options.None.ToHashSet();
-        var linkTest = options.LinkTest.ToHashSet();
-        uint both = options.None.Concat(options.Flow ?? []).FirstOrDefault(linkTest.Contains);
-        if (both != 0)
-        {
-            throw new LabException($"--linktest: AS{both} is also given another system");
-        }
-        // The transit AS with two routers: the best connected one that runs digests, so its DTM has an inside to trace.
-        uint? twoRouters = ases.Where(a => a != victim && graph.Customers(a).Count > 0 && !none.Contains(a) && !linkTest.Contains(a)
-            && !(options.Flow ?? []).Contains(a))
+        // The transit AS with two routers: the best connected one that runs the default kind, so its DTM has an inside to trace.
+        uint? twoRouters = ases.Where(a => a != victim && graph.Customers(a).Count > 0 && !chosen.ContainsKey(a))
             .OrderByDescending(graph.Degree).ThenBy(a => a).Select(a => (uint?)a).FirstOrDefault();
         var random = new Random(options.Seed);
-        var flow = (options.Flow ?? DrawFlow(ases, victim, twoRouters, [.. none, .. linkTest], options.FlowFraction, random)).ToHashSet();
+        var candidates = ases.Where(a => a != victim && a != twoRouters && !chosen.ContainsKey(a)).ToList();
+        int drawable = candidates.Count;
+        foreach (var kind in kinds.InLab.Skip(1).Where(k => !options.Systems.ContainsKey(k.Name)))
+        {
+            double share = options.Shares.GetValueOrDefault(kind.Name, kind.Lab!.DefaultShare);
+            int count = (int)Math.Round(share * drawable, MidpointRounding.AwayFromZero);
+            foreach (uint a in candidates.OrderBy(_ => random.Next()).Take(count).ToList())
+            {
+                chosen[a] = kind.Name;
+                candidates.Remove(a);
+            }
+        }
 
         var index = ases.Select((a, i) => (a, i + 1)).ToDictionary(p => p.a, p => p.Item2);
         var interfaces = ases.ToDictionary(a => a, a => new List<LabInterface>[a == victim || a == twoRouters ? 2 : 1]);
@@ -88,8 +85,7 @@ internal static partial class LabDesign
             int last = lists.Length;
             lists[^1].Add(new LabInterface($"r{last}-host", $"10.{i}.1.1/24", $"10.{i}.1.2", ToHost: true));
             var routers = lists.Select((l, r) => new LabRouter($"r{r + 1}", $"{options.Id}-as{a}-r{r + 1}", $"10.{i}.0.{r + 1}", l)).ToList();
-            var system = none.Contains(a) ? LabSystem.None : linkTest.Contains(a) ? LabSystem.LinkTest : flow.Contains(a) ? LabSystem.Flow : LabSystem.Digest;
-            labAses.Add(new LabAs(a, i, system, routers, $"{options.Id}-as{a}-h", $"10.{i}.1.2"));
+            labAses.Add(new LabAs(a, i, chosen.GetValueOrDefault(a, kinds.InLab[0].Name), routers, $"{options.Id}-as{a}-h", $"10.{i}.1.2"));
         }
         var attackers = ases.Where(a => a != victim && graph.Customers(a).Count == 0)
             .Concat(ases.Where(a => a != victim && graph.Customers(a).Count > 0))
@@ -97,11 +93,43 @@ internal static partial class LabDesign
         return new LabPlan(options.Id, Path.GetFullPath(options.Directory), victim, labAses, attackers);
     }
 
-    private static List<uint> DrawFlow(List<uint> ases, uint victim, uint? twoRouters, HashSet<uint> taken, double fraction, Random random)
+    /// <summary>The ASes told what to run, checked: every kind one the lab deploys, every AS in the topology and told once.</summary>
+    private static Dictionary<uint, string> Chosen(AsGraph graph, LabOptions options, KindRegistry kinds)
     {
-        var candidates = ases.Where(a => a != victim && a != twoRouters && !taken.Contains(a)).ToList();
-        int count = (int)Math.Round(fraction * candidates.Count, MidpointRounding.AwayFromZero);
-        return [.. candidates.OrderBy(_ => random.Next()).Take(count)];
+        var known = kinds.InLab.Select(k => k.Name).Append(KindRegistry.None).ToList();
+        var chosen = new Dictionary<uint, string>();
+        foreach (var (name, list) in options.Systems)
+        {
+            if (!known.Contains(name))
+            {
+                throw new LabException($"--{name}: not a kind of traceback system the lab deploys ({string.Join(", ", known)})");
+            }
+            foreach (uint a in list)
+            {
+                if (!graph.Contains(a))
+                {
+                    throw new LabException($"--{name}: AS{a} is not in the topology");
+                }
+                if (chosen.TryGetValue(a, out var other) && other != name)
+                {
+                    throw new LabException($"--{name}: AS{a} is also given --{other}; an AS runs one system");
+                }
+                chosen[a] = name;
+            }
+        }
+        foreach (var (name, share) in options.Shares)
+        {
+            if (!known.Skip(1).SkipLast(1).Contains(name))
+            {
+                throw new LabException($"--share: {name}: not a kind the lab draws ({string.Join(", ", known.Skip(1).SkipLast(1))}; " +
+                    $"the ASes not drawn run {known[0]})");
+            }
+            if (share is < 0 or > 1 || double.IsNaN(share))
+            {
+                throw new LabException($"--share: {name}={share.ToString(System.Globalization.CultureInfo.InvariantCulture)}: must be from 0 to 1");
+            }
+        }
+        return chosen;
     }
 
     /// <summary>

@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using InterTrack.Digest;
-using InterTrack.Flow;
-using InterTrack.Flow.Store;
+using InterTrack.Node.Kinds;
 using InterTrack.Node.Tracing;
 
 namespace InterTrack.Lab;
@@ -11,7 +9,8 @@ namespace InterTrack.Lab;
 /// <summary>
 /// Waits after an attack until its evidence is stored: the last packet of each attacker is seen,
 /// by the AS's own BTM evidence, on every border link it crossed (in from the AS before, out to
-/// the AS after, on the path BGP chose). Digest pages reach the archive when they seal (2 s
+/// the AS after, on the path BGP chose), as its kind of traceback system stored it
+/// (<see cref="ILabKind.OpenEvidence"/>). Digest pages reach the archive when they seal (2 s
 /// windows) and flows when pmacctd expires them, later still on a busy machine, and each link has
 /// its own pmacctd: seeing the packet somewhere in the AS is not enough, a trace asks per link.
 /// </summary>
@@ -19,8 +18,8 @@ internal static class LabEvidence
 {
     /// <returns>How long it took, or null when some had not arrived within <paramref name="limit"/>, and what is still missing
     /// ("AS65003 link 10.3.0.1/4:in from AS65004").</returns>
-    public static (TimeSpan? Took, IReadOnlyList<string> Missing) WaitFor(LabPlan plan, IReadOnlyList<(string? AsPath, byte[] LastPacket)> attacks,
-        TimeSpan limit)
+    public static (TimeSpan? Took, IReadOnlyList<string> Missing) WaitFor(LabPlan plan, KindRegistry kinds,
+        IReadOnlyList<(string? AsPath, byte[] LastPacket)> attacks, TimeSpan limit)
     {
         var pending = new List<(LabAs As, string Link, uint Neighbor, TracedPacket Packet)>();
         foreach (var (asPath, last) in attacks)
@@ -30,9 +29,9 @@ internal static class LabEvidence
             for (int k = 0; k < path.Length; k++)
             {
                 var labAs = plan[path[k]];
-                if (labAs.System is LabSystem.None or LabSystem.LinkTest) // link testing counts in the kernel as packets pass: nothing to wait for
+                if (kinds.Named(labAs.System)?.Lab is not { StoresEvidence: true })
                 {
-                    continue;
+                    continue; // nothing runs, or it counts as packets pass (link testing): nothing to wait for
                 }
                 var links = BorderLinks(plan, labAs);
                 if (k > 0)
@@ -47,12 +46,14 @@ internal static class LabEvidence
                 }
             }
         }
+        var sites = pending.Select(p => p.As).Distinct().ToDictionary(a => a, a => (Kind: kinds.Named(a.System)!.Lab!, Site: LabSites.Of(plan, a, [])));
         var clock = Stopwatch.StartNew();
         while (true)
         {
             foreach (var group in pending.GroupBy(p => p.As).ToList())
             {
-                using var evidence = Evidence.Open(plan, group.Key);
+                var (kind, site) = sites[group.Key];
+                using var evidence = kind.OpenEvidence(site);
                 pending.RemoveAll(p => p.As == group.Key && evidence?.Links.Ask(p.Link, p.Packet, TimeSpan.Zero).Seen == true);
             }
             if (pending.Count == 0 || clock.Elapsed > limit)
@@ -72,30 +73,5 @@ internal static class LabEvidence
         using var node = JsonDocument.Parse(File.ReadAllText(Path.Combine(plan.AsDirectory(labAs.Number), LabConfigs.NodeFile)));
         return [.. node.RootElement.GetProperty("btm").GetProperty("links").EnumerateArray()
             .Select(l => (l.GetProperty("link").GetString()!, l.GetProperty("neighborAs").GetUInt32(), l.GetProperty("direction").GetString()!))];
-    }
-
-    /// <summary>An AS's stored evidence as its BTM reads it, opened afresh for each look.</summary>
-    private sealed class Evidence(ILinkEvidence links, IDisposable store) : IDisposable
-    {
-        public ILinkEvidence Links { get; } = links;
-
-        public static Evidence? Open(LabPlan plan, LabAs labAs)
-        {
-            string dir = plan.AsDirectory(labAs.Number);
-            if (labAs.System == LabSystem.Digest)
-            {
-                var archive = new DigestArchiveSource(Path.Combine(dir, LabConfigs.DigestDirectory), refresh: TimeSpan.Zero);
-                return new Evidence(new DigestEvidence(archive), archive);
-            }
-            string flows = Path.Combine(dir, LabConfigs.FlowDirectory);
-            if (!Directory.Exists(flows))
-            {
-                return null; // the collector has not written anything yet
-            }
-            var store = FlowStore.OpenReader(flows);
-            return new Evidence(new FlowEvidence(store), store);
-        }
-
-        public void Dispose() => store.Dispose();
     }
 }

@@ -19,17 +19,17 @@ public sealed record LabOptions
     /// <summary>A CAIDA as-rel file instead of a generated topology.</summary>
     public string? TopologyFile { get; init; }
 
-    /// <summary>Share of the ASes (besides the victim's and the multi-router transit) that run flow records.</summary>
-    public double FlowFraction { get; init; } = 0.3;
+    /// <summary>
+    /// ASes that run a kind of traceback system, by the kind's name (or <c>KindRegistry.None</c>: nothing, their ITM has stub
+    /// BTM and DTM). The rest run the first kind the lab can deploy, or one drawn by <see cref="Shares"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<uint>> Systems { get; init; } = new Dictionary<string, IReadOnlyList<uint>>();
 
-    /// <summary>These ASes run flow records (instead of drawing them by <see cref="FlowFraction"/>).</summary>
-    public IReadOnlyList<uint>? Flow { get; init; }
-
-    /// <summary>These ASes run link testing (input debugging on nftables counters).</summary>
-    public IReadOnlyList<uint> LinkTest { get; init; } = [];
-
-    /// <summary>These ASes run nothing: their ITM has stub BTM and DTM.</summary>
-    public IReadOnlyList<uint> None { get; init; } = [];
+    /// <summary>
+    /// Shares of the ASes (besides the victim's, the multi-router transit's and those named in <see cref="Systems"/>) drawn to
+    /// run a kind, by its name; a kind left out draws its <c>ILabKind.DefaultShare</c>, a kind named in <see cref="Systems"/> none.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> Shares { get; init; } = new Dictionary<string, double>();
 
     /// <summary>The victim's AS (default: a stub AS of the topology).</summary>
     public uint? Victim { get; init; }

@@ -1,21 +1,6 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace InterTrack.Lab;
-
-/// <summary>What an AS of the lab runs as its traceback system.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<LabSystem>))]
-public enum LabSystem
-{
-    /// <summary>Packet digests: <c>intertrack capture</c> on every router interface.</summary>
-    Digest,
-    /// <summary>Flow records: pmacctd exports IPFIX from every router interface to the AS's collector.</summary>
-    Flow,
-    /// <summary>Link testing: the node installs nftables counters of attack signatures on every router interface and reads them while tracing.</summary>
-    LinkTest,
-    /// <summary>Nothing: the ITM runs with stub BTM and DTM that answer "cannot trace" (the seed's stub).</summary>
-    None,
-}
 
 /// <summary>A router interface: a link to a neighbour AS, to the other router of the AS, or to the AS's host.</summary>
 /// <param name="Name">The interface name; unique within the AS, so it names the digest tables (<c>NAME:in</c>).</param>
@@ -31,7 +16,9 @@ public sealed record LabInterface(string Name, string Address, string PeerAddres
 public sealed record LabRouter(string Name, string Namespace, string Loopback, IReadOnlyList<LabInterface> Interfaces);
 
 /// <summary>An AS: its routers (the first runs the AS's daemons), its host, and its prefix.</summary>
-public sealed record LabAs(uint Number, int Index, LabSystem System, IReadOnlyList<LabRouter> Routers, string HostNamespace, string HostAddress)
+/// <param name="System">The kind of traceback system it runs (<c>ITracebackKind.Name</c>), or <c>KindRegistry.None</c>: its ITM
+/// runs with stub BTM and DTM that answer "cannot trace" (the seed's stub).</param>
+public sealed record LabAs(uint Number, int Index, string System, IReadOnlyList<LabRouter> Routers, string HostNamespace, string HostAddress)
 {
     public string Prefix => $"10.{Index}.0.0/16";
 
@@ -49,7 +36,7 @@ public sealed record LabPlan(string Id, string Directory, uint Victim, IReadOnly
     public double BgpConvergedSeconds { get; init; }
 
     public const string FileName = "lab.json";
-    public const int ItmPort = 9001, BtmPort = 9002, DtmPort = 9003, DPointPort = 9005, CollectorPort = 4739;
+    public const int ItmPort = 9001, BtmPort = 9002, DtmPort = 9003, DPointPort = 9005;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 

@@ -39,7 +39,11 @@ internal static class LabTopology
             Attach(graph, random, a, providers, random.Next(1, 3));
             if (transits.Count > 0 && random.NextDouble() < 0.5)
             {
-                graph.AddPeers(a, transits[random.Next(transits.Count)]);
+                uint peer = transits[random.Next(transits.Count)];
+                if (!graph.Neighbors(a).Contains(peer)) // the transit drawn may be its provider already: then no peering
+                {
+                    graph.AddPeers(a, peer);
+                }
             }
             transits.Add(a);
             providers.Add(a);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using InterTrack.Node.Kinds;
 using InterTrack.Node.Topology;
 using InterTrack.Packets.Capture;
 
@@ -12,19 +13,21 @@ namespace InterTrack.Lab;
 /// the lab only writes the configurations a deployment would have and starts the same programs.
 /// </summary>
 /// <param name="intertrack">How to start the intertrack command (the executable, or dotnet and the dll).</param>
-public sealed class TracebackLab(IReadOnlyList<string> intertrack, TextWriter progress)
+/// <param name="kinds">The kinds of traceback system the program runs: the lab deploys those that say how (<see cref="ILabKind"/>).</param>
+public sealed class TracebackLab(IReadOnlyList<string> intertrack, TextWriter progress, KindRegistry kinds)
 {
     /// <summary>
     /// Checks for root and the programs the lab runs; what is missing is installed from Debian's
     /// packages (as scripts/test.sh does), so a fresh machine with only the .NET SDK can run the lab.
     /// </summary>
-    public void EnsureRootAndTools(params string[] tools)
+    public void EnsureRootAndTools(params IEnumerable<string> tools)
     {
         if (Environment.UserName != "root")
         {
             throw new LabException("the lab needs root (network namespaces, raw sockets, capture)");
         }
-        var missing = tools.Where(t => !Shell.Has(t)).Select(Package)
+        var packages = kinds.InLab.SelectMany(k => k.Lab!.Programs).ToDictionary(p => p.Program, p => p.Package);
+        var missing = tools.Where(t => !Shell.Has(t)).Select(t => packages.GetValueOrDefault(t) ?? Package(t))
             .Concat(HasLibpcap() ? [] : ["libpcap0.8"]).Distinct().ToList();
         if (missing.Count == 0)
         {
@@ -52,18 +55,17 @@ public sealed class TracebackLab(IReadOnlyList<string> intertrack, TextWriter pr
     private static string Package(string tool) => tool switch
     {
         "bird" or "birdc" => "bird2",
-        "pmacctd" => "pmacct",
         "ip" => "iproute2",
         "setsid" => "util-linux",
-        "nft" => "nftables",
         _ => tool,
     };
 
     public LabPlan Up(LabOptions options)
     {
         var graph = options.TopologyFile is { } file ? ReadTopology(file) : LabTopology.Generate(options.Ases, options.Seed);
-        var plan = LabDesign.Plan(graph, options);
-        EnsureRootAndTools("ip", "setsid", "bird", "birdc", "tcpdump", "pmacctd", "nft");
+        var plan = LabDesign.Plan(graph, options, kinds);
+        EnsureRootAndTools(["ip", "setsid", "bird", "birdc", "tcpdump", .. plan.Ases.Select(a => kinds.Named(a.System)?.Lab).OfType<ILabKind>()
+            .SelectMany(k => k.Programs).Select(p => p.Program).Distinct()]);
         if (LabNamespaces.OfLab(plan.Id) is { Count: > 0 } running)
         {
             throw new LabException($"lab '{plan.Id}' is already running ({running.Count} namespaces); stop it with 'intertrack lab " +
@@ -82,12 +84,12 @@ public sealed class TracebackLab(IReadOnlyList<string> intertrack, TextWriter pr
             progress.WriteLine($"lab {plan.Id}: {plan.Ases.Count} ASes, victim AS{plan.Victim} ({plan.VictimAs.HostAddress}); files in {plan.Directory}");
             foreach (var labAs in plan.Ases)
             {
-                progress.WriteLine($"  AS{labAs.Number}: {labAs.System.ToString().ToLowerInvariant()}, {labAs.Routers.Count} router" +
+                progress.WriteLine($"  AS{labAs.Number}: {labAs.System}, {labAs.Routers.Count} router" +
                     $"{(labAs.Routers.Count > 1 ? "s" : "")}, "
                     + string.Join(" ",
                     labAs.Routers.SelectMany(r => r.Interfaces).Where(i => i.NeighborAs is not null).Select(i => $"{i.Relation}:AS{i.NeighborAs}")));
             }
-            var daemons = new LabDaemons(plan, intertrack);
+            var daemons = new LabDaemons(plan, intertrack, kinds);
             daemons.IssuePki();
             LabNetwork.Build(plan);
             LabNetwork.StartBgp(plan);
@@ -212,7 +214,7 @@ public sealed class TracebackLab(IReadOnlyList<string> intertrack, TextWriter pr
             progress.WriteLine($"  BGP path from AS{a}: {path ?? "none"}");
         }
         // The BTMs read new pages within a second of their sealing: one more second, and a trace finds it all.
-        var (took, missing) = LabEvidence.WaitFor(plan, [.. from.Select((a, k) => (paths[a], results[k].Last))], TimeSpan.FromSeconds(60));
+        var (took, missing) = LabEvidence.WaitFor(plan, kinds, [.. from.Select((a, k) => (paths[a], results[k].Last))], TimeSpan.FromSeconds(60));
         Thread.Sleep(1000);
         progress.WriteLine(took is { } t
             ? $"evidence: every AS on the attack paths has stored the attackers' last packets ({t.TotalSeconds:0.0} s after the attack)"

@@ -8,7 +8,8 @@ namespace InterTrack.LinkTesting;
 /// <summary>
 /// Link testing (input debugging) as a kind of traceback system: a node counts attack signatures
 /// on its routers' interfaces (<c>linktest</c>: the routers) and reads the counters live; in the
-/// emulator the routers count as packets pass (<see cref="EmulatedLinkTests"/>). Nothing is kept:
+/// emulator the routers count as packets pass (<see cref="EmulatedLinkTests"/>), in the lab nftables
+/// counters do (<see cref="LinkTestLab"/>). Nothing is kept:
 /// it answers only while the attack lasts.
 /// </summary>
 public sealed class LinkTestKind : ITracebackKind, INodeKind, IEmulatedKind
@@ -19,6 +20,7 @@ public sealed class LinkTestKind : ITracebackKind, INodeKind, IEmulatedKind
     public string Name => KindName;
     public INodeKind Node => this;
     public IEmulatedKind Emulation => this;
+    public ILabKind Lab { get; } = new LinkTestLab();
 
     public string Section => KindName;
 

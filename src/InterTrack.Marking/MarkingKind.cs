@@ -22,6 +22,7 @@ public sealed class MarkingKind : ITracebackKind, IEmulatedKind
     public string Name => KindName;
     public INodeKind? Node => null;
     public IEmulatedKind Emulation => this;
+    public ILabKind? Lab => null; // marks need routers that write them: the lab's routers are Linux kernels
 
     /// <summary>Reads <c>deployment.marking</c> and <c>deployment.markingProbability</c>.</summary>
     public IEmulationModel Model(ScenarioSettings settings)

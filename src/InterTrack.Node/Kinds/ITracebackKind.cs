@@ -2,7 +2,7 @@ namespace InterTrack.Node.Kinds;
 
 /// <summary>
 /// One kind of traceback system (packet digests, flow records, link testing, marking, …), as its
-/// project describes itself: its name, how a node runs it and how the emulator models it. The
+/// project describes itself: its name, how a node runs it, how the emulator models it and how the lab deploys it. The
 /// program lists the kinds it runs in a <see cref="KindRegistry"/> and hands it to the node host
 /// and the emulator, which know a kind only through this (docs/kinds.md).
 /// </summary>
@@ -19,4 +19,7 @@ public interface ITracebackKind
 
     /// <summary>How the emulator models it; null when it cannot.</summary>
     IEmulatedKind? Emulation { get; }
+
+    /// <summary>How the lab runs it on its routers; null when it cannot.</summary>
+    ILabKind? Lab { get; }
 }

@@ -39,6 +39,9 @@ public sealed class KindRegistry
     /// <summary>The kinds the emulator can model, in order.</summary>
     public IReadOnlyList<ITracebackKind> Emulated => [.. All.Where(k => k.Emulation is not null)];
 
+    /// <summary>The kinds the lab can deploy, in order.</summary>
+    public IReadOnlyList<ITracebackKind> InLab => [.. All.Where(k => k.Lab is not null)];
+
     public ITracebackKind? Named(string name) => All.FirstOrDefault(k => k.Name == name);
 
     /// <summary>These kinds and one more, registered last.</summary>

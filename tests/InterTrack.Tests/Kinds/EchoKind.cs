@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using InterTrack.Node;
 using InterTrack.Node.Daemon;
 using InterTrack.Node.Kinds;
@@ -22,6 +23,7 @@ internal sealed class EchoKind : ITracebackKind, INodeKind, IEmulatedKind
     public string Name => KindName;
     public INodeKind Node => this;
     public IEmulatedKind Emulation => this;
+    public ILabKind Lab { get; } = new EchoLab();
 
     /// <summary>The systems it made for nodes, to see what a node host did with them.</summary>
     public List<EchoSystem> Systems { get; } = [];
@@ -51,6 +53,28 @@ internal sealed class EchoKind : ITracebackKind, INodeKind, IEmulatedKind
     {
         int keep = settings.Get("echoKeep", int.MaxValue);
         return keep > 0 ? new EchoModel(keep) : throw new FormatException("deployment.echoKeep: must be positive");
+    }
+
+    /// <summary>In the lab: nothing runs on the routers; the node's section names every link of the AS as seen.</summary>
+    private sealed class EchoLab : ILabKind
+    {
+        public string Description => "every router remembers each packet's addresses";
+        public double DefaultShare => 0.5;
+        public IReadOnlyList<(string Program, string Package)> Programs => [];
+        public bool StoresEvidence => false;
+
+        public string Link(LabRouterSite router, LabInterfaceSite face, string direction) => $"{router.Name}/{face.Name}:{direction}";
+
+        public void Configure(LabAsSite site, JsonObject node, JsonObject btm, JsonObject dtm) =>
+            node[KindName] = new JsonObject
+            {
+                ["links"] = new JsonArray([.. site.Routers.SelectMany(r => r.Interfaces.SelectMany(f =>
+                    new[] { Link(r, f, "in"), Link(r, f, "out") })).Select(l => (JsonNode)l)]),
+            };
+
+        public IReadOnlyList<LabProcess> Processes(LabAsSite site) => [];
+
+        public StoredEvidence? OpenEvidence(LabAsSite site) => null;
     }
 
     public sealed record EchoConfig

@@ -1,4 +1,5 @@
 using InterTrack.Lab;
+using InterTrack.Tests.Kinds;
 using InterTrack.Tests.Cli;
 
 namespace InterTrack.Tests.Lab;
@@ -19,7 +20,7 @@ public sealed class RunningLabTests : IDisposable
     private string StartLab()
     {
         Requires.Root();
-        LabDesign.Plan(LabTopology.Generate(3, seed: 1), new LabOptions { Id = _id, Directory = _dir }).Save();
+        LabDesign.Plan(LabTopology.Generate(3, seed: 1), new LabOptions { Id = _id, Directory = _dir }, TestKinds.Installed).Save();
         File.WriteAllText(Path.Combine(_dir, "victim.pcap"), "the running lab's capture");
         string ns = $"{_id}-as65001-r1";
         Shell.Run("ip", "netns", "add", ns);

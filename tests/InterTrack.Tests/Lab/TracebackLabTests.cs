@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using InterTrack.Lab;
+using InterTrack.Tests.Kinds;
 using Xunit.Abstractions;
 
 namespace InterTrack.Tests.Lab;
@@ -38,7 +39,7 @@ public sealed class TracebackLabTests : IDisposable
     public TracebackLabTests(ITestOutputHelper output)
     {
         _output = output;
-        _lab = new TracebackLab(["dotnet", Path.Combine(AppContext.BaseDirectory, "intertrack.dll")], _progress);
+        _lab = new TracebackLab(["dotnet", Path.Combine(AppContext.BaseDirectory, "intertrack.dll")], _progress, TestKinds.Installed);
     }
 
     [SkippableFact]
@@ -48,8 +49,8 @@ public sealed class TracebackLabTests : IDisposable
         Requires.Programs("bird", "birdc", "pmacctd", "tcpdump", "setsid", "nft");
         string topology = Path.Combine(Path.GetTempPath(), $"{_id}.as-rel");
         File.WriteAllText(topology, Topology);
-        var plan = _lab.Up(new LabOptions { Id = _id, Directory = _dir, TopologyFile = topology, Victim = 65001, Flow = [65003], LinkTest = [65004],
-            None = [65005] });
+        var plan = _lab.Up(new LabOptions { Id = _id, Directory = _dir, TopologyFile = topology, Victim = 65001,
+            Systems = new Dictionary<string, IReadOnlyList<uint>> { ["flow"] = [65003], ["linktest"] = [65004], ["none"] = [65005] } });
         File.Delete(topology);
         Assert.Equal(2, plan[65001].Routers.Count);
         Assert.Equal(2, plan[65002].Routers.Count);
