@@ -1,7 +1,6 @@
 using InterTrack.Lab;
-using InterTrack.Tests.Cli;
 
-namespace InterTrack.Tests.Lab;
+namespace InterTrack.IntegrationTests.Lab;
 
 /// <summary>
 /// A running lab is safe from commands meant for another: a lab's directory and one of its

@@ -3,7 +3,7 @@ using System.Text.Json;
 using InterTrack.Lab;
 using Xunit.Abstractions;
 
-namespace InterTrack.Tests.Lab;
+namespace InterTrack.IntegrationTests.Lab;
 
 /// <summary>
 /// The lab end to end, as root: six ASes in network namespaces with BGP (BIRD), a victim AS and a
