@@ -1,6 +1,5 @@
 using System.Text.Json;
 using InterTrack.Packets.Capture;
-using InterTrack.Tests.Capture;
 
 namespace InterTrack.Tests.Cli;
 

@@ -1,6 +1,5 @@
 using InterTrack.Flow.Store;
 using InterTrack.Packets.Capture;
-using InterTrack.Tests.Capture;
 using InterTrack.Tests.Flow;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,6 +1,5 @@
 using InterTrack.Digest;
 using InterTrack.Node.Tracing;
-using InterTrack.Tests.Capture;
 
 namespace InterTrack.Tests.Digest;
 

@@ -1,5 +1,4 @@
 using InterTrack.Digest;
-using InterTrack.Tests.Capture;
 using Microsoft.Extensions.Time.Testing;
 
 namespace InterTrack.Tests.Digest;

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using InterTrack.Digest;
-using InterTrack.Tests.Capture;
 
 namespace InterTrack.Tests.Digest;
 

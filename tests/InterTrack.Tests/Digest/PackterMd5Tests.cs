@@ -1,5 +1,4 @@
 using InterTrack.Digest;
-using InterTrack.Tests.Capture;
 
 namespace InterTrack.Tests.Digest;
 

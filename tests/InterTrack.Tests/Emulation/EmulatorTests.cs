@@ -3,7 +3,6 @@ using InterTrack.Digest;
 using InterTrack.Emulation;
 using InterTrack.Protocol.Model;
 using InterTrack.Tests.Kinds;
-using InterTrack.Tests.OperatorView;
 
 namespace InterTrack.Tests.Emulation;
 
@@ -104,7 +103,7 @@ public sealed class DemoTests : IDisposable
     [Fact]
     public void The_demo_traces_every_attacker_and_draws_the_tree()
     {
-        var run = Cli.CliRunner.Run("demo", "--svg", _svg);
+        var run = CliRunner.Run("demo", "--svg", _svg);
         Assert.True(run.Code == 0, run.Error);
         Assert.Contains("(victim)", run.Output, StringComparison.Ordinal);
         Assert.Matches(@"InterTrack\s+1\.00\s+1\.00", run.Output);
@@ -180,7 +179,7 @@ public sealed class ServeTests
         await using var served = await ServedEmulation.StartAsync(ServedEmulation.Scenario(11, attackers: 4), directory => new ServeOptions(directory));
         var endpoints = served.Endpoints;
 
-        var trace = await Task.Run(() => Cli.CliRunner.Run("trace", "--dp", endpoints.DPoint.ToString(), "--pcap", endpoints.Pcap, "--all", "--json",
+        var trace = await Task.Run(() => CliRunner.Run("trace", "--dp", endpoints.DPoint.ToString(), "--pcap", endpoints.Pcap, "--all", "--json",
             "--cert", endpoints.ClientCertificate, "--key", endpoints.ClientKey, "--ca", endpoints.Ca));
         Assert.True(trace.Code == 0, trace.Output + trace.Error);
         var origins = System.Text.Json.JsonDocument.Parse(trace.Output).RootElement.GetProperty("originAses").EnumerateArray()

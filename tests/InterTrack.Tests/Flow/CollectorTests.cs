@@ -85,7 +85,7 @@ public sealed class CollectorTests : IDisposable
                 await exporter.GetStream().WriteAsync(message);
             }
         }
-        ThirdPartyExporters.Until(() => collector.Records == 20, $"20 records (has {collector.Records})");
+        Wait.Until(() => collector.Records == 20, $"20 records (has {collector.Records})");
         var problems = collector.Exporters[IPAddress.Loopback].Problems;
         Assert.Equal(1, problems[ExportProblem.Truncated]);
         Assert.Equal(2, problems[ExportProblem.UnknownVersion]);

@@ -1,6 +1,5 @@
 using InterTrack.Emulation;
 using InterTrack.Node.Daemon;
-using InterTrack.Tests.Cli;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace InterTrack.Tests.Kinds;

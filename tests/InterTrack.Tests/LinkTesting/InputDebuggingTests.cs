@@ -1,7 +1,6 @@
 using InterTrack.LinkTesting;
 using InterTrack.Node.Tracing;
 using InterTrack.Protocol.Model;
-using InterTrack.Tests.Capture;
 using Microsoft.Extensions.Time.Testing;
 
 namespace InterTrack.Tests.LinkTesting;

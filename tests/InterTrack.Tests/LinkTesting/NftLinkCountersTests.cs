@@ -1,8 +1,6 @@
 using System.Net;
 using InterTrack.LinkTesting;
 using InterTrack.Node.Tracing;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 
 namespace InterTrack.Tests.LinkTesting;
 
@@ -38,17 +36,5 @@ public sealed class NftLinkCountersTests
         Assert.Equal((2L, nowNs - 1_000_000_000L), counters[("eth2:out", new AttackSignature(IPAddress.Parse("2001:db8:1::7"), 6, 443))]);
         Assert.False(counters.ContainsKey(("eth1:out", dns)));
         Assert.Equal(3, counters.Count);
-    }
-
-    [Fact]
-    public void A_router_whose_counters_cannot_be_read_has_kept_nothing_rather_than_answering_no()
-    {
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var counters = new NftLinkCounters([new LinkTestRouter("r1", ["false"])], time, NullLogger.Instance);
-        var evidence = new LinkTestEvidence(counters, TimeSpan.FromSeconds(10), time);
-
-        var answer = evidence.Ask("eth0:in", new TracedPacket(Capture.TestPackets.Udp4(1), null), TimeSpan.Zero);
-
-        Assert.Equal(LinkAnswer.NothingKept, answer);
     }
 }

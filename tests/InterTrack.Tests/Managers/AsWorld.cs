@@ -5,7 +5,6 @@ using InterTrack.Node.Managers;
 using InterTrack.Node.Tracing;
 using InterTrack.Node.Transport;
 using InterTrack.Protocol.Model;
-using InterTrack.Tests.Capture;
 using InterTrack.Tests.Transport;
 
 namespace InterTrack.Tests.Managers;

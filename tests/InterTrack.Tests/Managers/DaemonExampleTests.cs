@@ -5,8 +5,6 @@ using InterTrack.Flow.Export;
 using InterTrack.Node.Daemon;
 using InterTrack.Packets.Capture;
 using InterTrack.Protocol.Model;
-using InterTrack.Tests.Capture;
-using InterTrack.Tests.Cli;
 using InterTrack.Tests.Kinds;
 using Microsoft.Extensions.Logging.Abstractions;
 

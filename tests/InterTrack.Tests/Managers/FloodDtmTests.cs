@@ -2,7 +2,6 @@ using InterTrack.Digest;
 using InterTrack.Emulation;
 using InterTrack.Node.Tracing;
 using InterTrack.Protocol.Model;
-using InterTrack.Tests.Capture;
 
 namespace InterTrack.Tests.Managers;
 

@@ -4,7 +4,6 @@ using InterTrack.Node.Pki;
 using InterTrack.Node.Tracing;
 using InterTrack.Node.Transport;
 using InterTrack.Protocol.Model;
-using InterTrack.Tests.Capture;
 using InterTrack.Tests.Transport;
 
 namespace InterTrack.Tests.Managers;

@@ -28,6 +28,11 @@ public partial class SourceLayoutTests
             }
         }
         Assert.True(Sources().Count() > 100, "the sources were not found");
+        // Every project is checked, the test projects and their shared helpers (tests/InterTrack.Testing) too; a
+        // folder left holding only bin/ and obj/ is none.
+        var projects = new[] { "src", "tests", "bench" }.SelectMany(d => Directory.GetDirectories(Path.Combine(RepositoryPaths.Root, d)))
+            .Where(d => Directory.EnumerateFiles(d).Any());
+        Assert.All(projects, p => Assert.Contains(Sources(), f => f.StartsWith(p + Path.DirectorySeparatorChar, StringComparison.Ordinal)));
         Assert.Empty(wrong);
     }
 

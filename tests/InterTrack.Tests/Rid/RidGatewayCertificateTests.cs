@@ -5,7 +5,6 @@ using System.Security.Cryptography.X509Certificates;
 using InterTrack.Node.Pki;
 using InterTrack.Node.Transport;
 using InterTrack.Rid;
-using InterTrack.Tests.Cli;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace InterTrack.Tests.Rid;

@@ -9,7 +9,6 @@ using InterTrack.Node.Transport;
 using InterTrack.Packets.Capture;
 using InterTrack.Rid;
 using InterTrack.Tests.Kinds;
-using InterTrack.Tests.OperatorView;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;

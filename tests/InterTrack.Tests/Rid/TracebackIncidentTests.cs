@@ -4,7 +4,6 @@ using System.Xml.Schema;
 using InterTrack.Node.Client;
 using InterTrack.Protocol.Model;
 using InterTrack.Rid;
-using InterTrack.Tests.Capture;
 
 namespace InterTrack.Tests.Rid;
 

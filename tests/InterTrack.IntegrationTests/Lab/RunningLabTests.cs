@@ -1,8 +1,6 @@
 using InterTrack.Lab;
-using InterTrack.Tests.Kinds;
-using InterTrack.Tests.Cli;
 
-namespace InterTrack.Tests.Lab;
+namespace InterTrack.IntegrationTests.Lab;
 
 /// <summary>
 /// A running lab is safe from commands meant for another: a lab's directory and one of its
@@ -20,7 +18,7 @@ public sealed class RunningLabTests : IDisposable
     private string StartLab()
     {
         Requires.Root();
-        LabDesign.Plan(LabTopology.Generate(3, seed: 1), new LabOptions { Id = _id, Directory = _dir }, TestKinds.Installed).Save();
+        LabDesign.Plan(LabTopology.Generate(3, seed: 1), new LabOptions { Id = _id, Directory = _dir }, InterTrack.Cli.TracebackKinds.All).Save();
         File.WriteAllText(Path.Combine(_dir, "victim.pcap"), "the running lab's capture");
         string ns = $"{_id}-as65001-r1";
         Shell.Run("ip", "netns", "add", ns);

@@ -8,7 +8,7 @@ using PacketDotNet;
 using SharpPcap;
 using SharpPcap.LibPcap;
 
-namespace InterTrack.Tests.Lab;
+namespace InterTrack.IntegrationTests.Lab;
 
 /// <summary>
 /// A namespace router forwards forged-source packets from two attacker links to a victim link;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 
-namespace InterTrack.Tests.Emulation;
+namespace InterTrack.IntegrationTests.Emulation;
 
 /// <summary><c>intertrack emulate --serve</c> as a real process: what it says while it starts, and how it stops on SIGTERM.</summary>
 public sealed class ServeStopTests : IDisposable

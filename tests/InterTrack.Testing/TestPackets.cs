@@ -3,7 +3,7 @@ using System.Net;
 using InterTrack.Packets.Capture;
 using PacketDotNet;
 
-namespace InterTrack.Tests.Capture;
+namespace InterTrack.Testing;
 
 /// <summary>Packets built with PacketDotNet, and frames of every supported link type around them.</summary>
 internal static class TestPackets

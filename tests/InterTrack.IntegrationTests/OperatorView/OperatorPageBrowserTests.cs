@@ -1,6 +1,6 @@
 using Microsoft.Playwright;
 
-namespace InterTrack.Tests.OperatorView;
+namespace InterTrack.IntegrationTests.OperatorView;
 
 /// <summary>
 /// The D Point's operator page in a real browser (Debian's chromium, driven by Playwright): an

@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
 using InterTrack.Lab;
-using InterTrack.Tests.Kinds;
 using Xunit.Abstractions;
 
-namespace InterTrack.Tests.Lab;
+namespace InterTrack.IntegrationTests.Lab;
 
 /// <summary>
 /// The lab end to end, as root: six ASes in network namespaces with BGP (BIRD), a victim AS and a
@@ -39,7 +38,7 @@ public sealed class TracebackLabTests : IDisposable
     public TracebackLabTests(ITestOutputHelper output)
     {
         _output = output;
-        _lab = new TracebackLab(["dotnet", Path.Combine(AppContext.BaseDirectory, "intertrack.dll")], _progress, TestKinds.Installed);
+        _lab = new TracebackLab(["dotnet", Path.Combine(AppContext.BaseDirectory, "intertrack.dll")], _progress, InterTrack.Cli.TracebackKinds.All);
     }
 
     [SkippableFact]

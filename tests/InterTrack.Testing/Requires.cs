@@ -1,4 +1,4 @@
-namespace InterTrack.Tests;
+namespace InterTrack.Testing;
 
 /// <summary>
 /// What some tests need from the machine. Without it they skip and say why; CI has all of it,

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 
-namespace InterTrack.Tests;
+namespace InterTrack.Testing;
 
 /// <summary>
 /// The fixed loopback ports the docs and their example configurations show (<c>127.0.0.1:9001</c>,

@@ -1,4 +1,4 @@
-namespace InterTrack.Tests;
+namespace InterTrack.Testing;
 
 /// <summary>Where the repository and the shared reference material (../shared beside it) are.</summary>
 internal static class RepositoryPaths

@@ -1,9 +1,8 @@
 using InterTrack.Cli;
 using InterTrack.Emulation;
 using InterTrack.Packets.Capture;
-using InterTrack.Tests.Kinds;
 
-namespace InterTrack.Tests.OperatorView;
+namespace InterTrack.Testing;
 
 /// <summary>A served emulation as <c>intertrack emulate --serve</c> composes it, in a directory of its own; stopped and removed on dispose.</summary>
 internal sealed class ServedEmulation(EmulationServer server, string directory) : IAsyncDisposable

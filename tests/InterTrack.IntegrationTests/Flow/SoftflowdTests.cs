@@ -4,10 +4,8 @@ using System.Net;
 using InterTrack.Flow;
 using InterTrack.Flow.Store;
 using InterTrack.Packets.Capture;
-using InterTrack.Tests.Capture;
-using InterTrack.Tests.Cli;
 
-namespace InterTrack.Tests.Flow;
+namespace InterTrack.IntegrationTests.Flow;
 
 /// <summary>
 /// Real exporters into our collector: Debian's softflowd replays third-party captures (dpkt's
@@ -40,7 +38,7 @@ public sealed class SoftflowdTests : IDisposable
             await using var collector = new FlowCollector(flows);
             var at = collector.ListenUdp(new IPEndPoint(IPAddress.Loopback, 0));
             ThirdPartyExporters.Softflowd(path, at.Port, version, _scratch);
-            ThirdPartyExporters.Until(() => collector.Records >= nfdump, $"{nfdump} records (nfdump's count) in our collector; it has {collector.Records}");
+            Wait.Until(() => collector.Records >= nfdump, $"{nfdump} records (nfdump's count) in our collector; it has {collector.Records}");
             Assert.Equal(nfdump, collector.Records);
             Assert.All(collector.Exporters.Values, e => Assert.Empty(e.Problems));
         }

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace InterTrack.Tests.Flow;
+namespace InterTrack.IntegrationTests.Flow;
 
 /// <summary>Debian's softflowd (exporter) and nfcapd/nfdump (reference collector), run as a user would.</summary>
 internal static class ThirdPartyExporters
@@ -45,13 +45,13 @@ internal static class ThirdPartyExporters
         })!;
         try
         {
-            Until(() => UdpQueue(port) is not null, "nfcapd to bind its port");
+            Wait.Until(() => UdpQueue(port) is not null, "nfcapd to bind its port");
             using var sender = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
             foreach (var datagram in datagrams)
             {
                 sender.SendTo(datagram, new IPEndPoint(IPAddress.Loopback, port));
             }
-            Until(() => UdpQueue(port) == 0, "nfcapd to read every datagram"); // then its loop has them; SIGTERM lets it finish
+            Wait.Until(() => UdpQueue(port) == 0, "nfcapd to read every datagram"); // then its loop has them; SIGTERM lets it finish
         }
         finally
         {
@@ -76,20 +76,6 @@ internal static class ThirdPartyExporters
             }
         }
         return null;
-    }
-
-    /// <summary>Waits for a condition another process brings about, for at most 20 s.</summary>
-    public static void Until(Func<bool> condition, string what)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (deadline.Elapsed > TimeSpan.FromSeconds(20))
-            {
-                throw new TimeoutException($"waited 20 s for {what}");
-            }
-            Thread.Sleep(20);
-        }
     }
 
     public static int FreeUdpPort()

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using InterTrack.Lab;
 
-namespace InterTrack.Tests.Lab;
+namespace InterTrack.IntegrationTests.Lab;
 
 /// <summary>
 /// Linux network namespaces and veth pairs made by a test, and removed when it ends, also when it

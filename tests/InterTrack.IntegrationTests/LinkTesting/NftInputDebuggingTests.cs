@@ -1,11 +1,10 @@
 using InterTrack.LinkTesting;
 using InterTrack.Node.Daemon;
 using InterTrack.Node.Tracing;
-using InterTrack.Tests.Capture;
-using InterTrack.Tests.Lab;
+using InterTrack.IntegrationTests.Lab;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace InterTrack.Tests.LinkTesting;
+namespace InterTrack.IntegrationTests.LinkTesting;
 
 /// <summary>
 /// Link testing on a real router, as root: a router namespace between a host and a server, the

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
-using InterTrack.Tests.Cli;
 
-namespace InterTrack.Tests.OperatorView;
+namespace InterTrack.IntegrationTests.OperatorView;
 
 /// <summary>
 /// The metrics endpoint as an operator uses it: Debian's Prometheus server, started on a free

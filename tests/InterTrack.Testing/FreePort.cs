@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace InterTrack.Tests;
+namespace InterTrack.Testing;
 
 /// <summary>
 /// A loopback port free now for TCP and UDP, for a program the test starts that must be told its

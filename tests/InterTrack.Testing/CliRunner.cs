@@ -1,6 +1,6 @@
 using InterTrack.Cli;
 
-namespace InterTrack.Tests.Cli;
+namespace InterTrack.Testing;
 
 /// <summary>Runs the intertrack command in-process, as a user would from the shell.</summary>
 internal static class CliRunner

@@ -1,11 +1,10 @@
 using InterTrack.LinkTesting;
 using InterTrack.Node.Tracing;
 using InterTrack.Protocol.Model;
-using InterTrack.Tests.Capture;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
-namespace InterTrack.Tests.LinkTesting;
+namespace InterTrack.IntegrationTests.LinkTesting;
 
 /// <summary>
 /// A link-testing AS asked after its routers forgot the attack (nftables drops a counter a window

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using InterTrack.Lab;
 
-namespace InterTrack.Tests.Docs;
+namespace InterTrack.IntegrationTests.Docs;
 
 /// <summary>
 /// Every <c>```sh</c> block of the README and docs/ runs as written — the blocks of one page in
@@ -85,7 +85,7 @@ public sealed class DocCommandTests
         File.WriteAllLines(path, lines[(start + 1)..end]);
         try
         {
-            var run = Cli.CliRunner.Run("emulate", "--scenario", path);
+            var run = CliRunner.Run("emulate", "--scenario", path);
             Assert.True(run.Code == 0, run.Error);
             Assert.Contains("InterTrack", run.Output, StringComparison.Ordinal);
         }

@@ -6,10 +6,8 @@ using InterTrack.Node.Client;
 using InterTrack.Node.Pki;
 using InterTrack.Node.Transport;
 using InterTrack.Protocol.Model;
-using InterTrack.Tests.Capture;
-using InterTrack.Tests.Cli;
 
-namespace InterTrack.Tests.Managers;
+namespace InterTrack.IntegrationTests.Managers;
 
 /// <summary>
 /// <c>intertrack run</c> as systemd runs it: a real process with NOTIFY_SOCKET set, stopped by
