@@ -8,7 +8,7 @@ namespace InterTrack.Digest;
 /// going first. Page files never change once written; the listing is read again when it is older
 /// than <paramref name="refresh"/>, so a query sees every page sealed before it, give or take that.
 /// </summary>
-public sealed class DigestArchiveSource(string directory, TimeSpan refresh, TimeProvider? time = null, long cacheBytes = 1L << 30)
+internal sealed class DigestArchiveSource(string directory, TimeSpan refresh, TimeProvider? time = null, long cacheBytes = 1L << 30)
     : IDigestSource, IDisposable
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;

@@ -9,7 +9,7 @@ namespace InterTrack.Digest;
 /// estimated false-positive rate. A packet known only by the historic client's MD5 can be looked
 /// up in packter-md5 pages alone.
 /// </summary>
-public sealed class DigestEvidence(IDigestSource digests) : ILinkEvidence
+internal sealed class DigestEvidence(IDigestSource digests) : ILinkEvidence
 {
     public string TsType => DigestKind.KindName;
 

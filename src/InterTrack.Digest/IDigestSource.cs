@@ -1,7 +1,7 @@
 namespace InterTrack.Digest;
 
 /// <summary>Digest history per link that can be asked about packets: an archive on disk, or a live agent.</summary>
-public interface IDigestSource
+internal interface IDigestSource
 {
     IReadOnlyCollection<string> Links { get; }
 
