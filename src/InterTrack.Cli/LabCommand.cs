@@ -48,7 +48,8 @@ internal static class LabCommand
 
     private sealed class UpOptions
     {
-        public Option<int> Ases { get; } = new("--ases") { Description = "ASes of a generated topology.", DefaultValueFactory = _ => 10 };
+        public Option<int> Ases { get; } = new("--ases") { Description = "ASes of a generated topology (3 to 200; each runs a node " +
+            "and BIRD per router: about 40 fit on 2 cores, starting in 2 minutes).", DefaultValueFactory = _ => 10 };
         public Option<FileInfo?> Topology { get; } = new("--topology") { Description = "A CAIDA as-rel file instead of a generated topology." };
         public Option<int> Seed { get; } = new("--seed") { Description = "Seed of the generated topology and of the ASes drawn by --share.",
             DefaultValueFactory = _ => 1 };
@@ -67,7 +68,7 @@ internal static class LabCommand
                 $"the rest run {TracebackKinds.All.InLab[0].Name}.",
         };
 
-        public Option<uint?> Victim { get; } = new("--victim") { Description = "The victim's AS (default: a stub AS)." };
+        public Option<uint?> Victim { get; } = new("--victim") { Description = "The victim's AS (default: the highest-numbered stub)." };
 
         public void AddTo(Command command)
         {
@@ -100,9 +101,12 @@ internal static class LabCommand
                 {
                     throw new CommandException($"--share: '{part}' is not KIND=SHARE (such as flow=0.3)");
                 }
-                shares[part[..equals]] = share;
+                if (!shares.TryAdd(part[..equals], share))
+                {
+                    throw new CommandException($"--share: {part[..equals]} is given twice");
+                }
             }
-            return shares;
+            return shares.Count > 0 ? shares : throw new CommandException("--share: no KIND=SHARE given (such as flow=0.3)");
         }
 
         private static string Format(double share) => share.ToString(CultureInfo.InvariantCulture);
@@ -232,7 +236,8 @@ internal static class LabCommand
                 var lab = new TracebackLab(Self(), output, TracebackKinds.All);
                 lab.EnsureRootAndTools("ip");
                 string directory = where.Directory(parsed);
-                lab.Down(LabPlan.IdOf(directory, where.GivenId(parsed)), directory, parsed.GetValue(keep));
+                lab.Down(LabPlan.IdOf(directory, where.GivenId(parsed), parsed.GetResult(where.Dir) is { Implicit: false }), directory,
+                    parsed.GetValue(keep));
                 return 0;
             });
             return 0;

@@ -128,6 +128,16 @@ internal static partial class LabDesign
             {
                 throw new LabException($"--share: {name}={share.ToString(System.Globalization.CultureInfo.InvariantCulture)}: must be from 0 to 1");
             }
+            if (options.Systems.ContainsKey(name))
+            {
+                throw new LabException($"--share: {name}: its ASes are named with --{name}; give one or the other");
+            }
+        }
+        double total = kinds.InLab.Skip(1).Where(k => !options.Systems.ContainsKey(k.Name))
+            .Sum(k => options.Shares.GetValueOrDefault(k.Name, k.Lab!.DefaultShare));
+        if (total > 1)
+        {
+            throw new LabException($"--share: the shares add up to {total.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)}, more than 1");
         }
         return chosen;
     }

@@ -83,10 +83,14 @@ public sealed record LabPlan(string Id, string Directory, uint Victim, IReadOnly
 
     /// <summary>
     /// The lab a command acts on: the one saved in <paramref name="directory"/> (see <see cref="Load(string, string?)"/>),
-    /// else the id given, else the default — a lab whose files are gone is still found by its id.
+    /// else the id given — a lab whose files are gone is still found by its id. A directory given without a lab in it and
+    /// without an id is refused: falling back to the default id there would act on another lab.
     /// </summary>
-    public static string IdOf(string directory, string? givenId) =>
-        File.Exists(Path.Combine(directory, FileName)) ? Load(directory, givenId).Id : givenId ?? LabOptions.DefaultId;
+    public static string IdOf(string directory, string? givenId, bool directoryGiven) =>
+        File.Exists(Path.Combine(directory, FileName)) ? Load(directory, givenId).Id
+        : givenId ?? (directoryGiven
+            ? throw new LabException($"--dir: {directory} holds no lab ({FileName}); name the lab to act on with --lab ID")
+            : LabOptions.DefaultId);
 }
 
 /// <summary>A lab step that cannot be done; the message says what and why.</summary>

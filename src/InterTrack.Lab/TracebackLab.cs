@@ -271,10 +271,30 @@ public sealed class TracebackLab(IReadOnlyList<string> intertrack, TextWriter pr
         bool removeFiles = !keepFiles && File.Exists(Path.Combine(directory, LabPlan.FileName));
         if (removeFiles)
         {
-            Directory.Delete(directory, recursive: true);
+            DeleteDirectory(directory);
         }
         progress.WriteLine($"lab {id} down: {processes} processes stopped, {namespaces} namespaces removed"
             + (removeFiles ? $", {directory} deleted" : Directory.Exists(directory) ? $", files kept in {directory}" : ""));
+    }
+
+    /// <summary>Deletes the lab's directory; a process that was still dying may remove its own files meanwhile (BIRD's socket).</summary>
+    private static void DeleteDirectory(string directory)
+    {
+        for (int attempt = 1; Directory.Exists(directory); attempt++)
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException) when (attempt < 3)
+            {
+                // a file vanished under the walk: walk again
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new LabException($"--dir: {directory}: cannot delete it ({e.Message}); the lab is down, its files stay", e);
+            }
+        }
     }
 
     public static string Format(double value) => value.ToString("0.00", CultureInfo.InvariantCulture);

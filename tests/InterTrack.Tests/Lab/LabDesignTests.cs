@@ -3,6 +3,7 @@ using InterTrack.Lab;
 using InterTrack.Node.Daemon;
 using InterTrack.Node.Kinds;
 using InterTrack.Node.Topology;
+using InterTrack.Testing;
 using InterTrack.Tests.Kinds;
 
 namespace InterTrack.Tests.Lab;
@@ -58,8 +59,7 @@ public sealed class LabDesignTests : IDisposable
         {
             Directory = _dir,
             Systems = new Dictionary<string, IReadOnlyList<uint>> { ["flow"] = [big.Ases.Min()] },
-            Shares = new Dictionary<string, double> { ["flow"] = 0.5 },
-        }, TestKinds.Installed);
+        }, TestKinds.Installed); // not the default 0.3 as well
         Assert.Equal([big.Ases.Min()], named.Ases.Where(a => a.System == "flow").Select(a => a.Number));
     }
 
@@ -85,6 +85,8 @@ public sealed class LabDesignTests : IDisposable
     [InlineData("{\"none\": [65001]}", null, "--none: AS65001 is the victim's AS, which runs the D Point and a traceback system")]
     [InlineData(null, "{\"digest\": 0.5}", "--share: digest: not a kind the lab draws (flow, linktest; the ASes not drawn run digest)")]
     [InlineData(null, "{\"flow\": 1.5}", "--share: flow=1.5: must be from 0 to 1")]
+    [InlineData(null, "{\"flow\": 0.7, \"linktest\": 0.6}", "--share: the shares add up to 1.3, more than 1")]
+    [InlineData("{\"flow\": [65003]}", "{\"flow\": 0.5}", "--share: flow: its ASes are named with --flow; give one or the other")]
     public void A_design_that_cannot_be_is_refused_naming_the_option(string? systems, string? shares, string error)
     {
         var options = Options(systems is null ? null : JsonSerializer.Deserialize<Dictionary<string, IReadOnlyList<uint>>>(systems),
@@ -152,6 +154,28 @@ public sealed class LabDesignTests : IDisposable
             .Select(p => p.Namespace));
         Assert.Empty(processes[65004]);
         Assert.Empty(processes[65005]);
+    }
+
+    [Theory]
+    [InlineData("flow=0.1,flow=0.2", "error: --share: flow is given twice")]
+    [InlineData(",", "error: --share: no KIND=SHARE given (such as flow=0.3)")]
+    [InlineData("flow", "error: --share: 'flow' is not KIND=SHARE (such as flow=0.3)")]
+    public void A_share_that_cannot_be_read_is_named_before_anything_is_built(string share, string error)
+    {
+        var (code, _, stderr) = CliRunner.Run("lab", "up", "--dir", Path.Combine(_dir, "lab"), "--share", share);
+
+        Assert.Equal(2, code);
+        Assert.Equal(error, stderr.Trim());
+        Assert.False(Directory.Exists(Path.Combine(_dir, "lab")));
+    }
+
+    [Fact]
+    public void A_directory_without_a_lab_is_not_taken_for_the_default_lab()
+    {
+        Assert.Equal("--dir: " + _dir + " holds no lab (lab.json); name the lab to act on with --lab ID",
+            Assert.Throws<LabException>(() => LabPlan.IdOf(_dir, givenId: null, directoryGiven: true)).Message);
+        Assert.Equal("other", LabPlan.IdOf(_dir, "other", directoryGiven: true)); // its files gone, the lab is still found by its id
+        Assert.Equal(LabOptions.DefaultId, LabPlan.IdOf(_dir, givenId: null, directoryGiven: false));
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
