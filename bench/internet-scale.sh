@@ -16,9 +16,9 @@ csv=docs/benchmarks/scale.csv
 echo "ases,attackers,tracedPackets,generateSeconds,emulateSeconds,peakMiB,recall,precision" > "$csv"
 for ases in 1000 2000 5000 10000 20000 40000 78000; do
   attackers=$(( ases / 5 < 1000 ? ases / 5 : 1000 ))
-  /usr/bin/time -f "%e" -o "$work/gen.time" "${intertrack[@]}" topology generate --ases "$ases" --seed 1 --out "$work/t.as-rel" >/dev/null
+  /usr/bin/time -f "%e" -o "$work/gen.time" "${intertrack[@]}" topology generate --ases "$ases" --seed 1 --model classic --out "$work/t.as-rel" >/dev/null
   cat > "$work/s.json" <<JSON
-{ "seed": 1, "topology": { "generate": { "ases": $ases } }, "attackers": [ { "count": $attackers } ],
+{ "seed": 1, "topology": { "generate": { "ases": $ases, "model": "classic" } }, "attackers": [ { "count": $attackers } ],
   "packetsPerAttacker": 10, "tracedPackets": $(( attackers * 10 )), "deployment": { "bts": 1.0, "ts": "digest" }, "transport": "memory" }
 JSON
   /usr/bin/time -f "%e %M" -o "$work/emu.time" "${intertrack[@]}" emulate --scenario "$work/s.json" --json "$work/r.json" >/dev/null

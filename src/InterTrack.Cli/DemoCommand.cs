@@ -33,7 +33,7 @@ internal static class DemoCommand
             var scenario = new Scenario
             {
                 Seed = 2026,
-                Topology = new TopologySpec { Generate = new GenerateSpec { Ases = 300 } },
+                Topology = new TopologySpec { Generate = new GenerateSpec { Ases = 300, Model = TopologyModels.Classic } },
                 Attackers = [new AttackerSpec { Count = 10 }],
                 PacketsPerAttacker = 50,
                 BackgroundPackets = 2000,

@@ -52,7 +52,7 @@ public static class Emulator
         var models = scenario.Validate(kinds);
         var random = new Random(scenario.Seed);
         var graph = scenario.Topology.AsRel is { } path ? CaidaFormat.Read(path)
-            : TopologyGenerator.Generate(scenario.Topology.Generate!.Ases, scenario.Seed).Graph;
+            : TopologyModels.Generate(scenario.Topology.Generate!.Model, scenario.Topology.Generate.Ases, scenario.Seed);
         var all = graph.Ases.ToList();
         uint victim = scenario.Victim.As ?? Pick(random, all.Where(a => graph.Customers(a).Count == 0).ToList(), 1)[0];
         if (!graph.Contains(victim))

@@ -69,6 +69,8 @@ public sealed record Scenario
     {
         Require((Topology.AsRel is null) != (Topology.Generate is null), "topology", "give either \"asRel\" or \"generate\"");
         Require(Topology.Generate is null || Topology.Generate.Ases >= 20, "topology.generate.ases", "must be at least 20");
+        Require(Topology.Generate is null || TopologyModels.Names.Contains(Topology.Generate.Model), "topology.generate.model",
+            $"must be one of: {string.Join(", ", TopologyModels.Names)}");
         Require(Topology.AsRel is null || File.Exists(Topology.AsRel), "topology.asRel", $"no such file {Topology.AsRel}");
         Require(Attackers.Count > 0, "attackers", "name at least one attacker AS or a count");
         for (int i = 0; i < Attackers.Count; i++)
@@ -139,6 +141,8 @@ public sealed record TopologySpec
 public sealed record GenerateSpec
 {
     public int Ases { get; init; }
+    /// <summary>The generator: "realistic" or "classic" (<see cref="TopologyModels"/>).</summary>
+    public string Model { get; init; } = TopologyModels.Realistic;
 }
 
 internal sealed record VictimSpec

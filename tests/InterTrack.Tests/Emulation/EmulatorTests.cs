@@ -79,6 +79,8 @@ public class EmulatorTests
     [InlineData("""{ "topology": { "generate": { "ases": 100 } }, "attackers": [ { "count": 2 } ], "transport": "carrier pigeon" }""", "transport:")]
     [InlineData("""{ "topology": { "generate": { "ases": 100 } }, "attackers": [ { "count": 2 } ], "victim": { "as": "x" } }""",
         "victim.as: expected a whole number (0 or more), got a string \"x\"")]
+    [InlineData("""{ "topology": { "generate": { "ases": 100, "model": "fancy" } }, "attackers": [ { "count": 2 } ] }""",
+        "topology.generate.model: must be one of: realistic, classic")]
     [InlineData("""{ "topology": { "asRel": "missing.txt" }, "attackers": [ { "as": 5, "hosts": 2 } ] }""", "topology.asRel: no such file")]
     public void A_bad_scenario_names_the_field(string json, string expected)
     {
