@@ -14,7 +14,7 @@ namespace InterTrack.Emulation;
 /// size is heavy-tailed, and any two members of an IXP peer with one probability, the one that
 /// gives the measured number of peer links per AS.
 /// </summary>
-public static class RealisticTopologyGenerator
+internal static class RealisticTopologyGenerator
 {
     /// <summary>
     /// Of the transit ASes, and of the others, those that buy transit from two or more providers,

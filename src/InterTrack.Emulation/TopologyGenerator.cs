@@ -2,7 +2,7 @@ using InterTrack.Node.Topology;
 namespace InterTrack.Emulation;
 
 /// <summary>The kinds of AS in a generated topology (Elmokashfi et al., IEEE JSAC 2010).</summary>
-public enum AsTier
+internal enum AsTier
 {
     /// <summary>Tier-1: 4–6 of them, peering in a full mesh, with no providers.</summary>
     Tier1,
@@ -21,7 +21,7 @@ public enum AsTier
 /// Providers are chosen by preferential attachment among higher tiers or earlier mid-level ASes,
 /// so the provider hierarchy has no cycles. AS numbers are 1..n, tier-1s first.
 /// </summary>
-public static class TopologyGenerator
+internal static class TopologyGenerator
 {
     public static (AsGraph Graph, IReadOnlyDictionary<uint, AsTier> Tiers) Generate(int ases, int seed)
     {

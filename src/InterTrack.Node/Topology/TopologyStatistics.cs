@@ -121,7 +121,8 @@ public sealed record TopologyStatistics(int Ases, int ProviderCustomerLinks, int
         yield return string.Create(c, $"multihomed (≥ 2 providers)    {MultihomedShare * 100,8:F1} %");
         yield return string.Create(c, $"stubs (no customers)          {Stubs,9:N0}");
         yield return string.Create(c, $"stubs without peers           {StubsWithoutPeersShare * 100,8:F1} %");
-        yield return string.Create(c, $"largest customer cones        {string.Join(", ", LargestCones.Select(x => string.Create(c, $"AS{x.As} {x.Size:N0}")))}");
+        var cones = LargestCones.Select(x => string.Create(c, $"AS{x.As} {x.Size:N0}"));
+        yield return $"largest customer cones        {string.Join(", ", cones)}";
         yield return ProviderCycle is { } cycle
             ? $"provider–customer cycle       {string.Join(" → ", cycle.Append(cycle[0]).Select(a => $"AS{a}"))}"
             : "provider–customer cycle       none";

@@ -11,7 +11,8 @@ public sealed class TopologyCliTests : IDisposable
         string file = Write("# comment\n1|2|0\n1|3|-1\n1|4|-1\n2|4|-1\n3|5|-1|bgp\n5|6|0\n");
         var run = CliRunner.Run("topology", "stats", file);
         Assert.Equal(0, run.Code);
-        var lines = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries))).ToList();
+        var lines = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries))).ToList();
         Assert.Equal(
         [
             "ASes 6", "provider–customer links 4", "peer links 2", "multihomed (≥ 2 providers) 16.7 %", "stubs (no customers) 3",
