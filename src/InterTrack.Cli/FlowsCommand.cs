@@ -22,7 +22,8 @@ internal static class FlowsCommand
         var duration = new Option<double?>("--duration") { Description = "With --listen: stop after this many seconds (default: until Ctrl+C or SIGTERM)." };
         var command = new Command("flows",
             "Collect flow records (IPFIX over UDP or TCP, NetFlow v9 over UDP) into a flow store that 'query --flows' and a flow BTM or DTM read. " +
-            "Bad exports are counted and logged once per exporter and reason. Ctrl+C or SIGTERM seals the store and exits.")
+            "Bad exports are counted and logged once per exporter and reason; what was lost (sequence gaps, the kernel's drops) is logged " +
+            "every 10 s. Ctrl+C or SIGTERM seals the store, prints the counters per exporter and exits.")
         {
             listen, tcp, read, output, duration,
         };
@@ -74,6 +75,7 @@ internal static class FlowsCommand
                     }
                     o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"frames: {run.Frames}, export datagrams: {run.ExportDatagrams}, records stored: " +
                         $"{run.Records} in {directory}"));
+                    collector.Finish();
                     PrintExporters(o, collector);
                     if (run.Damage is { } damage)
                     {
@@ -85,7 +87,7 @@ internal static class FlowsCommand
                 }
                 try
                 {
-                    o.WriteLine($"udp: {collector.ListenUdp(udpAt!)}");
+                    o.WriteLine($"udp: {collector.ListenUdp(udpAt!, "--listen")}");
                 }
                 catch (SocketException e)
                 {
@@ -117,7 +119,7 @@ internal static class FlowsCommand
                 {
                     // asked to stop
                 }
-                collector.Expire();
+                collector.Finish();
                 PrintExporters(o, collector);
             }
             return 0;
@@ -134,8 +136,14 @@ internal static class FlowsCommand
         foreach (var (exporter, c) in collector.Exporters.OrderBy(e => e.Key.ToString(), StringComparer.Ordinal))
         {
             var problems = string.Join(", ", c.Problems.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key}: {p.Value}")));
+            var lost = c.DescribeLost() is { } gaps ? $"; lost {gaps} (sequence gaps)" : "";
+            var failed = c.Failed > 0 ? string.Create(CultureInfo.InvariantCulture, $"; {c.Failed} messages failed to store") : "";
             o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"exporter {exporter}: {c.Messages} messages, {c.Records} records" +
-                $"{(problems.Length > 0 ? "; " + problems : "")}"));
+                $"{(problems.Length > 0 ? "; " + problems : "")}{lost}{failed}"));
+        }
+        foreach (var (socket, drops) in collector.KernelDrops)
+        {
+            o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"udp {socket}: {drops} datagrams dropped by the kernel (receive buffer full)"));
         }
     }
 }

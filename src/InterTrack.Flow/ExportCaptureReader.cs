@@ -27,11 +27,11 @@ public static class ExportCaptureReader
             {
                 frames++;
                 int at = IpLocator.FindIp(packet.Data, packet.LinkType);
-                if (at >= 0 && Udp(packet.Data[at..]) is var (exporter, payload) && payload.Length >= 2
+                if (at >= 0 && Udp(packet.Data[at..]) is var (exporter, port, payload) && payload.Length >= 2
                     && BinaryPrimitives.ReadUInt16BigEndian(packet.Data[(at + payload.Start)..]) is 9 or 10)
                 {
                     datagrams++;
-                    collector.Receive(packet.Data.Slice(at + payload.Start, payload.Length), exporter);
+                    collector.Receive(packet.Data.Slice(at + payload.Start, payload.Length), exporter, port);
                 }
             }
         }
@@ -39,12 +39,12 @@ public static class ExportCaptureReader
         {
             return new ExportImport(frames, datagrams, collector.Records - before, e);
         }
-        collector.Expire();
+        collector.Finish();
         return new ExportImport(frames, datagrams, collector.Records - before, null);
     }
 
-    /// <summary>The source address and the payload's place of a whole, unfragmented UDP datagram; null for anything else.</summary>
-    private static (IPAddress Source, (int Start, int Length) Payload)? Udp(ReadOnlySpan<byte> ip)
+    /// <summary>The source address and port and the payload's place of a whole, unfragmented UDP datagram; null for anything else.</summary>
+    private static (IPAddress Source, int Port, (int Start, int Length) Payload)? Udp(ReadOnlySpan<byte> ip)
     {
         if (ip.Length < 20)
         {
@@ -73,6 +73,6 @@ public static class ExportCaptureReader
             return null;
         }
         int end = Math.Min(total, ip.Length);
-        return end < header + 8 ? null : (source, (header + 8, end - header - 8));
+        return end < header + 8 ? null : (source, BinaryPrimitives.ReadUInt16BigEndian(ip[header..]), (header + 8, end - header - 8));
     }
 }

@@ -10,26 +10,40 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace InterTrack.Flow;
 
-/// <summary>What the collector took from one exporter.</summary>
+/// <summary>What the collector took from one exporter, and what it knows it lost of it.</summary>
 public sealed class ExporterCounters
 {
-    internal long _messages, _records;
+    internal long _messages, _records, _lostRecords, _lostPackets, _resets, _failed;
     internal readonly ConcurrentDictionary<ExportProblem, long> _problems = new();
 
     public long Messages => Interlocked.Read(ref _messages);
     public long Records => Interlocked.Read(ref _records);
     public IReadOnlyDictionary<ExportProblem, long> Problems => _problems;
+    /// <summary>IPFIX data records missing from the sequence numbers (all its processes and domains).</summary>
+    public long LostRecords => Interlocked.Read(ref _lostRecords);
+    /// <summary>NetFlow v9 export packets missing from the sequence numbers.</summary>
+    public long LostPackets => Interlocked.Read(ref _lostPackets);
+    /// <summary>Times a sequence went far back: the exporting process restarted.</summary>
+    public long SequenceResets => Interlocked.Read(ref _resets);
+    /// <summary>Messages whose decoding or storing threw (the store failed): their records are lost.</summary>
+    public long Failed => Interlocked.Read(ref _failed);
+
+    /// <summary>"N records and M export packets" missing from the sequence numbers; null when none.</summary>
+    public string? DescribeLost() => LossLog.Describe(LostRecords, LostPackets);
 }
 
 /// <summary>
 /// The flow collector: takes IPFIX and NetFlow v9 export messages (UDP, IPFIX over TCP, or handed
 /// in from a capture or an emulated router), decodes them and appends the records to a
 /// <see cref="FlowStore"/>. Bad messages are counted per exporter and reason and logged once
-/// per exporter and reason; they never stop it.
+/// per exporter and reason; they never stop it, nor does a store that fails. What it lost is
+/// counted and logged every <see cref="LossLog.Interval"/>: records or export packets missing from
+/// each exporter's sequence numbers (<see cref="SequenceTracker"/>) and datagrams the kernel
+/// dropped at its UDP sockets (<see cref="UdpDrops"/>).
 /// </summary>
 public sealed class FlowCollector : IAsyncDisposable
 {
-    private readonly FlowStore _store;
+    private readonly Action<IReadOnlyList<FlowRecord>> _append;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly ExportParser _parser;
@@ -37,6 +51,12 @@ public sealed class FlowCollector : IAsyncDisposable
     private readonly object _lock = new();
     private readonly ConcurrentDictionary<IPAddress, ExporterCounters> _exporters = new();
     private readonly ConcurrentDictionary<(IPAddress, ExportProblem), bool> _logged = new();
+    private readonly ConcurrentDictionary<Type, bool> _failuresLogged = new();
+    private readonly SequenceTracker _sequences;
+    private readonly LossLog _lossLog;
+    private readonly ConcurrentDictionary<IPEndPoint, UdpDrops> _drops = new();
+    private readonly ITimer _lossReport;
+    private int _tcpSessions;
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _loops = [];
     private readonly List<Socket> _sockets = [];
@@ -44,12 +64,21 @@ public sealed class FlowCollector : IAsyncDisposable
     private readonly System.Diagnostics.Metrics.Meter _meter = new(Node.Telemetry.NodeMetrics.MeterName);
 
     public FlowCollector(FlowStore store, ExportParser? parser = null, ILogger? logger = null, TimeProvider? time = null)
+        : this(store.Append, parser, logger, time)
     {
-        _store = store;
+    }
+
+    /// <param name="append">Stores decoded records (a store's <see cref="FlowStore.Append"/>; a test's own).</param>
+    internal FlowCollector(Action<IReadOnlyList<FlowRecord>> append, ExportParser? parser = null, ILogger? logger = null, TimeProvider? time = null)
+    {
+        _append = append;
         _parser = parser ?? new ExportParser();
         _logger = logger ?? NullLogger.Instance;
         _time = time ?? TimeProvider.System;
+        _sequences = new SequenceTracker(Lost, stream => Interlocked.Increment(ref Counters(stream.Exporter)._resets));
+        _lossLog = new LossLog(_logger);
         _expiry = _time.CreateTimer(_ => Expire(), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        _lossReport = _time.CreateTimer(_ => _lossLog.Report(_exporters, KernelDrops), null, LossLog.Interval, LossLog.Interval);
         _meter.CreateObservableCounter("intertrack.flow.records", () => _exporters.Select(e => Measure(e.Key, e.Value.Records)),
             "{record}", "Flow records stored, per exporter.");
         _meter.CreateObservableCounter("intertrack.flow.messages", () => _exporters.Select(e => Measure(e.Key, e.Value.Messages)),
@@ -58,7 +87,28 @@ public sealed class FlowCollector : IAsyncDisposable
             new System.Diagnostics.Metrics.Measurement<long>(p.Value, new KeyValuePair<string, object?>("exporter", e.Key.ToString()),
                 new KeyValuePair<string, object?>("problem", p.Key.ToString())))),
             "{set}", "Export messages or data sets dropped, per exporter and problem (TemplateMissing: sets whose template never came).");
+        _meter.CreateObservableCounter("intertrack.flow.lost", MeasureLoss,
+            null, "What was lost on the way: sequence-gap (per exporter: IPFIX records, v9 export packets as datagrams) " +
+            "and kernel-drop (per UDP socket: datagrams the kernel dropped, its receive buffer full).");
+        _meter.CreateObservableCounter("intertrack.flow.failed", () => _exporters.Select(e => Measure(e.Key, e.Value.Failed)),
+            "{message}", "Export messages whose decoding or storing threw, per exporter; their records are lost.");
     }
+
+    private IEnumerable<System.Diagnostics.Metrics.Measurement<long>> MeasureLoss()
+    {
+        foreach (var (exporter, counters) in _exporters)
+        {
+            yield return Loss(counters.LostRecords, "sequence-gap", "record", new("exporter", exporter.ToString()));
+            yield return Loss(counters.LostPackets, "sequence-gap", "datagram", new("exporter", exporter.ToString()));
+        }
+        foreach (var (socket, drops) in KernelDrops)
+        {
+            yield return Loss(drops, "kernel-drop", "datagram", new("socket", socket.ToString()));
+        }
+    }
+
+    private static System.Diagnostics.Metrics.Measurement<long> Loss(long value, string reason, string unit, KeyValuePair<string, object?> where) =>
+        new(value, where, new KeyValuePair<string, object?>("reason", reason), new KeyValuePair<string, object?>("unit", unit));
 
     private static System.Diagnostics.Metrics.Measurement<long> Measure(IPAddress exporter, long value) =>
         new(value, new KeyValuePair<string, object?>("exporter", exporter.ToString()));
@@ -67,19 +117,34 @@ public sealed class FlowCollector : IAsyncDisposable
 
     public long Records => _exporters.Values.Sum(e => e.Records);
 
+    /// <summary>Datagrams the kernel dropped at each UDP socket, read now (none where the system does not tell).</summary>
+    public IReadOnlyDictionary<IPEndPoint, long> KernelDrops =>
+        _drops.Select(d => (d.Key, Drops: d.Value.Read())).Where(d => d.Drops is not null).ToDictionary(d => d.Key, d => d.Drops!.Value);
+
+    /// <summary>The asked size of each UDP socket's receive buffer.</summary>
+    internal int ReceiveBufferBytes { get; init; } = 8 << 20; // bursts of exports while a batch is being stored
+
+    private ExporterCounters Counters(IPAddress exporter) => _exporters.GetOrAdd(exporter, _ => new ExporterCounters());
+
+    private void Lost(ExportStream stream, long count) =>
+        Interlocked.Add(ref stream.Version == 10 ? ref Counters(stream.Exporter)._lostRecords : ref Counters(stream.Exporter)._lostPackets, count);
+
     /// <summary>Decodes one export message from an exporter and stores its records.</summary>
-    internal ParseOutcome Receive(ReadOnlySpan<byte> message, IPAddress exporter)
+    /// <param name="session">The exporter's UDP source port, or a number of its TCP session: its sequence numbers are followed per session.</param>
+    internal ParseOutcome Receive(ReadOnlySpan<byte> message, IPAddress exporter, int session = 0)
     {
-        var counters = _exporters.GetOrAdd(exporter, _ => new ExporterCounters());
+        var counters = Counters(exporter);
         Interlocked.Increment(ref counters._messages);
         ParseOutcome outcome;
         lock (_lock)
         {
             _batch.Clear();
-            outcome = _parser.Parse(message, FlowRecord.Address(exporter), _time.GetUtcNow().ToUnixTimeMilliseconds(), _batch);
+            long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            outcome = _parser.Parse(message, FlowRecord.Address(exporter), now, _batch);
+            _sequences.Observe(message, exporter, session, outcome, now); // before storing: a failing store loses the records, not the sequence
             if (_batch.Count > 0)
             {
-                _store.Append(_batch);
+                _append(_batch);
             }
         }
         Interlocked.Add(ref counters._records, outcome.Records);
@@ -90,13 +155,26 @@ public sealed class FlowCollector : IAsyncDisposable
         return outcome;
     }
 
-    /// <summary>Drops held data sets whose template did not come (counted as such); also run every second by a timer.</summary>
-    public void Expire()
+    /// <summary>
+    /// Drops held data sets whose template did not come (counted as such) and counts as lost the sequence gaps no late
+    /// message filled within <see cref="GapWait"/>; also run every second by a timer.
+    /// </summary>
+    public void Expire() => Expire(final: false);
+
+    /// <summary>At the end of a run: <see cref="Expire()"/>, and every sequence gap still open is counted as lost.</summary>
+    public void Finish() => Expire(final: true);
+
+    /// <summary>How long a sequence gap waits for a reordered message to fill it.</summary>
+    public static readonly TimeSpan GapWait = TimeSpan.FromSeconds(2);
+
+    private void Expire(bool final)
     {
         List<UInt128> dropped;
         lock (_lock)
         {
-            dropped = _parser.Expire(_time.GetUtcNow().ToUnixTimeMilliseconds());
+            long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            dropped = _parser.Expire(now);
+            _sequences.Settle(final ? long.MaxValue : now - (long)GapWait.TotalMilliseconds, now);
         }
         foreach (var exporter in dropped)
         {
@@ -106,7 +184,7 @@ public sealed class FlowCollector : IAsyncDisposable
 
     private void Count(IPAddress exporter, ExportProblem problem)
     {
-        var counters = _exporters.GetOrAdd(exporter, _ => new ExporterCounters());
+        var counters = Counters(exporter);
         counters._problems.AddOrUpdate(problem, 1, (_, n) => n + 1);
         if (_logged.TryAdd((exporter, problem), true))
         {
@@ -122,14 +200,18 @@ public sealed class FlowCollector : IAsyncDisposable
         _ => "data sets whose template never came were dropped",
     };
 
-    /// <summary>Receives UDP datagrams (IPFIX or NetFlow v9) on the endpoint; returns where it listens.</summary>
+    /// <summary>
+    /// Receives UDP datagrams (IPFIX or NetFlow v9) on the endpoint; returns where it listens. Warns once when the kernel
+    /// granted less receive buffer than asked.
+    /// </summary>
+    /// <param name="setting">The option or configuration field that gave the endpoint, named in the warning.</param>
     /// <exception cref="SocketException">The endpoint cannot be bound.</exception>
-    public IPEndPoint ListenUdp(IPEndPoint endpoint)
+    public IPEndPoint ListenUdp(IPEndPoint endpoint, string setting = "collector.listen")
     {
         var socket = new Socket(endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         try
         {
-            socket.ReceiveBufferSize = 8 << 20; // bursts of exports while a batch is being stored
+            socket.ReceiveBufferSize = ReceiveBufferBytes;
             socket.Bind(endpoint);
         }
         catch
@@ -137,9 +219,20 @@ public sealed class FlowCollector : IAsyncDisposable
             socket.Dispose();
             throw;
         }
+        // Linux grants min(asked, net.core.rmem_max) and reports it doubled (the doubling is its bookkeeping overhead).
+        int granted = OperatingSystem.IsLinux() ? socket.ReceiveBufferSize / 2 : socket.ReceiveBufferSize;
+        if (granted < ReceiveBufferBytes)
+        {
+            CollectorLog.BufferCapped(_logger, setting, granted, ReceiveBufferBytes);
+        }
+        var local = (IPEndPoint)socket.LocalEndPoint!;
+        if (UdpDrops.For(socket) is { } drops)
+        {
+            _drops[local] = drops;
+        }
         _sockets.Add(socket);
         _loops.Add(Task.Run(() => UdpLoopAsync(socket)));
-        return (IPEndPoint)socket.LocalEndPoint!;
+        return local;
     }
 
     /// <summary>Accepts IPFIX over TCP (RFC 7011 §10.4) on the endpoint; returns where it listens.</summary>
@@ -182,7 +275,27 @@ public sealed class FlowCollector : IAsyncDisposable
                 CollectorLog.ReceiveFailed(_logger, e.Message);
                 continue;
             }
-            Receive(buffer.AsSpan(0, received.ReceivedBytes), Unmapped(((IPEndPoint)received.RemoteEndPoint).Address));
+            var from = (IPEndPoint)received.RemoteEndPoint;
+            ReceiveSafely(buffer.AsSpan(0, received.ReceivedBytes), Unmapped(from.Address), from.Port);
+        }
+    }
+
+    /// <summary><see cref="Receive"/> for the receive loops: whatever one message does, the loop goes on to the next.</summary>
+    private void ReceiveSafely(ReadOnlySpan<byte> message, IPAddress exporter, int session)
+    {
+        try
+        {
+            Receive(message, exporter, session);
+        }
+#pragma warning disable CA1031 // a failing store (disk full) or a decoding bug must cost this message, not the collector
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            Interlocked.Increment(ref Counters(exporter)._failed);
+            if (_failuresLogged.TryAdd(e.GetType(), true))
+            {
+                CollectorLog.MessageFailed(_logger, exporter, $"{e.GetType().Name}: {e.Message}");
+            }
         }
     }
 
@@ -214,6 +327,7 @@ public sealed class FlowCollector : IAsyncDisposable
     {
         using var _ = client;
         var exporter = Unmapped(((IPEndPoint)client.RemoteEndPoint!).Address);
+        int session = 0x10000 + Interlocked.Increment(ref _tcpSessions); // beyond UDP ports: its own sequence
         await using var stream = new NetworkStream(client, ownsSocket: false);
         var message = new byte[65535];
         try
@@ -227,7 +341,7 @@ public sealed class FlowCollector : IAsyncDisposable
                 int length = BinaryPrimitives.ReadUInt16BigEndian(message.AsSpan(2));
                 if (BinaryPrimitives.ReadUInt16BigEndian(message) != 10 || length < 16)
                 {
-                    Receive(message.AsSpan(0, 16), exporter); // counted with its reason; the stream has lost its framing
+                    ReceiveSafely(message.AsSpan(0, 16), exporter, session); // counted with its reason; the stream has lost its framing
                     return;
                 }
                 if (!await ReadExactlyAsync(stream, message.AsMemory(16, length - 16)).ConfigureAwait(false))
@@ -235,7 +349,7 @@ public sealed class FlowCollector : IAsyncDisposable
                     Count(exporter, ExportProblem.Truncated);
                     return;
                 }
-                Receive(message.AsSpan(0, length), exporter);
+                ReceiveSafely(message.AsSpan(0, length), exporter, session);
             }
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
@@ -268,6 +382,7 @@ public sealed class FlowCollector : IAsyncDisposable
         }
         await Task.WhenAll(_loops).ConfigureAwait(false);
         await _expiry.DisposeAsync().ConfigureAwait(false);
+        await _lossReport.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
         _meter.Dispose();
     }
@@ -281,4 +396,20 @@ internal static partial class CollectorLog
 
     [LoggerMessage(LogEvents.FlowReceiveFailed, LogLevel.Warning, "Receiving flow exports failed: {Reason}")]
     public static partial void ReceiveFailed(ILogger logger, string reason);
+
+    [LoggerMessage(LogEvents.FlowMessageFailed, LogLevel.Error,
+        "Exporter {Exporter}: storing an export message failed ({Reason}); its records are lost, the collector goes on; " +
+        "counted, and not logged again for this reason")]
+    public static partial void MessageFailed(ILogger logger, IPAddress exporter, string reason);
+
+    [LoggerMessage(LogEvents.FlowLost, LogLevel.Warning, "Exporter {Exporter} lost {Lost} (sequence gaps) in the last {Seconds} s")]
+    public static partial void SequenceGaps(ILogger logger, IPAddress exporter, string lost, int seconds);
+
+    [LoggerMessage(LogEvents.FlowKernelDrops, LogLevel.Warning,
+        "UDP {Socket}: the kernel dropped {Datagrams} datagrams (receive buffer full) in the last {Seconds} s")]
+    public static partial void KernelDrops(ILogger logger, IPEndPoint socket, long datagrams, int seconds);
+
+    [LoggerMessage(LogEvents.FlowBufferCapped, LogLevel.Warning,
+        "{Setting}: receive buffer capped at {Granted} bytes by net.core.rmem_max (asked {Asked}); raise it with sysctl -w net.core.rmem_max={Asked}")]
+    public static partial void BufferCapped(ILogger logger, string setting, int granted, int asked);
 }

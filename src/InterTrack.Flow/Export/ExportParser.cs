@@ -2,8 +2,11 @@ using System.Buffers.Binary;
 
 namespace InterTrack.Flow.Export;
 
-/// <summary>What one export message gave: records decoded, data sets held for a template not yet seen, and the first problem met (null: none).</summary>
-internal readonly record struct ParseOutcome(int Records, int HeldSets, ExportProblem? Problem);
+/// <summary>
+/// What one export message gave: records decoded, data sets held for a template not yet seen, the first problem met (null: none),
+/// and the data records its own data sets held (options records and records without addresses too: what IPFIX's sequence counts).
+/// </summary>
+internal readonly record struct ParseOutcome(int Records, int HeldSets, ExportProblem? Problem, int DataRecords = 0);
 
 /// <summary>
 /// Decodes IPFIX (RFC 7011) and NetFlow v9 (RFC 3954) export messages into flow records. Keeps
@@ -98,7 +101,7 @@ public sealed class ExportParser
 
     private ParseOutcome ParseSets(ReadOnlySpan<byte> sets, MessageContext context, long nowMs, List<FlowRecord> records)
     {
-        int before = records.Count, held = 0;
+        int before = records.Count, held = 0, read = 0;
         ExportProblem? problem = null;
         while (sets.Length >= 4)
         {
@@ -129,7 +132,7 @@ public sealed class ExportParser
             {
                 if (_templates.TryGetValue((context.Exporter, context.Domain, id, context.Version), out var template))
                 {
-                    problem ??= ReadData(body, template, context, records);
+                    problem ??= ReadData(body, template, context, records, ref read);
                 }
                 else if (_held.Count < MaxHeldSets)
                 {
@@ -143,7 +146,7 @@ public sealed class ExportParser
             }
             // Set ids 4–255 are reserved: skipped, as RFC 7011 says.
         }
-        return new(records.Count - before, held, problem);
+        return new(records.Count - before, held, problem, read);
     }
 
     private ExportProblem? ReadTemplates(ReadOnlySpan<byte> body, MessageContext context, bool options, long nowMs, List<FlowRecord> records)
@@ -221,13 +224,15 @@ public sealed class ExportParser
             var h = _held[i];
             if (h.Context.Exporter == key.Exporter && h.Context.Domain == key.Domain && h.TemplateId == key.Id && h.Context.Version == key.Version)
             {
-                ReadData(h.Body, template, h.Context, records);
+                int read = 0;
+                ReadData(h.Body, template, h.Context, records, ref read);
                 _held.RemoveAt(i--);
             }
         }
     }
 
-    private ExportProblem? ReadData(ReadOnlySpan<byte> body, Template template, MessageContext context, List<FlowRecord> records)
+    /// <param name="read">Counts the data records read, stored or not.</param>
+    private ExportProblem? ReadData(ReadOnlySpan<byte> body, Template template, MessageContext context, List<FlowRecord> records, ref int read)
     {
         var domain = Domain(context);
         while (body.Length >= template.MinRecordLength)
@@ -263,6 +268,7 @@ public sealed class ExportParser
             {
                 return ExportProblem.Malformed; // a record that took no bytes would never end
             }
+            read++;
             if (template.IsOptions)
             {
                 continue; // options records only set the domain's state (Apply did)

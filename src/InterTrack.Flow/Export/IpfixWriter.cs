@@ -32,13 +32,12 @@ public sealed class IpfixWriter(uint observationDomain, int templateEvery = 20)
             {
                 at = WriteTemplates(buffer, at);
             }
-            int count = 0;
+            int first = next;
             while (next < records.Count)
             {
                 int written = WriteDataSet(buffer.AsSpan(at), records, ref next);
                 if (written == 0) break;
                 at += written;
-                count += 1;
             }
             BinaryPrimitives.WriteUInt16BigEndian(buffer, 10);
             BinaryPrimitives.WriteUInt16BigEndian(buffer.AsSpan(2), (ushort)at);
@@ -46,9 +45,9 @@ public sealed class IpfixWriter(uint observationDomain, int templateEvery = 20)
             BinaryPrimitives.WriteUInt32BigEndian(buffer.AsSpan(8), _sequence);
             BinaryPrimitives.WriteUInt32BigEndian(buffer.AsSpan(12), observationDomain);
             messages.Add(buffer[..at]);
+            _sequence += (uint)(next - first); // IPFIX counts the data records sent before a message, not messages
         }
         while (next < records.Count);
-        _sequence += (uint)records.Count; // IPFIX counts data records, not messages
         return messages;
     }
 

@@ -12,7 +12,8 @@ public static class LogEvents
     public const int DPointTraceFailed = 200;
     public const int ItmReceived = 300, ItmForwarded = 301, ItmAnswered = 302, ItmSkippedOver = 303;
     public const int PeerStateChanged = 320;
-    public const int FlowExporterProblem = 600, FlowReceiveFailed = 601;
+    public const int FlowExporterProblem = 600, FlowReceiveFailed = 601, FlowMessageFailed = 602, FlowLost = 603, FlowKernelDrops = 604,
+        FlowBufferCapped = 605;
     public const int LinkTestCounting = 900, LinkTestCannotRead = 901, LinkTestCannotRemove = 902;
     public const int WebServing = 1000, WebUpload = 1001, WebRefused = 1002;
     public const int WebNoUploads = 1100;

@@ -41,6 +41,8 @@ public sealed class SoftflowdTests : IDisposable
             Wait.Until(() => collector.Records >= nfdump, $"{nfdump} records (nfdump's count) in our collector; it has {collector.Records}");
             Assert.Equal(nfdump, collector.Records);
             Assert.All(collector.Exporters.Values, e => Assert.Empty(e.Problems));
+            collector.Finish();
+            Assert.All(collector.Exporters.Values, e => Assert.Null(e.DescribeLost())); // softflowd's sequence numbers, read right: no gap
         }
 
         int asked = 0;
