@@ -57,7 +57,7 @@ internal sealed class LabDaemons(LabPlan plan, IReadOnlyList<string> intertrack,
             var processes = kind?.Processes(site) ?? [];
             after.AddRange(processes.Where(p => p.AfterNode));
             pending.AddRange(processes.Where(p => !p.AfterNode));
-            pending.Add(new LabProcess($"AS{labAs.Number} intertrack run", labAs.Routers[0].Namespace, Log(labAs, "node"),
+            pending.Add(new LabProcess($"AS{labAs.Number} intertrack run", labAs.Routers[0].Namespace, site.Log("node"),
                 [.. intertrack, "run", "--config", Path.Combine(dir, LabConfigs.NodeFile)], "running; Ctrl+C", AfterNode: false));
         }
         StartAll(pending);
@@ -76,8 +76,6 @@ internal sealed class LabDaemons(LabPlan plan, IReadOnlyList<string> intertrack,
         }
         WaitForLogs(processes, TimeSpan.FromSeconds(60));
     }
-
-    public string Log(LabAs labAs, string name) => Path.Combine(plan.AsDirectory(labAs.Number), "logs", $"{name}.log");
 
     private static void WaitForLogs(IEnumerable<LabProcess> processes, TimeSpan limit)
     {

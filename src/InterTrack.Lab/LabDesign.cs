@@ -117,11 +117,12 @@ internal static partial class LabDesign
                 chosen[a] = name;
             }
         }
+        var drawn = known.Skip(1).SkipLast(1).ToList(); // not the first kind (the rest run it), not none
         foreach (var (name, share) in options.Shares)
         {
-            if (!known.Skip(1).SkipLast(1).Contains(name))
+            if (!drawn.Contains(name))
             {
-                throw new LabException($"--share: {name}: not a kind the lab draws ({string.Join(", ", known.Skip(1).SkipLast(1))}; " +
+                throw new LabException($"--share: {name}: not a kind the lab draws ({string.Join(", ", drawn)}; " +
                     $"the ASes not drawn run {known[0]})");
             }
             if (share is < 0 or > 1 || double.IsNaN(share))

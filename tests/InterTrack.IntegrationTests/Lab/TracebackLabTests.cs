@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using InterTrack.Lab;
+using InterTrack.Testing;
 using Xunit.Abstractions;
 
 namespace InterTrack.IntegrationTests.Lab;
@@ -19,15 +20,7 @@ namespace InterTrack.IntegrationTests.Lab;
 /// </summary>
 public sealed class TracebackLabTests : IDisposable
 {
-    private const string Topology = """
-        # provider|customer|-1, peer|peer|0
-        65002|65001|-1
-        65003|65001|-1
-        65002|65003|0
-        65002|65004|-1
-        65003|65004|-1
-        65003|65005|-1
-        """;
+    private const string Topology = LabTopologies.FiveAses;
 
     private readonly string _id = $"t{Random.Shared.Next(0x100000):x5}";
     private readonly string _dir = Path.Combine(Path.GetTempPath(), $"intertrack-labtest-{Guid.NewGuid():N}");

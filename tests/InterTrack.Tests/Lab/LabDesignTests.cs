@@ -15,14 +15,7 @@ namespace InterTrack.Tests.Lab;
 /// </summary>
 public sealed class LabDesignTests : IDisposable
 {
-    private const string Topology = """
-        65002|65001|-1
-        65003|65001|-1
-        65002|65003|0
-        65002|65004|-1
-        65003|65004|-1
-        65003|65005|-1
-        """;
+    private const string Topology = LabTopologies.FiveAses;
 
     private readonly string _dir = Directory.CreateTempSubdirectory("intertrack-labdesign-").FullName;
 
