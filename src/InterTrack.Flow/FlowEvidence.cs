@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
+using System.Runtime.CompilerServices;
 using InterTrack.Flow.Store;
 using InterTrack.Node.Tracing;
 
@@ -17,6 +18,7 @@ namespace InterTrack.Flow;
 public sealed class FlowEvidence(FlowStore store) : ILinkEvidence
 {
     private readonly ConcurrentDictionary<string, FlowLink?> _links = new(StringComparer.Ordinal);
+    private readonly ConditionalWeakTable<TracedPacket, Sightings> _sightings = [];
 
     public string TsType => FlowKind.KindName;
 
@@ -26,7 +28,7 @@ public sealed class FlowEvidence(FlowStore store) : ILinkEvidence
         {
             return LinkAnswer.NothingKept; // not a flow link: nothing is kept for it
         }
-        var sightings = packet.Key(p => Sightings.Of(p.Ip!, p.TimestampNs, store, tolerance))!;
+        var sightings = SightingsOf(packet, tolerance);
         if (sightings.Key is null)
         {
             return LinkAnswer.NotSeen;
@@ -41,6 +43,23 @@ public sealed class FlowEvidence(FlowStore store) : ILinkEvidence
             }
         }
         return best > 0 ? new LinkAnswer(true, false, best) : sightings.Covered ? LinkAnswer.NotSeen : LinkAnswer.NothingKept;
+    }
+
+    /// <summary>
+    /// The packet's records, looked up once for all the links a request asks about; again once the store has taken records
+    /// since, or for another tolerance: a packet asked again later (a wait for evidence, a retried trace) must not get the
+    /// answer of a store that did not yet hold its flow.
+    /// </summary>
+    private Sightings SightingsOf(TracedPacket packet, TimeSpan tolerance)
+    {
+        long version = store.Version;
+        if (_sightings.TryGetValue(packet, out var known) && known.Version == version && known.Tolerance == tolerance)
+        {
+            return known;
+        }
+        var fresh = Sightings.Of(packet.Ip!, packet.TimestampNs, store, tolerance, version);
+        _sightings.AddOrUpdate(packet, fresh);
+        return fresh;
     }
 
     /// <summary>
@@ -70,19 +89,21 @@ public sealed class FlowEvidence(FlowStore store) : ILinkEvidence
         }
     }
 
-    /// <summary>A packet's key and the stored records of its flow near its time, looked up once per packet for all links.</summary>
+    /// <summary>A packet's key and the stored records of its flow near its time, as of a version of the store.</summary>
     private sealed class Sightings
     {
         public FlowKey? Key { get; private init; }
         public byte Tos { get; private init; }
         public List<FlowRecord> Records { get; private init; } = [];
         public bool Covered { get; private init; }
+        public long Version { get; private init; } = -1;
+        public TimeSpan Tolerance { get; private init; }
 
-        public static Sightings Of(byte[] ip, long? timestampNs, FlowStore store, TimeSpan tolerance)
+        public static Sightings Of(byte[] ip, long? timestampNs, FlowStore store, TimeSpan tolerance, long version)
         {
             if (FlowKey.OfPacket(ip) is not { } parsed)
             {
-                return new Sightings();
+                return new Sightings { Version = version, Tolerance = tolerance };
             }
             long? atMs = timestampNs / 1_000_000;
             return new Sightings
@@ -91,6 +112,8 @@ public sealed class FlowEvidence(FlowStore store) : ILinkEvidence
                 Tos = parsed.Tos,
                 Records = store.Find(parsed.Key, atMs, tolerance),
                 Covered = store.Covers(atMs, tolerance),
+                Version = version,
+                Tolerance = tolerance,
             };
         }
     }

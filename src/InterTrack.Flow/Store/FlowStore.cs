@@ -21,7 +21,7 @@ public sealed class FlowStore : IDisposable
     private readonly byte[] _buffer = new byte[FlowRecord.Size];
     private FileStream? _current;
     private FlowSegment? _currentSegment;
-    private long _currentStartedMs, _lastSyncMs, _lastListMs = long.MinValue;
+    private long _currentStartedMs, _lastSyncMs, _lastListMs = long.MinValue, _version;
 
     private FlowStore(string directory, FlowStoreOptions options, TimeProvider time, bool writer)
     {
@@ -105,6 +105,22 @@ public sealed class FlowStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// Grows whenever this instance takes records (a writer's append, a reader's refresh that found some): an answer
+    /// drawn from the store before is stale once it has moved.
+    /// </summary>
+    public long Version
+    {
+        get
+        {
+            lock (_lock)
+            {
+                Refresh(force: false);
+                return _version;
+            }
+        }
+    }
+
     public void Append(IReadOnlyList<FlowRecord> records)
     {
         if (!_writer)
@@ -125,6 +141,7 @@ public sealed class FlowStore : IDisposable
                 _current!.Write(_buffer);
                 _currentSegment!.Indexed(record);
             }
+            _version++;
             _current?.Flush(flushToDisk: false);
             if (_options.Durable && now - _lastSyncMs >= (long)_options.SyncInterval.TotalMilliseconds)
             {
@@ -174,6 +191,7 @@ public sealed class FlowStore : IDisposable
             return;
         }
         _lastListMs = now;
+        long before = _segments.Sum(s => s.Count);
         var known = _segments.Select(s => s.DataPath).ToHashSet(StringComparer.Ordinal);
         foreach (var path in DataFiles(_directory).Where(p => !known.Contains(p)))
         {
@@ -183,6 +201,10 @@ public sealed class FlowStore : IDisposable
         {
             segment.RefreshSeal();
             segment.ReadNew();
+        }
+        if (_segments.Sum(s => s.Count) != before)
+        {
+            _version++;
         }
     }
 
