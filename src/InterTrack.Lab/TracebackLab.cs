@@ -249,12 +249,16 @@ public sealed class TracebackLab(IReadOnlyList<string> intertrack, TextWriter pr
         string[] credentials = ["--cert", Path.Combine(nodes, $"as{victim.Number}-tc.crt"), "--key", Path.Combine(nodes, $"as{victim.Number}-tc.key"),
             "--ca", Path.Combine(plan.PkiDirectory, "ca", "ca.crt")];
         string dp = $"{victim.ItmAddress}:{LabPlan.DPointPort}";
+        var began = DateTimeOffset.UtcNow;
         var (code, output, error) = Shell.TryRun("ip", ["netns", "exec", victim.HostNamespace, .. intertrack, "trace", "--dp", dp, "--pcap", plan.VictimCapture,
             "--all", "--json", "--wait", "60", .. credentials]);
         if (code is not (0 or 1))
         {
             throw new LabException($"intertrack trace failed: {error.Trim()}");
         }
+        // Evidence that lives only while the attack does (link testing) needs the trace soon after it: say how soon it was.
+        progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"trace: began {(began - attack.End).TotalSeconds:0.0} s after the attack's last packet, answered in {(DateTimeOffset.UtcNow - began).TotalSeconds:0.0} s"));
         var result = JsonDocument.Parse(output).RootElement.Clone();
         string id = result.GetProperty("messageId").GetString()!;
         var (_, tree, _) = Shell.TryRun("ip", ["netns", "exec", victim.HostNamespace, .. intertrack, "trace", "--dp", dp, "--result-of", id, .. credentials]);
