@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
 namespace InterTrack.Flow.Store;
@@ -19,6 +20,7 @@ internal sealed class FlowSegment : IDisposable
     private readonly SafeFileHandle _read;
     private Dictionary<ulong, int>? _head = [];  // open: hash → last record number with it
     private List<int>? _previous = [];            // open: record number → earlier one with the same hash, or -1
+    private List<ulong>? _hashes = [];            // open: record number → its hash (what the index sorts)
     private ulong[]? _sortedHashes;               // sealed, loaded on demand
     private int[]? _sortedRecords;
 
@@ -107,8 +109,10 @@ internal sealed class FlowSegment : IDisposable
     {
         ulong hash = record.Key.Hash();
         int number = (int)Count++;
-        _previous!.Add(_head!.TryGetValue(hash, out int earlier) ? earlier : -1);
-        _head[hash] = number;
+        ref int last = ref CollectionsMarshal.GetValueRefOrAddDefault(_head!, hash, out bool seen);
+        _previous!.Add(seen ? last : -1);
+        last = number;
+        _hashes!.Add(hash);
         MinStartMs = Math.Min(MinStartMs, record.StartMs);
         MaxEndMs = Math.Max(MaxEndMs, record.EndMs);
     }
@@ -117,35 +121,57 @@ internal sealed class FlowSegment : IDisposable
     /// <param name="durable">Whether the index is forced to disk (see <see cref="FlowStoreOptions.Durable"/>).</param>
     public void Seal(bool durable)
     {
-        var pairs = new (ulong Hash, int Record)[Count];
-        foreach (var (hash, last) in _head!)
+        WriteIndex(durable);
+        DropMemoryIndex();
+    }
+
+    /// <summary>
+    /// Writes the index file of a segment no longer appended to (the data file complete and flushed); queries may run
+    /// meanwhile, on the in-memory index, until <see cref="DropMemoryIndex"/>.
+    /// </summary>
+    public void WriteIndex(bool durable)
+    {
+        int count = (int)Count;
+        var hashes = _hashes!.ToArray();
+        var records = new int[count];
+        for (int i = 0; i < count; i++)
         {
-            for (int r = last; r >= 0; r = _previous![r])
+            records[i] = i;
+        }
+        Array.Sort(hashes, records);
+        for (int start = 0, end; start < count; start = end)
+        {
+            for (end = start + 1; end < count && hashes[end] == hashes[start]; end++) { }
+            if (end - start > 1)
             {
-                pairs[r] = (hash, r);
+                Array.Sort(records, start, end - start); // a key's records in the order they came
             }
         }
-        Array.Sort(pairs, (a, b) => a.Hash != b.Hash ? a.Hash.CompareTo(b.Hash) : a.Record.CompareTo(b.Record));
-        string temporary = IndexPath + ".tmp";
-        using (var index = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+        var index = new byte[IndexHeaderSize + 12L * count];
+        IndexMagic.CopyTo(index, 0);
+        BinaryPrimitives.WriteInt64LittleEndian(index.AsSpan(8), Count);
+        BinaryPrimitives.WriteInt64LittleEndian(index.AsSpan(16), MinStartMs);
+        BinaryPrimitives.WriteInt64LittleEndian(index.AsSpan(24), MaxEndMs);
+        for (int i = 0; i < count; i++)
         {
-            Span<byte> entry = stackalloc byte[IndexHeaderSize];
-            IndexMagic.CopyTo(entry);
-            BinaryPrimitives.WriteInt64LittleEndian(entry[8..], Count);
-            BinaryPrimitives.WriteInt64LittleEndian(entry[16..], MinStartMs);
-            BinaryPrimitives.WriteInt64LittleEndian(entry[24..], MaxEndMs);
-            index.Write(entry);
-            foreach (var (hash, record) in pairs)
-            {
-                BinaryPrimitives.WriteUInt64LittleEndian(entry, hash);
-                BinaryPrimitives.WriteInt32LittleEndian(entry[8..], record);
-                index.Write(entry[..12]);
-            }
-            index.Flush(flushToDisk: durable);
+            BinaryPrimitives.WriteUInt64LittleEndian(index.AsSpan(IndexHeaderSize + 12 * i), hashes[i]);
+            BinaryPrimitives.WriteInt32LittleEndian(index.AsSpan(IndexHeaderSize + 12 * i + 8), records[i]);
+        }
+        string temporary = IndexPath + ".tmp";
+        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1))
+        {
+            file.Write(index);
+            file.Flush(flushToDisk: durable);
         }
         File.Move(temporary, IndexPath, overwrite: true);
+    }
+
+    /// <summary>After <see cref="WriteIndex"/>: queries go to the index file.</summary>
+    public void DropMemoryIndex()
+    {
         _head = null;
         _previous = null;
+        _hashes = null;
     }
 
     /// <summary>Records of this segment with the key's hash, their flows overlapping [fromMs, toMs].</summary>
@@ -209,8 +235,7 @@ internal sealed class FlowSegment : IDisposable
         {
             throw new InvalidDataException($"{IndexPath}: damaged (length does not match its record count)");
         }
-        _head = null;
-        _previous = null;
+        DropMemoryIndex();
         return true;
     }
 
