@@ -6,7 +6,7 @@ namespace InterTrack.Flow;
 
 /// <summary>
 /// The collector's UDP path in stages on their own threads, so that none waits for another: a receive thread per
-/// socket reads datagrams back to back into a batch and hands it on when the socket has no more (or the batch is full);
+/// socket reads datagrams back to back into a batch and hands it on when it is full or no more came for a moment;
 /// one thread decodes batches, one stores them (sealing and syncing the store happen there or later, never while
 /// receiving). A fixed number of batches goes round, which bounds the memory: when all are taken (the store is slower
 /// than the exporters), a receive thread waits for one, the socket's queue in the kernel fills and the kernel drops
@@ -20,6 +20,7 @@ internal sealed class CollectorStages
     private readonly ILogger _logger;
     private readonly List<Thread> _receivers = [];
     private readonly Thread _decoder, _storer;
+    private static readonly TimeSpan Hold = TimeSpan.FromMilliseconds(2);
     private int _stopped;
 
     /// <param name="batches">Batches going round (each <see cref="DatagramBatch.Bytes"/> and its records).</param>
@@ -68,6 +69,14 @@ internal sealed class CollectorStages
             int length;
             try
             {
+                // A batch that holds datagrams waits a little for more, then goes on: a hand-over wakes two threads, so
+                // it should carry many datagrams at high rates, and at low rates no datagram waits more than Hold.
+                if (batch.Datagrams.Count > 0 && !socket.Poll(Hold, SelectMode.SelectRead))
+                {
+                    _received.Add(batch);
+                    batch = null;
+                    continue;
+                }
                 from.Size = addressSize; // the last receive set it to the sender's
                 length = socket.ReceiveFrom(batch.Free, SocketFlags.None, from);
             }
@@ -88,7 +97,7 @@ internal sealed class CollectorStages
                 from.Buffer.CopyTo(lastAddress.Buffer);
             }
             batch.Received(length, last);
-            if (batch.Full || socket.Available == 0)
+            if (batch.Full)
             {
                 _received.Add(batch);
                 batch = null;
