@@ -8,7 +8,7 @@
 # once (a receive buffer forced to 256 MiB, sequence numbers checked: none missing) and then replayed, unchanged, to each
 # collector in turn at each RATE in datagrams/s (default 10000 20000 40000 80000 max; max is as fast as one Python
 # process sends). Per collector and rate it prints the records stored (intertrack: its summary; nfcapd: nfdump -I), the
-# loss, what intertrack reported lost (sequence gaps, the kernel's drops, its own queue's drops) beside the kernel's drop
+# loss, what intertrack reported lost (sequence gaps) beside the kernel's drop
 # count for the socket (/proc/net/udp), the CPU seconds (user + system, all threads, from just before the replay until
 # the collector is idle again: start-up and the final seal are not counted) per million records sent, and peak memory.
 # Order is rotated per rate. Loopback only; bounded by PACKETS and the rates (each replay sends the whole export once).
@@ -114,9 +114,7 @@ run_intertrack() { # RATE
     local stored reported
     stored=$(grep -oP '^exporter 127\.0\.0\.1: \d+ messages, \K\d+' "$out" || echo 0)
     reported=$(grep -oP 'lost \K\d+(?= records)' "$out" | tail -1 || true)
-    local queue
-    queue=$(grep -oP '\K\d+(?= datagrams dropped by the collector)' "$out" || true)
-    row intertrack "$1" "$sent" "$stored" "$t0" "$t1" "$drops" "$hwm" "records ${reported:-0} (sequence gaps), kernel ${drops} dgrams, queue ${queue:-0} dgrams"
+    row intertrack "$1" "$sent" "$stored" "$t0" "$t1" "$drops" "$hwm" "${reported:-0} records (sequence gaps); kernel: ${drops} datagrams"
 }
 
 run_nfcapd() { # RATE
@@ -131,7 +129,7 @@ run_nfcapd() { # RATE
     kill -TERM "$pid"; wait "$pid" || true; pid=
     local stored
     stored=$(nfdump -R "$dir" -I 2>/dev/null | awk '/^Flows:/ { print $2 }')
-    row nfcapd "$1" "$sent" "${stored:-0}" "$t0" "$t1" "$drops" "$hwm" "kernel ${drops} dgrams"
+    row nfcapd "$1" "$sent" "${stored:-0}" "$t0" "$t1" "$drops" "$hwm" "kernel: ${drops} datagrams"
 }
 
 row() { # COLLECTOR RATE SENT_RATE STORED CPU0 CPU1 DROPS HWM_MB REPORTED
