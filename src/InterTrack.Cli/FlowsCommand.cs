@@ -119,6 +119,7 @@ internal static class FlowsCommand
                 {
                     // asked to stop
                 }
+                await collector.StopAsync(); // what was received is stored before the counters are printed
                 collector.Finish();
                 PrintExporters(o, collector);
             }

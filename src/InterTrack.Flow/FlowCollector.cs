@@ -48,7 +48,7 @@ public sealed class FlowCollector : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ExportParser _parser;
     private readonly List<FlowRecord> _batch = [];
-    private readonly object _lock = new();
+    private readonly object _lock = new(), _inline = new();
     private readonly ConcurrentDictionary<IPAddress, ExporterCounters> _exporters = new();
     private readonly ConcurrentDictionary<(IPAddress, ExportProblem), bool> _logged = new();
     private readonly ConcurrentDictionary<Type, bool> _failuresLogged = new();
@@ -60,6 +60,7 @@ public sealed class FlowCollector : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _loops = [];
     private readonly List<Socket> _sockets = [];
+    private CollectorStages? _stages;
     private readonly ITimer _expiry;
     private readonly System.Diagnostics.Metrics.Meter _meter = new(Node.Telemetry.NodeMetrics.MeterName);
 
@@ -124,35 +125,120 @@ public sealed class FlowCollector : IAsyncDisposable
     /// <summary>The asked size of each UDP socket's receive buffer.</summary>
     internal int ReceiveBufferBytes { get; init; } = 8 << 20; // bursts of exports while a batch is being stored
 
+    /// <summary>Batches going round the UDP stages (<see cref="CollectorStages"/>): with the receive buffer, how much a slow store can fall behind.</summary>
+    internal int Batches { get; init; } = 32;
+
     private ExporterCounters Counters(IPAddress exporter) => _exporters.GetOrAdd(exporter, _ => new ExporterCounters());
 
     private void Lost(ExportStream stream, long count) =>
         Interlocked.Add(ref stream.Version == 10 ? ref Counters(stream.Exporter)._lostRecords : ref Counters(stream.Exporter)._lostPackets, count);
 
-    /// <summary>Decodes one export message from an exporter and stores its records.</summary>
+    /// <summary>Decodes one export message from an exporter and stores its records (TCP sessions, captures, tests).</summary>
     /// <param name="session">The exporter's UDP source port, or a number of its TCP session: its sequence numbers are followed per session.</param>
     internal ParseOutcome Receive(ReadOnlySpan<byte> message, IPAddress exporter, int session = 0)
     {
         var counters = Counters(exporter);
-        Interlocked.Increment(ref counters._messages);
         ParseOutcome outcome;
-        lock (_lock)
+        lock (_inline)
         {
             _batch.Clear();
-            long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-            outcome = _parser.Parse(message, FlowRecord.Address(exporter), now, _batch);
-            _sequences.Observe(message, exporter, session, outcome, now); // before storing: a failing store loses the records, not the sequence
+            outcome = Decode(message, exporter, session, counters, _batch);
             if (_batch.Count > 0)
             {
                 _append(_batch);
             }
         }
         Interlocked.Add(ref counters._records, outcome.Records);
+        return outcome;
+    }
+
+    /// <summary>Decodes one message, adding its records to the list; follows its sequence numbers and counts its problem.</summary>
+    private ParseOutcome Decode(ReadOnlySpan<byte> message, IPAddress exporter, int session, ExporterCounters counters, List<FlowRecord> into)
+    {
+        Interlocked.Increment(ref counters._messages);
+        ParseOutcome outcome;
+        lock (_lock)
+        {
+            long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            outcome = _parser.Parse(message, FlowRecord.Address(exporter), now, into);
+            _sequences.Observe(message, exporter, session, outcome, now); // before storing: a failing store loses the records, not the sequence
+        }
         if (outcome.Problem is { } problem)
         {
             Count(exporter, problem);
         }
         return outcome;
+    }
+
+    /// <summary>The decode stage: a batch's datagrams into its records, message by message.</summary>
+    private void Decode(DatagramBatch batch)
+    {
+        for (int i = 0; i < batch.Datagrams.Count; i++)
+        {
+            var from = batch.Datagrams[i].From;
+            var counters = Counters(from.Address);
+            int before = batch.Records.Count;
+            try
+            {
+                Decode(batch.Datagram(i), from.Address, from.Port, counters, batch.Records);
+            }
+#pragma warning disable CA1031 // a decoding bug must cost this message, not the collector
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                Failed(from.Address, e);
+                batch.Records.RemoveRange(before, batch.Records.Count - before);
+                continue;
+            }
+            batch.Messages.Add((from.Address, counters, before, batch.Records.Count - before));
+        }
+    }
+
+    /// <summary>
+    /// The store stage: a batch's records in one append. When that throws, its messages are stored one by one, so a
+    /// failure costs only the messages whose storing throws (a store that failed half-way may keep some records twice).
+    /// </summary>
+    private void Store(DatagramBatch batch)
+    {
+        if (batch.Records.Count == 0)
+        {
+            return;
+        }
+        try
+        {
+            _append(batch.Records);
+        }
+#pragma warning disable CA1031 // a failing store (disk full) must cost its messages, not the collector
+        catch (Exception)
+        {
+            foreach (var (exporter, counters, from, count) in batch.Messages.Where(m => m.Count > 0))
+            {
+                try
+                {
+                    _append(batch.Records.GetRange(from, count));
+                    Interlocked.Add(ref counters._records, count);
+                }
+                catch (Exception e)
+                {
+                    Failed(exporter, e);
+                }
+            }
+            return;
+        }
+#pragma warning restore CA1031
+        foreach (var (_, counters, _, count) in batch.Messages)
+        {
+            Interlocked.Add(ref counters._records, count);
+        }
+    }
+
+    private void Failed(IPAddress exporter, Exception e)
+    {
+        Interlocked.Increment(ref Counters(exporter)._failed);
+        if (_failuresLogged.TryAdd(e.GetType(), true))
+        {
+            CollectorLog.MessageFailed(_logger, exporter, $"{e.GetType().Name}: {e.Message}");
+        }
     }
 
     /// <summary>
@@ -231,7 +317,8 @@ public sealed class FlowCollector : IAsyncDisposable
             _drops[local] = drops;
         }
         _sockets.Add(socket);
-        _loops.Add(Task.Run(() => UdpLoopAsync(socket)));
+        _stages ??= new CollectorStages(Batches, Decode, Store, _logger);
+        _stages.Receive(socket, local);
         return local;
     }
 
@@ -255,32 +342,7 @@ public sealed class FlowCollector : IAsyncDisposable
         return (IPEndPoint)socket.LocalEndPoint!;
     }
 
-    private async Task UdpLoopAsync(Socket socket)
-    {
-        var buffer = new byte[65536];
-        EndPoint any = new IPEndPoint(socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
-        while (!_stopping.IsCancellationRequested)
-        {
-            SocketReceiveFromResult received;
-            try
-            {
-                received = await socket.ReceiveFromAsync(buffer, SocketFlags.None, any, _stopping.Token).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
-            {
-                return;
-            }
-            catch (SocketException e)
-            {
-                CollectorLog.ReceiveFailed(_logger, e.Message);
-                continue;
-            }
-            var from = (IPEndPoint)received.RemoteEndPoint;
-            ReceiveSafely(buffer.AsSpan(0, received.ReceivedBytes), Unmapped(from.Address), from.Port);
-        }
-    }
-
-    /// <summary><see cref="Receive"/> for the receive loops: whatever one message does, the loop goes on to the next.</summary>
+    /// <summary><see cref="Receive"/> for the TCP sessions: whatever one message does, the session goes on to the next.</summary>
     private void ReceiveSafely(ReadOnlySpan<byte> message, IPAddress exporter, int session)
     {
         try
@@ -291,11 +353,7 @@ public sealed class FlowCollector : IAsyncDisposable
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            Interlocked.Increment(ref Counters(exporter)._failed);
-            if (_failuresLogged.TryAdd(e.GetType(), true))
-            {
-                CollectorLog.MessageFailed(_logger, exporter, $"{e.GetType().Name}: {e.Message}");
-            }
+            Failed(exporter, e);
         }
     }
 
@@ -371,16 +429,29 @@ public sealed class FlowCollector : IAsyncDisposable
         }
     }
 
-    private static IPAddress Unmapped(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+    internal static IPAddress Unmapped(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// Stops receiving and waits until every export message received has been decoded and stored (then
+    /// <see cref="Finish"/> and the counters are complete). Disposing stops too.
+    /// </summary>
+    public async Task StopAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_stages is not null)
+        {
+            await _stages.StopAsync(_sockets).ConfigureAwait(false);
+        }
         foreach (var socket in _sockets)
         {
             socket.Dispose();
         }
         await Task.WhenAll(_loops).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
         await _expiry.DisposeAsync().ConfigureAwait(false);
         await _lossReport.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();

@@ -257,8 +257,9 @@ public sealed class TracebackLab(IReadOnlyList<string> intertrack, TextWriter pr
             throw new LabException($"intertrack trace failed: {error.Trim()}");
         }
         // Evidence that lives only while the attack does (link testing) needs the trace soon after it: say how soon it was.
+        var took = DateTimeOffset.UtcNow - began;
         progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"trace: began {(began - attack.End).TotalSeconds:0.0} s after the attack's last packet, answered in {(DateTimeOffset.UtcNow - began).TotalSeconds:0.0} s"));
+            $"trace: began {(began - attack.End).TotalSeconds:0.0} s after the attack's last packet, answered in {took.TotalSeconds:0.0} s"));
         var result = JsonDocument.Parse(output).RootElement.Clone();
         string id = result.GetProperty("messageId").GetString()!;
         var (_, tree, _) = Shell.TryRun("ip", ["netns", "exec", victim.HostNamespace, .. intertrack, "trace", "--dp", dp, "--result-of", id, .. credentials]);

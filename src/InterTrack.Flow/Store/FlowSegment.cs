@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
 namespace InterTrack.Flow.Store;
@@ -7,8 +9,9 @@ namespace InterTrack.Flow.Store;
 /// One time partition of a flow store: a data file of fixed-size records ("flows-START.itf",
 /// appended to while open) and, once sealed, an index file beside it (".itx": record count, the
 /// time span of its flows, then (key hash, record number) pairs sorted by hash). An open segment
-/// is indexed in memory as records are appended or read; a sealed one loads its index only when
-/// a query falls into its time span.
+/// keeps the hash of each record appended or read, and chains them by hash in memory only when
+/// a query comes (appending stays a sequential write: a hash table of a million keys costs a
+/// cache miss a record); a sealed one loads its index only when a query falls into its time span.
 /// </summary>
 internal sealed class FlowSegment : IDisposable
 {
@@ -17,8 +20,10 @@ internal sealed class FlowSegment : IDisposable
     public const int HeaderSize = 16, IndexHeaderSize = 32;
 
     private readonly SafeFileHandle _read;
-    private Dictionary<ulong, int>? _head = [];  // open: hash → last record number with it
-    private List<int>? _previous = [];            // open: record number → earlier one with the same hash, or -1
+    private List<ulong>? _hashes = [];            // open: record number → its hash
+    private Dictionary<ulong, int>? _head = [];  // open, up to _chained records: hash → last record number with it
+    private List<int>? _previous = [];            // open, up to _chained records: record number → earlier one with the same hash, or -1
+    private int _chained;
     private ulong[]? _sortedHashes;               // sealed, loaded on demand
     private int[]? _sortedRecords;
 
@@ -33,7 +38,7 @@ internal sealed class FlowSegment : IDisposable
     public long Count { get; private set; }
     public long MinStartMs { get; private set; } = long.MaxValue;
     public long MaxEndMs { get; private set; } = long.MinValue;
-    public bool Sealed => _head is null;
+    public bool Sealed => _hashes is null;
 
     /// <summary>A new, empty segment file; the caller appends through its own stream.</summary>
     /// <param name="durable">Whether its header is forced to disk (see <see cref="FlowStoreOptions.Durable"/>).</param>
@@ -105,10 +110,8 @@ internal sealed class FlowSegment : IDisposable
     /// <summary>Adds a record the writer has just appended to the file.</summary>
     public void Indexed(in FlowRecord record)
     {
-        ulong hash = record.Key.Hash();
-        int number = (int)Count++;
-        _previous!.Add(_head!.TryGetValue(hash, out int earlier) ? earlier : -1);
-        _head[hash] = number;
+        _hashes!.Add(record.Key.Hash());
+        Count++;
         MinStartMs = Math.Min(MinStartMs, record.StartMs);
         MaxEndMs = Math.Max(MaxEndMs, record.EndMs);
     }
@@ -117,33 +120,66 @@ internal sealed class FlowSegment : IDisposable
     /// <param name="durable">Whether the index is forced to disk (see <see cref="FlowStoreOptions.Durable"/>).</param>
     public void Seal(bool durable)
     {
-        var pairs = new (ulong Hash, int Record)[Count];
-        foreach (var (hash, last) in _head!)
+        WriteIndex(durable);
+        DropMemoryIndex();
+    }
+
+    /// <summary>
+    /// Writes the index file of a segment no longer appended to (the data file complete and flushed); queries may run
+    /// meanwhile, on the in-memory index, until <see cref="DropMemoryIndex"/>.
+    /// </summary>
+    public void WriteIndex(bool durable)
+    {
+        int count = (int)Count;
+        // Pooled: a segment a second at full rate would otherwise allocate (and fault in) 24 bytes a record each time.
+        var hashes = ArrayPool<ulong>.Shared.Rent(count);
+        var records = ArrayPool<int>.Shared.Rent(count);
+        var index = ArrayPool<byte>.Shared.Rent(IndexHeaderSize + 12 * count);
+        try
         {
-            for (int r = last; r >= 0; r = _previous![r])
+            CollectionsMarshal.AsSpan(_hashes).CopyTo(hashes);
+            for (int i = 0; i < count; i++)
             {
-                pairs[r] = (hash, r);
+                records[i] = i;
             }
+            hashes.AsSpan(0, count).Sort(records.AsSpan(0, count));
+            for (int start = 0, end; start < count; start = end)
+            {
+                for (end = start + 1; end < count && hashes[end] == hashes[start]; end++) { }
+                if (end - start > 1)
+                {
+                    Array.Sort(records, start, end - start); // a key's records in the order they came
+                }
+            }
+            IndexMagic.CopyTo(index, 0);
+            BinaryPrimitives.WriteInt64LittleEndian(index.AsSpan(8), Count);
+            BinaryPrimitives.WriteInt64LittleEndian(index.AsSpan(16), MinStartMs);
+            BinaryPrimitives.WriteInt64LittleEndian(index.AsSpan(24), MaxEndMs);
+            for (int i = 0; i < count; i++)
+            {
+                BinaryPrimitives.WriteUInt64LittleEndian(index.AsSpan(IndexHeaderSize + 12 * i), hashes[i]);
+                BinaryPrimitives.WriteInt32LittleEndian(index.AsSpan(IndexHeaderSize + 12 * i + 8), records[i]);
+            }
+            string temporary = IndexPath + ".tmp";
+            using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1))
+            {
+                file.Write(index, 0, IndexHeaderSize + 12 * count);
+                file.Flush(flushToDisk: durable);
+            }
+            File.Move(temporary, IndexPath, overwrite: true);
         }
-        Array.Sort(pairs, (a, b) => a.Hash != b.Hash ? a.Hash.CompareTo(b.Hash) : a.Record.CompareTo(b.Record));
-        string temporary = IndexPath + ".tmp";
-        using (var index = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+        finally
         {
-            Span<byte> entry = stackalloc byte[IndexHeaderSize];
-            IndexMagic.CopyTo(entry);
-            BinaryPrimitives.WriteInt64LittleEndian(entry[8..], Count);
-            BinaryPrimitives.WriteInt64LittleEndian(entry[16..], MinStartMs);
-            BinaryPrimitives.WriteInt64LittleEndian(entry[24..], MaxEndMs);
-            index.Write(entry);
-            foreach (var (hash, record) in pairs)
-            {
-                BinaryPrimitives.WriteUInt64LittleEndian(entry, hash);
-                BinaryPrimitives.WriteInt32LittleEndian(entry[8..], record);
-                index.Write(entry[..12]);
-            }
-            index.Flush(flushToDisk: durable);
+            ArrayPool<ulong>.Shared.Return(hashes);
+            ArrayPool<int>.Shared.Return(records);
+            ArrayPool<byte>.Shared.Return(index);
         }
-        File.Move(temporary, IndexPath, overwrite: true);
+    }
+
+    /// <summary>After <see cref="WriteIndex"/>: queries go to the index file.</summary>
+    public void DropMemoryIndex()
+    {
+        _hashes = null;
         _head = null;
         _previous = null;
     }
@@ -169,9 +205,10 @@ internal sealed class FlowSegment : IDisposable
                 found.Add(record);
             }
         }
-        if (_head is not null)
+        if (_hashes is not null)
         {
-            for (int r = _head.TryGetValue(hash, out int last) ? last : -1; r >= 0; r = _previous![r])
+            Chain();
+            for (int r = _head!.TryGetValue(hash, out int last) ? last : -1; r >= 0; r = _previous![r])
             {
                 Check(r, found, buffer);
             }
@@ -187,6 +224,18 @@ internal sealed class FlowSegment : IDisposable
         for (; i < _sortedHashes!.Length && _sortedHashes[i] == hash; i++)
         {
             Check(_sortedRecords![i], found, buffer);
+        }
+    }
+
+    /// <summary>Chains the records appended since the last query by hash.</summary>
+    private void Chain()
+    {
+        var hashes = CollectionsMarshal.AsSpan(_hashes);
+        for (; _chained < hashes.Length; _chained++)
+        {
+            ref int last = ref CollectionsMarshal.GetValueRefOrAddDefault(_head!, hashes[_chained], out bool seen);
+            _previous!.Add(seen ? last : -1);
+            last = _chained;
         }
     }
 
@@ -209,8 +258,7 @@ internal sealed class FlowSegment : IDisposable
         {
             throw new InvalidDataException($"{IndexPath}: damaged (length does not match its record count)");
         }
-        _head = null;
-        _previous = null;
+        DropMemoryIndex();
         return true;
     }
 

@@ -50,6 +50,24 @@ public sealed class FlowStoreTests : IDisposable
     }
 
     [Fact]
+    public void The_index_of_a_segment_sealed_while_the_next_fills_finds_every_record_of_a_key()
+    {
+        // 50 keys, each 5 times, 100 records a segment: every key twice in each of the first two segments.
+        var records = Enumerable.Range(0, 250).Select(i => FlowTestRecords.Udp(i % 50) with { StartMs = FlowTestRecords.T0Ms + i }).ToList();
+        using (var writer = FlowStore.OpenWriter(_directory, new FlowStoreOptions { SegmentRecords = 100 }, _time))
+        {
+            foreach (var chunk in records.Chunk(30))
+            {
+                writer.Append(chunk);
+            }
+        }
+        using var reader = FlowStore.OpenReader(_directory, _time);
+        Assert.Equal(3, Directory.GetFiles(_directory, "*" + FlowSegment.IndexExtension).Length);
+        Assert.Equal([7, 57, 107, 157, 207], reader.Find(FlowTestRecords.Udp(7).Key, null, TimeSpan.Zero)
+            .Select(r => (int)(r.StartMs - FlowTestRecords.T0Ms)).Order());
+    }
+
+    [Fact]
     public void A_flow_matches_only_near_its_time_and_only_its_own_key()
     {
         using var store = FlowStore.OpenWriter(_directory, time: _time);

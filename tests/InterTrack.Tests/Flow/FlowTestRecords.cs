@@ -1,5 +1,6 @@
 using System.Net;
 using InterTrack.Flow;
+using InterTrack.Flow.Export;
 
 namespace InterTrack.Tests.Flow;
 
@@ -24,4 +25,12 @@ internal static class FlowTestRecords
         Octets = 64,
         SamplingInterval = 1,
     };
+
+    /// <summary>Consecutive IPFIX messages of one exporting process, <paramref name="perMessage"/> records each, templates in every one.</summary>
+    public static List<byte[]> Ipfix(int messages, int perMessage, uint domain = 1)
+    {
+        var writer = new IpfixWriter(domain, templateEvery: 1);
+        return [.. Enumerable.Range(0, messages).Select(i => writer.Messages(
+            [.. Enumerable.Range(i * perMessage, perMessage).Select(r => Udp(r))], T0Ms).Single())];
+    }
 }

@@ -20,13 +20,7 @@ public sealed class LossTests
     private readonly FakeTimeProvider _time = new(DateTimeOffset.FromUnixTimeMilliseconds(FlowTestRecords.T0Ms));
     private readonly ListLogger _log = new();
 
-    /// <summary>Consecutive IPFIX messages of one exporting process, <see cref="PerMessage"/> records each, templates in every one.</summary>
-    private static List<byte[]> Ipfix(int messages, uint domain = 1)
-    {
-        var writer = new IpfixWriter(domain, templateEvery: 1);
-        return [.. Enumerable.Range(0, messages).Select(i => writer.Messages(
-            [.. Enumerable.Range(i * PerMessage, PerMessage).Select(r => FlowTestRecords.Udp(r))], FlowTestRecords.T0Ms).Single())];
-    }
+    private static List<byte[]> Ipfix(int messages, uint domain = 1) => FlowTestRecords.Ipfix(messages, PerMessage, domain);
 
     /// <summary>A NetFlow v9 export packet: its template (source and destination address, protocol) and one record.</summary>
     private static byte[] V9(uint sequence, uint sourceId = 0)
@@ -202,10 +196,12 @@ public sealed class LossTests
     {
         using var stuck = new ManualResetEventSlim();
         long stored = 0;
-        // The first message's store blocks, so the socket's minimal queue overflows: a known loss, not a raced one.
+        // The first batch's store blocks, the collector's only batch is taken, so the socket's minimal queue overflows: a known loss,
+        // not a raced one.
         await using var collector = new FlowCollector(batch => { stuck.Wait(); Interlocked.Add(ref stored, batch.Count); }, logger: _log, time: _time)
         {
             ReceiveBufferBytes = 1,
+            Batches = 1,
         };
         var at = collector.ListenUdp(new IPEndPoint(IPAddress.Loopback, 0));
         var messages = Ipfix(2001);

@@ -1,0 +1,39 @@
+using System.Net;
+
+namespace InterTrack.Flow;
+
+/// <summary>
+/// Export datagrams received back to back, then the records decoded from them: what the collector's stages hand on
+/// (receive → decode → store → receive again). A batch is reused, so a run allocates nothing per datagram.
+/// </summary>
+internal sealed class DatagramBatch
+{
+    /// <summary>Bytes for datagrams; a datagram is received only where 64 KiB are left (the most UDP can carry).</summary>
+    public const int Bytes = 1 << 18, MaxDatagram = 1 << 16;
+    public readonly byte[] Buffer = new byte[Bytes];
+    public readonly List<(int Offset, int Length, IPEndPoint From)> Datagrams = [];
+    public readonly List<FlowRecord> Records = [];
+    /// <summary>Per decoded message: whose it is and its records in <see cref="Records"/> (for counting what was stored).</summary>
+    public readonly List<(IPAddress Exporter, ExporterCounters Counters, int From, int Count)> Messages = [];
+    public int Used;
+
+    public bool Full => Bytes - Used < MaxDatagram;
+
+    public Span<byte> Free => Buffer.AsSpan(Used, MaxDatagram);
+
+    public void Received(int length, IPEndPoint from)
+    {
+        Datagrams.Add((Used, length, from));
+        Used += length;
+    }
+
+    public ReadOnlySpan<byte> Datagram(int i) => Buffer.AsSpan(Datagrams[i].Offset, Datagrams[i].Length);
+
+    public void Clear()
+    {
+        Datagrams.Clear();
+        Records.Clear();
+        Messages.Clear();
+        Used = 0;
+    }
+}
