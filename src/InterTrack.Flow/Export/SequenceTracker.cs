@@ -20,7 +20,10 @@ internal readonly record struct ExportStream(IPAddress Exporter, int Session, ui
 /// than a window's worth of sequence behind starts the stream anew (the exporter restarted); a
 /// smaller step back that fills no gap is a duplicate or a straggler and is ignored. After a message
 /// whose record count is unknown (sets held for a template, a damaged set), the next message starts
-/// counting again. Not thread-safe.
+/// counting again. Some IPFIX exporters (softflowd) count the message's own records too: a stream is
+/// read that way from the first message whose count differs from the one before and whose number
+/// only that reading explains, unless an earlier such message was explained only by RFC 7011's
+/// reading. Not thread-safe.
 /// </summary>
 /// <param name="lost">Called with a stream and what it lost, once a gap is settled: records (IPFIX) or export packets (v9).</param>
 /// <param name="reset">Called when a stream's sequence went far back.</param>
@@ -56,15 +59,16 @@ internal sealed class SequenceTracker(Action<ExportStream, long> lost, Action<Ex
         var stream = new ExportStream(exporter, session, domain, version);
         if (!_streams.TryGetValue(stream, out var state))
         {
-            _streams[stream] = state = new State();
+            _streams[stream] = state = new State { Version = version };
         }
         state.SeenMs = nowMs;
         Age(stream, state);
         if (!state.Known)
         {
-            Advance(state, sequence, count);
+            Advance(state, state.Inclusive && count is { } first ? sequence - (uint)first : sequence, count);
             return;
         }
+        sequence = Convention(state, sequence, count);
         int ahead = (int)(sequence - state.Expected);
         if (ahead >= 0)
         {
@@ -106,6 +110,36 @@ internal sealed class SequenceTracker(Action<ExportStream, long> lost, Action<Ex
         }
     }
 
+    /// <summary>
+    /// The message's sequence as RFC 7011 reads it (records sent before it), learning the stream's convention where the
+    /// two readings part: a message whose count differs from the previous one's.
+    /// </summary>
+    private static uint Convention(State state, uint sequence, int? count)
+    {
+        if (count is not { } n || state.Version != 10)
+        {
+            return sequence;
+        }
+        if (state.Inclusive)
+        {
+            return sequence - (uint)n;
+        }
+        if (n != state.LastCount && !state.Exclusive)
+        {
+            if (sequence == state.Expected)
+            {
+                state.Exclusive = true;
+            }
+            else if (sequence == state.LastSequence + (uint)n)
+            {
+                state.Inclusive = true;
+                state.Expected = state.LastSequence; // the previous message's number already counted its own records
+                return sequence - (uint)n;
+            }
+        }
+        return sequence;
+    }
+
     private static void Advance(State state, uint sequence, int? count)
     {
         state.Known = count is not null;
@@ -113,6 +147,8 @@ internal sealed class SequenceTracker(Action<ExportStream, long> lost, Action<Ex
         {
             state.Expected = sequence + (uint)n;
             state.Unit = Math.Max(state.Unit, n);
+            state.LastCount = n;
+            state.LastSequence = state.Inclusive ? sequence + (uint)n : sequence;
         }
     }
 
@@ -185,6 +221,10 @@ internal sealed class SequenceTracker(Action<ExportStream, long> lost, Action<Ex
         public uint Expected;
         public bool Known;
         public int Unit = 1; // the most data records a message carried (v9: 1 packet), for how far back a restart is
+        public byte Version;
+        public bool Inclusive, Exclusive; // how the exporter counts, once a message told (IPFIX only)
+        public uint LastSequence; // the previous message's number as the exporter wrote it
+        public int LastCount;
         public long SeenMs;
         public readonly List<Gap> Pending = [];
     }

@@ -100,6 +100,34 @@ public sealed class LossTests
         Assert.Equal(0, collector.Exporters[A].LostPackets);
     }
 
+    [Theory]
+    [InlineData(false, -1)]
+    [InlineData(true, -1)]
+    [InlineData(false, 4)]
+    [InlineData(true, 4)]
+    public async Task Exporters_counting_a_messages_own_records_in_its_number_make_no_false_gaps(bool inclusive, int dropped)
+    {
+        // softflowd numbers a message with the records sent up to and including it, RFC 7011 with those before it;
+        // messages of different sizes (a template's message carries fewer) tell the two apart.
+        await using var collector = Collector();
+        var writer = new IpfixWriter(1, templateEvery: 1);
+        int[] counts = [10, 3, 10, 10, 7, 10, 4, 10, 10];
+        uint sent = 0;
+        for (int i = 0; i < counts.Length; i++)
+        {
+            var message = writer.Messages([.. Enumerable.Range(100 * i, counts[i]).Select(r => FlowTestRecords.Udp(r))], FlowTestRecords.T0Ms).Single();
+            uint number = inclusive ? sent + (uint)counts[i] : sent;
+            sent += (uint)counts[i];
+            if (i != dropped)
+            {
+                collector.Receive(Resequenced(message, number), A, session: 9995);
+            }
+        }
+        collector.Finish();
+
+        Assert.Equal(dropped < 0 ? 0 : counts[dropped], collector.Exporters[A].LostRecords);
+    }
+
     [Fact]
     public async Task A_message_reordered_by_one_is_not_lost()
     {
