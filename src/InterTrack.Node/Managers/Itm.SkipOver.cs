@@ -168,7 +168,9 @@ public sealed record SkipOverSettings(AsGraph Graph, Func<uint, bool> Deployed)
     public const int DefaultMaxTargets = 1024;
 
     /// <summary>How many are asked at once first; each further wave, until their answers account for every packet, is twice as large.</summary>
-    public int Wave { get; init; } = 16;
+    public int Wave { get; init; } = DefaultWave;
+
+    public const int DefaultWave = 16;
 
     /// <summary>
     /// Also ask, after the others, the deployed ASes whose inferred route to the victim does not cross the gap (a valley-free path

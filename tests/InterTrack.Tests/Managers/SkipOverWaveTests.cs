@@ -98,6 +98,18 @@ public sealed class SkipOverWaveTests
         Assert.Equal([2u, 3u, 4u, 5u, 10u, 12u], with[1]);
     }
 
+    [Fact]
+    public void The_daemon_s_skipOver_field_is_a_switch_or_a_section_with_the_settings_the_emulator_uses()
+    {
+        using var section = System.Text.Json.JsonDocument.Parse("""{ "maxAsked": 64, "wave": 4, "offRoute": true }""");
+        var bound = Node.Daemon.SkipOverConfig.Bind(section.RootElement).Settings(Graph(), _ => true);
+        Assert.Equal((true, 64, 4, true), (bound.Ask, bound.MaxTargets, bound.Wave, bound.OffRoute));
+
+        using var off = System.Text.Json.JsonDocument.Parse("false");
+        var none = Node.Daemon.SkipOverConfig.Bind(off.RootElement).Settings(Graph(), _ => true);
+        Assert.Equal((false, SkipOverSettings.DefaultMaxTargets, SkipOverSettings.DefaultWave, false), (none.Ask, none.MaxTargets, none.Wave, none.OffRoute));
+    }
+
     private static string? Option(AsEntry entry, string type) => entry.Options.FirstOrDefault(o => o.Type == type)?.Value;
 
     private static BorderTraceResult Source() => new(AsStatus.Source, 100, TraceState.Found) { Outgoings = [] };
