@@ -85,6 +85,18 @@ public sealed class SkipOverWaveTests
         Assert.Equal("2,6,5,10", Option(frontier, "candidate-origins"));
         Assert.Equal("4", Option(frontier, "candidate-count"));
         Assert.Contains("2 deployed ASes behind it not asked", Option(frontier, "candidate-reason"));
+
+        // What an operator sees: the candidates in that order, their number and why.
+        var id = new MessageId(NeighborNode.ForItm(1), new TimeVal(1, 0));
+        var request = new ItmTraceRequest(NeighborNode.ForItm(1), id, 16, ItmPathList.Empty, EvidencePackets.ToEvidence([], new TimeVal(1, 0)));
+        var trace = Node.Client.TraceResultView.From(id, new InterAsResultExport(request, new ItmTraceReply(NeighborNode.ForItm(1), id,
+            new InterAsTraceResult(0) { Ases = [.. result.Values] })));
+        var view = trace.Ases.Single(a => a.As == 2);
+        Assert.Equal([2u, 6u, 5u, 10u], view.Candidates);
+        Assert.Equal(4, view.CandidateCount);
+        var tree = new StringWriter();
+        trace.WriteTree(tree);
+        Assert.Contains("4 candidate origin ASes: AS2, AS6, AS5, AS10 (AS2 runs no InterTrack", tree.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
