@@ -26,6 +26,8 @@ internal static class EmulateCommand
         strategy.AcceptOnlyFromAmong([.. DeploymentOrder.Strategies]);
         var noSkipOver = new Option<bool>("--no-skip-over") { Description = "ITMs stop at an AS that runs nothing and only name the candidates behind it " +
             "(overrides deployment.skipOver)." };
+        var skipOverBound = new Option<int?>("--skip-over-bound") { Description = "At most this many deployed ASes an ITM asks behind one AS that runs " +
+            "nothing (overrides deployment.skipOverBound; default 1024)." };
         var outDir = new Option<DirectoryInfo>("--out") { Description = "Directory for the sweep's sweep.csv and sweep.svg.",
             DefaultValueFactory = _ => new DirectoryInfo(".") };
         var serve = new Option<bool>("--serve") { Description = "Keep the attacked network running (ITMs on TLS, the victim's D Point) for an " +
@@ -41,7 +43,7 @@ internal static class EmulateCommand
             "on 127.0.0.1 (0: any port)." };
         var command = new Command("emulate", "Emulate an attack on an AS topology and trace it with the real managers, beside a RID-style baseline.")
         {
-            scenario, json, svg, sweep, seeds, strategy, noSkipOver, outDir, serve, serveDir, legacyPort, ridPort, webPort, metricsPort,
+            scenario, json, svg, sweep, seeds, strategy, noSkipOver, skipOverBound, outDir, serve, serveDir, legacyPort, ridPort, webPort, metricsPort,
         };
         command.Validators.Add(result =>
         {
@@ -56,6 +58,10 @@ internal static class EmulateCommand
                 {
                     result.AddError($"{port.Name} must be a port number (0 to 65535).");
                 }
+            }
+            if (result.GetResult(skipOverBound) is { Tokens: [var bound] } && int.TryParse(bound.Value, out int asked) && asked < 1)
+            {
+                result.AddError("--skip-over-bound must be positive: it is how many deployed ASes may be asked behind a gap (--no-skip-over asks none).");
             }
         });
         command.SetAction(async (parsed, cancellationToken) =>
@@ -76,6 +82,7 @@ internal static class EmulateCommand
                 {
                     Strategy = parsed.GetValue(strategy) ?? loaded.Deployment.Strategy,
                     SkipOver = loaded.Deployment.SkipOver && !parsed.GetValue(noSkipOver),
+                    SkipOverBound = parsed.GetValue(skipOverBound) ?? loaded.Deployment.SkipOverBound,
                 },
             };
             OutputFile.CheckWritable(parsed.GetValue(svg), "--svg");
@@ -234,11 +241,12 @@ internal static class EmulateCommand
     {
         output.WriteLine($"victim AS{report.VictimAs}; {report.AttackerAses.Count} attacker ASes; {report.TracedPackets} of " +
             $"{report.AttackPackets} attack packets traced");
-        output.WriteLine("                recall  precision  messages      bytes  domain traces  border queries  time ms");
+        output.WriteLine("                recall  precision  messages      bytes  ASes asked  domain traces  border queries  time ms");
         foreach (var (name, m) in new[] { ("InterTrack", report.InterTrack), ("RID baseline", report.Baseline) })
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{name,-14}  {m.Recall,6:F2}  {m.Precision,9:F2}  {m.Messages,8}  {m.Bytes,9}  {m.TsQueries,13}  {m.BorderQueries,14}  {m.ElapsedMs,7:F0}"));
+                $"{name,-14}  {m.Recall,6:F2}  {m.Precision,9:F2}  {m.Messages,8}  {m.Bytes,9}  {m.AsesAsked,10}  {m.TsQueries,13}  {m.BorderQueries,14}  " +
+                $"{m.ElapsedMs,7:F0}"));
         }
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"attackers narrowed to ≤1 / ≤2 / ≤5 candidate ASes: InterTrack {report.InterTrack.WithinCandidates(1):P0} / " +
@@ -277,6 +285,7 @@ internal static class EmulateCommand
         asPaths = m.AsPaths,
         messages = m.Messages,
         bytes = m.Bytes,
+        asesAsked = m.AsesAsked,
         tsQueries = m.TsQueries,
         borderQueries = m.BorderQueries,
         elapsedMs = Math.Round(m.ElapsedMs, 1),

@@ -168,7 +168,7 @@ internal static class TraceCommand
                 ases = view.Ases.Select(a => new { @as = a.As, depth = a.Depth, status = a.Status.ToString(), state = a.State.ToString().ToLowerInvariant(),
                 degree = a.Degree, tstype = a.TsType,
                     error = a.Error, skipped = a.Skipped, candidateOrigins = a.CandidateCount > 0 ? a.Candidates : null,
-                    candidateCount = a.CandidateCount > 0 ? a.CandidateCount : (int?)null }),
+                    candidateCount = a.CandidateCount > 0 ? a.CandidateCount : (int?)null, candidateReason = a.CandidateReason }),
             }));
             return;
         }

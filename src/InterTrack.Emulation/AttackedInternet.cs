@@ -8,7 +8,7 @@ namespace InterTrack.Emulation;
 /// evidence and the scenario's model of each kind (which may keep it in temporary files).
 /// </summary>
 /// <param name="models">The scenario's model of each kind, in the order the kinds are registered.</param>
-internal sealed class AttackedInternet(AsGraph graph, uint victim, bool skipOver, IReadOnlyList<uint> truth, Dictionary<uint, EmulatedAs> ases,
+internal sealed class AttackedInternet(AsGraph graph, uint victim, (bool Ask, int Bound) skipOver, IReadOnlyList<uint> truth, Dictionary<uint, EmulatedAs> ases,
     List<(byte[] Packet, long Ns)> received, List<(byte[] Packet, long Ns)> sample, IReadOnlyList<uint> reachable, Func<uint, bool> deployed,
     OrderedDictionary<string, IEmulationModel> models) : IDisposable
 {
@@ -16,7 +16,10 @@ internal sealed class AttackedInternet(AsGraph graph, uint victim, bool skipOver
     public uint Victim => victim;
 
     /// <summary>Whether ITMs skip over ASes that run nothing (else they only name the candidates behind them).</summary>
-    public bool SkipOver => skipOver;
+    public bool SkipOver => skipOver.Ask;
+
+    /// <summary>At most this many deployed ASes asked behind one AS that runs nothing.</summary>
+    public int SkipOverBound => skipOver.Bound;
     public IReadOnlyList<uint> Truth => truth;
     public Dictionary<uint, EmulatedAs> Ases => ases;
     public List<(byte[] Packet, long Ns)> Received => received;

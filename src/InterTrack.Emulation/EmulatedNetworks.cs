@@ -19,6 +19,9 @@ internal interface IEmulatedNetwork : IAsyncDisposable
     Itm Itm(uint asNumber);
     long Messages { get; }
     long Bytes { get; }
+
+    /// <summary>How many ASes an ITM asked at least once (neighbours and those skip-over asked).</summary>
+    int AsesAsked { get; }
 }
 
 /// <summary>Every AS's ITM in process, XML on every hop (the "memory" transport).</summary>
@@ -41,6 +44,7 @@ internal sealed class MemoryNetwork : IEmulatedNetwork
     public Itm Itm(uint asNumber) => _itms[asNumber];
     public long Messages => _network.Messages;
     public long Bytes => _network.Bytes;
+    public int AsesAsked => _network.AsesAsked;
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }
 
@@ -140,6 +144,8 @@ internal sealed class TlsNetwork : IEmulatedNetwork
     public Itm Itm(uint asNumber) => _itms[asNumber];
     public long Messages => Interlocked.Read(ref _messages);
     public long Bytes => Interlocked.Read(ref _bytes);
+    public int AsesAsked => _asked.Count;
+    private readonly ConcurrentDictionary<uint, byte> _asked = new();
 
     /// <summary>
     /// One ITM's connections to the other running ITMs, each made when the ITM first asks that AS:
@@ -170,6 +176,7 @@ internal sealed class TlsNetwork : IEmulatedNetwork
     {
         public async Task<NeighborAnswer> TraceAsync(uint neighborAs, ItmTraceRequest request, CancellationToken cancellationToken)
         {
+            network._asked.TryAdd(neighborAs, 0);
             var answer = await inner.TraceAsync(neighborAs, request, cancellationToken).ConfigureAwait(false);
             network.Count(request);
             network.Count(answer.Reply);

@@ -22,6 +22,9 @@ public sealed record MethodResult(IReadOnlyList<uint> OriginAses, IReadOnlyList<
     /// <summary>The mean candidate-set size over the attackers narrowed at all; 0 when none was.</summary>
     public double MeanCandidates => CandidateSets.Values.Where(n => n is not null).Select(n => (double)n!.Value).DefaultIfEmpty(0).Average();
 
+    /// <summary>The ASes an ITM asked at least once in the trace (neighbours and skip-over's): with Messages and Bytes, its cost.</summary>
+    public int AsesAsked { get; init; }
+
     /// <summary>Every BTM and DTM query answered, with the kind of system and the degree it answered.</summary>
     internal IReadOnlyList<SystemQuery> Queries { get; init; } = [];
 }

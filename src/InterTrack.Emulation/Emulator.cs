@@ -106,7 +106,8 @@ public static class Emulator
             $"systems: TS {scenario.Deployment.Ts}, BTS {scenario.Deployment.Bts}");
 
         var sample = received.OrderBy(_ => random.Next()).Take(scenario.TracedPackets).ToList();
-        return new AttackedInternet(graph, victim, scenario.Deployment.SkipOver, [.. attackers.Keys.Order()], ases, received, sample, [.. reachable.Order()],
+        return new AttackedInternet(graph, victim, (scenario.Deployment.SkipOver, scenario.Deployment.SkipOverBound), [.. attackers.Keys.Order()], ases,
+            received, sample, [.. reachable.Order()],
             Deployed, models);
     }
 
@@ -145,6 +146,7 @@ public static class Emulator
             truth.Count == 0 ? 1 : hits / (double)truth.Count, found.Count == 0 ? 0 : hits / (double)found.Count,
             [.. view.Ases.Where(v => v.Status is AsStatus.Unknown or AsStatus.Busy || v.State == TraceState.Error).Select(v => v.As).Order()])
         {
+            AsesAsked = network.AsesAsked,
             Queries = accounting.Snapshot(),
             AsSystems = view.Ases.GroupBy(a => a.As).ToDictionary(g => g.Key, g => g.First().TsType),
             CandidateSets = truth.ToDictionary(a => a, a => found.Contains(a) ? 1
@@ -200,6 +202,8 @@ public static class Emulator
     private static Func<uint, ItmParts> ItmFactory(AttackedInternet net, bool baseline, Accounting accounting)
     {
         var tolerance = TimeSpan.FromSeconds(5);
+        // One for all ITMs: the routes to the victim are computed once.
+        var skipOver = new SkipOverSettings(net.Graph, net.Deployed) { Ask = net.SkipOver, MaxTargets = net.SkipOverBound };
         return a =>
         {
             var settings = new ItmSettings(a)
@@ -207,7 +211,7 @@ public static class Emulator
                 TraceTimeout = TimeSpan.FromMinutes(5),
                 ComponentTimeout = TimeSpan.FromMinutes(1),
                 NeighborRateLimit = 1e9,
-                SkipOver = new SkipOverSettings(net.Graph, net.Deployed) { Ask = net.SkipOver },
+                SkipOver = skipOver,
             };
             net.Ases.TryGetValue(a, out var e);
             IBtmClient btm = e?.BtsSystem is { } border && !baseline ? new CountedBtm(border.Btm(tolerance), e.Bts, accounting) : new StubBtm(a);

@@ -8,7 +8,7 @@ namespace InterTrack.Emulation;
 /// <summary>
 /// ITMs of many ASes in one process (the emulator's "memory" transport). Every request and reply
 /// is still encoded to XML and decoded again, so protocol cost and validation stay real; messages
-/// and bytes are counted. An AS can be taken down to play a dead neighbour.
+/// and bytes are counted, and the ASes asked. An AS can be taken down to play a dead neighbour.
 /// </summary>
 internal sealed class InMemoryItmNetwork : IItmNeighbors
 {
@@ -17,8 +17,12 @@ internal sealed class InMemoryItmNetwork : IItmNeighbors
     private readonly MessageCodec _codec = new();
     private long _messages;
     private long _bytes;
+    private readonly ConcurrentDictionary<uint, byte> _asked = new();
 
     public long Messages => Interlocked.Read(ref _messages);
+
+    /// <summary>How many ASes were asked at least once.</summary>
+    public int AsesAsked => _asked.Count;
 
     public long Bytes => Interlocked.Read(ref _bytes);
 
@@ -33,6 +37,7 @@ internal sealed class InMemoryItmNetwork : IItmNeighbors
         {
             throw new IOException($"no ITM of AS{neighborAs} answers");
         }
+        _asked.TryAdd(neighborAs, 0);
         var delivered = (ItmTraceRequest)Carry(request);
         var outcome = await itm.TraceAsync(delivered, fromOwnDPoint: false, cancellationToken).ConfigureAwait(false);
         uint requester = Node.Managers.Itm.Requester(delivered.PathList) ?? 0;

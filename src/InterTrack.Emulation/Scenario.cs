@@ -89,6 +89,7 @@ public sealed record Scenario
         Deployment.Ts.Validate("deployment.ts", kinds);
         Require(DeploymentOrder.Strategies.Contains(Deployment.Strategy), "deployment.strategy",
             $"must be one of: {string.Join(", ", DeploymentOrder.Strategies)}");
+        Require(Deployment.SkipOverBound > 0, "deployment.skipOverBound", "must be positive (use \"skipOver\": false to ask none)");
         Require(AttackEndedSecondsAgo >= 0, "attackEndedSecondsAgo", "must not be negative");
         var names = kinds.Emulated.Select(k => k.Name).Append(KindRegistry.None).ToList();
         foreach (var (asText, o) in Deployment.Overrides)
@@ -169,6 +170,8 @@ public sealed record DeploymentSpec
     public string Strategy { get; init; } = "random";
     /// <summary>ITMs ask the deployed ASes behind an AS that runs nothing (true), or only name the candidates behind it (false).</summary>
     public bool SkipOver { get; init; } = true;
+    /// <summary>At most this many deployed ASes an ITM asks behind one AS that runs nothing (<c>SkipOverSettings.MaxTargets</c>).</summary>
+    public int SkipOverBound { get; init; } = Node.Managers.SkipOverSettings.DefaultMaxTargets;
     [JsonInclude] internal Dictionary<string, DeploymentOverride> Overrides { get; init; } = [];
 
     /// <summary>

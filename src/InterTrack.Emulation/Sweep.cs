@@ -90,7 +90,7 @@ public static class Sweep
     public static string Csv(string parameter, IReadOnlyList<SweepPoint> points)
     {
         var csv = new StringBuilder($"{parameter},seed,method,recall,precision,deployed_attackers,deployed_recall,within1,within2,within5,mean_candidates," +
-            "messages,bytes,ts_queries,border_queries,elapsed_ms,unresolved\n");
+            "messages,bytes,ases_asked,ts_queries,border_queries,elapsed_ms,unresolved\n");
         foreach (var point in points)
         {
             var r = point.Report;
@@ -100,7 +100,7 @@ public static class Sweep
                     $"{point.Value},{point.Seed},{name},{m.Recall:F4},{m.Precision:F4},{r.DeployedAttackerAses.Count}," +
                     $"{EmulationReport.RecallOf(r.DeployedAttackerAses, m):F4}," +
                     $"{m.WithinCandidates(1):F4},{m.WithinCandidates(2):F4},{m.WithinCandidates(5):F4},{m.MeanCandidates:F2}," +
-                    $"{m.Messages},{m.Bytes},{m.TsQueries},{m.BorderQueries},{m.ElapsedMs:F1},{m.Unresolved.Count}\n"));
+                    $"{m.Messages},{m.Bytes},{m.AsesAsked},{m.TsQueries},{m.BorderQueries},{m.ElapsedMs:F1},{m.Unresolved.Count}\n"));
             }
         }
         return csv.ToString();

@@ -12,11 +12,14 @@ public sealed record AsView(uint As, uint Depth, AsStatus Status, TraceState Sta
     /// <summary>Why the AS was skipped over or is the frontier: it runs no InterTrack (null for ASes that answered).</summary>
     public string? Skipped { get; init; }
 
-    /// <summary>For a frontier AS that runs nothing: the candidate origin ASes behind it, nearest first (at most 50 listed) …</summary>
+    /// <summary>For a frontier AS that runs nothing: the candidate origin ASes behind it, likeliest first (at most 50 listed) …</summary>
     public IReadOnlyList<uint> Candidates { get; init; } = [];
 
-    /// <summary>… and how many there are in all.</summary>
+    /// <summary>… and how many there are in all …</summary>
     public int CandidateCount { get; init; }
+
+    /// <summary>… and why these (null when the ITM did not say).</summary>
+    public string? CandidateReason { get; init; }
 }
 
 /// <summary>
@@ -47,6 +50,7 @@ public sealed record TraceResultView(MessageId MessageId, IReadOnlyList<AsView> 
                 Candidates = [.. (Option(e, "candidate-origins") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)
                     .Select(t => uint.TryParse(t, System.Globalization.CultureInfo.InvariantCulture, out uint n) ? n : 0).Where(n => n > 0)],
                 CandidateCount = int.TryParse(Option(e, "candidate-count"), System.Globalization.CultureInfo.InvariantCulture, out int count) ? count : 0,
+                CandidateReason = Option(e, "candidate-reason"),
             })
             .ToList();
         var parent = Parents(ases);
@@ -139,7 +143,8 @@ public sealed record TraceResultView(MessageId MessageId, IReadOnlyList<AsView> 
         {
             system += view.CandidateCount > 0
                 ? $"  {view.Skipped}; {view.CandidateCount} candidate origin ASes: " +
-                $"{string.Join(", ", view.Candidates.Take(10).Select(a => $"AS{a}"))}{(view.CandidateCount > 10 ? ", …" : "")}"
+                $"{string.Join(", ", view.Candidates.Take(10).Select(a => $"AS{a}"))}{(view.CandidateCount > 10 ? ", …" : "")}" +
+                (view.CandidateReason is null ? "" : $" ({view.CandidateReason})")
                 : $"  skipped: {view.Skipped}";
         }
         output.WriteLine($"{indent}{branch}AS{view.As}  {view.Status}  depth {view.Depth}  degree {view.Degree}{system}{error}");

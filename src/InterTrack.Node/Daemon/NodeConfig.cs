@@ -55,6 +55,14 @@ public sealed record NodeConfig
         {
             throw new ConfigException(e.Message, e);
         }
+        try
+        {
+            config = config.Itm?.SkipOverField is { } skipOver ? config with { Itm = config.Itm with { SkipOver = SkipOverConfig.Bind(skipOver) } } : config;
+        }
+        catch (FormatException e)
+        {
+            throw new ConfigException($"{path}: {e.Message}", e);
+        }
         string baseDirectory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         config = config.Resolve(baseDirectory, kinds.Default.Name) with { Sections = BindSections(path, config.Unbound, baseDirectory, kinds), Unbound = null };
         config.Validate(kinds);
@@ -145,6 +153,8 @@ public sealed record NodeConfig
             Require(Itm.TraceTimeoutSeconds > 0, "itm.traceTimeoutSeconds", "must be positive");
             Require(Itm.RateLimit > 0, "itm.rateLimit", "must be positive");
             Require(Itm.HeartbeatSeconds >= 1, "itm.heartbeatSeconds", "must be at least 1");
+            Require(Itm.SkipOver.MaxAsked > 0, "itm.skipOver.maxAsked", "must be positive (\"ask\": false asks none)");
+            Require(Itm.SkipOver.Wave > 0, "itm.skipOver.wave", "must be positive");
             Require((Itm.AsGraph is null) == (Itm.Directory is null), "itm.asGraph/itm.directory",
                 "skip-over needs both: the AS graph and the signed directory of ITMs");
             Require(Itm.AsGraph is null || File.Exists(Itm.AsGraph), "itm.asGraph", $"no such file {Itm.AsGraph}");
@@ -283,8 +293,35 @@ internal sealed record ItmConfig
     public string? AsGraph { get; init; }
     /// <summary>The federation's signed directory of ITM endpoints (docs/protocol.md, "Skip-over").</summary>
     public string? Directory { get; init; }
-    /// <summary>false: only name the candidate origins behind an AS that runs nothing, never ask past it.</summary>
-    public bool SkipOver { get; init; } = true;
+    /// <summary>Skip-over as written: <c>false</c> only names the candidate origins behind an AS that runs nothing; or its section.</summary>
+    [JsonPropertyName("skipOver")] public JsonElement? SkipOverField { get; init; }
+
+    /// <summary>Skip-over as bound from <see cref="SkipOverField"/> on loading.</summary>
+    [JsonIgnore] public SkipOverConfig SkipOver { get; init; } = new();
+}
+
+/// <summary>
+/// How far an ITM goes behind an AS that runs nothing (<see cref="Managers.SkipOverSettings"/>): whether it asks at all, at most how many
+/// deployed ASes per gap, how many in its first wave, and whether also those whose inferred route does not cross the gap.
+/// <c>true</c> and <c>false</c> stand for the defaults with <see cref="Ask"/> so.
+/// </summary>
+internal sealed record SkipOverConfig
+{
+    public bool Ask { get; init; } = true;
+    public int MaxAsked { get; init; } = Managers.SkipOverSettings.DefaultMaxTargets;
+    public int Wave { get; init; } = Managers.SkipOverSettings.DefaultWave;
+    public bool OffRoute { get; init; }
+
+    public Managers.SkipOverSettings Settings(Topology.AsGraph graph, Func<uint, bool> deployed) =>
+        new(graph, deployed) { Ask = Ask, MaxTargets = MaxAsked, Wave = Wave, OffRoute = OffRoute };
+
+    /// <exception cref="FormatException">Neither a boolean nor a section of these fields; the message names the field.</exception>
+    public static SkipOverConfig Bind(JsonElement json) => json.ValueKind switch
+    {
+        JsonValueKind.True or JsonValueKind.False => new SkipOverConfig { Ask = json.GetBoolean() },
+        JsonValueKind.Object => JsonFile.Bind<SkipOverConfig>(json, "itm.skipOver"),
+        _ => throw new FormatException($"itm.skipOver: must be true, false or a section {{ {string.Join(", ", JsonFile.Fields<SkipOverConfig>())} }}"),
+    };
 }
 
 internal sealed record DtmConfig : SystemRoleConfig

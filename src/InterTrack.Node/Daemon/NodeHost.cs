@@ -182,7 +182,7 @@ public sealed class NodeHost : IAsyncDisposable
         {
             throw new ConfigException($"itm.directory: {e.Message}", e);
         }
-        return (new SkipOverSettings(graph, directory.Contains) { Ask = itm.SkipOver }, directory);
+        return (itm.SkipOver.Settings(graph, directory.Contains), directory);
     }
 
     private ITracebackSystem SystemNamed(string name, string role) =>

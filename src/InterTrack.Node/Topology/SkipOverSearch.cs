@@ -9,10 +9,13 @@ namespace InterTrack.Node.Topology;
 /// deployed ASes it meets on each branch are the <see cref="Targets"/> to ask directly (each with
 /// the chain of gaps between it and the gap), and everything that runs nothing on the way is the
 /// <see cref="Cone"/>: where the flow may have started if no target saw it. With the ASes' inferred
-/// best routes to the victim (<c>routes</c>), the ASes whose route crosses the gap come first in
-/// both, and the cone keeps only those: a flow to the victim from elsewhere would not cross the
-/// gap. On the real Internet the inferred routes are a guess (Gao–Rexford on the public graph);
-/// in the emulator they are the routes the packets took.
+/// best routes to the victim (<c>routes</c>), only the ASes whose route crosses the gap are
+/// targets and candidates — a flow to the victim from elsewhere would not cross it; the deployed
+/// ASes whose route does not are kept apart (<see cref="OffRoute"/>). The targets are then ranked by
+/// likelihood: the more ASes route to the victim through a target (its <c>catchment</c>), the
+/// likelier a flow crossed it; then nearest first. The candidates are ranked nearest to the gap
+/// first, then by catchment. On the real Internet the inferred routes are a guess (Gao–Rexford on
+/// the public graph); in the emulator they are the routes the packets took.
 /// </summary>
 internal sealed class SkipOverSearch
 {
@@ -23,8 +26,9 @@ internal sealed class SkipOverSearch
     /// <param name="excluded">ASes already on the trace's path: never candidates.</param>
     /// <param name="maxCone">The search stops after this many ASes: a tier-1's cone can be most of the Internet.</param>
     public SkipOverSearch(AsGraph graph, Func<uint, bool> deployed, uint gap, uint next, IReadOnlySet<uint> excluded,
-        IReadOnlyDictionary<uint, AsRoute>? routes = null, int maxCone = 100_000)
+        IReadOnlyDictionary<uint, AsRoute>? routes = null, IReadOnlyDictionary<uint, int>? catchment = null, int maxCone = 100_000)
     {
+        OffRoute = [];
         var targets = new List<uint>();
         var cone = new List<uint> { gap };
         if (!graph.Contains(gap) || !graph.Contains(next))
@@ -58,8 +62,11 @@ internal sealed class SkipOverSearch
         if (routes is not null)
         {
             bool Crosses(uint a) => Crossing(routes, a, gap);
-            targets = [.. targets.OrderBy(t => Crosses(t) ? 0 : 1)]; // stable: nearest first within each group
-            cone = [gap, .. cone.Skip(1).Where(Crosses)];
+            int Weight(uint a) => catchment?.GetValueOrDefault(a, 1) ?? 1;
+            OffRoute = [.. targets.Where(t => !Crosses(t))];
+            // OrderBy is stable: the search's order (nearest first, then AS number as the graph lists them) breaks the last ties.
+            targets = [.. targets.Where(Crosses).OrderByDescending(Weight).ThenBy(Level)];
+            cone = [gap, .. cone.Skip(1).Where(Crosses).OrderBy(Level).ThenByDescending(Weight)];
         }
         (Targets, Cone) = (targets, cone);
     }
@@ -76,8 +83,11 @@ internal sealed class SkipOverSearch
         return !routes.ContainsKey(from);
     }
 
-    /// <summary>Deployed ASes that could have sent the flow into the gaps, nearest first.</summary>
+    /// <summary>Deployed ASes that could have sent the flow into the gaps, likeliest first (without routes: nearest first).</summary>
     public IReadOnlyList<uint> Targets { get; }
+
+    /// <summary>Deployed ASes a valley-free path allows but whose inferred route to the victim does not cross the gap, nearest first.</summary>
+    public IReadOnlyList<uint> OffRoute { get; }
 
     /// <summary>The gap and the ASes running nothing behind it, nearest first: the candidate origins if no target saw the flow.</summary>
     public IReadOnlyList<uint> Cone { get; }

@@ -89,6 +89,21 @@ public static class ValleyFreeRouting
         return routes;
     }
 
+    /// <summary>Per AS, how many ASes' best routes to the destination pass through it (itself included): its catchment.</summary>
+    public static IReadOnlyDictionary<uint, int> Catchment(IReadOnlyDictionary<uint, AsRoute> routes)
+    {
+        var size = routes.Keys.ToDictionary(a => a, _ => 1);
+        // An AS's next hop is one hop nearer: adding the farthest first gives each AS its whole subtree before it passes it on.
+        foreach (var (asNumber, route) in routes.OrderByDescending(r => r.Value.Length))
+        {
+            if (route.Kind != RouteKind.Destination && size.ContainsKey(route.NextHop))
+            {
+                size[route.NextHop] += size[asNumber];
+            }
+        }
+        return size;
+    }
+
     /// <summary>The AS path from <paramref name="source"/> to the destination (both included); empty when it has no route.</summary>
     public static IReadOnlyList<uint> Path(IReadOnlyDictionary<uint, AsRoute> routes, uint source)
     {

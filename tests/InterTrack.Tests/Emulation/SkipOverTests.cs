@@ -92,6 +92,9 @@ public sealed class SkipOverTests : IDisposable
         Assert.Equal(2, interTrack.CandidateSets[5]);                 // AS5 runs nothing: it is one of {2, 5}
         Assert.Equal(0.5, interTrack.WithinCandidates(1));
         Assert.Equal(1.0, interTrack.WithinCandidates(2));
+        // The cost of the trace: 1 asked 2 (a gap), skip-over asked 3, 6 and 9 (the deployed ASes whose route crosses 2), 3 asked 4.
+        Assert.Equal(5, interTrack.AsesAsked);
+        Assert.True(interTrack.Messages >= 8 && interTrack.Bytes > interTrack.Messages * 100, $"{interTrack.Messages} messages, {interTrack.Bytes} bytes");
     }
 
     [Fact]
