@@ -45,16 +45,16 @@ public static class JsonFile
 
     /// <summary>Binds a part of a file that the file's reader hands on (a kind's section of a node configuration) as <see cref="Load"/> binds a file.</summary>
     /// <param name="field">Where the part is in its file ("capture"), to name its fields.</param>
-    /// <exception cref="FormatException">Not of the expected shape; the message names the field ("field $.capture.hash: …").</exception>
+    /// <exception cref="FormatException">Not of the expected shape; the message names the field ("capture.hash: …").</exception>
     public static T Bind<T>(JsonElement json, string field)
     {
         try
         {
-            return json.Deserialize<T>(Options) ?? throw new FormatException($"field $.{field}: must not be null");
+            return json.Deserialize<T>(Options) ?? throw new FormatException($"{field}: must not be null");
         }
         catch (JsonException e)
         {
-            throw new FormatException($"field $.{field}{e.Path?[1..]}: {e.Message.Split(". Path:")[0]}", e);
+            throw new FormatException(JsonProblem.Describe(e, typeof(T), Options, json.GetRawText(), field), e);
         }
     }
 

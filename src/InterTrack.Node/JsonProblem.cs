@@ -11,9 +11,11 @@ namespace InterTrack.Node;
 /// </summary>
 internal static partial class JsonProblem
 {
-    public static string Describe(JsonException e, Type root, JsonSerializerOptions options, string json)
+    /// <param name="at">Where the JSON read lies in its file ("itm.skipOver"), for a part of a file read on its own.</param>
+    public static string Describe(JsonException e, Type root, JsonSerializerOptions options, string json, string? at = null)
     {
         var segments = Segments(e.Path);
+        string Where() => at is null ? Join(segments) : segments.Count == 0 ? at : $"{at}{(segments[0].IsIndex ? "" : ".")}{Join(segments)}";
         var unmapped = UnmappedProperty().Match(e.Message);
         if (unmapped.Success)
         {
@@ -27,18 +29,18 @@ internal static partial class JsonProblem
             string? closest = known.Where(k => Distance(k, name) <= Math.Max(2, name.Length / 3) || name.Length >= 3
                 && k.StartsWith(name, StringComparison.OrdinalIgnoreCase))
                 .OrderBy(k => Distance(k, name)).FirstOrDefault();
-            return $"{Join(segments)}: unknown field; " + (closest is not null ? $"did you mean '{closest}'?"
+            return $"{Where()}: unknown field; " + (closest is not null ? $"did you mean '{closest}'?"
                 : known.Count > 0 ? $"the fields here are: {string.Join(", ", known)}" : "remove it");
         }
         if (e.Message.StartsWith("The JSON value could not be converted to ", StringComparison.Ordinal)
             && TypeAt(options.GetTypeInfo(root), segments, options) is { } expected)
         {
             string got = ValueAt(json, segments) is { } value ? $", got {value}" : "";
-            return $"{Join(segments)}: expected {Expected(expected.Type)}{got}";
+            return $"{Where()}: expected {Expected(expected.Type)}{got}";
         }
         string message = e.Message.Split(". Path:")[0].Split(" LineNumber:")[0].TrimEnd('.', ' ');
         string line = e.LineNumber is { } n ? $" (line {n + 1})" : "";
-        return (segments.Count > 0 ? $"{Join(segments)}: " : "") + message + line;
+        return (segments.Count > 0 || at is not null ? $"{Where()}: " : "") + message + line;
     }
 
     /// <summary>The JSON type info of the value at <paramref name="segments"/>, or null when the path leads nowhere known.</summary>

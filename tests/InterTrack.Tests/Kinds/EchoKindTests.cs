@@ -83,7 +83,7 @@ public sealed class EchoKindTests : IDisposable
         var refused = Assert.Throws<ConfigException>(() => NodeConfig.Load(PathOf("node.json"), TestKinds.Installed));
         Assert.Matches("echo: unknown field; the fields here are: as, ca, .*, capture, collector, linktest$", refused.Message);
         File.WriteAllText(PathOf("node.json"), File.ReadAllText(PathOf("node.json")).Replace("[ \"eth1:in\" ]", "5", StringComparison.Ordinal));
-        Assert.Contains("field $.echo.links: ", Assert.Throws<ConfigException>(() => NodeConfig.Load(PathOf("node.json"), kinds)).Message,
+        Assert.Contains("echo.links: ", Assert.Throws<ConfigException>(() => NodeConfig.Load(PathOf("node.json"), kinds)).Message,
             StringComparison.Ordinal);
         File.WriteAllText(PathOf("node.json"), File.ReadAllText(PathOf("node.json")).Replace("\"echo\": { \"links\": 5 }", "\"itm\": { }",
             StringComparison.Ordinal));
