@@ -12,6 +12,8 @@ namespace InterTrack.Cli;
 /// <summary><c>intertrack flows</c>: the flow collector (IPFIX, NetFlow v9), live or from a capture of exports.</summary>
 internal static class FlowsCommand
 {
+    private const int MaxDurationSeconds = 30 * 24 * 3600;
+
     public static Command Create()
     {
         var listen = new Option<string>("--listen") { Description = "Receive IPFIX and NetFlow v9 over UDP on IP:PORT (IPFIX's port is " +
@@ -37,6 +39,15 @@ internal static class FlowsCommand
             {
                 result.AddError("--tcp goes with --listen.");
             }
+            else if (result.GetResult(duration) is not null && result.GetResult(listen) is null)
+            {
+                result.AddError("--duration goes with --listen: --read stops at the end of the file.");
+            }
+            else if (result.GetValue(duration) is { } seconds && seconds is not (> 0 and <= MaxDurationSeconds))
+            {
+                result.AddError(string.Create(CultureInfo.InvariantCulture,
+                    $"--duration must be more than 0 and at most {MaxDurationSeconds} seconds (30 days); leave it out to run until Ctrl+C or SIGTERM."));
+            }
         });
         command.SetAction(async (parsed, cancellationToken) =>
         {
@@ -49,6 +60,10 @@ internal static class FlowsCommand
                 throw new CommandException($"--read: no such file {file.FullName}");
             }
             string directory = parsed.GetValue(output)!.FullName;
+            if (File.Exists(directory))
+            {
+                throw new CommandException($"--out: {directory} is a file; give a directory for the flow store");
+            }
             FlowStore store;
             try
             {
@@ -56,7 +71,7 @@ internal static class FlowsCommand
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
             {
-                throw new CommandException($"--out: {e.Message}", e);
+                throw new CommandException($"--out: cannot keep a flow store in {directory}: {e.Message}", e);
             }
             using (store)
             {
@@ -134,6 +149,10 @@ internal static class FlowsCommand
 
     private static void PrintExporters(TextWriter o, FlowCollector collector)
     {
+        if (collector.Exporters.Count == 0 && collector.KernelDrops.Count == 0)
+        {
+            o.WriteLine("no exporter sent anything");
+        }
         foreach (var (exporter, c) in collector.Exporters.OrderBy(e => e.Key.ToString(), StringComparer.Ordinal))
         {
             var problems = string.Join(", ", c.Problems.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key}: {p.Value}")));

@@ -36,6 +36,27 @@ public sealed class UserErrorTests : IDisposable
         return line;
     }
 
+    [Theory]
+    [InlineData("-1", "--duration must be more than 0")]
+    [InlineData("0", "--duration must be more than 0")]
+    [InlineData("99999999999", "at most 2592000 seconds (30 days)")]
+    public void A_flow_collector_duration_out_of_range_is_refused_before_anything_listens(string seconds, string expected)
+    {
+        var run = CliRunner.Run("flows", "--listen", "127.0.0.1:0", "--out", PathOf("flows"), "--duration", seconds);
+        Assert.Equal(2, run.Code);
+        Assert.StartsWith("error: ", run.Error, StringComparison.Ordinal);
+        Assert.Contains(expected, run.Error.Split('\n')[0], StringComparison.Ordinal);
+        Assert.False(Directory.Exists(PathOf("flows")));
+    }
+
+    [Fact]
+    public void A_file_given_as_the_flow_store_is_named_as_a_file()
+    {
+        File.WriteAllText(PathOf("taken"), "x");
+        string line = OneLineError(CliRunner.Run("flows", "--listen", "127.0.0.1:0", "--out", PathOf("taken"), "--duration", "1"));
+        Assert.Contains($"--out: {PathOf("taken")} is a file; give a directory for the flow store", line, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_directory_given_as_cert_is_named_with_its_option()
     {
