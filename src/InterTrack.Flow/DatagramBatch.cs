@@ -8,7 +8,7 @@ namespace InterTrack.Flow;
 /// </summary>
 internal sealed class DatagramBatch
 {
-    /// <summary>Bytes for datagrams; a datagram is received only where 64 KiB are left (the most UDP can carry).</summary>
+    /// <summary>Bytes for datagrams, and the most one UDP datagram can carry.</summary>
     public const int Bytes = 1 << 18, MaxDatagram = 1 << 16;
     public readonly byte[] Buffer = new byte[Bytes];
     public readonly List<(int Offset, int Length, IPEndPoint From)> Datagrams = [];
@@ -17,14 +17,17 @@ internal sealed class DatagramBatch
     public readonly List<(IPAddress Exporter, ExporterCounters Counters, int From, int Count)> Messages = [];
     public int Used;
 
-    public bool Full => Bytes - Used < MaxDatagram;
-
-    public Span<byte> Free => Buffer.AsSpan(Used, MaxDatagram);
-
-    public void Received(int length, IPEndPoint from)
+    /// <summary>Adds a copy of the datagram; false when it does not fit (the batch is full).</summary>
+    public bool TryAdd(ReadOnlySpan<byte> datagram, IPEndPoint from)
     {
-        Datagrams.Add((Used, length, from));
-        Used += length;
+        if (Bytes - Used < datagram.Length)
+        {
+            return false;
+        }
+        datagram.CopyTo(Buffer.AsSpan(Used));
+        Datagrams.Add((Used, datagram.Length, from));
+        Used += datagram.Length;
+        return true;
     }
 
     public ReadOnlySpan<byte> Datagram(int i) => Buffer.AsSpan(Datagrams[i].Offset, Datagrams[i].Length);

@@ -142,7 +142,10 @@ public sealed class FlowCollector : IAsyncDisposable
         lock (_inline)
         {
             _batch.Clear();
-            outcome = Decode(message, exporter, session, counters, _batch);
+            lock (_lock)
+            {
+                outcome = Decode(message, exporter, FlowRecord.Address(exporter), session, counters, _batch, _time.GetUtcNow().ToUnixTimeMilliseconds());
+            }
             if (_batch.Count > 0)
             {
                 _append(_batch);
@@ -152,17 +155,16 @@ public sealed class FlowCollector : IAsyncDisposable
         return outcome;
     }
 
-    /// <summary>Decodes one message, adding its records to the list; follows its sequence numbers and counts its problem.</summary>
-    private ParseOutcome Decode(ReadOnlySpan<byte> message, IPAddress exporter, int session, ExporterCounters counters, List<FlowRecord> into)
+    /// <summary>
+    /// Decodes one message, adding its records to the list; follows its sequence numbers and counts its problem. The
+    /// caller holds <see cref="_lock"/> (the parser's and the sequences' state).
+    /// </summary>
+    private ParseOutcome Decode(ReadOnlySpan<byte> message, IPAddress exporter, UInt128 exporterKey, int session, ExporterCounters counters,
+        List<FlowRecord> into, long now)
     {
         Interlocked.Increment(ref counters._messages);
-        ParseOutcome outcome;
-        lock (_lock)
-        {
-            long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-            outcome = _parser.Parse(message, FlowRecord.Address(exporter), now, into);
-            _sequences.Observe(message, exporter, session, outcome, now); // before storing: a failing store loses the records, not the sequence
-        }
+        var outcome = _parser.Parse(message, exporterKey, now, into);
+        _sequences.Observe(message, exporter, session, outcome, now); // before storing: a failing store loses the records, not the sequence
         if (outcome.Problem is { } problem)
         {
             Count(exporter, problem);
@@ -170,27 +172,37 @@ public sealed class FlowCollector : IAsyncDisposable
         return outcome;
     }
 
-    /// <summary>The decode stage: a batch's datagrams into its records, message by message.</summary>
+    /// <summary>The decode stage: a batch's datagrams into its records, message by message, under one lock and clock reading.</summary>
     private void Decode(DatagramBatch batch)
     {
-        for (int i = 0; i < batch.Datagrams.Count; i++)
+        IPAddress? exporter = null;
+        ExporterCounters? counters = null;
+        UInt128 exporterKey = default;
+        lock (_lock)
         {
-            var from = batch.Datagrams[i].From;
-            var counters = Counters(from.Address);
-            int before = batch.Records.Count;
-            try
+            long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            for (int i = 0; i < batch.Datagrams.Count; i++)
             {
-                Decode(batch.Datagram(i), from.Address, from.Port, counters, batch.Records);
-            }
+                var from = batch.Datagrams[i].From;
+                if (!from.Address.Equals(exporter))
+                {
+                    (exporter, counters, exporterKey) = (from.Address, Counters(from.Address), FlowRecord.Address(from.Address));
+                }
+                int before = batch.Records.Count;
+                try
+                {
+                    Decode(batch.Datagram(i), exporter, exporterKey, from.Port, counters!, batch.Records, now);
+                }
 #pragma warning disable CA1031 // a decoding bug must cost this message, not the collector
-            catch (Exception e)
+                catch (Exception e)
 #pragma warning restore CA1031
-            {
-                Failed(from.Address, e);
-                batch.Records.RemoveRange(before, batch.Records.Count - before);
-                continue;
+                {
+                    Failed(exporter, e);
+                    batch.Records.RemoveRange(before, batch.Records.Count - before);
+                    continue;
+                }
+                batch.Messages.Add((exporter, counters!, before, batch.Records.Count - before));
             }
-            batch.Messages.Add((from.Address, counters, before, batch.Records.Count - before));
         }
     }
 

@@ -209,7 +209,7 @@ public sealed class ExportParser
                 fields.Add(new TemplateField(element, enterprise, length));
             }
             var key = (context.Exporter, context.Domain, id, context.Version);
-            _templates[key] = new Template(fields, options ? scope : 0, nowMs);
+            _templates[key] = new Template([.. fields], options ? scope : 0, nowMs);
             Release(key, records);
         }
         return null; // fewer than 4 bytes left: padding
@@ -241,7 +241,7 @@ public sealed class ExportParser
             var record = new FlowRecord { SamplingInterval = domain.Sampling, Exporter = context.Exporter, ObservationDomain = context.Domain };
             var times = new RecordTimes();
             var fields = template.Fields;
-            for (int i = 0; i < fields.Count; i++)
+            for (int i = 0; i < fields.Length; i++)
             {
                 var field = fields[i];
                 int length = field.Length;
@@ -320,6 +320,13 @@ public sealed class ExportParser
     /// <summary>An unsigned integer in network order, in its full or reduced-size encoding (RFC 7011 §6.2).</summary>
     private static ulong Unsigned(ReadOnlySpan<byte> value)
     {
+        switch (value.Length)
+        {
+            case 1: return value[0];
+            case 2: return BinaryPrimitives.ReadUInt16BigEndian(value);
+            case 4: return BinaryPrimitives.ReadUInt32BigEndian(value);
+            case 8: return BinaryPrimitives.ReadUInt64BigEndian(value);
+        }
         ulong v = 0;
         foreach (byte b in value.Length > 8 ? value[^8..] : value)
         {
