@@ -2,11 +2,12 @@ using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using InterTrack.Flow.Export;
 using InterTrack.Flow.Store;
 using InterTrack.Node.Telemetry;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 
 namespace InterTrack.Flow;
 
@@ -126,7 +127,7 @@ public sealed class FlowCollector : IAsyncDisposable
     internal int ReceiveBufferBytes { get; init; } = 8 << 20; // bursts of exports while a batch is being stored
 
     /// <summary>Batches going round the UDP stages (<see cref="CollectorStages"/>): with the receive buffer, how much a slow store can fall behind.</summary>
-    internal int Batches { get; init; } = 32;
+    internal int Batches { get; init; } = 128; // 32 MiB of datagrams: about half a second at 40,000 a second, while other work takes the cores
 
     private ExporterCounters Counters(IPAddress exporter) => _exporters.GetOrAdd(exporter, _ => new ExporterCounters());
 
@@ -159,6 +160,7 @@ public sealed class FlowCollector : IAsyncDisposable
     /// Decodes one message, adding its records to the list; follows its sequence numbers and counts its problem. The
     /// caller holds <see cref="_lock"/> (the parser's and the sequences' state).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see CollectorStages: hot from the first datagram
     private ParseOutcome Decode(ReadOnlySpan<byte> message, IPAddress exporter, UInt128 exporterKey, int session, ExporterCounters counters,
         List<FlowRecord> into, long now)
     {
@@ -173,6 +175,7 @@ public sealed class FlowCollector : IAsyncDisposable
     }
 
     /// <summary>The decode stage: a batch's datagrams into its records, message by message, under one lock and clock reading.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see CollectorStages: hot from the first datagram
     private void Decode(DatagramBatch batch)
     {
         IPAddress? exporter = null;

@@ -1,5 +1,6 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace InterTrack.Flow;
@@ -74,6 +75,7 @@ internal sealed partial class ManyDatagrams
         return 1;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see CollectorStages: hot from the first datagram
     private int ReceiveMany(bool wait)
     {
         for (int i = 0; i < Slots; i++)

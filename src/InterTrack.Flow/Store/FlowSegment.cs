@@ -1,5 +1,6 @@
-using System.Buffers;
 using System.Buffers.Binary;
+using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
@@ -108,6 +109,7 @@ internal sealed class FlowSegment : IDisposable
     }
 
     /// <summary>Adds a record the writer has just appended to the file.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see CollectorStages: hot from the first datagram
     public void Indexed(in FlowRecord record)
     {
         _hashes!.Add(record.Key.Hash());
@@ -168,6 +170,7 @@ internal sealed class FlowSegment : IDisposable
     /// top 16 bits, then each bucket sorted on its own (a few hashes each, as hashes are spread evenly), which is several
     /// times faster than sorting the whole; a bucket that is large (keys made to collide) is sorted as the whole was.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see CollectorStages: hot from the first datagram
     private static void SortByHash(ReadOnlySpan<ulong> source, Span<ulong> hashes, Span<int> records)
     {
         const int Shift = 48, Small = 32;
@@ -200,6 +203,7 @@ internal sealed class FlowSegment : IDisposable
     }
 
     /// <summary>Stable: a hash moves only past greater ones.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see CollectorStages: hot from the first datagram
     private static void InsertionSort(Span<ulong> hashes, Span<int> records)
     {
         for (int i = 1; i < hashes.Length; i++)
