@@ -12,7 +12,10 @@ internal sealed class DatagramBatch
     public const int Bytes = 1 << 18, MaxDatagram = 1 << 16;
     public readonly byte[] Buffer = new byte[Bytes];
     public readonly List<(int Offset, int Length, IPEndPoint From)> Datagrams = [];
-    /// <summary>Sized for a full batch of typical exports (~30 records a 1,400-byte datagram): growing it in the first seconds cost garbage collections that stalled receiving.</summary>
+    /// <summary>
+    /// Sized for a full batch of typical exports (~30 records a 1,400-byte datagram): growing it in the first seconds cost
+    /// garbage collections that stalled receiving.
+    /// </summary>
     public readonly List<FlowRecord> Records = new(Bytes / 40);
     /// <summary>Per decoded message: whose it is and its records in <see cref="Records"/> (for counting what was stored).</summary>
     public readonly List<(IPAddress Exporter, ExporterCounters Counters, int From, int Count)> Messages = [];
