@@ -8,23 +8,30 @@ namespace InterTrack.Flow;
 /// </summary>
 internal sealed class DatagramBatch
 {
-    /// <summary>Bytes for datagrams; a datagram is received only where 64 KiB are left (the most UDP can carry).</summary>
+    /// <summary>Bytes for datagrams, and the most one UDP datagram can carry.</summary>
     public const int Bytes = 1 << 18, MaxDatagram = 1 << 16;
     public readonly byte[] Buffer = new byte[Bytes];
     public readonly List<(int Offset, int Length, IPEndPoint From)> Datagrams = [];
-    public readonly List<FlowRecord> Records = [];
+    /// <summary>
+    /// Sized for a full batch of typical exports (~30 records a 1,400-byte datagram): growing it in the first seconds cost
+    /// garbage collections that stalled receiving.
+    /// </summary>
+    public readonly List<FlowRecord> Records = new(Bytes / 40);
     /// <summary>Per decoded message: whose it is and its records in <see cref="Records"/> (for counting what was stored).</summary>
     public readonly List<(IPAddress Exporter, ExporterCounters Counters, int From, int Count)> Messages = [];
     public int Used;
 
-    public bool Full => Bytes - Used < MaxDatagram;
-
-    public Span<byte> Free => Buffer.AsSpan(Used, MaxDatagram);
-
-    public void Received(int length, IPEndPoint from)
+    /// <summary>Adds a copy of the datagram; false when it does not fit (the batch is full).</summary>
+    public bool TryAdd(ReadOnlySpan<byte> datagram, IPEndPoint from)
     {
-        Datagrams.Add((Used, length, from));
-        Used += length;
+        if (Bytes - Used < datagram.Length)
+        {
+            return false;
+        }
+        datagram.CopyTo(Buffer.AsSpan(Used));
+        Datagrams.Add((Used, datagram.Length, from));
+        Used += datagram.Length;
+        return true;
     }
 
     public ReadOnlySpan<byte> Datagram(int i) => Buffer.AsSpan(Datagrams[i].Offset, Datagrams[i].Length);

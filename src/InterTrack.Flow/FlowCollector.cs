@@ -2,11 +2,12 @@ using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using InterTrack.Flow.Export;
 using InterTrack.Flow.Store;
 using InterTrack.Node.Telemetry;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 
 namespace InterTrack.Flow;
 
@@ -126,7 +127,7 @@ public sealed class FlowCollector : IAsyncDisposable
     internal int ReceiveBufferBytes { get; init; } = 8 << 20; // bursts of exports while a batch is being stored
 
     /// <summary>Batches going round the UDP stages (<see cref="CollectorStages"/>): with the receive buffer, how much a slow store can fall behind.</summary>
-    internal int Batches { get; init; } = 32;
+    internal int Batches { get; init; } = 128; // 32 MiB of datagrams: about half a second at 40,000 a second, while other work takes the cores
 
     private ExporterCounters Counters(IPAddress exporter) => _exporters.GetOrAdd(exporter, _ => new ExporterCounters());
 
@@ -142,7 +143,10 @@ public sealed class FlowCollector : IAsyncDisposable
         lock (_inline)
         {
             _batch.Clear();
-            outcome = Decode(message, exporter, session, counters, _batch);
+            lock (_lock)
+            {
+                outcome = Decode(message, exporter, FlowRecord.Address(exporter), session, counters, _batch, _time.GetUtcNow().ToUnixTimeMilliseconds());
+            }
             if (_batch.Count > 0)
             {
                 _append(_batch);
@@ -152,17 +156,17 @@ public sealed class FlowCollector : IAsyncDisposable
         return outcome;
     }
 
-    /// <summary>Decodes one message, adding its records to the list; follows its sequence numbers and counts its problem.</summary>
-    private ParseOutcome Decode(ReadOnlySpan<byte> message, IPAddress exporter, int session, ExporterCounters counters, List<FlowRecord> into)
+    /// <summary>
+    /// Decodes one message, adding its records to the list; follows its sequence numbers and counts its problem. The
+    /// caller holds <see cref="_lock"/> (the parser's and the sequences' state).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see CollectorStages: hot from the first datagram
+    private ParseOutcome Decode(ReadOnlySpan<byte> message, IPAddress exporter, UInt128 exporterKey, int session, ExporterCounters counters,
+        List<FlowRecord> into, long now)
     {
         Interlocked.Increment(ref counters._messages);
-        ParseOutcome outcome;
-        lock (_lock)
-        {
-            long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-            outcome = _parser.Parse(message, FlowRecord.Address(exporter), now, into);
-            _sequences.Observe(message, exporter, session, outcome, now); // before storing: a failing store loses the records, not the sequence
-        }
+        var outcome = _parser.Parse(message, exporterKey, now, into);
+        _sequences.Observe(message, exporter, session, outcome, now); // before storing: a failing store loses the records, not the sequence
         if (outcome.Problem is { } problem)
         {
             Count(exporter, problem);
@@ -170,27 +174,38 @@ public sealed class FlowCollector : IAsyncDisposable
         return outcome;
     }
 
-    /// <summary>The decode stage: a batch's datagrams into its records, message by message.</summary>
+    /// <summary>The decode stage: a batch's datagrams into its records, message by message, under one lock and clock reading.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see CollectorStages: hot from the first datagram
     private void Decode(DatagramBatch batch)
     {
-        for (int i = 0; i < batch.Datagrams.Count; i++)
+        IPAddress? exporter = null;
+        ExporterCounters? counters = null;
+        UInt128 exporterKey = default;
+        lock (_lock)
         {
-            var from = batch.Datagrams[i].From;
-            var counters = Counters(from.Address);
-            int before = batch.Records.Count;
-            try
+            long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            for (int i = 0; i < batch.Datagrams.Count; i++)
             {
-                Decode(batch.Datagram(i), from.Address, from.Port, counters, batch.Records);
-            }
+                var from = batch.Datagrams[i].From;
+                if (!from.Address.Equals(exporter))
+                {
+                    (exporter, counters, exporterKey) = (from.Address, Counters(from.Address), FlowRecord.Address(from.Address));
+                }
+                int before = batch.Records.Count;
+                try
+                {
+                    Decode(batch.Datagram(i), exporter, exporterKey, from.Port, counters!, batch.Records, now);
+                }
 #pragma warning disable CA1031 // a decoding bug must cost this message, not the collector
-            catch (Exception e)
+                catch (Exception e)
 #pragma warning restore CA1031
-            {
-                Failed(from.Address, e);
-                batch.Records.RemoveRange(before, batch.Records.Count - before);
-                continue;
+                {
+                    Failed(exporter, e);
+                    batch.Records.RemoveRange(before, batch.Records.Count - before);
+                    continue;
+                }
+                batch.Messages.Add((exporter, counters!, before, batch.Records.Count - before));
             }
-            batch.Messages.Add((from.Address, counters, before, batch.Records.Count - before));
         }
     }
 

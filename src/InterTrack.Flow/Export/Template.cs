@@ -7,9 +7,9 @@ internal readonly record struct TemplateField(ushort Id, uint Enterprise, ushort
 }
 
 /// <summary>A (data or options) template of one exporter and observation domain, and when it was last (re)sent.</summary>
-internal sealed class Template(IReadOnlyList<TemplateField> fields, int scopeFields, long receivedMs)
+internal sealed class Template(TemplateField[] fields, int scopeFields, long receivedMs)
 {
-    public IReadOnlyList<TemplateField> Fields { get; } = fields;
+    public TemplateField[] Fields { get; } = fields;
 
     /// <summary>Options templates: how many leading fields are scope fields. 0 for data templates.</summary>
     public int ScopeFields { get; } = scopeFields;
