@@ -68,6 +68,22 @@ public sealed class FlowStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_sealed_index_finds_a_key_repeated_far_more_than_others_in_the_order_its_records_came()
+    {
+        // One key 100 times among 2,000 keys once: its hash bucket is too large for the quick sort of small ones.
+        var records = Enumerable.Range(0, 2_100).Select(i => (i % 21 == 0 ? FlowTestRecords.Udp(7) : FlowTestRecords.Udp(100 + i))
+            with { StartMs = FlowTestRecords.T0Ms + i, EndMs = FlowTestRecords.T0Ms + i }).ToList();
+        using (var writer = FlowStore.OpenWriter(_directory, time: _time))
+        {
+            writer.Append(records);
+        }
+        using var reader = FlowStore.OpenReader(_directory, _time);
+        Assert.Equal(Enumerable.Range(0, 100).Select(k => 21L * k), reader.Find(FlowTestRecords.Udp(7).Key, null, TimeSpan.Zero)
+            .Select(r => r.StartMs - FlowTestRecords.T0Ms));
+        Assert.All(records.Where((_, i) => i % 21 != 0), r => Assert.Single(reader.Find(r.Key, null, TimeSpan.Zero)));
+    }
+
+    [Fact]
     public void A_flow_matches_only_near_its_time_and_only_its_own_key()
     {
         using var store = FlowStore.OpenWriter(_directory, time: _time);
