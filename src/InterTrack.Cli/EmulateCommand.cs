@@ -257,9 +257,9 @@ internal static class EmulateCommand
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{report.DeployedAttackerAses.Count} attacker ASes run a system, InterTrack found " +
-                $"{EmulationReport.RecallOf(report.DeployedAttackerAses, report.InterTrack):P0} of them; " +
+                $"{Share(EmulationReport.RecallOf(report.DeployedAttackerAses, report.InterTrack))} of them; " +
                 $"{report.ReachableAttackerAses.Count} have one in every AS of their path, found " +
-                $"{EmulationReport.RecallOf(report.ReachableAttackerAses, report.InterTrack):P0}"));
+                $"{Share(EmulationReport.RecallOf(report.ReachableAttackerAses, report.InterTrack))}"));
         }
         if (report.Systems.Any(s => s.TsAses + s.BtsAses > 0))
         {
@@ -278,6 +278,8 @@ internal static class EmulateCommand
             output.WriteLine($"unresolved frontier (InterTrack): {string.Join(", ", report.InterTrack.Unresolved.Select(a => $"AS{a}"))}");
         }
     }
+
+    private static string Share(double? value) => value is { } v ? v.ToString("P0", CultureInfo.InvariantCulture) : "n/a";
 
     private static object Method(MethodResult m) => new
     {

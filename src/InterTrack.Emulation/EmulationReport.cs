@@ -61,9 +61,10 @@ public sealed record EmulationReport(uint VictimAs, IReadOnlyList<uint> Attacker
     public IReadOnlyList<SystemFigures> Systems { get; init; } = [];
 
     /// <summary>The share of <see cref="ReachableAttackerAses"/> a method found.</summary>
-    public static double RecallOf(IReadOnlyList<uint> attackers, MethodResult method)
+    /// <returns>The share of <paramref name="attackers"/> the method found; null when there are none (nothing to find is not 100 %).</returns>
+    public static double? RecallOf(IReadOnlyList<uint> attackers, MethodResult method)
     {
         var found = method.OriginAses.ToHashSet();
-        return attackers.Count == 0 ? 1 : attackers.Count(found.Contains) / (double)attackers.Count;
+        return attackers.Count == 0 ? null : attackers.Count(found.Contains) / (double)attackers.Count;
     }
 }

@@ -98,7 +98,7 @@ public static class Sweep
             {
                 csv.Append(string.Create(CultureInfo.InvariantCulture,
                     $"{point.Value},{point.Seed},{name},{m.Recall:F4},{m.Precision:F4},{r.DeployedAttackerAses.Count}," +
-                    $"{EmulationReport.RecallOf(r.DeployedAttackerAses, m):F4}," +
+                    $"{EmulationReport.RecallOf(r.DeployedAttackerAses, m):F4}," + // empty when no attacker runs a system
                     $"{m.WithinCandidates(1):F4},{m.WithinCandidates(2):F4},{m.WithinCandidates(5):F4},{m.MeanCandidates:F2}," +
                     $"{m.Messages},{m.Bytes},{m.AsesAsked},{m.TsQueries},{m.BorderQueries},{m.ElapsedMs:F1},{m.Unresolved.Count}\n"));
             }

@@ -142,7 +142,7 @@ public sealed record TraceResultView(MessageId MessageId, IReadOnlyList<AsView> 
         if (view.Skipped is not null)
         {
             system += view.CandidateCount > 0
-                ? $"  {view.Skipped}; {view.CandidateCount} candidate origin ASes: " +
+                ? $"  {view.Skipped}; {view.CandidateCount} candidate origin {(view.CandidateCount == 1 ? "AS" : "ASes")}: " +
                 $"{string.Join(", ", view.Candidates.Take(10).Select(a => $"AS{a}"))}{(view.CandidateCount > 10 ? ", …" : "")}" +
                 (view.CandidateReason is null ? "" : $" ({view.CandidateReason})")
                 : $"  skipped: {view.Skipped}";

@@ -57,7 +57,10 @@ public sealed record NodeConfig
         }
         try
         {
-            config = config.Itm?.SkipOverField is { } skipOver ? config with { Itm = config.Itm with { SkipOver = SkipOverConfig.Bind(skipOver) } } : config;
+            if (config.Itm?.SkipOverField is { ValueKind: not JsonValueKind.Undefined } skipOver)
+            {
+                config = config with { Itm = config.Itm with { SkipOver = SkipOverConfig.Bind(skipOver) } };
+            }
         }
         catch (FormatException e)
         {
@@ -294,7 +297,8 @@ internal sealed record ItmConfig
     /// <summary>The federation's signed directory of ITM endpoints (docs/protocol.md, "Skip-over").</summary>
     public string? Directory { get; init; }
     /// <summary>Skip-over as written: <c>false</c> only names the candidate origins behind an AS that runs nothing; or its section.</summary>
-    [JsonPropertyName("skipOver")] public JsonElement? SkipOverField { get; init; }
+    /// (Not nullable: a JSON null is a value to refuse, an absent field is Undefined.)
+    [JsonPropertyName("skipOver")] public JsonElement SkipOverField { get; init; }
 
     /// <summary>Skip-over as bound from <see cref="SkipOverField"/> on loading.</summary>
     [JsonIgnore] public SkipOverConfig SkipOver { get; init; } = new();
@@ -320,7 +324,14 @@ internal sealed record SkipOverConfig
     {
         JsonValueKind.True or JsonValueKind.False => new SkipOverConfig { Ask = json.GetBoolean() },
         JsonValueKind.Object => JsonFile.Bind<SkipOverConfig>(json, "itm.skipOver"),
-        _ => throw new FormatException($"itm.skipOver: must be true, false or a section {{ {string.Join(", ", JsonFile.Fields<SkipOverConfig>())} }}"),
+        _ => throw new FormatException($"itm.skipOver: must be true, false or a section {{ {string.Join(", ", JsonFile.Fields<SkipOverConfig>())} }}, got " +
+            json.ValueKind switch
+            {
+                JsonValueKind.String => $"the string {json.GetRawText()}",
+                JsonValueKind.Number => $"the number {json.GetRawText()}",
+                JsonValueKind.Array => "a list",
+                _ => "null",
+            }),
     };
 }
 

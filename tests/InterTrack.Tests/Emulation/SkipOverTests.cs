@@ -128,7 +128,7 @@ public sealed class SkipOverTests : IDisposable
         };
         var report = await Emulator.RunAsync(scenario, TestKinds.Installed);
         Assert.InRange(report.DeployedAttackerAses.Count, 12, 24);
-        double found = EmulationReport.RecallOf(report.DeployedAttackerAses, report.InterTrack);
+        double found = EmulationReport.RecallOf(report.DeployedAttackerAses, report.InterTrack)!.Value;
         Assert.True(found >= 0.8, $"skip-over found {found:P0} of {report.DeployedAttackerAses.Count} deployed attackers");
         Assert.True(report.InterTrack.Precision >= 0.95, $"precision {report.InterTrack.Precision}");
     }
