@@ -198,7 +198,9 @@ public abstract class ItmTraceScenarios : IDisposable
     }
 }
 
-public sealed class InMemoryItmTraceTests() : ItmTraceScenarios(new AsWorld { Tune = ExportLevels.ShareDownstream });
+// The ITMs' clocks move only where a test moves them: a loaded machine must not make a deadline pass mid-scenario.
+public sealed class InMemoryItmTraceTests()
+    : ItmTraceScenarios(new AsWorld { Tune = ExportLevels.ShareDownstream, Time = new FakeTimeProvider(DateTimeOffset.UtcNow) });
 
 public sealed class TlsItmTraceTests : ItmTraceScenarios
 {
@@ -209,7 +211,11 @@ public sealed class TlsItmTraceTests : ItmTraceScenarios
     {
     }
 
-    private TlsItmTraceTests(TestPki pki) : this(pki, new AsWorld(pki) { TraceTimeout = TimeSpan.FromSeconds(6), Tune = ExportLevels.ShareDownstream })
+    private TlsItmTraceTests(TestPki pki)
+        : this(pki, new AsWorld(pki)
+        {
+            TraceTimeout = TimeSpan.FromSeconds(6), Tune = ExportLevels.ShareDownstream, Time = new FakeTimeProvider(DateTimeOffset.UtcNow),
+        })
     {
     }
 
