@@ -59,7 +59,11 @@ internal static class EmulateCommand
                     result.AddError($"{port.Name} must be a port number (0 to 65535).");
                 }
             }
-            if (result.GetResult(skipOverBound) is { Tokens: [var bound] } && int.TryParse(bound.Value, out int asked) && asked < 1)
+            if (result.GetResult(skipOverBound) is not null && result.GetValue(noSkipOver))
+            {
+                result.AddError("--skip-over-bound bounds what skip-over asks, and --no-skip-over asks nothing: give one of them.");
+            }
+            else if (result.GetResult(skipOverBound) is { Tokens: [var bound] } && int.TryParse(bound.Value, out int asked) && asked < 1)
             {
                 result.AddError("--skip-over-bound must be positive: it is how many deployed ASes may be asked behind a gap (--no-skip-over asks none).");
             }

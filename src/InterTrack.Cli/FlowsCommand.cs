@@ -51,7 +51,6 @@ internal static class FlowsCommand
         });
         command.SetAction(async (parsed, cancellationToken) =>
         {
-            var o = parsed.InvocationConfiguration.Output;
             var udpAt = Endpoint(parsed.GetValue(listen), "--listen");
             var tcpAt = Endpoint(parsed.GetValue(tcp), "--tcp");
             var file = parsed.GetValue(read);
@@ -64,6 +63,7 @@ internal static class FlowsCommand
             {
                 throw new CommandException($"--out: {directory} is a file; give a directory for the flow store");
             }
+            bool existed = Directory.Exists(directory);
             FlowStore store;
             try
             {
@@ -73,74 +73,92 @@ internal static class FlowsCommand
             {
                 throw new CommandException($"--out: cannot keep a flow store in {directory}: {e.Message}", e);
             }
-            using (store)
+            try
             {
-                using var loggers = Logging.Console();
-                await using var collector = new FlowCollector(store, logger: loggers.CreateLogger("collector"));
-                if (file is not null)
+                return await CollectAsync(parsed, store, directory, file, udpAt, tcpAt, duration, cancellationToken);
+            }
+            catch (CommandException) when (!existed)
+            {
+                if (!Directory.EnumerateFileSystemEntries(directory).Any())
                 {
-                    ExportImport run;
-                    try
-                    {
-                        run = ExportCaptureReader.Import(file.FullName, collector);
-                    }
-                    catch (Exception e) when (e is CaptureFormatException or IOException)
-                    {
-                        throw new CommandException($"{file.FullName}: {e.Message}", e);
-                    }
-                    o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"frames: {run.Frames}, export datagrams: {run.ExportDatagrams}, records stored: " +
-                        $"{run.Records} in {directory}"));
-                    collector.Finish();
-                    PrintExporters(o, collector);
-                    if (run.Damage is { } damage)
-                    {
-                        parsed.InvocationConfiguration.Error.WriteLine($"error: {file.FullName}: {damage.Message}; the {run.Records} " +
-                            "records before it were stored");
-                        return IntertrackCommand.ExitError;
-                    }
-                    return 0;
+                    Directory.Delete(directory); // a run that failed before storing anything leaves no trace
                 }
+                throw;
+            }
+        });
+        return command;
+    }
+
+    private static async Task<int> CollectAsync(ParseResult parsed, FlowStore store, string directory, FileInfo? file, IPEndPoint? udpAt,
+        IPEndPoint? tcpAt, Option<double?> duration, CancellationToken cancellationToken)
+    {
+        var o = parsed.InvocationConfiguration.Output;
+        using (store)
+        {
+            using var loggers = Logging.Console();
+            await using var collector = new FlowCollector(store, logger: loggers.CreateLogger("collector"));
+            if (file is not null)
+            {
+                ExportImport run;
                 try
                 {
-                    o.WriteLine($"udp: {collector.ListenUdp(udpAt!, "--listen")}");
+                    run = ExportCaptureReader.Import(file.FullName, collector);
+                }
+                catch (Exception e) when (e is CaptureFormatException or IOException)
+                {
+                    throw new CommandException($"{file.FullName}: {e.Message}", e);
+                }
+                o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"frames: {run.Frames}, export datagrams: {run.ExportDatagrams}, records stored: " +
+                    $"{run.Records} in {directory}"));
+                collector.Finish();
+                PrintExporters(o, collector);
+                if (run.Damage is { } damage)
+                {
+                    parsed.InvocationConfiguration.Error.WriteLine($"error: {file.FullName}: {damage.Message}; the {run.Records} " +
+                        "records before it were stored");
+                    return IntertrackCommand.ExitError;
+                }
+                return 0;
+            }
+            try
+            {
+                o.WriteLine($"udp: {collector.ListenUdp(udpAt!, "--listen")}");
+            }
+            catch (SocketException e)
+            {
+                throw new CommandException($"--listen: cannot listen on UDP {udpAt}: {e.Message}", e);
+            }
+            if (tcpAt is not null)
+            {
+                try
+                {
+                    o.WriteLine($"tcp: {collector.ListenTcp(tcpAt)}");
                 }
                 catch (SocketException e)
                 {
-                    throw new CommandException($"--listen: cannot listen on UDP {udpAt}: {e.Message}", e);
+                    throw new CommandException($"--tcp: cannot listen on TCP {tcpAt}: {e.Message}", e);
                 }
-                if (tcpAt is not null)
-                {
-                    try
-                    {
-                        o.WriteLine($"tcp: {collector.ListenTcp(tcpAt)}");
-                    }
-                    catch (SocketException e)
-                    {
-                        throw new CommandException($"--tcp: cannot listen on TCP {tcpAt}: {e.Message}", e);
-                    }
-                }
-                o.WriteLine($"storing flow records in {directory}");
-                o.Flush();
-                using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                if (parsed.GetValue(duration) is { } seconds)
-                {
-                    stop.CancelAfter(TimeSpan.FromSeconds(seconds));
-                }
-                try
-                {
-                    await Task.Delay(Timeout.Infinite, stop.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    // asked to stop
-                }
-                await collector.StopAsync(); // what was received is stored before the counters are printed
-                collector.Finish();
-                PrintExporters(o, collector);
             }
-            return 0;
-        });
-        return command;
+            o.WriteLine($"storing flow records in {directory}");
+            o.Flush();
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            if (parsed.GetValue(duration) is { } seconds)
+            {
+                stop.CancelAfter(TimeSpan.FromSeconds(seconds));
+            }
+            try
+            {
+                await Task.Delay(Timeout.Infinite, stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // asked to stop
+            }
+            await collector.StopAsync(); // what was received is stored before the counters are printed
+            collector.Finish();
+            PrintExporters(o, collector);
+        }
+        return 0;
     }
 
     private static IPEndPoint? Endpoint(string? text, string option) =>

@@ -110,7 +110,10 @@ public sealed record Scenario
             }
             foreach (var field in settings.Unclaimed())
             {
-                Require(false, field, $"not a setting of the deployment nor of a kind of system ({string.Join(", ", settings.Claimed)})");
+                var own = field.StartsWith("deployment.overrides.", StringComparison.Ordinal)
+                    ? JsonFile.Fields<DeploymentOverride>() : JsonFile.Fields<DeploymentSpec>();
+                Require(false, field, $"not a setting of the deployment ({string.Join(", ", own)}) nor of a kind of system " +
+                    $"({string.Join(", ", settings.Claimed)})");
             }
         }
         catch

@@ -204,6 +204,28 @@ public sealed class CliMistakeTests : IDisposable
         Assert.Contains(message, run.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_bound_on_skip_over_with_skip_over_off_is_refused()
+    {
+        string scenario = Path.Combine(RepositoryPaths.Root, "docs", "examples", "scenario-500.json");
+        var run = CliRunner.Run("emulate", "--scenario", scenario, "--no-skip-over", "--skip-over-bound", "5");
+        Assert.Equal(2, run.Code);
+        Assert.Contains("--skip-over-bound bounds what skip-over asks, and --no-skip-over asks nothing: give one of them.", run.Error,
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_misspelt_deployment_field_lists_the_deployments_own_fields_beside_the_kinds_settings()
+    {
+        string scenario = Path.Combine(_dir, "scenario.json");
+        File.WriteAllText(scenario,
+            """{ "topology": { "generate": { "ases": 100 } }, "attackers": [{ "count": 3 }], "deployment": { "skipOverBund": 5 } }""");
+        var run = CliRunner.Run("emulate", "--scenario", scenario);
+        Assert.Equal(2, run.Code);
+        Assert.Contains("deployment.skipOverBund: not a setting of the deployment (", run.Error, StringComparison.Ordinal);
+        Assert.Contains("skipOverBound", run.Error.Split("nor of a kind")[0], StringComparison.Ordinal);
+    }
+
     /// <summary>A port of the served emulation that another program holds: one line naming the option, at once rather than after the start-up.</summary>
     [Theory]
     [InlineData("--legacy-client-port")]

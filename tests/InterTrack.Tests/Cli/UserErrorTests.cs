@@ -50,6 +50,15 @@ public sealed class UserErrorTests : IDisposable
     }
 
     [Fact]
+    public void A_flow_collector_that_cannot_listen_leaves_no_store_behind()
+    {
+        // 192.0.2.1 (TEST-NET-1) is no address of this machine: binding fails, nothing is sent.
+        string line = OneLineError(CliRunner.Run("flows", "--listen", "192.0.2.1:0", "--out", PathOf("flows"), "--duration", "1"));
+        Assert.StartsWith("error: --listen: cannot listen on UDP 192.0.2.1:0", line, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(PathOf("flows")));
+    }
+
+    [Fact]
     public void A_file_given_as_the_flow_store_is_named_as_a_file()
     {
         File.WriteAllText(PathOf("taken"), "x");
