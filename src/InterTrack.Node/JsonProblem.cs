@@ -68,8 +68,13 @@ internal static partial class JsonProblem
         var inner = Nullable.GetUnderlyingType(type) ?? type;
         return Type.GetTypeCode(inner) switch
         {
-            TypeCode.Byte or TypeCode.UInt16 or TypeCode.UInt32 or TypeCode.UInt64 => "a whole number (0 or more)",
-            TypeCode.SByte or TypeCode.Int16 or TypeCode.Int32 or TypeCode.Int64 => "a whole number",
+            // The range too: a number too large for the field is no whole number to System.Text.Json either.
+            TypeCode.Byte => "a whole number (0 to 255)",
+            TypeCode.UInt16 => "a whole number (0 to 65535)",
+            TypeCode.UInt32 => "a whole number (0 to 4294967295)",
+            TypeCode.UInt64 => "a whole number (0 or more)",
+            TypeCode.Int32 => "a whole number (at most 2147483647)",
+            TypeCode.SByte or TypeCode.Int16 or TypeCode.Int64 => "a whole number",
             TypeCode.Single or TypeCode.Double or TypeCode.Decimal => "a number",
             TypeCode.Boolean => "true or false",
             TypeCode.String => "a string",

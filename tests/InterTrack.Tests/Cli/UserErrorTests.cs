@@ -143,8 +143,10 @@ public sealed class UserErrorTests : IDisposable
     [InlineData("""{ "dtm": { "routers": [ { "name": "r1", "ingres": [ ] } ] } }""", "dtm.routers[0].ingres: unknown field; did you mean 'ingress'?")]
     [InlineData("""{ "itm": { "heartbeat": 5 } }""", "itm.heartbeat: unknown field; did you mean 'heartbeatSeconds'?")]
     [InlineData("""{ "zzz": 1 }""", "zzz: unknown field; the fields here are: as, ca, certificates, ")]
-    [InlineData("""{ "dp": { "maxFootmarks": "1000" } }""", "dp.maxFootmarks: expected a whole number, got a string \"1000\"")]
-    [InlineData("""{ "as": -1 }""", "as: expected a whole number (0 or more), got the number -1")]
+    [InlineData("""{ "dp": { "maxFootmarks": "1000" } }""", "dp.maxFootmarks: expected a whole number (at most 2147483647), got a string \"1000\"")]
+    [InlineData("""{ "itm": { "skipOver": { "maxAsked": 99999999999 } } }""",
+        "itm.skipOver.maxAsked: expected a whole number (at most 2147483647), got the number 99999999999")]
+    [InlineData("""{ "as": -1 }""", "as: expected a whole number (0 to 4294967295), got the number -1")]
     [InlineData("""{ "itm": { "neighbors": { "65002": 9001 } } }""", "itm.neighbors.65002: expected a string, got the number 9001")]
     [InlineData("""{ "dp": { "clients": 65001 } }""", "dp.clients: expected a list [ ... ], got the number 65001")]
     [InlineData("""{ "itm": { "skipOver": "yes" } }""", "itm.skipOver: must be true, false or a section { ask, maxAsked, wave, offRoute }, got the string")]

@@ -78,7 +78,7 @@ public class EmulatorTests
         "deployment.bts.digest: must be a share from 0 to 1")]
     [InlineData("""{ "topology": { "generate": { "ases": 100 } }, "attackers": [ { "count": 2 } ], "transport": "carrier pigeon" }""", "transport:")]
     [InlineData("""{ "topology": { "generate": { "ases": 100 } }, "attackers": [ { "count": 2 } ], "victim": { "as": "x" } }""",
-        "victim.as: expected a whole number (0 or more), got a string \"x\"")]
+        "victim.as: expected a whole number (0 to 4294967295), got a string \"x\"")]
     [InlineData("""{ "topology": { "generate": { "ases": 100, "model": "fancy" } }, "attackers": [ { "count": 2 } ] }""",
         "topology.generate.model: must be one of: realistic, classic")]
     [InlineData("""{ "topology": { "asRel": "missing.txt" }, "attackers": [ { "as": 5, "hosts": 2 } ] }""", "topology.asRel: no such file")]
