@@ -103,20 +103,23 @@ internal static partial class JsonProblem
                     return null;
                 }
             }
-            return element.ValueKind switch
-            {
-                JsonValueKind.String => $"a string {JsonSerializer.Serialize(element.GetString())}",
-                JsonValueKind.Number => $"the number {element.GetRawText()}",
-                JsonValueKind.Object => "an object",
-                JsonValueKind.Array => "a list",
-                _ => element.GetRawText(),
-            };
+            return Value(element);
         }
         catch (JsonException)
         {
             return null;
         }
     }
+
+    /// <summary>A JSON value as a user would name it: a string "1000", the number 5, an object, a list, null, true.</summary>
+    public static string Value(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.String => $"a string {JsonSerializer.Serialize(element.GetString())}",
+        JsonValueKind.Number => $"the number {element.GetRawText()}",
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "a list",
+        _ => element.GetRawText(),
+    };
 
     /// <summary>The names and indices of a System.Text.Json path: <c>$.dtm.routers[0]['odd name']</c> → dtm, routers, 0, odd name.</summary>
     private static List<Segment> Segments(string? path) =>

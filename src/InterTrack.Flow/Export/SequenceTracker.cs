@@ -61,7 +61,7 @@ internal sealed class SequenceTracker(Action<ExportStream, long> lost, Action<Ex
         var stream = new ExportStream(exporter, session, domain, version);
         if (!_streams.TryGetValue(stream, out var state))
         {
-            _streams[stream] = state = new State { Version = version };
+            _streams[stream] = state = new State();
         }
         state.SeenMs = nowMs;
         Age(stream, state);
@@ -70,7 +70,7 @@ internal sealed class SequenceTracker(Action<ExportStream, long> lost, Action<Ex
             Advance(state, state.Inclusive && count is { } first ? sequence - (uint)first : sequence, count);
             return;
         }
-        sequence = Convention(state, sequence, count);
+        sequence = Convention(state, version, sequence, count);
         int ahead = (int)(sequence - state.Expected);
         if (ahead >= 0)
         {
@@ -116,9 +116,9 @@ internal sealed class SequenceTracker(Action<ExportStream, long> lost, Action<Ex
     /// The message's sequence as RFC 7011 reads it (records sent before it), learning the stream's convention where the
     /// two readings part: a message whose count differs from the previous one's.
     /// </summary>
-    private static uint Convention(State state, uint sequence, int? count)
+    private static uint Convention(State state, byte version, uint sequence, int? count)
     {
-        if (count is not { } n || state.Version != 10)
+        if (count is not { } n || version != 10)
         {
             return sequence;
         }
@@ -223,7 +223,6 @@ internal sealed class SequenceTracker(Action<ExportStream, long> lost, Action<Ex
         public uint Expected;
         public bool Known;
         public int Unit = 1; // the most data records a message carried (v9: 1 packet), for how far back a restart is
-        public byte Version;
         public bool Inclusive, Exclusive; // how the exporter counts, once a message told (IPFIX only)
         public uint LastSequence; // the previous message's number as the exporter wrote it
         public int LastCount;

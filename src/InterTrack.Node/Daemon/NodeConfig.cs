@@ -324,14 +324,8 @@ internal sealed record SkipOverConfig
     {
         JsonValueKind.True or JsonValueKind.False => new SkipOverConfig { Ask = json.GetBoolean() },
         JsonValueKind.Object => JsonFile.Bind<SkipOverConfig>(json, "itm.skipOver"),
-        _ => throw new FormatException($"itm.skipOver: must be true, false or a section {{ {string.Join(", ", JsonFile.Fields<SkipOverConfig>())} }}, got " +
-            json.ValueKind switch
-            {
-                JsonValueKind.String => $"the string {json.GetRawText()}",
-                JsonValueKind.Number => $"the number {json.GetRawText()}",
-                JsonValueKind.Array => "a list",
-                _ => "null",
-            }),
+        _ => throw new FormatException($"itm.skipOver: must be true, false or a section {{ {string.Join(", ", JsonFile.Fields<SkipOverConfig>())} }}, " +
+            $"got {JsonProblem.Value(json)}"),
     };
 }
 
