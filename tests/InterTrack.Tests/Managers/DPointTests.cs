@@ -7,6 +7,7 @@ using InterTrack.Node.Tracing;
 using InterTrack.Node.Transport;
 using InterTrack.Protocol.Model;
 using InterTrack.Tests.Transport;
+using Microsoft.Extensions.Time.Testing;
 
 namespace InterTrack.Tests.Managers;
 
@@ -25,8 +26,12 @@ public sealed class DPointTests : IAsyncLifetime, IDisposable
     public DPointTests()
     {
         _pki = new TestPki();
-        // The attack was 30 s ago: far outside the ±2 s a packet's time is searched with.
-        _world = new AsWorld(_pki) { TraceTimeout = TimeSpan.FromSeconds(15), AttackAgo = TimeSpan.FromSeconds(30) };
+        // The attack was 30 s ago: far outside the ±2 s a packet's time is searched with. The ITMs' clock moves only where a
+        // test moves it: on a loaded machine a real 2 s component deadline passed and an AS answered "no answer within 2.0 s".
+        _world = new AsWorld(_pki)
+        {
+            TraceTimeout = TimeSpan.FromSeconds(15), AttackAgo = TimeSpan.FromSeconds(30), Time = new FakeTimeProvider(DateTimeOffset.UtcNow),
+        };
     }
 
     public Task InitializeAsync()
