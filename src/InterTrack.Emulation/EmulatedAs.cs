@@ -1,4 +1,5 @@
 using InterTrack.Node.Kinds;
+using InterTrack.Node.Managers;
 
 namespace InterTrack.Emulation;
 
@@ -60,6 +61,24 @@ internal sealed class EmulatedAs : IDisposable
             system.Record(hops, packet, ns);
         }
     }
+
+    // Per neighbour the spoofed packets came in from (0: its own hosts): the first and last seen, how many. The emulator's one destination.
+    private readonly SortedDictionary<uint, (byte[] First, long FirstNs, byte[] Last, long LastNs, long Count)> _spoofed = [];
+
+    /// <summary>
+    /// Its border saw a spoofed packet come in from its hosts (<paramref name="from"/> null) or from a customer or peer, where the
+    /// source may only be theirs: what it tells the destination's ITM (<see cref="SpoofNotices"/>).
+    /// </summary>
+    public void SawSpoofed(uint? from, byte[] packet, long ns)
+    {
+        uint key = from ?? 0;
+        _spoofed[key] = _spoofed.TryGetValue(key, out var seen) ? seen with { Last = [.. packet], LastNs = ns, Count = seen.Count + 1 }
+            : ([.. packet], ns, [.. packet], ns, 1);
+    }
+
+    /// <summary>The spoofing notices its ITM sends, one per neighbour the spoofed packets came in from.</summary>
+    public IEnumerable<SpoofNotice> SpoofNotices => _spoofed.Select(s =>
+        new SpoofNotice(AsNumber, s.Key == 0 ? null : s.Key, s.Value.First, s.Value.FirstNs, s.Value.Last, s.Value.LastNs, s.Value.Count));
 
     public async Task FlushAsync()
     {

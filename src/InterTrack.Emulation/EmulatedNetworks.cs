@@ -158,9 +158,14 @@ internal sealed class TlsNetwork : IEmulatedNetwork
         private readonly ConcurrentDictionary<uint, Lazy<NetworkItmNeighbors>> _asked = new();
 
         public Task<NeighborAnswer> TraceAsync(uint neighborAs, ItmTraceRequest request, CancellationToken cancellationToken) =>
-            _asked.GetOrAdd(neighborAs, n => new(() => new NetworkItmNeighbors(
-                n != self && running.TryGetValue(n, out var endpoint) ? new Dictionary<uint, PeerEndpoint> { [n] = endpoint } : [], credentials, options)))
-                .Value.TraceAsync(neighborAs, request, cancellationToken); // an AS running no ITM: refused as not configured
+            Channel(neighborAs).TraceAsync(neighborAs, request, cancellationToken); // an AS running no ITM: refused as not configured
+
+        private NetworkItmNeighbors Channel(uint asNumber) => _asked.GetOrAdd(asNumber, n => new(() => new NetworkItmNeighbors(
+            n != self && running.TryGetValue(n, out var endpoint) ? new Dictionary<uint, PeerEndpoint> { [n] = endpoint } : [], credentials, options)))
+            .Value;
+
+        public Task NotifyAsync(uint asNumber, ItmTraceResultExport notice, CancellationToken cancellationToken) =>
+            Channel(asNumber).NotifyAsync(asNumber, notice, cancellationToken);
 
         public async ValueTask DisposeAsync()
         {
@@ -185,6 +190,12 @@ internal sealed class TlsNetwork : IEmulatedNetwork
                 network.Count(new ItmTraceResultExport(NeighborNode.ForItm(neighborAs), request.MessageId, answer.Export));
             }
             return answer;
+        }
+
+        public async Task NotifyAsync(uint asNumber, ItmTraceResultExport notice, CancellationToken cancellationToken)
+        {
+            await inner.NotifyAsync(asNumber, notice, cancellationToken).ConfigureAwait(false);
+            network.Count(notice);
         }
     }
 

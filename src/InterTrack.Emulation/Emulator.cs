@@ -87,9 +87,10 @@ public static class Emulator
             {
                 reachable.Add(attacker);
             }
+            var noticing = scenario.Deployment.SpoofNotices ? NoticingHops(graph, asPath, Deployed) : null;
             for (int i = 0; i < scenario.PacketsPerAttacker * hosts; i++)
             {
-                received.Add(Forward(asPath, Packet(random, sequence++, 53), t0 + sequence * 1000L, At));
+                received.Add(Forward(asPath, Packet(random, sequence++, 53), t0 + sequence * 1000L, At, noticing));
             }
         }
         var bystanders = all.Where(a => a != victim && !attackers.ContainsKey(a)).ToList();
@@ -119,6 +120,7 @@ public static class Emulator
         using var ca = tls ? EmulationCa() : null;
         await using var network = tls ? TlsNetwork.Start(net.Running, build, ca!, victimDPoint: victim)
             : (IEmulatedNetwork)new MemoryNetwork(graph, build);
+        await SendSpoofNoticesAsync(net, network, cancellationToken).ConfigureAwait(false);
         if (tls)
         {
             // Over TLS the victim's Traceback Client goes through its D Point, as a deployed victim would.
@@ -135,6 +137,27 @@ public static class Emulator
         double elapsed = clock.Elapsed.TotalMilliseconds;
         var view = TraceResultView.From(request.MessageId, new AllResultExport(request, outcome.Reply));
         return Result(view, truth, network, accounting, elapsed);
+    }
+
+    /// <summary>
+    /// Has every AS that noticed the attack's spoofing send its notices to the victim's ITM, as it would while the attack goes on,
+    /// and waits until they have arrived (over TLS they are one-way messages); returns how many were sent.
+    /// </summary>
+    internal static async Task<int> SendSpoofNoticesAsync(AttackedInternet net, IEmulatedNetwork network, CancellationToken cancellationToken)
+    {
+        var notices = net.Ases.Values.Where(e => e.AsNumber != net.Victim).SelectMany(e => e.SpoofNotices).ToList();
+        var victim = network.Itm(net.Victim);
+        int before = victim.Notices.Count;
+        foreach (var notice in notices)
+        {
+            await network.Itm(notice.Notifier).NotifyAsync(net.Victim, notice, cancellationToken).ConfigureAwait(false);
+        }
+        var waited = Stopwatch.StartNew();
+        while (victim.Notices.Count < before + notices.Count && waited.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+        }
+        return notices.Count;
     }
 
     private static MethodResult Result(TraceResultView view, IReadOnlyList<uint> truth, IEmulatedNetwork network, Accounting accounting, double elapsed)
@@ -242,8 +265,21 @@ public static class Emulator
         return Node.Pki.CertificateAuthority.Create("InterTrack emulation", now.AddMinutes(-5), now.AddDays(7));
     }
 
-    /// <summary>Sends one packet along the AS path through each AS's routers, where their systems record it; returns it as the victim receives it.</summary>
-    private static (byte[], long) Forward(IReadOnlyList<uint> asPath, byte[] packet, long ns, Func<uint, EmulatedAs> at)
+    /// <summary>
+    /// Where on an attack's AS path a border notices the spoofing (docs/protocol.md, "Spoofing notices"): a deployed AS whose hosts
+    /// send the packets, or that gets them from a customer or a peer, whose sources may only lie in its customer cone. The attack's
+    /// sources (198.18.0.0/15) lie in no AS's: every such border notices. From a provider any source may come.
+    /// </summary>
+    private static bool[] NoticingHops(AsGraph graph, IReadOnlyList<uint> asPath, Func<uint, bool> deployed) =>
+    [
+        .. asPath.Select((a, i) => deployed(a) && (i == 0 || graph.Customers(a).Contains(asPath[i - 1]) || graph.Peers(a).Contains(asPath[i - 1]))),
+    ];
+
+    /// <summary>
+    /// Sends one packet along the AS path through each AS's routers, where their systems record it (and, where <paramref name="noticing"/>,
+    /// its border notices the spoofing); returns it as the victim receives it.
+    /// </summary>
+    private static (byte[], long) Forward(IReadOnlyList<uint> asPath, byte[] packet, long ns, Func<uint, EmulatedAs> at, bool[]? noticing = null)
     {
         var hops = new List<EmulatedHop>(3);
         for (int i = 0; i < asPath.Count; i++)
@@ -271,6 +307,10 @@ public static class Emulator
             }
             e.Mark(hops, packet); // from here on the AS's routers see the marked packet
             e.Forward(hops, packet, t);
+            if (noticing?[i] == true)
+            {
+                e.SawSpoofed(i == 0 ? null : asPath[i - 1], packet, t);
+            }
             packet[8] = (byte)Math.Max(1, packet[8] - 1); // TTL, as a router would
         }
         return (packet, ns + asPath.Count * 2_000_000L);

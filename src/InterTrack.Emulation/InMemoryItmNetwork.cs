@@ -47,6 +47,19 @@ internal sealed class InMemoryItmNetwork : IItmNeighbors
         return new NeighborAnswer((ItmTraceReply)Carry(outcome.Reply), exported);
     }
 
+    public Task NotifyAsync(uint asNumber, ItmTraceResultExport notice, CancellationToken cancellationToken)
+    {
+        if (!_itms.TryGetValue(asNumber, out var itm) || _down.GetValueOrDefault(asNumber))
+        {
+            throw new IOException($"no ITM of AS{asNumber} answers");
+        }
+        var delivered = (ItmTraceResultExport)Carry(notice);
+        // The sender is the notice's origin here: in process there is no certificate to name it.
+        uint sender = delivered.Export is InterAsResultExport { Request.PathList.Origin.NodeId: ItmNodeId origin } ? origin.Itm.AsNumber : 0;
+        itm.Receive(sender, delivered);
+        return Task.CompletedTask;
+    }
+
     private InterTrackMessage Carry(InterTrackMessage message)
     {
         var bytes = _codec.Encode(message);

@@ -175,6 +175,11 @@ public sealed record DeploymentSpec
     public bool SkipOver { get; init; } = true;
     /// <summary>At most this many deployed ASes an ITM asks behind one AS that runs nothing (<c>SkipOverSettings.MaxTargets</c>).</summary>
     public int SkipOverBound { get; init; } = Node.Managers.SkipOverSettings.DefaultMaxTargets;
+    /// <summary>
+    /// Deployed ASes whose borders see spoofed packets come in from their hosts, customers or peers tell the victim's ITM
+    /// (<c>SpoofNotice</c>), and skip-over asks only the ASes on those notifiers' routes (true); false: nobody sends any.
+    /// </summary>
+    public bool SpoofNotices { get; init; } = true;
     [JsonInclude] internal Dictionary<string, DeploymentOverride> Overrides { get; init; } = [];
 
     /// <summary>

@@ -48,7 +48,12 @@ public sealed partial class Itm
         // Without asking, nothing behind the gap is known to be clean: every AS the flow could have come from is a candidate.
         var search = new SkipOverSearch(skip.Graph, skip.Ask ? skip.Deployed : _ => false, neighbor, settings.AsNumber, onPath,
             skip.RoutesTo(victim), skip.CatchmentOf(victim));
-        var targets = skip.Ask ? search.Targets.Concat(skip.OffRoute ? search.OffRoute : []).ToList() : [];
+        // With spoofing notices, only the ASes a notifier's route crosses the gap through: a deployed AS that sent none saw no spoofed
+        // packets come in from its hosts, customers or peers, so it is no origin, and any AS it passed them on to is on a notifier's route.
+        var notifiers = skip.Notices ? NotifiersIn(request) : null;
+        var targets = !skip.Ask ? []
+            : notifiers is not null ? search.Through(notifiers)
+            : search.Targets.Concat(skip.OffRoute ? search.OffRoute : []).ToList();
         var order = targets.Take(skip.MaxTargets).ToList();
 
         var entries = new List<AsEntry>();
@@ -90,7 +95,7 @@ public sealed partial class Itm
         if (gaps.Count == 0)
         {
             // Nobody behind the gap saw the flow (or none was asked): the gap is the frontier.
-            return ([Frontier(neighbor, depth + 1, search, targets.Skip(asked).ToList(), asked)], answer.Domain);
+            return ([Frontier(neighbor, depth + 1, search, targets.Skip(asked).ToList(), asked, notifiers is not null)], answer.Domain);
         }
         entries.AddRange(gaps.Select(g => new AsEntry(NodeId.ForItm(g.Key), AsStatus.Transit, depth + 1 + (uint)search.Level(g.Key), g.Value.Degree,
             TraceState.Reached)
@@ -99,7 +104,7 @@ public sealed partial class Itm
             // Packets no target accounts for may have started behind the gap: name the candidates for them too.
             Options = g.Key == neighbor && !Covered()
                 ? [new MessageOption(SkippedOption, "runs no InterTrack; crossed by skip-over, and some packets started behind it"),
-                    .. Candidates(search, targets.Skip(asked).ToList(), asked)]
+                    .. Candidates(search, targets.Skip(asked).ToList(), asked, notifiers is not null)]
                 : [new MessageOption(SkippedOption, "runs no InterTrack; crossed by skip-over on the AS graph")],
         }));
         return (entries, domain);
@@ -119,27 +124,29 @@ public sealed partial class Itm
         .. new[] { request.PathList.Origin?.NodeId }.Concat(request.PathList.NextHops.Select(h => h.NodeId)).OfType<ItmNodeId>().Select(n => n.Itm.AsNumber),
     ];
 
-    private static AsEntry Frontier(uint gap, uint depth, SkipOverSearch search, IReadOnlyList<uint> unasked, int asked) =>
+    private static AsEntry Frontier(uint gap, uint depth, SkipOverSearch search, IReadOnlyList<uint> unasked, int asked, bool noticed) =>
         new(NodeId.ForItm(gap), AsStatus.Unknown, Math.Min(depth, 64), 0, TraceState.Error)
         {
             Options =
             [
                 new MessageOption(SkippedOption, asked == 0 ? "runs no InterTrack"
                     : $"runs no InterTrack; none of the {asked} deployed ASes behind it asked saw the flow"),
-                .. Candidates(search, unasked, asked),
+                .. Candidates(search, unasked, asked, noticed),
             ],
         };
 
     /// <summary>
     /// The candidate origins behind a gap, likeliest first: the gap itself (the flow came in from it), then the ASes running
     /// nothing whose route crosses it, nearest first, then the deployed ones the bound left unasked; with their count and why.
-    /// The ASes behind a deployed AS that answered no are not among them: their flows would have crossed it.
+    /// The ASes behind a deployed AS that answered no are not among them: their flows would have crossed it. With spoofing notices
+    /// (<paramref name="noticed"/>) the deployed ASes that sent none are not either: they would have noticed their own spoofing hosts.
     /// </summary>
-    private static MessageOption[] Candidates(SkipOverSearch search, IReadOnlyList<uint> unasked, int asked)
+    private static MessageOption[] Candidates(SkipOverSearch search, IReadOnlyList<uint> unasked, int asked, bool noticed)
     {
         var candidates = search.Cone.Concat(unasked).ToList();
         string reason = $"AS{search.Cone[0]} runs no InterTrack and handed the flow on; {search.Cone.Count - 1} ASes behind it run none either" +
             (asked > 0 ? $"; {asked} deployed ASes behind it asked did not account for every packet" : "") +
+            (noticed ? "; the deployed ASes behind it that sent the victim no spoofing notice were not asked" : "") +
             (unasked.Count > 0 ? $"; {unasked.Count} deployed ASes behind it not asked (bound), listed last" : "");
         return
         [
@@ -161,6 +168,12 @@ public sealed record SkipOverSettings(AsGraph Graph, Func<uint, bool> Deployed)
         IReadOnlyDictionary<uint, int> Catchment)>> _routes = new();
 
     public bool Ask { get; init; } = true;
+
+    /// <summary>
+    /// Whether a request naming the ASes that sent the victim spoofing notices (<see cref="Itm.Notices"/>) has skip-over ask only the
+    /// deployed ASes on their routes; off, or when a request names none, every deployed AS whose route crosses the gap is a target.
+    /// </summary>
+    public bool Notices { get; init; } = true;
 
     /// <summary>At most this many deployed ASes are asked per gap (likeliest first); the rest become candidates.</summary>
     public int MaxTargets { get; init; } = DefaultMaxTargets;

@@ -63,7 +63,11 @@ public sealed partial class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyL
     public async Task<ItmOutcome> TraceAsync(ItmTraceRequest request, bool fromOwnDPoint, CancellationToken cancellationToken)
     {
         uint depth = fromOwnDPoint ? 0 : DepthOf(request);
-        if (!fromOwnDPoint)
+        if (fromOwnDPoint)
+        {
+            request = WithNotifiers(request);
+        }
+        else
         {
             if (request.Ttl == 0 || OnPath(request.PathList))
             {
@@ -257,6 +261,7 @@ public sealed partial class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyL
             [
                 new MessageOption(DeadlineOption, (deadline - settings.HopMargin).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)),
                 .. skipped > 0 ? [new MessageOption(SkippedOption, skipped.ToString(CultureInfo.InvariantCulture))] : Array.Empty<MessageOption>(),
+                .. request.Options.Where(o => o.Type == NoticedOption),
                 .. NodeActivity.Context(span, settings.ExportLevels.GetValueOrDefault(neighbor, ExportLevelKind.InterAs) != ExportLevelKind.InterAs),
             ],
         };

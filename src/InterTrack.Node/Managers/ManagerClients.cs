@@ -22,4 +22,8 @@ public interface IItmNeighbors
 {
     /// <exception cref="IOException">The neighbour cannot be reached.</exception>
     Task<NeighborAnswer> TraceAsync(uint neighborAs, ItmTraceRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Sends a spoofing notice to an AS's ITM (any the directory lists, not only neighbours); no answer comes back.</summary>
+    /// <exception cref="IOException">That ITM cannot be reached.</exception>
+    Task NotifyAsync(uint asNumber, ItmTraceResultExport notice, CancellationToken cancellationToken);
 }

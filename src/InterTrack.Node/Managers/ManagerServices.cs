@@ -13,7 +13,8 @@ namespace InterTrack.Node.Managers;
 public static class ManagerServices
 {
     /// <summary>
-    /// The ITM's port: ITMTraceRequest from neighbour ITMs (answered with ITMTraceReply), and
+    /// The ITM's port: ITMTraceRequest from neighbour ITMs (answered with ITMTraceReply), spoofing notices from any ITM (an
+    /// ITMTraceResultExport on its own, <see cref="SpoofNotice"/>: kept, answered only when refused), and
     /// DPointTraceRequest from our own D Point (answered at once with DPointMessageIDReply, then
     /// with DPointTraceReply carrying everything: the AllResultExport).
     /// </summary>
@@ -40,6 +41,11 @@ public static class ManagerServices
                     return outcome.Reply;
                 }, request, logger, work, cancellationToken);
                 return ValueTask.CompletedTask;
+            case ItmTraceResultExport notice when connection.RemoteIdentity is { Role: NodeRole.Itm } sender:
+                // A spoofing notice: kept, and not answered unless refused.
+                return itm.Receive(sender.AsNumber, notice) is { } refused
+                    ? connection.SendErrorAsync(ErrorType.HeartbeatWrongSemantic, refused, message)
+                    : ValueTask.CompletedTask;
             case DPointTraceRequest request when connection.RemoteIdentity is { Role: NodeRole.DPoint } dp && dp.AsNumber == itm.AsNumber:
                 Answer(connection, ct => TraceForDPointAsync(itm, connection, request, ct), request, logger, work, cancellationToken);
                 return ValueTask.CompletedTask;

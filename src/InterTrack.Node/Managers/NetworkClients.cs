@@ -28,6 +28,10 @@ public sealed class NetworkItmNeighbors(IReadOnlyDictionary<uint, PeerEndpoint> 
         return new NeighborAnswer(reply, export?.Export);
     }
 
+    public Task NotifyAsync(uint asNumber, ItmTraceResultExport notice, CancellationToken cancellationToken) =>
+        _channels.TryGetValue(asNumber, out var channel) ? channel.SendAsync(notice, cancellationToken)
+            : throw new IOException($"AS{asNumber} is not a configured neighbour or in the directory");
+
     internal static PeerChannel Channel(PeerEndpoint peer, TlsCredentials credentials, TransportOptions? options) =>
         new(peer.Identity.ToString(), ct => MessageClient.ConnectTlsAsync(peer.Host, peer.Port, peer.Identity, credentials, options, cancellationToken: ct));
 

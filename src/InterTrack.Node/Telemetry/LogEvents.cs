@@ -11,6 +11,7 @@ public static class LogEvents
     public const int RequestFailed = 100, BackgroundWorkFailed = 110, WorkLeftAtStop = 120;
     public const int DPointTraceFailed = 200;
     public const int ItmReceived = 300, ItmForwarded = 301, ItmAnswered = 302, ItmSkippedOver = 303;
+    public const int ItmNoticed = 304, ItmNoticeRefused = 305, ItmNotified = 306;
     public const int PeerStateChanged = 320;
     public const int FlowExporterProblem = 600, FlowReceiveFailed = 601, FlowMessageFailed = 602, FlowLost = 603, FlowKernelDrops = 604,
         FlowBufferCapped = 605;

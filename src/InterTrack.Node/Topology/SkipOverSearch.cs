@@ -68,7 +68,40 @@ internal sealed class SkipOverSearch
             targets = [.. targets.Where(Crosses).OrderByDescending(Weight).ThenBy(Level)];
             cone = [gap, .. cone.Skip(1).Where(Crosses).OrderBy(Level).ThenByDescending(Weight)];
         }
-        (Targets, Cone) = (targets, cone);
+        (Targets, Cone, _routes) = (targets, cone, routes);
+    }
+
+    private readonly IReadOnlyDictionary<uint, AsRoute>? _routes;
+
+    /// <summary>
+    /// The targets through which the flows of <paramref name="notifiers"/> entered the gap, in <see cref="Targets"/> order: a notifier
+    /// that is a target, or the target nearest the gap on a notifier's inferred route to the victim (the flow then crossed it too).
+    /// </summary>
+    public IReadOnlyList<uint> Through(IReadOnlySet<uint> notifiers)
+    {
+        var targets = Targets.ToHashSet();
+        var through = new HashSet<uint>();
+        foreach (uint notifier in notifiers)
+        {
+            if (targets.Contains(notifier))
+            {
+                through.Add(notifier);
+                continue;
+            }
+            uint? last = null;
+            uint at = notifier;
+            for (int hops = 0; _routes is not null && _routes.TryGetValue(at, out var route) && route.Kind != RouteKind.Destination && hops < 64; hops++)
+            {
+                at = route.NextHop;
+                if (at == Cone[0])
+                {
+                    if (last is { } target) through.Add(target);
+                    break;
+                }
+                last = targets.Contains(at) ? at : last;
+            }
+        }
+        return [.. Targets.Where(through.Contains)];
     }
 
     /// <summary>Whether an AS's best route to the destination passes through the gap (no route: assumed possible).</summary>

@@ -63,10 +63,17 @@ public sealed class SkipOverTests : IDisposable
         return path;
     }
 
+    /// <summary>
+    /// With spoofing notices 4 (its hosts) and 3 (from its customer 4) tell the victim; skip-over behind 2 asks only 3, the AS on
+    /// their routes: 1 asks 2 (a gap), then 3, and 3 asks 4. Without, it asks 3, 6 and 9 (the deployed ASes whose route crosses 2).
+    /// </summary>
     [Theory]
-    [InlineData("memory")]
-    [InlineData("tls")]
-    public async Task A_trace_skips_over_a_transit_as_that_runs_nothing_and_names_candidates_for_an_origin_that_runs_nothing(string transport)
+    [InlineData("memory", true, 3)]
+    [InlineData("tls", true, 3)]
+    [InlineData("memory", false, 5)]
+    [InlineData("tls", false, 5)]
+    public async Task A_trace_skips_over_a_transit_as_that_runs_nothing_and_names_candidates_for_an_origin_that_runs_nothing(string transport,
+        bool notices, int asesAsked)
     {
         var scenario = new Scenario
         {
@@ -78,6 +85,7 @@ public sealed class SkipOverTests : IDisposable
             BackgroundPackets = 50,
             Deployment = new DeploymentSpec
             {
+                SpoofNotices = notices,
                 Overrides = new() { ["2"] = new DeploymentOverride { Bts = "none", Ts = "none" },
                     ["5"] = new DeploymentOverride { Bts = "none", Ts = "none" } },
             },
@@ -92,9 +100,8 @@ public sealed class SkipOverTests : IDisposable
         Assert.Equal(2, interTrack.CandidateSets[5]);                 // AS5 runs nothing: it is one of {2, 5}
         Assert.Equal(0.5, interTrack.WithinCandidates(1));
         Assert.Equal(1.0, interTrack.WithinCandidates(2));
-        // The cost of the trace: 1 asked 2 (a gap), skip-over asked 3, 6 and 9 (the deployed ASes whose route crosses 2), 3 asked 4.
-        Assert.Equal(5, interTrack.AsesAsked);
-        Assert.True(interTrack.Messages >= 8 && interTrack.Bytes > interTrack.Messages * 100, $"{interTrack.Messages} messages, {interTrack.Bytes} bytes");
+        Assert.Equal(asesAsked, interTrack.AsesAsked);
+        Assert.True(interTrack.Messages >= 6 && interTrack.Bytes > interTrack.Messages * 100, $"{interTrack.Messages} messages, {interTrack.Bytes} bytes");
     }
 
     [Fact]

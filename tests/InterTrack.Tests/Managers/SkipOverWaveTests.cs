@@ -168,5 +168,8 @@ public sealed class SkipOverWaveTests
             }
             return inner.TraceAsync(neighborAs, request, cancellationToken);
         }
+
+        public Task NotifyAsync(uint asNumber, ItmTraceResultExport notice, CancellationToken cancellationToken) =>
+            inner.NotifyAsync(asNumber, notice, cancellationToken);
     }
 }

@@ -1,0 +1,85 @@
+using System.Globalization;
+using InterTrack.Node.Telemetry;
+using InterTrack.Node.Tracing;
+using InterTrack.Protocol.Model;
+using Microsoft.Extensions.Logging;
+
+namespace InterTrack.Node.Managers;
+
+/// <summary>
+/// Spoofing notices (<see cref="SpoofNotice"/>): this ITM sends its own to the ITM of the spoofed
+/// packets' destination AS, keeps those it receives for its AS (<see cref="Notices"/>), and when its
+/// own D Point traces, names the notifiers covering the traced packets in the request (Option
+/// "spoof-noticed"), which every ITM forwards with it: skip-over then asks behind a gap only the
+/// ASes on a notifier's route.
+/// </summary>
+public sealed partial class Itm
+{
+    internal const string NoticedOption = "spoof-noticed";
+
+    /// <summary>The spoofing notices received for our AS's addresses.</summary>
+    public SpoofNoticeBoard Notices { get; } = new();
+
+    /// <summary>Tells the destination AS's ITM that we saw spoofed packets to it (one message, no answer).</summary>
+    /// <exception cref="IOException">That ITM cannot be reached.</exception>
+    public async Task NotifyAsync(uint destinationAs, SpoofNotice notice, CancellationToken cancellationToken)
+    {
+        var message = notice.ToMessage(NewMessageId(), destinationAs);
+        await neighbors.NotifyAsync(destinationAs, message, cancellationToken).ConfigureAwait(false);
+        ItmLog.Notified(_logger, message.MessageId.ToString(), destinationAs, notice.Destination.ToString(), notice.Packets);
+    }
+
+    /// <summary>Takes a spoofing notice another ITM sent; the reason it was refused, or null.</summary>
+    public string? Receive(uint sender, ItmTraceResultExport message)
+    {
+        try
+        {
+            if (!settings.Admits(sender))
+            {
+                throw new FormatException($"AS{sender} is refused by the path filter");
+            }
+            var notice = SpoofNotice.FromMessage(sender, message);
+            Notices.Add(notice);
+            ItmLog.Noticed(_logger, message.MessageId.ToString(), sender, notice.EnteredFrom is { } from ? $"AS{from}" : "its hosts",
+                notice.Destination.ToString(), notice.Packets);
+            return null;
+        }
+        catch (FormatException e)
+        {
+            ItmLog.NoticeRefused(_logger, message.MessageId.ToString(), sender, e.Message);
+            return e.Message;
+        }
+    }
+
+    /// <summary>Our own D Point's request, naming the ASes whose notices cover its packets (unchanged when none do or skip-over ignores them).</summary>
+    private ItmTraceRequest WithNotifiers(ItmTraceRequest request)
+    {
+        if (settings.SkipOver is not { Notices: true } || Notices.NotifiersOf(EvidencePackets.Packets(request.Evidence)) is not { Count: > 0 } notifiers)
+        {
+            return request;
+        }
+        return request with
+        {
+            Options = [.. request.Options, new MessageOption(NoticedOption, string.Join(',', notifiers.Select(n => n.ToString(CultureInfo.InvariantCulture))))],
+        };
+    }
+
+    /// <summary>The notifiers a request names; null when it names none (skip-over then asks by the AS graph alone).</summary>
+    private static HashSet<uint>? NotifiersIn(ItmTraceRequest request) =>
+        request.Options.FirstOrDefault(o => o.Type == NoticedOption) is { } option
+            ? [.. option.Value.Split(',').Select(v => uint.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out uint a) ? a : 0).Where(a => a != 0)]
+            : null;
+}
+
+internal static partial class ItmLog
+{
+    [LoggerMessage(LogEvents.ItmNoticed, LogLevel.Information,
+        "Spoofing notice {MessageId} from AS{Sender}: {Packets} spoofed packets to {Destination} came in from {From}")]
+    public static partial void Noticed(ILogger logger, string messageId, uint sender, string from, string destination, long packets);
+
+    [LoggerMessage(LogEvents.ItmNoticeRefused, LogLevel.Warning, "Message {MessageId} from AS{Sender} refused: {Reason}")]
+    public static partial void NoticeRefused(ILogger logger, string messageId, uint sender, string reason);
+
+    [LoggerMessage(LogEvents.ItmNotified, LogLevel.Information, "Spoofing notice {MessageId} sent to AS{Destination}: {Packets} spoofed packets to {Address}")]
+    public static partial void Notified(ILogger logger, string messageId, uint destination, string address, long packets);
+}
