@@ -28,6 +28,8 @@ internal static class EmulateCommand
             "(overrides deployment.skipOver)." };
         var skipOverBound = new Option<int?>("--skip-over-bound") { Description = "At most this many deployed ASes an ITM asks behind one AS that runs " +
             "nothing (overrides deployment.skipOverBound; default 1024)." };
+        var noSpoofNotices = new Option<bool>("--no-spoof-notices") { Description = "Deployed ASes send the victim no spoofing notices, so skip-over " +
+            "asks by the AS graph alone (overrides deployment.spoofNotices; the figures before notices)." };
         var outDir = new Option<DirectoryInfo>("--out") { Description = "Directory for the sweep's sweep.csv and sweep.svg.",
             DefaultValueFactory = _ => new DirectoryInfo(".") };
         var serve = new Option<bool>("--serve") { Description = "Keep the attacked network running (ITMs on TLS, the victim's D Point) for an " +
@@ -43,7 +45,7 @@ internal static class EmulateCommand
             "on 127.0.0.1 (0: any port)." };
         var command = new Command("emulate", "Emulate an attack on an AS topology and trace it with the real managers, beside a RID-style baseline.")
         {
-            scenario, json, svg, sweep, seeds, strategy, noSkipOver, skipOverBound, outDir, serve, serveDir, legacyPort, ridPort, webPort, metricsPort,
+            scenario, json, svg, sweep, seeds, strategy, noSkipOver, skipOverBound, noSpoofNotices, outDir, serve, serveDir, legacyPort, ridPort, webPort, metricsPort,
         };
         command.Validators.Add(result =>
         {
@@ -87,6 +89,7 @@ internal static class EmulateCommand
                     Strategy = parsed.GetValue(strategy) ?? loaded.Deployment.Strategy,
                     SkipOver = loaded.Deployment.SkipOver && !parsed.GetValue(noSkipOver),
                     SkipOverBound = parsed.GetValue(skipOverBound) ?? loaded.Deployment.SkipOverBound,
+                    SpoofNotices = loaded.Deployment.SpoofNotices && !parsed.GetValue(noSpoofNotices),
                 },
             };
             OutputFile.CheckWritable(parsed.GetValue(svg), "--svg");
@@ -233,7 +236,8 @@ internal static class EmulateCommand
         File.WriteAllText(csv, Sweep.Csv(sweep.Parameter, points));
         string title = string.Create(CultureInfo.InvariantCulture,
             $"{scenario.Topology.Generate?.Ases.ToString(CultureInfo.InvariantCulture) ?? Path.GetFileName(scenario.Topology.AsRel)} ASes, strategy " +
-            $"{scenario.Deployment.Strategy}, skip-over {(scenario.Deployment.SkipOver ? "on" : "off")}, {seeds} seeds");
+            $"{scenario.Deployment.Strategy}, skip-over {(scenario.Deployment.SkipOver ? "on" : "off")}, spoofing notices " +
+            $"{(scenario.Deployment.SpoofNotices ? "on" : "off")}, {seeds} seeds");
         File.WriteAllText(plot, Sweep.Plot(sweep.Parameter, points, title));
         output.WriteLine($"csv: {csv}");
         output.WriteLine($"plot: {plot}");

@@ -306,8 +306,8 @@ internal sealed record ItmConfig
 
 /// <summary>
 /// How far an ITM goes behind an AS that runs nothing (<see cref="Managers.SkipOverSettings"/>): whether it asks at all, at most how many
-/// deployed ASes per gap, how many in its first wave, and whether also those whose inferred route does not cross the gap.
-/// <c>true</c> and <c>false</c> stand for the defaults with <see cref="Ask"/> so.
+/// deployed ASes per gap, how many in its first wave, whether also those whose inferred route does not cross the gap, and whether
+/// spoofing notices narrow whom it asks. <c>true</c> and <c>false</c> stand for the defaults with <see cref="Ask"/> so.
 /// </summary>
 internal sealed record SkipOverConfig
 {
@@ -315,9 +315,10 @@ internal sealed record SkipOverConfig
     public int MaxAsked { get; init; } = Managers.SkipOverSettings.DefaultMaxTargets;
     public int Wave { get; init; } = Managers.SkipOverSettings.DefaultWave;
     public bool OffRoute { get; init; }
+    public bool Notices { get; init; } = true;
 
     public Managers.SkipOverSettings Settings(Topology.AsGraph graph, Func<uint, bool> deployed) =>
-        new(graph, deployed) { Ask = Ask, MaxTargets = MaxAsked, Wave = Wave, OffRoute = OffRoute };
+        new(graph, deployed) { Ask = Ask, MaxTargets = MaxAsked, Wave = Wave, OffRoute = OffRoute, Notices = Notices };
 
     /// <exception cref="FormatException">Neither a boolean nor a section of these fields; the message names the field.</exception>
     public static SkipOverConfig Bind(JsonElement json) => json.ValueKind switch

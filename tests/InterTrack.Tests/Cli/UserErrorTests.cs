@@ -150,8 +150,8 @@ public sealed class UserErrorTests : IDisposable
     [InlineData("""{ "itm": { "neighbors": { "65002": 9001 } } }""", "itm.neighbors.65002: expected a string, got the number 9001")]
     [InlineData("""{ "dp": { "clients": 65001 } }""", "dp.clients: expected a list [ ... ], got the number 65001")]
     [InlineData("""{ "itm": { "skipOver": "yes" } }""",
-        "itm.skipOver: must be true, false or a section { ask, maxAsked, wave, offRoute }, got a string \"yes\"")]
-    [InlineData("""{ "itm": { "skipOver": null } }""", "itm.skipOver: must be true, false or a section { ask, maxAsked, wave, offRoute }, got null")]
+        "itm.skipOver: must be true, false or a section { ask, maxAsked, wave, offRoute, notices }, got a string \"yes\"")]
+    [InlineData("""{ "itm": { "skipOver": null } }""", "itm.skipOver: must be true, false or a section { ask, maxAsked, wave, offRoute, notices }, got null")]
     [InlineData("""{ "itm": { "skipOver": { "maxAsk": 5 } } }""", "itm.skipOver.maxAsk: unknown field; did you mean 'maxAsked'?")]
     public void A_wrong_configuration_field_is_named_as_in_the_file_with_what_to_write(string json, string expected)
     {

@@ -113,13 +113,42 @@ public sealed class SkipOverWaveTests
     [Fact]
     public void The_daemon_s_skipOver_field_is_a_switch_or_a_section_with_the_settings_the_emulator_uses()
     {
-        using var section = System.Text.Json.JsonDocument.Parse("""{ "maxAsked": 64, "wave": 4, "offRoute": true }""");
+        using var section = System.Text.Json.JsonDocument.Parse("""{ "maxAsked": 64, "wave": 4, "offRoute": true, "notices": false }""");
         var bound = Node.Daemon.SkipOverConfig.Bind(section.RootElement).Settings(Graph(), _ => true);
-        Assert.Equal((true, 64, 4, true), (bound.Ask, bound.MaxTargets, bound.Wave, bound.OffRoute));
+        Assert.Equal((true, 64, 4, true, false), (bound.Ask, bound.MaxTargets, bound.Wave, bound.OffRoute, bound.Notices));
 
         using var off = System.Text.Json.JsonDocument.Parse("false");
         var none = Node.Daemon.SkipOverConfig.Bind(off.RootElement).Settings(Graph(), _ => true);
-        Assert.Equal((false, SkipOverSettings.DefaultMaxTargets, SkipOverSettings.DefaultWave, false), (none.Ask, none.MaxTargets, none.Wave, none.OffRoute));
+        Assert.Equal((false, SkipOverSettings.DefaultMaxTargets, SkipOverSettings.DefaultWave, false, true),
+            (none.Ask, none.MaxTargets, none.Wave, none.OffRoute, none.Notices));
+    }
+
+    [Fact]
+    public async Task With_spoofing_notices_only_the_deployed_ases_on_a_notifier_s_route_are_asked()
+    {
+        // 10 (behind 6, which runs nothing) and 8 (behind 3) told the victim: behind 2, 3 (8's route crosses 2 through it) and 10 are asked.
+        var world = new Scripted { [10] = Source(), [3] = CameFrom(8), [8] = Source() };
+        world.Notifiers.AddRange([10, 8]);
+        var (result, asked) = await world.TraceAsync(new SkipOverSettings(Graph(), world.Deployed));
+        Assert.Equal([2u, 3u, 10u], asked[1]);
+        Assert.Equal((AsStatus.Source, AsStatus.Source), (result[10].Status, result[8].Status));
+
+        // Notices switched off: every deployed AS whose route crosses 2.
+        var off = new Scripted { [10] = Source(), [3] = CameFrom(8), [8] = Source() };
+        off.Notifiers.AddRange([10, 8]);
+        var (_, graphAlone) = await off.TraceAsync(new SkipOverSettings(Graph(), off.Deployed) { Notices = false });
+        Assert.Equal([2u, 3u, 4u, 5u, 10u], graphAlone[1]);
+    }
+
+    [Fact]
+    public async Task With_spoofing_notices_from_elsewhere_a_gap_is_the_frontier_and_the_silent_deployed_ases_are_no_candidates()
+    {
+        var world = new Scripted { [12] = Source() };
+        world.Notifiers.Add(12); // its route to 1 does not cross 2
+        var (result, asked) = await world.TraceAsync(new SkipOverSettings(Graph(), world.Deployed));
+        Assert.Equal([2u], asked[1]);
+        Assert.Equal("2,6", Option(result[2], "candidate-origins"));
+        Assert.Contains("sent the victim no spoofing notice", Option(result[2], "candidate-reason"));
     }
 
     private static string? Option(AsEntry entry, string type) => entry.Options.FirstOrDefault(o => o.Type == type)?.Value;
@@ -133,6 +162,9 @@ public sealed class SkipOverWaveTests
     {
         public bool Deployed(uint asNumber) => !Dark.Contains(asNumber);
 
+        /// <summary>The ASes that send the victim a spoofing notice covering the traced packets before it traces.</summary>
+        public List<uint> Notifiers { get; } = [];
+
         public async Task<(Dictionary<uint, AsEntry> Result, Dictionary<uint, List<uint>> Asked)> TraceAsync(SkipOverSettings skip)
         {
             var network = new InMemoryItmNetwork();
@@ -141,6 +173,11 @@ public sealed class SkipOverWaveTests
                 new ScriptedBtm(a, a == 1 ? CameFrom(2) : this.GetValueOrDefault(a, new BorderTraceResult(AsStatus.NotFound, 100, TraceState.NotFound))),
                 [], recorder));
             foreach (var itm in itms.Values) network.Add(itm);
+            foreach (uint n in Notifiers)
+            {
+                await itms[n].NotifyAsync(1, new SpoofNotice(n, null, TestPackets.Udp4(0), 1_000_000_000, TestPackets.Udp4(3), 1_000_000_000, 4),
+                    CancellationToken.None);
+            }
             var footmarks = Enumerable.Range(0, 4).Select(i => EvidencePackets.ToFootmark(TestPackets.Udp4(i), 1_000_000_000)).ToList();
             var request = new ItmTraceRequest(NeighborNode.ForItm(1), itms[1].NewMessageId(), 16, ItmPathList.Empty,
                 EvidencePackets.ToEvidence(footmarks, TimeVal.FromUnixNs(1_000_000_000)));
