@@ -62,8 +62,9 @@ public sealed partial class Itm
         double explained = 0; // the share of the gap's packets the targets that saw them account for
         bool Covered() => explained >= 1 - 0.5 / theirs.Count; // every packet the gap handed over is accounted for
         int asked = 0, sawIt = 0;
-        // In waves, likeliest first, each twice the last: a gap whose packets the first answers account for costs one wave.
-        for (int wave = skip.Wave; asked < order.Count && !Covered(); wave *= 2)
+        // In waves, likeliest first, each twice the last: a gap whose packets the first answers account for costs one wave. The ASes on
+        // notifiers' routes all at once: each stands for spoofing seen, and a target nested behind another would count its packets twice.
+        for (int wave = notifiers is null ? skip.Wave : Math.Max(order.Count, 1); asked < order.Count && !Covered(); wave *= 2)
         {
             var batch = order.Skip(asked).Take(wave).ToList();
             asked += batch.Count;
