@@ -45,7 +45,8 @@ internal static class EmulateCommand
             "on 127.0.0.1 (0: any port)." };
         var command = new Command("emulate", "Emulate an attack on an AS topology and trace it with the real managers, beside a RID-style baseline.")
         {
-            scenario, json, svg, sweep, seeds, strategy, noSkipOver, skipOverBound, noSpoofNotices, outDir, serve, serveDir, legacyPort, ridPort, webPort, metricsPort,
+            scenario, json, svg, sweep, seeds, strategy, noSkipOver, skipOverBound, noSpoofNotices, outDir, serve, serveDir, legacyPort, ridPort, webPort,
+            metricsPort,
         };
         command.Validators.Add(result =>
         {

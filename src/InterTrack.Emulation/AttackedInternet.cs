@@ -8,7 +8,8 @@ namespace InterTrack.Emulation;
 /// evidence and the scenario's model of each kind (which may keep it in temporary files).
 /// </summary>
 /// <param name="models">The scenario's model of each kind, in the order the kinds are registered.</param>
-internal sealed class AttackedInternet(AsGraph graph, uint victim, (bool Ask, int Bound) skipOver, IReadOnlyList<uint> truth, Dictionary<uint, EmulatedAs> ases,
+internal sealed class AttackedInternet(AsGraph graph, uint victim, (bool Ask, int Bound, bool Notices) skipOver, IReadOnlyList<uint> truth,
+    Dictionary<uint, EmulatedAs> ases,
     List<(byte[] Packet, long Ns)> received, List<(byte[] Packet, long Ns)> sample, IReadOnlyList<uint> reachable, Func<uint, bool> deployed,
     OrderedDictionary<string, IEmulationModel> models) : IDisposable
 {
@@ -20,6 +21,9 @@ internal sealed class AttackedInternet(AsGraph graph, uint victim, (bool Ask, in
 
     /// <summary>At most this many deployed ASes asked behind one AS that runs nothing.</summary>
     public int SkipOverBound => skipOver.Bound;
+
+    /// <summary>Whether the deployed ASes send spoofing notices (and so skip-over passes over those that sent none).</summary>
+    public bool SpoofNotices => skipOver.Notices;
     public IReadOnlyList<uint> Truth => truth;
     public Dictionary<uint, EmulatedAs> Ases => ases;
     public List<(byte[] Packet, long Ns)> Received => received;

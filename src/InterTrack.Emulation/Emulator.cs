@@ -87,7 +87,7 @@ public static class Emulator
             {
                 reachable.Add(attacker);
             }
-            var noticing = scenario.Deployment.SpoofNotices ? NoticingHops(graph, asPath, Deployed) : null;
+            var noticing = SendsNotices(scenario) ? NoticingHops(graph, asPath, Deployed) : null;
             for (int i = 0; i < scenario.PacketsPerAttacker * hosts; i++)
             {
                 received.Add(Forward(asPath, Packet(random, sequence++, 53), t0 + sequence * 1000L, At, noticing));
@@ -107,7 +107,8 @@ public static class Emulator
             $"systems: TS {scenario.Deployment.Ts}, BTS {scenario.Deployment.Bts}");
 
         var sample = received.OrderBy(_ => random.Next()).Take(scenario.TracedPackets).ToList();
-        return new AttackedInternet(graph, victim, (scenario.Deployment.SkipOver, scenario.Deployment.SkipOverBound), [.. attackers.Keys.Order()], ases,
+        return new AttackedInternet(graph, victim, (scenario.Deployment.SkipOver, scenario.Deployment.SkipOverBound, SendsNotices(scenario)),
+            [.. attackers.Keys.Order()], ases,
             received, sample, [.. reachable.Order()],
             Deployed, models);
     }
@@ -153,7 +154,8 @@ public static class Emulator
             await network.Itm(notice.Notifier).NotifyAsync(net.Victim, notice, cancellationToken).ConfigureAwait(false);
         }
         var waited = Stopwatch.StartNew();
-        while (victim.Notices.Count < before + notices.Count && waited.Elapsed < TimeSpan.FromSeconds(30))
+        int expected = Math.Min(before + notices.Count, SpoofNoticeBoard.DefaultCapacity); // a full board keeps no more
+        while (victim.Notices.Count < expected && waited.Elapsed < TimeSpan.FromSeconds(30))
         {
             await Task.Delay(10, cancellationToken).ConfigureAwait(false);
         }
@@ -226,7 +228,10 @@ public static class Emulator
     {
         var tolerance = TimeSpan.FromSeconds(5);
         // One for all ITMs: the routes to the victim are computed once.
-        var skipOver = new SkipOverSettings(net.Graph, net.Deployed) { Ask = net.SkipOver, MaxTargets = net.SkipOverBound };
+        var skipOver = new SkipOverSettings(net.Graph, net.Deployed)
+        {
+            Ask = net.SkipOver, MaxTargets = net.SkipOverBound, SendsNotices = a => net.SpoofNotices && net.Deployed(a),
+        };
         return a =>
         {
             var settings = new ItmSettings(a)
@@ -264,6 +269,9 @@ public static class Emulator
         var now = DateTimeOffset.UtcNow;
         return Node.Pki.CertificateAuthority.Create("InterTrack emulation", now.AddMinutes(-5), now.AddDays(7));
     }
+
+    /// <summary>Whether deployed ASes send spoofing notices: only skip-over uses them, so without it they would be cost alone.</summary>
+    private static bool SendsNotices(Scenario scenario) => scenario.Deployment.SpoofNotices && scenario.Deployment.SkipOver;
 
     /// <summary>
     /// Where on an attack's AS path a border notices the spoofing (docs/protocol.md, "Spoofing notices"): a deployed AS whose hosts

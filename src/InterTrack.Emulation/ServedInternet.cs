@@ -45,7 +45,7 @@ public sealed class ServedInternet : IAsyncDisposable
             var files = WriteFiles(net, ca, directory);
             network = TlsNetwork.Start(net.Running, Emulator.InterTrackItms(net), ca, victimDPoint: net.Victim, progress);
             int notices = await Emulator.SendSpoofNoticesAsync(net, network, CancellationToken.None).ConfigureAwait(false);
-            progress($"spoofing notices: {notices} sent to AS{net.Victim}'s ITM, {network.Itm(net.Victim).Notices.Count} arrived");
+            progress($"spoofing notices: {notices} sent to AS{net.Victim}'s ITM, {network.Itm(net.Victim).Notices.Count} kept");
             progress($"D Point of AS{net.Victim}: store {Path.Combine(directory, "dpoint.db")}");
             var dpoint = new VictimDPoint(net.Victim, ca, network.ItmPorts[net.Victim], Path.Combine(directory, "dpoint.db"));
             return new ServedInternet(net, ca, network, dpoint, files);

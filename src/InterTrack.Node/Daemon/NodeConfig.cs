@@ -317,8 +317,9 @@ internal sealed record SkipOverConfig
     public bool OffRoute { get; init; }
     public bool Notices { get; init; } = true;
 
-    public Managers.SkipOverSettings Settings(Topology.AsGraph graph, Func<uint, bool> deployed) =>
-        new(graph, deployed) { Ask = Ask, MaxTargets = MaxAsked, Wave = Wave, OffRoute = OffRoute, Notices = Notices };
+    /// <param name="sendsNotices">The ASes that send spoofing notices (the directory's <c>noticeSenders</c>).</param>
+    public Managers.SkipOverSettings Settings(Topology.AsGraph graph, Func<uint, bool> deployed, Func<uint, bool> sendsNotices) =>
+        new(graph, deployed) { Ask = Ask, MaxTargets = MaxAsked, Wave = Wave, OffRoute = OffRoute, Notices = Notices, SendsNotices = sendsNotices };
 
     /// <exception cref="FormatException">Neither a boolean nor a section of these fields; the message names the field.</exception>
     public static SkipOverConfig Bind(JsonElement json) => json.ValueKind switch

@@ -182,7 +182,7 @@ public sealed class NodeHost : IAsyncDisposable
         {
             throw new ConfigException($"itm.directory: {e.Message}", e);
         }
-        return (itm.SkipOver.Settings(graph, directory.Contains), directory);
+        return (itm.SkipOver.Settings(graph, directory.Contains, directory.SendsNotices), directory);
     }
 
     private ITracebackSystem SystemNamed(string name, string role) =>

@@ -48,13 +48,20 @@ public sealed partial class Itm
         // Without asking, nothing behind the gap is known to be clean: every AS the flow could have come from is a candidate.
         var search = new SkipOverSearch(skip.Graph, skip.Ask ? skip.Deployed : _ => false, neighbor, settings.AsNumber, onPath,
             skip.RoutesTo(victim), skip.CatchmentOf(victim));
-        // With spoofing notices, only the ASes a notifier's route crosses the gap through: a deployed AS that sent none saw no spoofed
-        // packets come in from its hosts, customers or peers, so it is no origin, and any AS it passed them on to is on a notifier's route.
-        var notifiers = skip.Notices ? NotifiersIn(request) : null;
-        var targets = !skip.Ask ? []
-            : notifiers is not null ? search.Through(notifiers)
-            : search.Targets.Concat(skip.OffRoute ? search.OffRoute : []).ToList();
-        var order = targets.Take(skip.MaxTargets).ToList();
+        var notifiers = skip.Ask && skip.Notices ? NotifiersIn(request) : null;
+        var targets = !skip.Ask ? [] : search.Targets.Concat(skip.OffRoute ? search.OffRoute : []).ToList();
+        int allAtOnce = 0;
+        if (notifiers is not null)
+        {
+            // First, all at once, the ASes through which a notifier's route crosses the gap: each stands for spoofing seen, and in
+            // waves a target nested behind another would count its packets twice and end them early. Then the deployed ASes not known to
+            // send notices, as without them. Those that send notices and sent none saw no spoofing come in from their hosts, customers
+            // or peers: no origin, and any AS they passed such packets on to lies on a notifier's route.
+            var through = search.Through(notifiers);
+            targets = [.. through, .. targets.Where(t => !skip.SendsNotices(t) && !through.Contains(t))];
+            allAtOnce = through.Count;
+        }
+        var order = targets.Take(Math.Max(skip.MaxTargets, allAtOnce)).ToList();
 
         var entries = new List<AsEntry>();
         var domain = new List<DtmTraceReply>();
@@ -62,11 +69,10 @@ public sealed partial class Itm
         double explained = 0; // the share of the gap's packets the targets that saw them account for
         bool Covered() => explained >= 1 - 0.5 / theirs.Count; // every packet the gap handed over is accounted for
         int asked = 0, sawIt = 0;
-        // In waves, likeliest first, each twice the last: a gap whose packets the first answers account for costs one wave. The ASes on
-        // notifiers' routes all at once: each stands for spoofing seen, and a target nested behind another would count its packets twice.
-        for (int wave = notifiers is null ? skip.Wave : Math.Max(order.Count, 1); asked < order.Count && !Covered(); wave *= 2)
+        // In waves, likeliest first, each twice the last: a gap whose packets the first answers account for costs one wave.
+        for (int wave = skip.Wave; asked < order.Count && !Covered(); wave *= 2)
         {
-            var batch = order.Skip(asked).Take(wave).ToList();
+            var batch = order.Skip(asked).Take(asked == 0 && allAtOnce > 0 ? allAtOnce : wave).ToList();
             asked += batch.Count;
             var answers = await Task.WhenAll(batch.Select(t =>
                 AskUpstreamAsync(request, theirs, t, depth, deadline, cancellationToken, skipped: (uint)search.Level(t)))).ConfigureAwait(false);
@@ -96,7 +102,7 @@ public sealed partial class Itm
         if (gaps.Count == 0)
         {
             // Nobody behind the gap saw the flow (or none was asked): the gap is the frontier.
-            return ([Frontier(neighbor, depth + 1, search, targets.Skip(asked).ToList(), asked, notifiers is not null)], answer.Domain);
+            return ([Frontier(neighbor, depth + 1, search, targets.Skip(asked).ToList(), asked, notifiers is not null && skip.SendsNoticesAny)], answer.Domain);
         }
         entries.AddRange(gaps.Select(g => new AsEntry(NodeId.ForItm(g.Key), AsStatus.Transit, depth + 1 + (uint)search.Level(g.Key), g.Value.Degree,
             TraceState.Reached)
@@ -105,7 +111,7 @@ public sealed partial class Itm
             // Packets no target accounts for may have started behind the gap: name the candidates for them too.
             Options = g.Key == neighbor && !Covered()
                 ? [new MessageOption(SkippedOption, "runs no InterTrack; crossed by skip-over, and some packets started behind it"),
-                    .. Candidates(search, targets.Skip(asked).ToList(), asked, notifiers is not null)]
+                    .. Candidates(search, targets.Skip(asked).ToList(), asked, notifiers is not null && skip.SendsNoticesAny)]
                 : [new MessageOption(SkippedOption, "runs no InterTrack; crossed by skip-over on the AS graph")],
         }));
         return (entries, domain);
@@ -140,14 +146,15 @@ public sealed partial class Itm
     /// The candidate origins behind a gap, likeliest first: the gap itself (the flow came in from it), then the ASes running
     /// nothing whose route crosses it, nearest first, then the deployed ones the bound left unasked; with their count and why.
     /// The ASes behind a deployed AS that answered no are not among them: their flows would have crossed it. With spoofing notices
-    /// (<paramref name="noticed"/>) the deployed ASes that sent none are not either: they would have noticed their own spoofing hosts.
+    /// (<paramref name="noticed"/>) the deployed ASes known to send them that sent none are not either: they would have noticed their own
+    /// spoofing hosts.
     /// </summary>
     private static MessageOption[] Candidates(SkipOverSearch search, IReadOnlyList<uint> unasked, int asked, bool noticed)
     {
         var candidates = search.Cone.Concat(unasked).ToList();
         string reason = $"AS{search.Cone[0]} runs no InterTrack and handed the flow on; {search.Cone.Count - 1} ASes behind it run none either" +
             (asked > 0 ? $"; {asked} deployed ASes behind it asked did not account for every packet" : "") +
-            (noticed ? "; the deployed ASes behind it that sent the victim no spoofing notice were not asked" : "") +
+            (noticed ? "; the deployed ASes behind it that send spoofing notices and sent the victim none were not asked" : "") +
             (unasked.Count > 0 ? $"; {unasked.Count} deployed ASes behind it not asked (bound), listed last" : "");
         return
         [
@@ -171,10 +178,18 @@ public sealed record SkipOverSettings(AsGraph Graph, Func<uint, bool> Deployed)
     public bool Ask { get; init; } = true;
 
     /// <summary>
-    /// Whether a request naming the ASes that sent the victim spoofing notices (<see cref="Itm.Notices"/>) has skip-over ask only the
-    /// deployed ASes on their routes; off, or when a request names none, every deployed AS whose route crosses the gap is a target.
+    /// Whether a request naming the ASes that sent the victim spoofing notices (<see cref="Itm.Notices"/>) has skip-over ask first the
+    /// deployed ASes on their routes, and of the others only those not known to send notices (<see cref="SendsNotices"/>).
     /// </summary>
     public bool Notices { get; init; } = true;
+
+    /// <summary>The ASes known to send spoofing notices (a daemon: the directory's <c>noticeSenders</c>); none by default.</summary>
+    public Func<uint, bool> SendsNotices { get; init; } = _ => false;
+
+    /// <summary>Whether any AS is known to send notices: only then do the silent ones drop out of the candidates.</summary>
+    internal bool SendsNoticesAny => _sendsNoticesAny ??= Graph.Ases.Any(SendsNotices);
+
+    private bool? _sendsNoticesAny;
 
     /// <summary>At most this many deployed ASes are asked per gap (likeliest first); the rest become candidates.</summary>
     public int MaxTargets { get; init; } = DefaultMaxTargets;

@@ -38,6 +38,10 @@ public sealed partial class Itm
             {
                 throw new FormatException($"AS{sender} is refused by the path filter");
             }
+            if (!_neighborRate.TryTake())
+            {
+                throw new FormatException("rate limit exceeded"); // notices share the limit of requests from other ASes
+            }
             var notice = SpoofNotice.FromMessage(sender, message);
             Notices.Add(notice);
             ItmLog.Noticed(_logger, message.MessageId.ToString(), sender, notice.EnteredFrom is { } from ? $"AS{from}" : "its hosts",
@@ -65,10 +69,13 @@ public sealed partial class Itm
     }
 
     /// <summary>The notifiers a request names; null when it names none (skip-over then asks by the AS graph alone).</summary>
-    private static HashSet<uint>? NotifiersIn(ItmTraceRequest request) =>
-        request.Options.FirstOrDefault(o => o.Type == NoticedOption) is { } option
+    private static HashSet<uint>? NotifiersIn(ItmTraceRequest request)
+    {
+        HashSet<uint>? notifiers = request.Options.FirstOrDefault(o => o.Type == NoticedOption) is { } option
             ? [.. option.Value.Split(',').Select(v => uint.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out uint a) ? a : 0).Where(a => a != 0)]
             : null;
+        return notifiers is { Count: > 0 } ? notifiers : null; // an option naming nobody is no notice
+    }
 }
 
 internal static partial class ItmLog

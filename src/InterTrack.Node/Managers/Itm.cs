@@ -261,7 +261,7 @@ public sealed partial class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyL
             [
                 new MessageOption(DeadlineOption, (deadline - settings.HopMargin).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)),
                 .. skipped > 0 ? [new MessageOption(SkippedOption, skipped.ToString(CultureInfo.InvariantCulture))] : Array.Empty<MessageOption>(),
-                .. request.Options.Where(o => o.Type == NoticedOption),
+                .. request.Options.Where(o => o.Type == NoticedOption).Take(1),
                 .. NodeActivity.Context(span, settings.ExportLevels.GetValueOrDefault(neighbor, ExportLevelKind.InterAs) != ExportLevelKind.InterAs),
             ],
         };

@@ -24,6 +24,12 @@ public sealed record SpoofNotice(uint Notifier, uint? EnteredFrom, byte[] FirstP
 {
     internal const string NoticeOption = "spoof-notice", PacketsOption = "spoof-packets";
 
+    /// <summary>The longest window one notice may cover: a long attack is told once per hour, so no notice covers traces for good.</summary>
+    public static readonly TimeSpan MaxWindow = TimeSpan.FromHours(1);
+
+    /// <summary>How much of each packet a received notice keeps: the IP header is all its destination needs.</summary>
+    private const int KeptBytes = 64;
+
     /// <summary>The packets' destination address.</summary>
     public IPAddress Destination { get; } = DestinationOf(FirstPacket)
         ?? throw new FormatException("the first packet of a spoofing notice is no IPv4 or IPv6 packet");
@@ -76,9 +82,14 @@ public sealed record SpoofNotice(uint Notifier, uint? EnteredFrom, byte[] FirstP
         }
         long count = request.Options.FirstOrDefault(o => o.Type == PacketsOption) is { } option
             && long.TryParse(option.Value, NumberStyles.None, CultureInfo.InvariantCulture, out long n) ? n : footmarks.Count;
+        long firstNs = footmarks[0].TimeStamp.ToUnixNs(), lastNs = footmarks[^1].TimeStamp.ToUnixNs();
+        if (lastNs < firstNs || lastNs - firstNs > (long)MaxWindow.TotalNanoseconds)
+        {
+            throw new FormatException($"a spoofing notice's window must run forward and last at most {MaxWindow.TotalHours:F0} h (one notice per hour)");
+        }
         uint? from = own.Status == AsStatus.Source || own.Incomings is not [var first, ..] ? null : first.AsNumber;
-        var notice = new SpoofNotice(sender, from, packets[0]!.Ip!, footmarks[0].TimeStamp.ToUnixNs(), packets[^1]!.Ip!,
-            footmarks[^1].TimeStamp.ToUnixNs(), count);
+        var notice = new SpoofNotice(sender, from, packets[0]!.Ip![..Math.Min(KeptBytes, packets[0]!.Ip!.Length)], firstNs,
+            packets[^1]!.Ip![..Math.Min(KeptBytes, packets[^1]!.Ip!.Length)], lastNs, count);
         if (!notice.Destination.Equals(DestinationOf(notice.LastPacket)))
         {
             throw new FormatException("the packets of a spoofing notice must have one destination");

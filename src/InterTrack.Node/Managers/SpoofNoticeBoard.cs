@@ -4,18 +4,20 @@ using InterTrack.Node.Tracing;
 namespace InterTrack.Node.Managers;
 
 /// <summary>
-/// The spoofing notices an ITM received for its AS's addresses (<see cref="SpoofNotice"/>), at most
-/// <c>capacity</c>: the oldest go first, so a flood of notices costs memory once. Thread-safe.
+/// The spoofing notices an ITM received for its AS's addresses (<see cref="SpoofNotice"/>): at most
+/// <c>capacity</c>, and at most <c>perSender</c> of one notifier, the oldest dropped first, so a
+/// flood costs memory once and one sender cannot push the others' notices out. Thread-safe.
 /// </summary>
-public sealed class SpoofNoticeBoard(int capacity = SpoofNoticeBoard.DefaultCapacity)
+public sealed class SpoofNoticeBoard(int capacity = SpoofNoticeBoard.DefaultCapacity, int perSender = SpoofNoticeBoard.DefaultPerSender)
 {
-    public const int DefaultCapacity = 10_000;
+    public const int DefaultCapacity = 10_000, DefaultPerSender = 100;
 
     /// <summary>How far outside a notice's window a traced packet may lie and still be covered: the notifier's clock and the path's delay.</summary>
     public static readonly TimeSpan Tolerance = TimeSpan.FromSeconds(10);
 
     private readonly Dictionary<IPAddress, List<SpoofNotice>> _byDestination = [];
-    private readonly Queue<SpoofNotice> _order = new();
+    private readonly Dictionary<uint, Queue<SpoofNotice>> _bySender = [];
+    private readonly LinkedList<SpoofNotice> _order = new();
 
     public int Count
     {
@@ -26,20 +28,35 @@ public sealed class SpoofNoticeBoard(int capacity = SpoofNoticeBoard.DefaultCapa
     {
         lock (_order)
         {
-            _order.Enqueue(notice);
-            if (!_byDestination.TryGetValue(notice.Destination, out var list))
+            _order.AddLast(notice);
+            (_byDestination.TryGetValue(notice.Destination, out var forDestination) ? forDestination : _byDestination[notice.Destination] = []).Add(notice);
+            var fromSender = _bySender.TryGetValue(notice.Notifier, out var queue) ? queue : _bySender[notice.Notifier] = new();
+            fromSender.Enqueue(notice);
+            if (fromSender.Count > perSender)
             {
-                _byDestination[notice.Destination] = list = [];
+                Remove(fromSender.Peek());
             }
-            list.Add(notice);
-            if (_order.Count > capacity && _order.Dequeue() is var oldest && _byDestination[oldest.Destination] is var theirs)
+            if (_order.Count > capacity)
             {
-                theirs.Remove(oldest);
-                if (theirs.Count == 0)
-                {
-                    _byDestination.Remove(oldest.Destination);
-                }
+                Remove(_order.First!.Value);
             }
+        }
+    }
+
+    private void Remove(SpoofNotice notice)
+    {
+        _order.Remove(notice);
+        var forDestination = _byDestination[notice.Destination];
+        forDestination.Remove(notice);
+        if (forDestination.Count == 0)
+        {
+            _byDestination.Remove(notice.Destination);
+        }
+        var fromSender = _bySender[notice.Notifier];
+        fromSender.Dequeue(); // a sender's oldest is the oldest of all its notices left
+        if (fromSender.Count == 0)
+        {
+            _bySender.Remove(notice.Notifier);
         }
     }
 
@@ -47,20 +64,32 @@ public sealed class SpoofNoticeBoard(int capacity = SpoofNoticeBoard.DefaultCapa
     public IReadOnlySet<uint> NotifiersOf(IEnumerable<TracedPacket?> packets)
     {
         long tolerance = (long)Tolerance.TotalNanoseconds;
+        // Per destination the packets' times, sorted: each notice is then one binary search, not one look per packet.
+        var times = new Dictionary<IPAddress, (List<long> At, bool AnyTime)>();
+        foreach (var packet in packets)
+        {
+            if (packet?.Ip is { } ip && SpoofNotice.DestinationOf(ip) is { } destination)
+            {
+                var t = times.TryGetValue(destination, out var known) ? known : ([], false);
+                if (packet.TimestampNs is { } at) t.At.Add(at);
+                times[destination] = (t.At, t.AnyTime || packet.TimestampNs is null); // a packet without a time may be any: every window covers it
+            }
+        }
         var notifiers = new SortedSet<uint>();
         lock (_order)
         {
-            foreach (var packet in packets)
+            foreach (var (destination, (at, anyTime)) in times)
             {
-                if (packet?.Ip is not { } ip || SpoofNotice.DestinationOf(ip) is not { } destination
-                    || !_byDestination.TryGetValue(destination, out var notices))
+                if (!_byDestination.TryGetValue(destination, out var notices))
                 {
                     continue;
                 }
+                at.Sort();
                 foreach (var notice in notices)
                 {
-                    // A packet without a time may be any: every notice for its destination covers it.
-                    if (packet.TimestampNs is not { } at || (at >= notice.FirstNs - tolerance && at <= notice.LastNs + tolerance))
+                    int i = at.BinarySearch(notice.FirstNs - tolerance);
+                    i = i < 0 ? ~i : i;
+                    if (anyTime || (i < at.Count && at[i] <= notice.LastNs + tolerance))
                     {
                         notifiers.Add(notice.Notifier);
                     }

@@ -11,15 +11,23 @@ namespace InterTrack.Node.Topology;
 /// file <c>{"itms": {"65003": "203.0.113.9:9001", …}}</c> and beside it <c>FILE.sig</c>, the
 /// federation CA's ECDSA signature (base64, P1363 form, SHA-256) over the file's exact bytes
 /// (<c>intertrack pki sign</c>). An ITM uses it to reach non-neighbours for skip-over and to admit
-/// their requests; a file whose signature does not verify is refused.
+/// their requests; a file whose signature does not verify is refused. An optional
+/// <c>"noticeSenders": [65003, …]</c> lists the ASes that send spoofing notices (docs/protocol.md):
+/// skip-over passes over those of them that sent none.
 /// </summary>
 public sealed class ItmDirectory
 {
-    private ItmDirectory(IReadOnlyDictionary<uint, (string Host, int Port)> itms) => Itms = itms;
+    private ItmDirectory(IReadOnlyDictionary<uint, (string Host, int Port)> itms, IReadOnlySet<uint> noticeSenders) =>
+        (Itms, _noticeSenders) = (itms, noticeSenders);
+
+    private readonly IReadOnlySet<uint> _noticeSenders;
 
     public IReadOnlyDictionary<uint, (string Host, int Port)> Itms { get; }
 
     public bool Contains(uint asNumber) => Itms.ContainsKey(asNumber);
+
+    /// <summary>Whether the federation lists the AS as sending spoofing notices.</summary>
+    public bool SendsNotices(uint asNumber) => _noticeSenders.Contains(asNumber);
 
     public static string SignaturePath(string path) => path + ".sig";
 
@@ -56,6 +64,7 @@ public sealed class ItmDirectory
             throw new FormatException($"{path}: the signature in {Path.GetFileName(SignaturePath(path))} is not the federation CA's");
         }
         var itms = new Dictionary<uint, (string, int)>();
+        var noticeSenders = new HashSet<uint>();
         try
         {
             using var json = JsonDocument.Parse(bytes, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
@@ -68,11 +77,23 @@ public sealed class ItmDirectory
                 }
                 itms[asNumber] = (host, port);
             }
+            if (json.RootElement.TryGetProperty("noticeSenders", out var senders))
+            {
+                if (senders.ValueKind != JsonValueKind.Array)
+                {
+                    throw new FormatException($"{path}: noticeSenders: expected a list of AS numbers, got {senders.GetRawText()}");
+                }
+                foreach (var sender in senders.EnumerateArray())
+                {
+                    noticeSenders.Add(sender.ValueKind == JsonValueKind.Number && sender.TryGetUInt32(out uint asNumber) && asNumber != 0 ? asNumber
+                        : throw new FormatException($"{path}: noticeSenders: expected AS numbers, got {sender.GetRawText()}"));
+                }
+            }
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {
             throw new FormatException($"{path}: expected {{\"itms\": {{\"AS\": \"HOST:PORT\", …}}}}", e);
         }
-        return new ItmDirectory(itms);
+        return new ItmDirectory(itms, noticeSenders);
     }
 }

@@ -114,11 +114,12 @@ public sealed class SkipOverWaveTests
     public void The_daemon_s_skipOver_field_is_a_switch_or_a_section_with_the_settings_the_emulator_uses()
     {
         using var section = System.Text.Json.JsonDocument.Parse("""{ "maxAsked": 64, "wave": 4, "offRoute": true, "notices": false }""");
-        var bound = Node.Daemon.SkipOverConfig.Bind(section.RootElement).Settings(Graph(), _ => true);
+        var bound = Node.Daemon.SkipOverConfig.Bind(section.RootElement).Settings(Graph(), _ => true, a => a == 3);
         Assert.Equal((true, 64, 4, true, false), (bound.Ask, bound.MaxTargets, bound.Wave, bound.OffRoute, bound.Notices));
+        Assert.Equal((true, false), (bound.SendsNotices(3), bound.SendsNotices(4))); // the directory's noticeSenders
 
         using var off = System.Text.Json.JsonDocument.Parse("false");
-        var none = Node.Daemon.SkipOverConfig.Bind(off.RootElement).Settings(Graph(), _ => true);
+        var none = Node.Daemon.SkipOverConfig.Bind(off.RootElement).Settings(Graph(), _ => true, _ => false);
         Assert.Equal((false, SkipOverSettings.DefaultMaxTargets, SkipOverSettings.DefaultWave, false, true),
             (none.Ask, none.MaxTargets, none.Wave, none.OffRoute, none.Notices));
     }
@@ -130,14 +131,14 @@ public sealed class SkipOverWaveTests
         // asked, all at once: 3 claims every packet, and waves of 1 that stop there would miss 10.
         var world = new Scripted { [10] = Source(), [3] = CameFrom(8), [8] = Source() };
         world.Notifiers.AddRange([10, 8]);
-        var (result, asked) = await world.TraceAsync(new SkipOverSettings(Graph(), world.Deployed) { Wave = 1 });
+        var (result, asked) = await world.TraceAsync(new SkipOverSettings(Graph(), world.Deployed) { Wave = 1, SendsNotices = world.Deployed });
         Assert.Equal([2u, 3u, 10u], asked[1]);
         Assert.Equal((AsStatus.Source, AsStatus.Source), (result[10].Status, result[8].Status));
 
         // Notices switched off: every deployed AS whose route crosses 2.
         var off = new Scripted { [10] = Source(), [3] = CameFrom(8), [8] = Source() };
         off.Notifiers.AddRange([10, 8]);
-        var (_, graphAlone) = await off.TraceAsync(new SkipOverSettings(Graph(), off.Deployed) { Notices = false });
+        var (_, graphAlone) = await off.TraceAsync(new SkipOverSettings(Graph(), off.Deployed) { Notices = false, SendsNotices = off.Deployed });
         Assert.Equal([2u, 3u, 4u, 5u, 10u], graphAlone[1]);
     }
 
@@ -146,10 +147,22 @@ public sealed class SkipOverWaveTests
     {
         var world = new Scripted { [12] = Source() };
         world.Notifiers.Add(12); // its route to 1 does not cross 2
-        var (result, asked) = await world.TraceAsync(new SkipOverSettings(Graph(), world.Deployed));
+        var (result, asked) = await world.TraceAsync(new SkipOverSettings(Graph(), world.Deployed) { SendsNotices = world.Deployed });
         Assert.Equal([2u], asked[1]);
         Assert.Equal("2,6", Option(result[2], "candidate-origins"));
-        Assert.Contains("sent the victim no spoofing notice", Option(result[2], "candidate-reason"));
+        Assert.Contains("send spoofing notices and sent the victim none were not asked", Option(result[2], "candidate-reason"));
+    }
+
+    [Fact]
+    public async Task A_notice_hides_no_deployed_as_that_is_not_known_to_send_notices()
+    {
+        // 4 attacks from behind the gap and sends no notices (nobody is known to: a daemon's directory lists no noticeSenders);
+        // a notice from 12, whose route does not cross the gap, must not stop skip-over from asking 4.
+        var world = new Scripted { [4] = Source(), [12] = Source() };
+        world.Notifiers.Add(12);
+        var (result, asked) = await world.TraceAsync(new SkipOverSettings(Graph(), world.Deployed));
+        Assert.Equal(AsStatus.Source, result[4].Status);
+        Assert.Contains(4u, asked[1]);
     }
 
     private static string? Option(AsEntry entry, string type) => entry.Options.FirstOrDefault(o => o.Type == type)?.Value;

@@ -61,6 +61,53 @@ public sealed class SpoofNoticeTests : IDisposable
     }
 
     [Fact]
+    public void A_notice_whose_window_runs_backwards_or_longer_than_an_hour_is_refused()
+    {
+        var id = new MessageId(NeighborNode.ForItm(65002), new TimeVal(1_800_000_000, 7));
+        foreach (var bad in new[] { Notice() with { FirstNs = T0 + 20 * Second }, Notice() with { LastNs = T0 + 3601 * Second } })
+        {
+            var e = Assert.Throws<FormatException>(() => SpoofNotice.FromMessage(65002, bad.ToMessage(id, 65001)));
+            Assert.Equal("a spoofing notice's window must run forward and last at most 1 h (one notice per hour)", e.Message);
+        }
+    }
+
+    [Fact]
+    public void A_received_notice_keeps_only_the_headers_of_its_packets()
+    {
+        var big = new byte[1400];
+        TestPackets.Udp4(1).CopyTo(big, 0);
+        var id = new MessageId(NeighborNode.ForItm(65002), new TimeVal(1_800_000_000, 7));
+        var got = SpoofNotice.FromMessage(65002, (Notice() with { FirstPacket = big, LastPacket = big }).ToMessage(id, 65001));
+        Assert.Equal((64, 64), (got.FirstPacket.Length, got.LastPacket.Length));
+        Assert.Equal(IPAddress.Parse("192.0.2.7"), got.Destination);
+    }
+
+    [Fact]
+    public void One_sender_cannot_push_the_others_notices_off_the_board()
+    {
+        var board = new SpoofNoticeBoard(capacity: 10, perSender: 2);
+        board.Add(Notice(65002));
+        for (int i = 0; i < 50; i++)
+        {
+            board.Add(Notice(65009) with { FirstNs = T0 + i * Second, LastNs = T0 + i * Second });
+        }
+        Assert.Equal(3, board.Count);
+        Assert.Equal([65009u], board.NotifiersOf([new TracedPacket(TestPackets.Udp4(3), T0 + 49 * Second)]));
+        Assert.Equal([65002u], board.NotifiersOf([new TracedPacket(TestPackets.Udp4(3), T0)])); // 65009's early notices are gone
+    }
+
+    [Fact]
+    public void Notices_share_the_rate_limit_of_requests_from_other_ases()
+    {
+        var itm = new Itm(new ItmSettings(65001) { NeighborRateLimit = 1 }, new StubBtm(65001), [], new NoNeighbors(),
+            new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000)));
+        var id = new MessageId(NeighborNode.ForItm(65002), new TimeVal(1_800_000_000, 7));
+        Assert.Null(itm.Receive(65002, Notice().ToMessage(id, 65001)));
+        Assert.Equal("rate limit exceeded", itm.Receive(65002, Notice().ToMessage(id, 65001)));
+        Assert.Equal(1, itm.Notices.Count);
+    }
+
+    [Fact]
     public void The_board_names_the_notifiers_whose_window_covers_a_packet_to_their_destination()
     {
         var board = new SpoofNoticeBoard();
