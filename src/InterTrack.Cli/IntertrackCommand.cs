@@ -12,6 +12,9 @@ internal static class IntertrackCommand
 {
     public const int ExitError = 2;
 
+    /// <summary>The shell's code for a program stopped by SIGINT (128 + 2).</summary>
+    public const int ExitInterrupted = 130;
+
     /// <summary>The tool's name in messages and hints, whatever process hosts it (tests run it in-process).</summary>
     public const string Name = "intertrack";
 
@@ -89,6 +92,12 @@ internal static class IntertrackCommand
             // A file or directory the user named that cannot be read or written: one line, never a stack trace.
             error.WriteLine($"error: {e.Message}");
             return ExitError;
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl+C or SIGTERM in a command that does not stop on its own (a sweep): what it finished is written, the rest is not.
+            error.WriteLine("stopped: interrupted before it finished");
+            return ExitInterrupted;
         }
     }
 }
