@@ -53,18 +53,9 @@ public sealed record TraceResultView(MessageId MessageId, IReadOnlyList<AsView> 
                 CandidateReason = Option(e, "candidate-reason"),
             })
             .ToList();
-        var parent = Parents(ases);
-        var origins = ases.Where(a => a.Status == AsStatus.Source).Select(a => a.As).ToList();
-        var paths = origins.Select(origin =>
-        {
-            var path = new List<uint> { origin };
-            while (parent.TryGetValue(path[^1], out uint next) && path.Count <= 64)
-            {
-                path.Add(next);
-            }
-            path.Reverse();
-            return (IReadOnlyList<uint>)path;
-        }).ToList();
+        var links = new AttackTreeLinks(ases);
+        var origins = ases.Where(a => a.Status == AsStatus.Source).Select(a => a.As).Distinct().ToList();
+        var paths = origins.Select(links.PathTo).ToList();
         var routers = export switch
         {
             AllResultExport e => e.DtmReplies,
@@ -80,34 +71,13 @@ public sealed record TraceResultView(MessageId MessageId, IReadOnlyList<AsView> 
     }
 
     /// <summary>
-    /// Each AS's parent in the attack tree: the AS one hop nearer the victim that named it among
-    /// its incoming neighbours (the nearest such, by depth).
-    /// </summary>
-    private static Dictionary<uint, uint> Parents(IReadOnlyList<AsView> ases)
-    {
-        var byAs = ases.GroupBy(a => a.As).ToDictionary(g => g.Key, g => g.First());
-        var parent = new Dictionary<uint, uint>();
-        foreach (var a in ases.OrderBy(a => a.Depth))
-        {
-            foreach (var up in a.Incomings)
-            {
-                if (byAs.TryGetValue(up, out var upstream) && upstream.Depth == a.Depth + 1)
-                {
-                    parent.TryAdd(up, a.As);
-                }
-            }
-        }
-        return parent;
-    }
-
-    /// <summary>
     /// The ASes as an attack tree to draw (<see cref="AttackTreePicture"/>): each under the AS it was traced from,
     /// named by the system that answered.
     /// </summary>
     public IReadOnlyList<TreeAs> TreeAses()
     {
-        var parent = Parents(Ases);
-        return [.. Ases.GroupBy(a => a.As).Select(g => g.First()).Select(a => new TreeAs(a.As, parent.TryGetValue(a.As, out uint p) ? p : null,
+        var links = new AttackTreeLinks(Ases);
+        return [.. Ases.GroupBy(a => a.As).Select(g => g.First()).Select(a => new TreeAs(a.As, links.TryGetParent(a.As, out uint p) ? p : null,
             a.Status switch
             {
                 AsStatus.Destination => AsKind.Victim,
@@ -118,23 +88,30 @@ public sealed record TraceResultView(MessageId MessageId, IReadOnlyList<AsView> 
             }, a.TsType))];
     }
 
-    /// <summary>The tree, one AS a line, each AS indented under the AS it was traced from.</summary>
+    /// <summary>
+    /// The tree, one AS a line, each AS indented under the AS it was traced from. An AS reached along two branches (a neighbour
+    /// and a chain of gaps crossed by skip-over) is drawn once; under the other it is named with where it is drawn.
+    /// </summary>
     public void WriteTree(TextWriter output)
     {
-        var parent = Parents(Ases);
+        var links = new AttackTreeLinks(Ases);
         var ases = Ases.GroupBy(a => a.As).Select(g => g.First()).ToList();
         var children = ases.ToDictionary(a => a.As, _ => new List<AsView>());
-        foreach (var a in ases.Where(a => parent.ContainsKey(a.As)))
+        foreach (var a in ases)
         {
-            children[parent[a.As]].Add(a);
+            if (links.TryGetParent(a.As, out uint parent))
+            {
+                children[parent].Add(a);
+            }
         }
-        foreach (var root in ases.Where(a => !parent.ContainsKey(a.As)).OrderBy(r => r.Depth).ThenBy(r => r.As))
+        foreach (var root in ases.Where(a => !links.TryGetParent(a.As, out _)).OrderBy(r => r.Depth).ThenBy(r => r.As))
         {
-            Write(output, root, children, "", true, isRoot: true);
+            Write(output, root, children, links, "", true, isRoot: true);
         }
     }
 
-    private void Write(TextWriter output, AsView view, Dictionary<uint, List<AsView>> children, string indent, bool last, bool isRoot)
+    private void Write(TextWriter output, AsView view, Dictionary<uint, List<AsView>> children, AttackTreeLinks links, string indent, bool last,
+        bool isRoot)
     {
         string branch = isRoot ? "" : last ? "└─ " : "├─ ";
         string error = view.Error is null ? "" : $" ({view.Error})";
@@ -155,10 +132,19 @@ public sealed record TraceResultView(MessageId MessageId, IReadOnlyList<AsView> 
             output.WriteLine($"{childIndent}   routers: {string.Join(" <- ", routers.Select(r => Name(r.NodeId)))}" +
                 (firstHop is null ? "" : $"; first hop of the source: {Name(firstHop.NodeId)} via {firstHop.Suspected!.LearnedInterface}"));
         }
-        var next = children[view.As].OrderBy(c => c.As).ToList();
+        var next = children[view.As].Select(c => (c.As, View: (AsView?)c, Under: 0u))
+            .Concat(links.DrawnElsewhere(view.As).Select(e => (e.As, View: (AsView?)null, Under: e.DrawnUnder))).OrderBy(c => c.As).ToList();
         for (int i = 0; i < next.Count; i++)
         {
-            Write(output, next[i], children, childIndent, i == next.Count - 1, isRoot: false);
+            bool lastChild = i == next.Count - 1;
+            if (next[i].View is { } child)
+            {
+                Write(output, child, children, links, childIndent, lastChild, isRoot: false);
+            }
+            else
+            {
+                output.WriteLine($"{childIndent}{(lastChild ? "└─ " : "├─ ")}AS{next[i].As}  also reached here: see under AS{next[i].Under}");
+            }
         }
     }
 
