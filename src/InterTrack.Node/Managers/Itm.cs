@@ -355,11 +355,21 @@ public sealed partial class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyL
     }
 
     /// <summary>One entry per AS (an AS reached along two paths answers the second with "duplicate"): the most informative wins.</summary>
+    /// <summary>
+    /// One entry per AS: the best answer, nearest first; an AS reached along several branches keeps the incoming neighbours of every
+    /// answer that saw the flow, so no branch behind it is left without a link to the tree.
+    /// </summary>
     private static ValueList<AsEntry> Merge(IEnumerable<AsEntry> entries) =>
         [.. entries
             .GroupBy(e => e.NodeId)
-            .Select(g => g.OrderByDescending(e => e.State switch { TraceState.Found => 3, TraceState.Reached => 2, TraceState.NotFound => 1, _ => 0 })
-                .ThenBy(e => e.Depth).First())
+            .Select(g =>
+            {
+                var best = g.OrderByDescending(e => e.State switch { TraceState.Found => 3, TraceState.Reached => 2, TraceState.NotFound => 1, _ => 0 })
+                    .ThenBy(e => e.Depth).First();
+                var incomings = g.Where(e => e.State is TraceState.Found or TraceState.Reached && e.Error is null)
+                    .SelectMany(e => e.Incomings ?? []).Distinct().ToList();
+                return best.Incomings is null || incomings.Count == best.Incomings.Count ? best : best with { Incomings = [.. incomings] };
+            })
             .OrderBy(e => e.Depth)];
 
     private async Task<T> WithTimeout<T>(Func<CancellationToken, Task<T>> call, TimeSpan timeout, CancellationToken cancellationToken)
