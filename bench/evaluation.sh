@@ -31,6 +31,13 @@ realistic() { # ASES SEEDS STRATEGY VALUES NAME [FLAGS…]
 realistic 20000 10 random 0.08,0.3,0.7 notices
 realistic 78000 10 random 0.08,0.3,0.7 notices
 realistic 78000 10 core-first 0.08 notices
+# The four strategies with skip-over on and off (5 seeds): about 15 minutes.
+for ases in 20000 78000; do
+  for strategy in core-first random stubs-first tier1-and-stubs; do
+    realistic "$ases" 5 "$strategy" 0.08,0.3,0.7 strategies
+    realistic "$ases" 5 "$strategy" 0.08,0.3,0.7 strategies-no-skip-over --no-skip-over
+  done
+done
 # Before notices (--no-spoof-notices): three bounds per gap at 20,000 ASes (3 seeds), none and the default at 78,000 ASes
 # (2 seeds), core-first at 8 %. About 40 minutes more.
 for bound in 1024 100000 256; do realistic 20000 3 random 0.08,0.3,0.7 "bound-$bound" --no-spoof-notices --skip-over-bound "$bound"; done

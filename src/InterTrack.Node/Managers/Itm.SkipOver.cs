@@ -62,6 +62,7 @@ public sealed partial class Itm
             allAtOnce = through.Count;
         }
         var order = targets.Take(Math.Max(skip.MaxTargets, allAtOnce)).ToList();
+        bool passedOver = notifiers is not null && skip.SendsNoticesAny; // deployed ASes left out for sending no notice
 
         var entries = new List<AsEntry>();
         var domain = new List<DtmTraceReply>();
@@ -102,7 +103,7 @@ public sealed partial class Itm
         if (gaps.Count == 0)
         {
             // Nobody behind the gap saw the flow (or none was asked): the gap is the frontier.
-            return ([Frontier(neighbor, depth + 1, search, targets.Skip(asked).ToList(), asked, notifiers is not null && skip.SendsNoticesAny)], answer.Domain);
+            return ([Frontier(neighbor, depth + 1, search, targets.Skip(asked).ToList(), asked, passedOver)], answer.Domain);
         }
         entries.AddRange(gaps.Select(g => new AsEntry(NodeId.ForItm(g.Key), AsStatus.Transit, depth + 1 + (uint)search.Level(g.Key), g.Value.Degree,
             TraceState.Reached)
@@ -111,7 +112,7 @@ public sealed partial class Itm
             // Packets no target accounts for may have started behind the gap: name the candidates for them too.
             Options = g.Key == neighbor && !Covered()
                 ? [new MessageOption(SkippedOption, "runs no InterTrack; crossed by skip-over, and some packets started behind it"),
-                    .. Candidates(search, targets.Skip(asked).ToList(), asked, notifiers is not null && skip.SendsNoticesAny)]
+                    .. Candidates(search, targets.Skip(asked).ToList(), asked, passedOver)]
                 : [new MessageOption(SkippedOption, "runs no InterTrack; crossed by skip-over on the AS graph")],
         }));
         return (entries, domain);
