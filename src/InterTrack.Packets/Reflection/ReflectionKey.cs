@@ -61,27 +61,22 @@ public sealed class ReflectionKey : IEquatable<ReflectionKey>
 
     /// <summary>The key of a request a reflector would answer (UDP to a service port), or null for any other packet.</summary>
     /// <param name="ipPacket">An IPv4 or IPv6 packet, from its IP header on; it may be cut short or hostile.</param>
-    public static ReflectionKey? OfRequest(ReadOnlySpan<byte> ipPacket)
-    {
-        if (!UdpDatagram.TryRead(ipPacket, out var udp) || ReflectionProtocol.OfPort(udp.DestinationPort) is not { } protocol)
-        {
-            return null;
-        }
-        return protocol.ReadIdentity(udp.Payload, response: false) is { } identity
-            ? new ReflectionKey(protocol, udp.SourceAddress, udp.SourcePort, udp.DestinationAddress, udp.DestinationPort, identity)
-            : null;
-    }
+    public static ReflectionKey? OfRequest(ReadOnlySpan<byte> ipPacket) => Of(ipPacket, response: false);
 
     /// <summary>The key of a reflector's answer (UDP from a service port), equal to its request's; null for any other packet.</summary>
     /// <param name="ipPacket">An IPv4 or IPv6 packet, from its IP header on; it may be cut short (a first fragment will do) or hostile.</param>
-    public static ReflectionKey? OfResponse(ReadOnlySpan<byte> ipPacket)
+    public static ReflectionKey? OfResponse(ReadOnlySpan<byte> ipPacket) => Of(ipPacket, response: true);
+
+    private static ReflectionKey? Of(ReadOnlySpan<byte> ipPacket, bool response)
     {
-        if (!UdpDatagram.TryRead(ipPacket, out var udp) || ReflectionProtocol.OfPort(udp.SourcePort) is not { } protocol)
+        if (!UdpDatagram.TryRead(ipPacket, out var udp))
         {
             return null;
         }
-        return protocol.ReadIdentity(udp.Payload, response: true) is { } identity
-            ? new ReflectionKey(protocol, udp.DestinationAddress, udp.DestinationPort, udp.SourceAddress, udp.SourcePort, identity)
+        // An answer goes back the way its request came: read as that request, victim (forged) → service port.
+        var request = response ? udp.Reversed() : udp;
+        return ReflectionProtocol.OfPort(request.DestinationPort) is { } protocol && protocol.ReadIdentity(udp.Payload, response) is { } identity
+            ? new ReflectionKey(protocol, request.SourceAddress, request.SourcePort, request.DestinationAddress, request.DestinationPort, identity)
             : null;
     }
 

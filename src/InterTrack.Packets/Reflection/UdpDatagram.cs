@@ -18,6 +18,16 @@ internal readonly ref struct UdpDatagram
     public ushort DestinationPort { get; private init; }
     public ReadOnlySpan<byte> Payload { get; private init; }
 
+    /// <summary>The same datagram with source and destination swapped.</summary>
+    public UdpDatagram Reversed() => new()
+    {
+        SourceAddress = DestinationAddress,
+        DestinationAddress = SourceAddress,
+        SourcePort = DestinationPort,
+        DestinationPort = SourcePort,
+        Payload = Payload,
+    };
+
     public static bool TryRead(ReadOnlySpan<byte> packet, out UdpDatagram datagram)
     {
         datagram = default;
