@@ -55,27 +55,28 @@ public sealed partial class Itm
         }
     }
 
-    /// <summary>Our own D Point's request, naming the ASes whose notices cover its packets (unchanged when none do or skip-over ignores them).</summary>
+    /// <summary>
+    /// Our own D Point's request, naming the ASes whose notices cover its packets — none, too: then the ASes known to send notices
+    /// saw no spoofing, and skip-over passes over them (unchanged when skip-over ignores notices).
+    /// </summary>
     private ItmTraceRequest WithNotifiers(ItmTraceRequest request)
     {
-        if (settings.SkipOver is not { Notices: true } || Notices.NotifiersOf(EvidencePackets.Packets(request.Evidence)) is not { Count: > 0 } notifiers)
+        if (settings.SkipOver is not { Notices: true })
         {
             return request;
         }
+        var notifiers = Notices.NotifiersOf(EvidencePackets.Packets(request.Evidence));
         return request with
         {
             Options = [.. request.Options, new MessageOption(NoticedOption, string.Join(',', notifiers.Select(n => n.ToString(CultureInfo.InvariantCulture))))],
         };
     }
 
-    /// <summary>The notifiers a request names; null when it names none (skip-over then asks by the AS graph alone).</summary>
-    private static HashSet<uint>? NotifiersIn(ItmTraceRequest request)
-    {
-        HashSet<uint>? notifiers = request.Options.FirstOrDefault(o => o.Type == NoticedOption) is { } option
+    /// <summary>The notifiers a request names (maybe none); null when it carries no such option (skip-over then asks by the AS graph alone).</summary>
+    private static HashSet<uint>? NotifiersIn(ItmTraceRequest request) =>
+        request.Options.FirstOrDefault(o => o.Type == NoticedOption) is { } option
             ? [.. option.Value.Split(',').Select(v => uint.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out uint a) ? a : 0).Where(a => a != 0)]
             : null;
-        return notifiers is { Count: > 0 } ? notifiers : null; // an option naming nobody is no notice
-    }
 }
 
 internal static partial class ItmLog

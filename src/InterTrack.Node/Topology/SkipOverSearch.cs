@@ -37,25 +37,41 @@ internal sealed class SkipOverSearch
             return;
         }
         _reached[gap] = (next, 0);
-        var queue = new Queue<(uint As, Link Out)>([(gap, Relation(graph, gap, next))]);
+        // How each AS running nothing was entered: after a link down any neighbour may have sent it the flow, after one up or across
+        // only its customers. An AS first reached up or across and later down is searched again, down: else whoever could have sent
+        // it the flow only down that way (its peers and providers, and the deployed ASes behind them) would be missed.
+        var entered = new Dictionary<uint, Link> { [gap] = Relation(graph, gap, next) };
+        var queue = new Queue<(uint As, Link Out)>([(gap, entered[gap])]);
         while (queue.Count > 0 && _reached.Count < maxCone)
         {
             var (at, outward) = queue.Dequeue();
+            if (entered[at] != outward)
+            {
+                continue; // searched again, down
+            }
             int level = _reached[at].Level + 1;
             foreach (var (from, link) in Upstream(graph, at, outward))
             {
-                if (excluded.Contains(from) || !_reached.TryAdd(from, (at, level)))
+                if (excluded.Contains(from))
                 {
                     continue;
                 }
-                if (deployed(from))
+                if (_reached.TryAdd(from, (at, level)))
                 {
-                    targets.Add(from); // it continues the trace itself, if it saw the flow
-                }
-                else
-                {
+                    if (deployed(from))
+                    {
+                        targets.Add(from); // it continues the trace itself, if it saw the flow
+                        continue;
+                    }
                     cone.Add(from);
+                    entered[from] = link;
                     queue.Enqueue((from, link));
+                }
+                else if (link == Link.Down && entered.TryGetValue(from, out var before) && before != Link.Down)
+                {
+                    entered[from] = Link.Down;
+                    _reached[from] = (at, level);
+                    queue.Enqueue((from, Link.Down));
                 }
             }
         }

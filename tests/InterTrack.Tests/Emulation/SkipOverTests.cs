@@ -47,6 +47,24 @@ public sealed class SkipOverTests : IDisposable
     }
 
     [Fact]
+    public void An_as_first_reached_uphill_and_then_downhill_is_searched_again_for_the_neighbours_only_a_downhill_link_allows()
+    {
+        // Victim 1 below gap 2; 2 peers with 3 and buys from 4; 5 sells to 3 and to 4; 6, deployed, peers with 5.
+        // 5 is reached first as 3's customer (only its customers may have sent it the flow), then as 4's provider, where 6,
+        // its peer, may have: 6 → 5 → 4 → 2 → 1 is valley-free.
+        var g = new AsGraph();
+        g.AddProviderCustomer(2, 1);
+        g.AddPeers(2, 3);
+        g.AddProviderCustomer(4, 2);
+        g.AddProviderCustomer(3, 5);
+        g.AddProviderCustomer(5, 4);
+        g.AddPeers(5, 6);
+        var search = new SkipOverSearch(g, a => a == 6, gap: 2, next: 1, excluded: new HashSet<uint> { 1 });
+        Assert.Equal([6u], search.Targets);
+        Assert.Equal([5u, 4u, 2u], search.Chain(6));
+    }
+
+    [Fact]
     public void With_inferred_routes_the_cone_keeps_only_ases_whose_route_crosses_the_gap()
     {
         var g = Small();

@@ -154,6 +154,16 @@ public sealed class SkipOverWaveTests
     }
 
     [Fact]
+    public async Task Without_any_notice_the_ases_known_to_send_notices_are_not_asked()
+    {
+        // Every deployed AS sends notices and none came: none saw spoofing come in, so behind the gap nobody is asked.
+        var world = new Scripted { [4] = CameFrom(12) };
+        var (result, asked) = await world.TraceAsync(new SkipOverSettings(Graph(), world.Deployed) { SendsNotices = world.Deployed });
+        Assert.Equal([2u], asked[1]);
+        Assert.Equal(AsStatus.Unknown, result[2].Status);
+    }
+
+    [Fact]
     public async Task A_notice_hides_no_deployed_as_that_is_not_known_to_send_notices()
     {
         // 4 attacks from behind the gap and sends no notices (nobody is known to: a daemon's directory lists no noticeSenders);
