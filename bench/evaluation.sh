@@ -25,7 +25,7 @@ realistic() { # ASES SEEDS STRATEGY VALUES NAME [FLAGS…]
   local name="realistic-$1-$3-$5"
   mkdir -p "docs/evaluation/$name"
   intertrack emulate --scenario "docs/examples/evaluation-realistic-$1.json" --sweep "deployment=$4" --seeds "$2" --strategy "$3" \
-    "${@:6}" --out "docs/evaluation/$name" | grep -v '^deployment = ' > "docs/evaluation/$name/summary.txt"
+    "${@:6}" --out "docs/evaluation/$name" | grep -v '^deployment = ' | sed "s#$PWD/##" > "docs/evaluation/$name/summary.txt"
   echo "$name done"
 }
 realistic 20000 10 random 0.08,0.3,0.7 notices

@@ -36,10 +36,17 @@ public sealed record Scenario
         {
             scenario = scenario with { Topology = scenario.Topology with { AsRel = Path.GetFullPath(rel, Path.GetDirectoryName(Path.GetFullPath(path))!) } };
         }
-        scenario = scenario.Resolve(kinds);
-        foreach (var model in scenario.Validate(kinds).Values)
+        try
         {
-            model.Dispose();
+            scenario = scenario.Resolve(kinds);
+            foreach (var model in scenario.Validate(kinds).Values)
+            {
+                model.Dispose();
+            }
+        }
+        catch (FormatException e)
+        {
+            throw new FormatException($"{path}: {e.Message}", e); // named like the file's own errors, so the user knows which file
         }
         return scenario;
     }
