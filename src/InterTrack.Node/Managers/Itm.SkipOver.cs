@@ -188,9 +188,7 @@ public sealed record SkipOverSettings(AsGraph Graph, Func<uint, bool> Deployed)
     public Func<uint, bool> SendsNotices { get; init; } = _ => false;
 
     /// <summary>Whether any AS is known to send notices: only then do the silent ones drop out of the candidates.</summary>
-    internal bool SendsNoticesAny => _sendsNoticesAny ??= Graph.Ases.Any(SendsNotices);
-
-    private bool? _sendsNoticesAny;
+    internal bool SendsNoticesAny => Graph.Ases.Any(SendsNotices);
 
     /// <summary>At most this many deployed ASes are asked per gap (likeliest first); the rest become candidates.</summary>
     public int MaxTargets { get; init; } = DefaultMaxTargets;
