@@ -59,6 +59,20 @@ public sealed class ReflectionEmulationTests : IDisposable
     }
 
     [Theory]
+    [InlineData("memory")]
+    [InlineData("tls")]
+    public async Task A_trace_of_reflected_answers_crosses_the_amplifier_and_finds_the_ases_that_forged_the_requests(string transport)
+    {
+        var report = await Emulator.RunAsync(Reflected(transport: transport), TestKinds.Installed);
+        Assert.Equal([5u], report.ReflectorAses);
+        Assert.Equal([7u, 8u], report.AttackerAses);
+        Assert.Equal([7u, 8u], report.InterTrack.OriginAses);    // not the reflector: it only answered
+        Assert.Equal([5u], report.InterTrack.ReflectorAses);
+        Assert.Equal(1.0, report.InterTrack.Precision);
+        Assert.Equal(1.0, report.InterTrack.Recall);
+    }
+
+    [Theory]
     [InlineData("\"protocol\": \"chargen\", \"reflectors\": 1", "reflection.protocol: \"chargen\" is not one the emulator builds")]
     [InlineData("\"protocol\": 53, \"reflectors\": 1", "reflection.protocol: give one of dns, ntp, memcached, ssdp")]
     [InlineData("\"protocol\": [], \"reflectors\": 1", "reflection.protocol: give one of")]
