@@ -72,6 +72,37 @@ public sealed class ReflectionEmulationTests : IDisposable
         Assert.Equal(1.0, report.InterTrack.Recall);
     }
 
+    /// <summary>4, the reflector's provider, runs nothing: the answers skip over it to 5, and the requests from 5 skip over it to 3.</summary>
+    [Fact]
+    public async Task The_requests_are_followed_past_an_as_that_runs_nothing_between_the_amplifier_and_the_forging_ases()
+    {
+        var report = await Emulator.RunAsync(Reflected(overrides: new() { ["4"] = new DeploymentOverride { Bts = "none", Ts = "none" } }),
+            TestKinds.Installed);
+        Assert.Equal([7u, 8u], report.InterTrack.OriginAses);
+        Assert.Equal([5u], report.InterTrack.ReflectorAses);
+        Assert.Equal(1.0, report.InterTrack.Precision);
+    }
+
+    /// <summary>The reflector's AS runs flow records, which keep no requests: it is the amplifier, its requests unfollowed; nobody is a source.</summary>
+    [Fact]
+    public async Task Answers_whose_requests_are_not_found_name_the_amplifier_and_no_source()
+    {
+        var report = await Emulator.RunAsync(Reflected(overrides: new() { ["5"] = new DeploymentOverride { Bts = "flow", Ts = "flow" } }),
+            TestKinds.Installed);
+        Assert.Empty(report.InterTrack.OriginAses);
+        Assert.Equal([5u], report.InterTrack.ReflectorAses);
+    }
+
+    [Fact]
+    public async Task An_attack_without_reflection_is_traced_to_its_origins_and_names_no_amplifier()
+    {
+        var report = await Emulator.RunAsync(Reflected() with { Reflection = null }, TestKinds.Installed);
+        Assert.Equal([7u, 8u], report.InterTrack.OriginAses);
+        Assert.Empty(report.InterTrack.ReflectorAses);
+        Assert.Empty(report.ReflectorAses);
+        Assert.Equal(0, report.Amplification);
+    }
+
     [Theory]
     [InlineData("\"protocol\": \"chargen\", \"reflectors\": 1", "reflection.protocol: \"chargen\" is not one the emulator builds")]
     [InlineData("\"protocol\": 53, \"reflectors\": 1", "reflection.protocol: give one of dns, ntp, memcached, ssdp")]
