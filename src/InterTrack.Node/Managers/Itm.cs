@@ -374,7 +374,6 @@ public sealed partial class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyL
         };
     }
 
-    /// <summary>One entry per AS (an AS reached along two paths answers the second with "duplicate"): the most informative wins.</summary>
     /// <summary>
     /// One entry per AS: the best answer, nearest first; an AS reached along several branches keeps the incoming neighbours of every
     /// answer that saw the flow, so no branch behind it is left without a link to the tree.
@@ -384,8 +383,9 @@ public sealed partial class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyL
             .GroupBy(e => e.NodeId)
             .Select(g =>
             {
+                // A source or amplifier on one branch stays one where another branch (a reflection's other leg) only crossed it.
                 var best = g.OrderByDescending(e => e.State switch { TraceState.Found => 3, TraceState.Reached => 2, TraceState.NotFound => 1, _ => 0 })
-                    .ThenBy(e => e.Depth).First();
+                    .ThenBy(e => e.Status switch { AsStatus.Source => 0, AsStatus.Amplifier => 1, _ => 2 }).ThenBy(e => e.Depth).First();
                 var incomings = g.Where(e => e.State is TraceState.Found or TraceState.Reached && e.Error is null)
                     .SelectMany(e => e.Incomings ?? []).Distinct().ToList();
                 return best.Incomings is null || incomings.Count == best.Incomings.Count ? best : best with { Incomings = [.. incomings] };

@@ -83,6 +83,16 @@ public sealed class ReflectionEmulationTests : IDisposable
         Assert.Equal(1.0, report.InterTrack.Precision);
     }
 
+    /// <summary>Attacker 2 is also the victim's provider: the answers cross it (Transit), its hosts forged requests (Source), and Source stays.</summary>
+    [Fact]
+    public async Task A_forging_as_the_answers_also_cross_is_found_as_a_source()
+    {
+        var report = await Emulator.RunAsync(Reflected() with { Attackers = [new AttackerSpec { As = 2 }, new AttackerSpec { As = 7 }] },
+            TestKinds.Installed);
+        Assert.Equal([2u, 7u], report.InterTrack.OriginAses);
+        Assert.Equal([5u], report.InterTrack.ReflectorAses);
+    }
+
     /// <summary>The reflector's AS runs flow records, which keep no requests: it is the amplifier, its requests unfollowed; nobody is a source.</summary>
     [Fact]
     public async Task Answers_whose_requests_are_not_found_name_the_amplifier_and_no_source()

@@ -65,8 +65,8 @@ public sealed class AmplifierBorderTests
         Assert.Equal(AsStatus.Amplifier, result.Status);
         Assert.Empty(result.Incomings!);
         Assert.Empty(result.Translations);
-        Assert.StartsWith("1 of 1 answers our hosts sent: no request with their key came in", result.Options.Single(o => o.Type == "reflection-unmatched").Value,
-            StringComparison.Ordinal);
+        Assert.StartsWith("1 of 1 answers our hosts sent: no request with their key came in",
+            result.Options.Single(o => o.Type == "reflection-unmatched").Value, StringComparison.Ordinal);
     }
 
     [Fact]
