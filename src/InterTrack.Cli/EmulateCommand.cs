@@ -128,7 +128,8 @@ internal static class EmulateCommand
                 File.WriteAllText(file.FullName, JsonSerializer.Serialize(new
                 {
                     truth = new { victimAs = report.VictimAs, attackerAses = report.AttackerAses, deployedAttackerAses = report.DeployedAttackerAses,
-                        reachableAttackerAses = report.ReachableAttackerAses },
+                        reachableAttackerAses = report.ReachableAttackerAses, reflectorAses = report.ReflectorAses,
+                        amplification = Math.Round(report.Amplification, 1) },
                     systems = report.Systems,
                     intertrack = Method(report.InterTrack),
                     baseline = Method(report.Baseline),
@@ -293,6 +294,7 @@ internal static class EmulateCommand
     private static object Method(MethodResult m) => new
     {
         originAses = m.OriginAses,
+        reflectorAses = m.ReflectorAses,
         asPaths = m.AsPaths,
         messages = m.Messages,
         bytes = m.Bytes,

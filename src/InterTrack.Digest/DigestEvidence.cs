@@ -7,14 +7,19 @@ namespace InterTrack.Digest;
 /// Packet digests as link evidence for the BTM and DTM: a packet was seen on a link when its key
 /// is in a page of that link's table near its time; the certainty of a sighting is 1 − the page's
 /// estimated false-positive rate. A packet known only by the historic client's MD5 can be looked
-/// up in packter-md5 pages alone.
+/// up in packter-md5 pages alone. Reflection requests (an AppFootmark's hashes) are looked up in the requests the links
+/// kept, where the system keeps them (<see cref="ReflectionRequests"/>: the emulation's model).
 /// </summary>
-internal sealed class DigestEvidence(IDigestSource digests) : ILinkEvidence
+internal sealed class DigestEvidence(IDigestSource digests, ReflectionRequests? requests = null) : ILinkEvidence
 {
     public string TsType => DigestKind.KindName;
 
     public string? CannotLookUp(TracedPacket packet)
     {
+        if (packet.RequestHash is not null)
+        {
+            return requests is null ? "this digest system keeps no reflection requests: its capture agent's pages hold packet digests only" : null;
+        }
         if (packet.Ip is not null)
         {
             return null;
@@ -34,6 +39,10 @@ internal sealed class DigestEvidence(IDigestSource digests) : ILinkEvidence
 
     public LinkAnswer Ask(string link, TracedPacket packet, TimeSpan tolerance)
     {
+        if (packet.RequestHash is { } request)
+        {
+            return requests?.Ask(link, request, packet.TimestampNs, tolerance) ?? LinkAnswer.NothingKept;
+        }
         var keys = packet.Key(Keys);
         if (keys is null)
         {

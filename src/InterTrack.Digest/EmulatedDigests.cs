@@ -1,12 +1,15 @@
 using InterTrack.Node.Kinds;
 using InterTrack.Node.Managers;
 using InterTrack.Node.Tracing;
+using InterTrack.Packets.Reflection;
 
 namespace InterTrack.Digest;
 
 /// <summary>
 /// Packet digests in an emulated AS: as its traceback system inside, every router digests its
-/// ingress links; as its border system, the border links both ways (tables of their own).
+/// ingress links; as its border system, the border links both ways (tables of their own). Beside the digests, the links
+/// keep the keys of the reflection requests they carried (<see cref="ReflectionRequests"/>), so that an amplifier's border can
+/// tie its answers to the requests and ASes upstream can follow them.
 /// </summary>
 internal sealed class EmulatedDigests(EmulatedDomain domain, DigestScheme scheme, bool ts, bool bts) : IEmulatedSystem
 {
@@ -14,14 +17,21 @@ internal sealed class EmulatedDigests(EmulatedDomain domain, DigestScheme scheme
     private readonly TableSet _digests = new(new DigestOptions { PageCapacity = 8_192, BitsPerPacket = 16, Hashes = 4, MemoryBudgetBytes = 1 << 20,
         Scheme = scheme });
 
-    public long StorageBytes => _digests.Bytes;
+    private readonly ReflectionRequests _requests = new();
+
+    public long StorageBytes => _digests.Bytes + _requests.Bytes;
 
     public void Record(IReadOnlyList<EmulatedHop> hops, byte[] packet, long ns)
     {
         var key = DigestKeys.OfPacket(packet).For(scheme);
+        byte[]? request = ReflectionKey.OfRequest(packet)?.Hash();
         foreach (string link in EmulatedDomain.LinksCrossed(hops, ts, bts))
         {
             _digests.Add(link, key, ns);
+            if (request is not null)
+            {
+                _requests.Add(link, request, ns);
+            }
         }
     }
 
@@ -32,10 +42,10 @@ internal sealed class EmulatedDigests(EmulatedDomain domain, DigestScheme scheme
     }
 
     public IBtmClient Btm(TimeSpan tolerance) =>
-        new BorderBtm(domain.AsNumber, domain.BorderLinks(EmulatedDomain.BorderLinkName), new DigestEvidence(_digests), tolerance);
+        new BorderBtm(domain.AsNumber, domain.BorderLinks(EmulatedDomain.BorderLinkName), new DigestEvidence(_digests, _requests), tolerance);
 
     public IDtmClient Dtm(TimeSpan tolerance) =>
-        new FloodDtm(domain.AsNumber, domain.Routers(EmulatedDomain.IngressLink), new DigestEvidence(_digests), tolerance, domain.StartRouters());
+        new FloodDtm(domain.AsNumber, domain.Routers(EmulatedDomain.IngressLink), new DigestEvidence(_digests, _requests), tolerance, domain.StartRouters());
 
     public void Dispose() => _digests.Dispose();
 

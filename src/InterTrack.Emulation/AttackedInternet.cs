@@ -30,6 +30,12 @@ internal sealed class AttackedInternet(AsGraph graph, uint victim, (bool Ask, in
     public List<(byte[] Packet, long Ns)> Sample => sample;
     public OrderedDictionary<string, IEmulationModel> Models => models;
 
+    /// <summary>The reflector ASes of a reflection attack (none otherwise).</summary>
+    public IReadOnlyList<uint> Reflectors { get; init; } = [];
+
+    /// <summary>Bytes of the reflectors' answers ÷ bytes of the forged requests (IP packets); 0 without reflection.</summary>
+    public double Amplification { get; init; }
+
     /// <summary>Attackers whose whole AS path runs some system (BTS or TS) in every AS: the ones a trace without skip-over can reach.</summary>
     public IReadOnlyList<uint> Reachable => reachable;
 

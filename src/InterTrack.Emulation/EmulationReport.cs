@@ -25,6 +25,9 @@ public sealed record MethodResult(IReadOnlyList<uint> OriginAses, IReadOnlyList<
     /// <summary>The ASes an ITM asked at least once in the trace (neighbours and skip-over's): with Messages and Bytes, its cost.</summary>
     public int AsesAsked { get; init; }
 
+    /// <summary>The ASes found as reflectors (status Amplifier); the origins stay the ASes found forging the requests.</summary>
+    public IReadOnlyList<uint> ReflectorAses { get; init; } = [];
+
     /// <summary>Every BTM and DTM query answered, with the kind of system and the degree it answered.</summary>
     internal IReadOnlyList<SystemQuery> Queries { get; init; } = [];
 }
@@ -56,6 +59,12 @@ public sealed record EmulationReport(uint VictimAs, IReadOnlyList<uint> Attacker
 
     /// <summary>Attacker ASes whose whole path runs some system: what a trace without skip-over can reach.</summary>
     public IReadOnlyList<uint> ReachableAttackerAses { get; init; } = [];
+
+    /// <summary>The reflector ASes of a reflection attack (none otherwise); <see cref="AttackerAses"/> are the ASes that forged the requests.</summary>
+    public IReadOnlyList<uint> ReflectorAses { get; init; } = [];
+
+    /// <summary>Bytes the reflectors sent the victim ÷ bytes of the forged requests they got (IP packets); 0 without reflection.</summary>
+    public double Amplification { get; init; }
 
     /// <summary>Per kind of system the emulator runs, in the order they are registered: ASes, queries, degrees, storage.</summary>
     public IReadOnlyList<SystemFigures> Systems { get; init; } = [];

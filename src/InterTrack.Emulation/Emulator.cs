@@ -40,6 +40,8 @@ public static class Emulator
             ReachableAttackerAses = net.Reachable,
             DeployedAttackerAses = [.. net.Truth.Where(net.Deployed)],
             Systems = SystemFigures(net, interTrack),
+            ReflectorAses = net.Reflectors,
+            Amplification = net.Amplification,
         };
     }
 
@@ -79,11 +81,35 @@ public static class Emulator
         var received = new List<(byte[] Packet, long Ns)>();
         var reachable = new List<uint>();
         int sequence = 0;
-        foreach (var (attacker, hosts) in attackers)
+        var reflectors = scenario.Reflection?.Pick(graph, victim, attackers.Keys, random) ?? [];
+        long requestBytes = 0, responseBytes = 0;
+        bool Traceable(IReadOnlyList<uint> asPath) => asPath.All(Deployed) && MarksSpareEvidence(asPath,
+            a => [.. new[] { btsKind.GetValueOrDefault(a, None), tsKind.GetValueOrDefault(a, None) }.Where(k => k != None).Select(k => models[k])]);
+        if (scenario.Reflection is { } reflection)
+        {
+            var protocols = reflection.Protocols();
+            var toReflector = reflectors.ToDictionary(r => r, r => ValleyFreeRouting.RoutesTo(graph, r));
+            foreach (var (attacker, hosts) in attackers)
+            {
+                // Each attacker sprays its requests over every reflector; the responses take the reflector's route to the victim.
+                if (reflectors.Any(r => Traceable(ValleyFreeRouting.Path(toReflector[r], attacker)) && Traceable(ValleyFreeRouting.Path(routes, r))))
+                {
+                    reachable.Add(attacker);
+                }
+                for (int i = 0; i < scenario.PacketsPerAttacker * hosts; i++)
+                {
+                    uint reflector = reflectors[i % reflectors.Count];
+                    var (request, response) = ReflectedExchange.Of(protocols[i / reflectors.Count % protocols.Count], reflector, random, sequence++);
+                    (requestBytes, responseBytes) = (requestBytes + request.Length, responseBytes + response.Length);
+                    var (_, arrived) = Forward(ValleyFreeRouting.Path(toReflector[reflector], attacker), request, t0 + sequence * 1000L, At);
+                    received.Add(Forward(ValleyFreeRouting.Path(routes, reflector), response, arrived, At));
+                }
+            }
+        }
+        foreach (var (attacker, hosts) in attackers.Where(_ => scenario.Reflection is null))
         {
             var asPath = ValleyFreeRouting.Path(routes, attacker);
-            if (asPath.All(Deployed) && MarksSpareEvidence(asPath, a => [.. new[] { btsKind.GetValueOrDefault(a, None), tsKind.GetValueOrDefault(a, None) }
-                .Where(k => k != None).Select(k => models[k])]))
+            if (Traceable(asPath))
             {
                 reachable.Add(attacker);
             }
@@ -110,7 +136,7 @@ public static class Emulator
         return new AttackedInternet(graph, victim, (scenario.Deployment.SkipOver, scenario.Deployment.SkipOverBound, SendsNotices(scenario)),
             [.. attackers.Keys.Order()], ases,
             received, sample, [.. reachable.Order()],
-            Deployed, models);
+            Deployed, models) { Reflectors = reflectors, Amplification = requestBytes == 0 ? 0 : responseBytes / (double)requestBytes };
     }
 
     private static async Task<MethodResult> TraceAsync(AttackedInternet net, bool baseline, bool tls, CancellationToken cancellationToken)
@@ -172,6 +198,7 @@ public static class Emulator
             [.. view.Ases.Where(v => v.Status is AsStatus.Unknown or AsStatus.Busy || v.State == TraceState.Error).Select(v => v.As).Order()])
         {
             AsesAsked = network.AsesAsked,
+            ReflectorAses = [.. view.Ases.Where(v => v.Status == AsStatus.Amplifier).Select(v => v.As).Distinct().Order()],
             Queries = accounting.Snapshot(),
             AsSystems = view.Ases.GroupBy(a => a.As).ToDictionary(g => g.Key, g => g.First().TsType),
             CandidateSets = truth.ToDictionary(a => a, a => found.Contains(a) ? 1
@@ -270,8 +297,11 @@ public static class Emulator
         return Node.Pki.CertificateAuthority.Create("InterTrack emulation", now.AddMinutes(-5), now.AddDays(7));
     }
 
-    /// <summary>Whether deployed ASes send spoofing notices: only skip-over uses them, so without it they would be cost alone.</summary>
-    private static bool SendsNotices(Scenario scenario) => scenario.Deployment.SpoofNotices && scenario.Deployment.SkipOver;
+    /// <summary>
+    /// Whether deployed ASes send spoofing notices: only skip-over uses them, so without it they would be cost alone.
+    /// Reflection sends none: the forged requests carry the victim's own address, which its AS may send, and the answers are not spoofed.
+    /// </summary>
+    private static bool SendsNotices(Scenario scenario) => scenario.Deployment.SpoofNotices && scenario.Deployment.SkipOver && scenario.Reflection is null;
 
     /// <summary>
     /// Where on an attack's AS path a border notices the spoofing (docs/protocol.md, "Spoofing notices"): a deployed AS whose hosts
@@ -355,19 +385,10 @@ public static class Emulator
     /// <summary>A UDP packet from a random forged source (198.18.0.0/15) to the victim's address, distinct by its id and payload.</summary>
     private static byte[] Packet(Random random, int sequence, ushort port)
     {
-        var p = new byte[36];
-        p[0] = 0x45;
-        BinaryPrimitives.WriteUInt16BigEndian(p.AsSpan(2), 36);
-        BinaryPrimitives.WriteUInt16BigEndian(p.AsSpan(4), (ushort)sequence);
-        p[8] = 64;
-        p[9] = 17;
-        BinaryPrimitives.WriteUInt32BigEndian(p.AsSpan(12), 0xC6120000u | (uint)random.Next(0x20000));
-        BinaryPrimitives.WriteUInt32BigEndian(p.AsSpan(16), 0xCB007107u); // 203.0.113.7
-        BinaryPrimitives.WriteUInt16BigEndian(p.AsSpan(20), (ushort)random.Next(1024, 65536));
-        BinaryPrimitives.WriteUInt16BigEndian(p.AsSpan(22), port);
-        BinaryPrimitives.WriteUInt16BigEndian(p.AsSpan(24), 16);
-        BinaryPrimitives.WriteInt32BigEndian(p.AsSpan(28), sequence);
-        return p;
+        uint source = 0xC6120000u | (uint)random.Next(0x20000);
+        var payload = new byte[8];
+        BinaryPrimitives.WriteInt32BigEndian(payload, sequence);
+        return ReflectedExchange.Udp(source, ReflectedExchange.VictimAddress, (ushort)random.Next(1024, 65536), port, (ushort)sequence, payload);
     }
 
     private static Dictionary<uint, int> Attackers(Scenario scenario, AsGraph graph, uint victim, Random random)

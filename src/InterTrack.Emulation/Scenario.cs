@@ -26,6 +26,8 @@ public sealed record Scenario
     public string Transport { get; init; } = "memory";
     /// <summary>Attack packets the victim's client traces (a random sample of those received).</summary>
     public int TracedPackets { get; init; } = 200;
+    /// <summary>When set, the attackers send forged requests to reflectors, which answer the victim (docs/reflection.md).</summary>
+    [JsonInclude] internal ReflectionSpec? Reflection { get; init; }
 
     /// <param name="kinds">The kinds of traceback system its shares may name; their settings are the deployment's too.</param>
     /// <exception cref="FormatException">Not valid JSON or a field is wrong; the message names the field.</exception>
@@ -106,6 +108,7 @@ public sealed record Scenario
             Require(o.Bts is null || names.Contains(o.Bts), $"deployment.overrides.{asText}.bts", $"must be one of {string.Join(", ", names)}, true or false");
         }
         Require(Transport is "memory" or "tls", "transport", "must be \"memory\" or \"tls\"");
+        Reflection?.Validate();
         var settings = new ScenarioSettings(Deployment.Settings,
             Deployment.Overrides.ToDictionary(o => o.Key, o => (IReadOnlyDictionary<string, JsonElement>)o.Value.Settings));
         var models = new OrderedDictionary<string, IEmulationModel>(StringComparer.Ordinal);

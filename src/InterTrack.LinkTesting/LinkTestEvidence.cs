@@ -28,6 +28,10 @@ internal sealed class LinkTestEvidence(ILinkCounters counters, TimeSpan window, 
 
     public string? CannotLookUp(TracedPacket packet)
     {
+        if (packet.RequestHash is not null)
+        {
+            return "linktest keeps no reflection requests: a signature of the victim as source and the reflector's service is not built yet";
+        }
         if (packet.Ip is null)
         {
             return "linktest evidence needs the packet itself (its destination, protocol and port), and the request carries only its " +

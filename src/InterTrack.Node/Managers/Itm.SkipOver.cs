@@ -1,5 +1,6 @@
 using System.Globalization;
 using InterTrack.Node.Topology;
+using InterTrack.Node.Tracing;
 using InterTrack.Protocol.Model;
 
 namespace InterTrack.Node.Managers;
@@ -37,7 +38,7 @@ public sealed partial class Itm
     private async Task<(IReadOnlyList<AsEntry> Entries, IReadOnlyList<DtmTraceReply> Domain)> AskOrSkipAsync(ItmTraceRequest request, BorderTraceResult border,
         uint neighbor, uint depth, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
-        var theirs = FootmarksFrom(request, border, neighbor);
+        var theirs = EvidenceFrom(request, border, neighbor);
         var answer = await AskUpstreamAsync(request, theirs, neighbor, depth, deadline, cancellationToken).ConfigureAwait(false);
         if (settings.SkipOver is not { } skip || !IsGap(answer.Entries, neighbor))
         {
@@ -68,7 +69,7 @@ public sealed partial class Itm
         var domain = new List<DtmTraceReply>();
         var gaps = new Dictionary<uint, (SortedSet<uint> Incomings, uint Degree)>();
         double explained = 0; // the share of the gap's packets the targets that saw them account for
-        bool Covered() => explained >= 1 - 0.5 / theirs.Count; // every packet the gap handed over is accounted for
+        bool Covered() => explained >= 1 - 0.5 / Math.Max(1, theirs is null ? 0 : EvidencePackets.Count(theirs)); // every packet the gap handed over
         int asked = 0, sawIt = 0;
         // In waves, likeliest first, each twice the last: a gap whose packets the first answers account for costs one wave.
         for (int wave = skip.Wave; asked < order.Count && !Covered(); wave *= 2)

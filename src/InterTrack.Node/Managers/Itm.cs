@@ -100,12 +100,23 @@ public sealed partial class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyL
         var border = await AskBorderAsync(request, deadline, cancellationToken).ConfigureAwait(false);
         var result = border.Result;
         bool askDomain = result.AskDtm || result.Error is not null || (fromOwnDPoint && result.Status == AsStatus.NotFound);
+        bool amplifier = result.Error is null && result.Status == AsStatus.Amplifier;
         var upstream = result.Error is null ? result.Incomings ?? [] : [];
+        if (amplifier)
+        {
+            // Only the packets that passed through follow the flow upstream; the reflected answers follow their requests (below).
+            upstream = [.. upstream.Where(n => EvidencePackets.EnteredFromIndices(result.Options, n.AsNumber) is not null)];
+        }
 
         var domainTask = askDomain ? AskDomainAsync(request, deadline, cancellationToken) : Task.FromResult<IReadOnlyList<DtmTraceReply>>([]);
         var upstreamTasks = upstream.Select(n => AskOrSkipAsync(request, result, n.AsNumber, depth, deadline, cancellationToken)).ToList();
+        if (amplifier)
+        {
+            upstreamTasks.AddRange(RequestLegs(request, result, depth).Select(leg =>
+                AskOrSkipAsync(leg.Request, leg.Border, leg.Neighbor, depth, deadline, cancellationToken)));
+        }
         var domain = await domainTask.ConfigureAwait(false);
-        bool forwarded = upstream.Count > 0;
+        bool forwarded = upstream.Count > 0 || (amplifier && result.Incomings is { Count: > 0 });
         if (result.Error is not null && DomainIngress(domain) is { Incomings.Count: > 0 } ingress)
         {
             // No border system answered, but the domain's traceback system saw where the flow came in: follow that.
@@ -164,6 +175,13 @@ public sealed partial class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyL
         foreach (var footmark in EvidencePackets.Footmarks(evidence))
         {
             hash.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes(footmark.Dump.Data.AsSpan())); // the text as it is: no copy per footmark
+        }
+        if (evidence is AppFootmark app)
+        {
+            foreach (var request in EvidencePackets.RequestHashes(app))
+            {
+                hash.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes(request.Data.AsSpan()));
+            }
         }
         return hash.GetCurrentHashAsUInt64();
     }
@@ -232,29 +250,27 @@ public sealed partial class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyL
         return await Task.WhenAll(asks).ConfigureAwait(false);
     }
 
-    /// <summary>The footmarks of a request that came in from one neighbour (all of them when the border did not say).</summary>
-    private static IReadOnlyList<Footmark> FootmarksFrom(ItmTraceRequest request, BorderTraceResult border, uint neighbor)
-    {
-        var footmarks = EvidencePackets.Footmarks(request.Evidence);
-        var indices = EvidencePackets.EnteredFromIndices(border.Options, neighbor);
-        return indices is null ? footmarks : [.. indices.Where(i => i < footmarks.Count).Select(i => footmarks[i])];
-    }
+    /// <summary>The evidence of a request that came in from one neighbour (all of it when the border did not say); null for none.</summary>
+    private Evidence? EvidenceFrom(ItmTraceRequest request, BorderTraceResult border, uint neighbor) =>
+        EvidencePackets.EnteredFromIndices(border.Options, neighbor) is { } indices
+            ? EvidencePackets.Select(request.Evidence, indices, TimeVal.FromDateTimeOffset(_time.GetUtcNow()))
+            : EvidencePackets.Count(request.Evidence) > 0 ? request.Evidence : null;
 
     /// <param name="skipped">ASes between us and the one asked that run no InterTrack (skip-over); 0 for a neighbour.</param>
     private async Task<(IReadOnlyList<AsEntry> Entries, IReadOnlyList<DtmTraceReply> Domain)> AskUpstreamAsync(ItmTraceRequest request,
-        IReadOnlyList<Footmark> theirs,
+        Evidence? theirs,
         uint neighbor, uint depth, DateTimeOffset deadline, CancellationToken cancellationToken, uint skipped = 0)
     {
-        if (theirs.Count == 0 || request.Ttl <= 1 + skipped || request.PathList.NextHops.Count >= 64 || !settings.Admits(neighbor))
+        int count = theirs is null ? 0 : EvidencePackets.Count(theirs);
+        if (count == 0 || request.Ttl <= 1 + skipped || request.PathList.NextHops.Count >= 64 || !settings.Admits(neighbor))
         {
-            string why = theirs.Count == 0 ? "no footmarks for this neighbour" : !settings.Admits(neighbor) ? "not asked: path filter" : "TTL exhausted";
+            string why = count == 0 ? "no footmarks for this neighbour" : !settings.Admits(neighbor) ? "not asked: path filter" : "TTL exhausted";
             return ([Failed(neighbor, depth + 1 + skipped, AsStatus.Unknown, ErrorType.RefusedPath, why)], []);
         }
         var path = new ItmPathList(request.PathList.Origin ?? NeighborNode.ForItm(settings.AsNumber),
             depth == 0 ? request.PathList.NextHops : [.. request.PathList.NextHops, new NextHop(Self, depth)]);
         using var span = NodeActivity.StartForward(settings.AsNumber, neighbor);
-        var forward = new ItmTraceRequest(NeighborNode.ForItm(neighbor), request.MessageId, request.Ttl - 1 - skipped, path,
-            EvidencePackets.ToEvidence(theirs, TimeVal.FromDateTimeOffset(_time.GetUtcNow())))
+        var forward = new ItmTraceRequest(NeighborNode.ForItm(neighbor), request.MessageId, request.Ttl - 1 - skipped, path, theirs!)
         {
             Translated = request.Translated,
             Options =
@@ -265,11 +281,11 @@ public sealed partial class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyL
                 .. NodeActivity.Context(span, settings.ExportLevels.GetValueOrDefault(neighbor, ExportLevelKind.InterAs) != ExportLevelKind.InterAs),
             ],
         };
-        ItmLog.Forwarded(_logger, request.MessageId.ToString(), neighbor, theirs.Count, skipped);
+        ItmLog.Forwarded(_logger, request.MessageId.ToString(), neighbor, count, skipped);
         NodeMetrics.TraceForwarded(settings.AsNumber, neighbor);
         long started = _time.GetTimestamp();
         void Step(string step) => Progress.Record(request.MessageId.ToString(), _time.GetUtcNow(), step); // kept for our own D Point's traces
-        Step($"asked AS{neighbor} ({theirs.Count} packets)");
+        Step($"asked AS{neighbor} ({count} {(theirs is AppFootmark ? "reflection requests" : "packets")})");
         try
         {
             var answer = await WithTimeout(t => neighbors.TraceAsync(neighbor, forward, t), Until(deadline, settings.TraceTimeout),
@@ -330,7 +346,9 @@ public sealed partial class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyL
     private AsEntry OwnEntry(BorderTraceResult border, uint depth, bool fromOwnDPoint, bool askedDomain, IReadOnlyList<DtmTraceReply> domain, bool forwarded)
     {
         bool foundInside = domain.Any(d => d.Result.Error is null && d.Result.SubDomains.Any(s => s.Agent?.State == TraceState.Found));
+        bool amplifier = border.Error is null && border.Status == AsStatus.Amplifier;
         var status = fromOwnDPoint ? AsStatus.Destination
+            : amplifier ? AsStatus.Amplifier // its hosts answered requests: the forging AS is upstream, not here
             : foundInside || border.Status == AsStatus.Source ? AsStatus.Source
             : forwarded ? AsStatus.Transit
             : border.Error is not null ? AsStatus.Unknown
@@ -339,7 +357,7 @@ public sealed partial class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyL
         bool blind = border.Error is not null && !foundInside && !forwarded;
         var state = blind ? TraceState.Error : status switch
         {
-            AsStatus.Destination or AsStatus.Source or AsStatus.Transit => TraceState.Found,
+            AsStatus.Destination or AsStatus.Source or AsStatus.Transit or AsStatus.Amplifier => TraceState.Found,
             AsStatus.Unknown => TraceState.Error,
             _ => TraceState.NotFound,
         };
@@ -350,11 +368,12 @@ public sealed partial class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyL
             Incomings = border.Incomings,
             Outgoings = border.Outgoings,
             AskDtm = askedDomain,
+            Translations = amplifier ? border.Translations : [],
+            Options = amplifier ? [.. border.Options.Where(o => ReflectionAnswer.ForTheResult(o.Type))] : [],
             Error = blind ? border.Error : null, // why the AS could not be traced
         };
     }
 
-    /// <summary>One entry per AS (an AS reached along two paths answers the second with "duplicate"): the most informative wins.</summary>
     /// <summary>
     /// One entry per AS: the best answer, nearest first; an AS reached along several branches keeps the incoming neighbours of every
     /// answer that saw the flow, so no branch behind it is left without a link to the tree.
@@ -364,8 +383,9 @@ public sealed partial class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyL
             .GroupBy(e => e.NodeId)
             .Select(g =>
             {
+                // A source or amplifier on one branch stays one where another branch (a reflection's other leg) only crossed it.
                 var best = g.OrderByDescending(e => e.State switch { TraceState.Found => 3, TraceState.Reached => 2, TraceState.NotFound => 1, _ => 0 })
-                    .ThenBy(e => e.Depth).First();
+                    .ThenBy(e => e.Status switch { AsStatus.Source => 0, AsStatus.Amplifier => 1, _ => 2 }).ThenBy(e => e.Depth).First();
                 var incomings = g.Where(e => e.State is TraceState.Found or TraceState.Reached && e.Error is null)
                     .SelectMany(e => e.Incomings ?? []).Distinct().ToList();
                 return best.Incomings is null || incomings.Count == best.Incomings.Count ? best : best with { Incomings = [.. incomings] };

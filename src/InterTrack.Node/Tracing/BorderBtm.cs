@@ -7,7 +7,8 @@ namespace InterTrack.Node.Tracing;
 /// The BTM of a border traceback system, whatever it keeps (digests, flow records): classifies the
 /// request's packets from what the border links observed and answers with the AS status, the
 /// neighbour ASes on each side, whether to ask the DTMs, and which footmarks entered from which
-/// neighbour (Options "entered-from:AS").
+/// neighbour (Options "entered-from:AS"). When our hosts sent the packets as a reflector's answers, the AS is an
+/// Amplifier and the answer says where their requests came in from (<see cref="ReflectionAnswer"/>).
 /// </summary>
 public sealed class BorderBtm(uint asNumber, IReadOnlyList<BorderLink> links, ILinkEvidence evidence, TimeSpan tolerance) : IBtmClient
 {
@@ -30,17 +31,20 @@ public sealed class BorderBtm(uint asNumber, IReadOnlyList<BorderLink> links, IL
             BorderCase.Outgoing or BorderCase.IncomingOutgoing => AsStatus.Source,
             BorderCase.Transit => AsStatus.Transit,
             BorderCase.Incoming => AsStatus.Destination,
+            BorderCase.Amplifier => AsStatus.Amplifier,
             _ => AsStatus.NotFound,
         };
+        var reflection = verdict.Case == BorderCase.Amplifier ? ReflectionAnswer.Of(asNumber, verdict, askable) : null;
         var entered = verdict.IncomingAses.Select(neighbor => EvidencePackets.EnteredFrom(neighbor,
             Enumerable.Range(0, packets.Count).Where(i => verdict.EnteredFrom[i].Contains(neighbor)).Select(i => askable[i].Index)));
         var result = new BorderTraceResult(status, (uint)verdict.Confidence, verdict.Case == BorderCase.None ? TraceState.NotFound : TraceState.Found)
         {
             TsType = evidence.TsType,
-            Incomings = [.. verdict.IncomingAses.Select(NeighborAs.Global)],
+            Incomings = [.. verdict.IncomingAses.Union(reflection?.Neighbors ?? []).Order().Select(NeighborAs.Global)],
             Outgoings = [.. verdict.OutgoingAses.Select(NeighborAs.Global)],
             AskDtm = verdict.Case is BorderCase.Outgoing or BorderCase.IncomingOutgoing || (evidence.SightsAggregate && verdict.Case == BorderCase.Transit),
-            Options = [.. entered, .. EvidencePackets.NotLookedUp(cannot)],
+            Translations = reflection?.Evidence ?? [],
+            Options = [.. entered, .. reflection?.Options ?? [], .. EvidencePackets.NotLookedUp(cannot)],
         };
         return Task.FromResult(new BtmTraceReply(self, request.MessageId, result));
     }

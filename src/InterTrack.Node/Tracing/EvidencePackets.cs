@@ -24,8 +24,71 @@ public static class EvidencePackets
     public static Evidence ToEvidence(IReadOnlyList<Footmark> footmarks, TimeVal assembled) =>
         footmarks.Count == 1 ? footmarks[0] : new BulkFootmark([.. footmarks], assembled);
 
-    /// <summary>The footmarks' packets as traceback systems look them up (null where a dump holds none).</summary>
-    public static IReadOnlyList<TracedPacket?> Packets(Evidence evidence) => [.. Footmarks(evidence).Select(Packet)];
+    /// <summary>
+    /// The footmarks' packets as traceback systems look them up (null where a dump holds none); for an AppFootmark, the reflection
+    /// requests it names (<see cref="RequestHashes"/>).
+    /// </summary>
+    public static IReadOnlyList<TracedPacket?> Packets(Evidence evidence) => evidence is AppFootmark app
+        ? [.. RequestHashes(app).Select(h => HashBytes(h) is { } bytes ? TracedPacket.OfRequestHash(bytes, At(app.TimeStamp)) : null)]
+        : [.. Footmarks(evidence).Select(Packet)];
+
+    /// <summary>How many items the evidence holds: footmarks, or the requests an AppFootmark names.</summary>
+    public static int Count(Evidence evidence) => evidence is AppFootmark app ? RequestHashes(app).Count : Footmarks(evidence).Count;
+
+    /// <summary>
+    /// The reflection requests an AppFootmark names (docs/protocol.md, "Reflection"): its PayloadHash, then the PayloadHash of each
+    /// of its TranslateInfo of Border V4Reflection or V6Reflection.
+    /// </summary>
+    public static IReadOnlyList<PayloadHash> RequestHashes(AppFootmark app) =>
+    [
+        app.Hash,
+        .. app.Translations.Where(t => t.Border is TranslationKind.V4Reflection or TranslationKind.V6Reflection && t.PayloadHash is not null)
+            .Select(t => t.PayloadHash!).Where(h => h.Data != app.Hash.Data),
+    ];
+
+    /// <summary>The evidence that names reflection requests: the first as the AppFootmark's PayloadHash, the others as its TranslateInfo.</summary>
+    /// <param name="amplifierAs">The AS that reflected them, in each TranslateInfo.</param>
+    public static AppFootmark RequestEvidence(IReadOnlyList<PayloadHash> hashes, uint amplifierAs, bool ipv6, TimeVal seen) =>
+        new(hashes[0], seen)
+        {
+            Translations = [.. hashes.Skip(1).Select(h => new TranslateInfo(amplifierAs, ipv6 ? TranslationKind.V6Reflection : TranslationKind.V4Reflection)
+            {
+                PayloadHash = h,
+            })],
+        };
+
+    /// <summary>The items at <paramref name="indices"/> of the evidence (<see cref="Count"/>), as evidence of the same kind; null for none.</summary>
+    public static Evidence? Select(Evidence evidence, IReadOnlyList<int> indices, TimeVal assembled)
+    {
+        if (evidence is AppFootmark app)
+        {
+            var hashes = RequestHashes(app);
+            var chosen = indices.Where(i => i < hashes.Count).Select(i => hashes[i]).ToList();
+            var reflection = app.Translations.FirstOrDefault(t => t.Border is TranslationKind.V4Reflection or TranslationKind.V6Reflection);
+            return chosen.Count == 0 ? null : RequestEvidence(chosen, reflection?.AsNumber ?? 0,
+                reflection?.Border == TranslationKind.V6Reflection, app.TimeStamp);
+        }
+        var footmarks = Footmarks(evidence);
+        var picked = indices.Where(i => i < footmarks.Count).Select(i => footmarks[i]).ToList();
+        return picked.Count == 0 ? null : ToEvidence(picked, assembled);
+    }
+
+    /// <summary>A request key's hash as a PayloadHash: SHA-256 in hex, PayloadLength the length of the key's encoding.</summary>
+    public static PayloadHash ToPayloadHash(byte[] hash, int keyLength) => new(Convert.ToHexStringLower(hash), DumpEncoding.Sha256, (uint)keyLength);
+
+    private static byte[]? HashBytes(PayloadHash hash)
+    {
+        try
+        {
+            return hash.Encoding == DumpEncoding.Sha256 && Convert.FromHexString(hash.Data.Trim()) is { Length: 32 } bytes ? bytes : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    private static long? At(TimeVal time) => time.IsUnknown ? null : time.ToUnixNs();
 
     /// <summary>
     /// A footmark's IP packet, or the hash sent instead of it (md5, sha1, sha-256: only a system
@@ -97,9 +160,12 @@ public static class EvidencePackets
         new(EnteredFromOption + neighborAs.ToString(CultureInfo.InvariantCulture), string.Join(',', footmarkIndices));
 
     /// <summary>The footmark indices the BTM attributed to a neighbour; null when it did not say.</summary>
-    public static IReadOnlyList<int>? EnteredFromIndices(IEnumerable<MessageOption> options, uint neighborAs)
+    public static IReadOnlyList<int>? EnteredFromIndices(IEnumerable<MessageOption> options, uint neighborAs) =>
+        Indices(options, EnteredFromOption + neighborAs.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>The footmark indices an option of that type lists (comma-separated); null when there is none.</summary>
+    internal static IReadOnlyList<int>? Indices(IEnumerable<MessageOption> options, string type)
     {
-        string type = EnteredFromOption + neighborAs.ToString(CultureInfo.InvariantCulture);
         var option = options.FirstOrDefault(o => o.Type == type);
         if (option is null)
         {

@@ -34,7 +34,9 @@ public interface ILinkEvidence
     /// a hash of it, where the system keys something else. Such packets are left out of the
     /// answer and the reason is given, rather than a "not seen".
     /// </summary>
-    string? CannotLookUp(TracedPacket packet) => packet.Ip is null
+    string? CannotLookUp(TracedPacket packet) =>
+        packet.RequestHash is not null ? $"{TsType} keeps no reflection requests: it cannot follow requests upstream of an amplifier"
+        : packet.Ip is null
         ? $"{TsType} evidence needs the packet itself, and the request carries only its {packet.Digest?.Encoding.ToString().ToLowerInvariant()} hash"
         : null;
 

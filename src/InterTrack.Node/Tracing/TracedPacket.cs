@@ -26,13 +26,25 @@ public sealed class TracedPacket
         TimestampNs = timestampNs;
     }
 
+    private TracedPacket(byte[] requestHash, long? timestampNs, bool _)
+    {
+        RequestHash = requestHash;
+        TimestampNs = timestampNs;
+    }
+
     /// <summary>A packet known only by a hash of it.</summary>
     public static TracedPacket OfDigest(PacketDigest digest, long? timestampNs) => new(digest, timestampNs);
+
+    /// <summary>The reflection requests an amplifier answered, known by their key's hash (an AppFootmark's PayloadHash): followed upstream.</summary>
+    public static TracedPacket OfRequestHash(byte[] hash, long? timestampNs) => new(hash, timestampNs, true);
 
     /// <summary>The packet from its IP header on; null when only its <see cref="Digest"/> is known.</summary>
     public byte[]? Ip { get; }
 
     public PacketDigest? Digest { get; }
+
+    /// <summary>SHA-256 of a reflection request's key (<c>ReflectionKey.Hash</c>) when this stands for requests, not a packet; else null.</summary>
+    public byte[]? RequestHash { get; }
 
     public long? TimestampNs { get; }
 

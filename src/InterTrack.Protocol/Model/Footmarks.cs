@@ -7,7 +7,7 @@ public sealed record PacketDump(string Data, DumpEncoding Encoding, DumpHeader H
 public sealed record PayloadHash(string Data, DumpEncoding Encoding, uint PayloadLength);
 
 /// <summary>An address translation the packet went through on its way (NAT, v4/v6, VPN, reflection).</summary>
-internal sealed record TranslateInfo(uint AsNumber, TranslationKind Border)
+public sealed record TranslateInfo(uint AsNumber, TranslationKind Border)
 {
     public PacketDump? PacketDump { get; init; }
     public PayloadHash? PayloadHash { get; init; }
@@ -26,7 +26,7 @@ public abstract record Evidence
 /// <summary>One packet and the time it was seen.</summary>
 public sealed record Footmark(PacketDump Dump, TimeVal TimeStamp) : Evidence
 {
-    internal ValueList<TranslateInfo> Translations { get; init; } = [];
+    public ValueList<TranslateInfo> Translations { get; init; } = [];
 
     public override int FootmarkCount => 1;
 }
@@ -40,7 +40,7 @@ public sealed record BulkFootmark(ValueList<Footmark> Footmarks, TimeVal TimeSta
 /// <summary>An application payload hash and the time it was seen.</summary>
 public sealed record AppFootmark(PayloadHash Hash, TimeVal TimeStamp) : Evidence
 {
-    internal ValueList<TranslateInfo> Translations { get; init; } = [];
+    public ValueList<TranslateInfo> Translations { get; init; } = [];
 
     public override int FootmarkCount => 1;
 }

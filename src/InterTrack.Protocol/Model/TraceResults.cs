@@ -3,7 +3,7 @@ namespace InterTrack.Protocol.Model;
 /// <summary>A neighbour AS the flow came in from (Incomings) or went out to (Outgoings).</summary>
 public sealed record NeighborAs(uint AsNumber, IpVersion IpVersion, AddressScope Scope)
 {
-    internal ValueList<TranslateInfo> Translations { get; init; } = [];
+    public ValueList<TranslateInfo> Translations { get; init; } = [];
 
     public static NeighborAs Global(uint asNumber) => new(asNumber, IpVersion.Any, AddressScope.Global);
 }
@@ -30,7 +30,7 @@ public sealed record BorderTraceResult(AsStatus Status, uint Degree, TraceState 
     public ValueList<NeighborAs>? Incomings { get; init; }
     public ValueList<NeighborAs>? Outgoings { get; init; }
     public bool AskDtm { get; init; }
-    internal ValueList<TranslateInfo> Translations { get; init; } = [];
+    public ValueList<TranslateInfo> Translations { get; init; } = [];
     public ErrorCode? Error { get; init; }
     public ValueList<MessageOption> Options { get; init; } = [];
 }
@@ -44,7 +44,7 @@ public sealed record AsEntry(NodeId NodeId, AsStatus Status, uint Depth, uint De
     public ValueList<NeighborAs>? Outgoings { get; init; }
     public bool AskDtm { get; init; }
     public bool Translated { get; init; }
-    internal ValueList<TranslateInfo> Translations { get; init; } = [];
+    public ValueList<TranslateInfo> Translations { get; init; } = [];
     /// <summary>When set, the entry carries only this error (the schema's choice).</summary>
     public ErrorCode? Error { get; init; }
     public ValueList<MessageOption> Options { get; init; } = [];

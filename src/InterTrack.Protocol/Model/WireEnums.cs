@@ -136,7 +136,7 @@ public enum DumpHeader
 }
 
 /// <summary>The kind of address translation a TranslateInfo records (Border_atype).</summary>
-internal enum TranslationKind
+public enum TranslationKind
 {
     V4ToV6,
     V6ToV4,

@@ -21,9 +21,6 @@ public partial class AssemblyBoundaryTests
         ["InterTrack.Node.Telemetry.LogEvents"] = "its event ids are constants; the log messages of Flow, LinkTesting, OperatorView, Rid and the CLI use them",
         ["InterTrack.Node.Telemetry.NodeMetrics"] = "its MeterName is a constant; Digest, Flow and OperatorView use it",
         ["InterTrack.Node.Telemetry.NodeActivity"] = "its SourceName is a constant; OperatorView uses it",
-        // Issue 19 is built in parts: remove these two once Node and Digest/Flow use the keys.
-        ["InterTrack.Packets.Reflection.ReflectionKey"] = "the reflector-edge stores of Node and Digest/Flow will use it (issue 19)",
-        ["InterTrack.Packets.Reflection.ReflectionProtocol"] = "the reflector-edge stores of Node and Digest/Flow will use it (issue 19)",
     };
 
     private static readonly string[] TestProjects = ["InterTrack.Tests", "InterTrack.IntegrationTests"];
