@@ -128,7 +128,7 @@ public sealed class ReflectionEmulationTests : IDisposable
         string path = Path.Combine(_directory, "scenario.json");
         File.WriteAllText(path, $"{{\"topology\": {{\"asRel\": \"{Topology()}\"}}, \"attackers\": [{{\"count\": 1}}], \"reflection\": {{{fields}}}}}");
         var error = Assert.Throws<FormatException>(() => Scenario.Load(path, TestKinds.Installed));
-        Assert.StartsWith(message, error.Message, StringComparison.Ordinal);
+        Assert.StartsWith($"{path}: {message}", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
