@@ -93,6 +93,19 @@ internal static class EmulateCommand
                     SpoofNotices = loaded.Deployment.SpoofNotices && !parsed.GetValue(noSpoofNotices),
                 },
             };
+            // What only the topology can tell (an AS not in it, more attackers than ASes) is found once the emulation builds it, in any mode.
+            async Task<T> WithScenarioErrors<T>(Func<Task<T>> run)
+            {
+                try
+                {
+                    return await run();
+                }
+                catch (Exception e) when (e is FormatException or NotSupportedException)
+                {
+                    throw new CommandException($"bad scenario: {parsed.GetValue(scenario)!.FullName}: {e.Message}", e);
+                }
+            }
+            async Task WithScenarioErrorsAsync(Func<Task> run) => await WithScenarioErrors(async () => { await run(); return 0; });
             OutputFile.CheckWritable(parsed.GetValue(svg), "--svg");
             OutputFile.CheckWritable(parsed.GetValue(json), "--json");
             if (parsed.GetValue(serve))
@@ -101,22 +114,16 @@ internal static class EmulateCommand
                 var options = new ServeOptions(parsed.GetValue(serveDir)!.FullName, parsed.GetValue(legacyPort),
                     parsed.GetValue(ridPort) is { } port ? new ServedRid(port, TimeSpan.FromSeconds(10), new Dictionary<uint, Uri>()) : null,
                     parsed.GetValue(webPort) ?? 0, parsed.GetValue(metricsPort) ?? 0);
-                await ServeAsync(output, loaded, options, loggers, cancellationToken);
+                await WithScenarioErrorsAsync(() => ServeAsync(output, loaded, options, loggers, cancellationToken));
                 return 0;
             }
             if (parsed.GetValue(sweep) is { } sweepText)
             {
-                return await RunSweepAsync(output, loaded, sweepText, parsed.GetValue(seeds), parsed.GetValue(outDir)!, cancellationToken);
+                return await WithScenarioErrors(() => RunSweepAsync(output, loaded, sweepText, parsed.GetValue(seeds), parsed.GetValue(outDir)!,
+                    cancellationToken));
             }
-            EmulationReport report;
-            try
-            {
-                report = await Emulator.RunAsync(loaded, TracebackKinds.All, line => output.WriteLine($"· {line}"), cancellationToken);
-            }
-            catch (Exception e) when (e is FormatException or NotSupportedException)
-            {
-                throw new CommandException(e.Message, e);
-            }
+            var report = await WithScenarioErrors(() => Emulator.RunAsync(loaded, TracebackKinds.All, line => output.WriteLine($"· {line}"),
+                cancellationToken));
             PrintComparison(output, report);
             if (parsed.GetValue(svg) is { } picture)
             {
@@ -203,7 +210,8 @@ internal static class EmulateCommand
         try
         {
             directory.Create();
-            File.WriteAllText(csv, ""); // checked before the long work
+            // Checked before the long work; an earlier sweep.csv is kept until this sweep is done.
+            using (new FileStream(csv, FileMode.Append, FileAccess.Write)) { }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

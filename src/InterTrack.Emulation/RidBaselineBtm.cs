@@ -21,17 +21,22 @@ internal sealed class RidBaselineBtm(uint asNumber, FloodDtm domain, Action onDo
         var enteredFrom = new Dictionary<uint, List<int>>();
         bool originated = false;
         double leastCertain = 1;
+        int seen = 0;
         foreach (var (i, packet) in packets)
         {
             var from = new HashSet<uint>();
-            originated |= domain.Flood(packet, [], [], from, ref leastCertain);
+            bool started = domain.Flood(packet, [], [], from, ref leastCertain);
+            originated |= started;
+            seen += started || from.Count > 0 ? 1 : 0;
             foreach (uint neighbor in from)
             {
                 (enteredFrom.TryGetValue(neighbor, out var list) ? list : enteredFrom[neighbor] = []).Add(i);
             }
         }
         var status = originated ? AsStatus.Source : enteredFrom.Count > 0 ? AsStatus.Transit : AsStatus.NotFound;
-        var result = new BorderTraceResult(status, (uint)Math.Round(100 * leastCertain), status == AsStatus.NotFound ? TraceState.NotFound : TraceState.Found)
+        // The share of the packets seen, as a border system's degree says: skip-over stops asking once the degrees account for every packet.
+        uint degree = packets.Count == 0 ? 0 : (uint)Math.Round(100.0 * seen / packets.Count * leastCertain);
+        var result = new BorderTraceResult(status, degree, status == AsStatus.NotFound ? TraceState.NotFound : TraceState.Found)
         {
             TsType = "rid",
             Incomings = [.. enteredFrom.Keys.Order().Select(NeighborAs.Global)],

@@ -39,6 +39,25 @@ public class EmulatorTests
     }
 
     [Fact]
+    public async Task Behind_a_gap_the_baseline_finds_what_intertrack_finds_its_floods_saying_how_many_packets_they_saw()
+    {
+        // 8 % random deployment on 2,000 ASes, skip-over by the AS graph alone: the baseline's domain flood once claimed every packet
+        // behind a gap at its first sighting, so skip-over stopped asking and AS1619, deployed, was never found (recall 0, 40 messages).
+        var scenario = new Scenario
+        {
+            Seed = 1,
+            Topology = new TopologySpec { Generate = new GenerateSpec { Ases = 2000 } },
+            Attackers = [new AttackerSpec { Count = 25 }],
+            PacketsPerAttacker = 10,
+            TracedPackets = 250,
+            Deployment = new DeploymentSpec { Bts = KindMix.Only("digest", 0.08), Ts = KindMix.Only("digest", 0.08), SpoofNotices = false },
+        };
+        var report = await Emulator.RunAsync(scenario, TestKinds.Installed);
+        Assert.NotEmpty(report.InterTrack.OriginAses);
+        Assert.Equal(report.InterTrack.OriginAses, report.Baseline.OriginAses);
+    }
+
+    [Fact]
     public async Task With_half_the_borders_and_no_domain_traceback_recall_drops_and_the_frontier_is_listed()
     {
         var scenario = new Scenario
