@@ -33,7 +33,7 @@ internal static class TraceCommand
                 result.AddError("--wait must be a number of seconds above 0 (at most a day).");
             }
         });
-        var json = new Option<bool>("--json") { Description = "Print the result as JSON: messageId, originAses, asPaths, ases." };
+        var json = new Option<bool>("--json") { Description = "Print the result as JSON: messageId, originAses, reflectorAses (amplifiers), asPaths, ases." };
         var cert = new Option<FileInfo>("--cert") { Description = "This client's certificate (from 'pki issue --role tc')." };
         var key = new Option<FileInfo>("--key") { Description = "Its private key." };
         var ca = new Option<FileInfo>("--ca") { Description = "The federation CA certificate." };
