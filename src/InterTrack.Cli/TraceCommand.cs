@@ -33,7 +33,7 @@ internal static class TraceCommand
                 result.AddError("--wait must be a number of seconds above 0 (at most a day).");
             }
         });
-        var json = new Option<bool>("--json") { Description = "Print the result as JSON: messageId, originAses, asPaths, ases." };
+        var json = new Option<bool>("--json") { Description = "Print the result as JSON: messageId, originAses, reflectorAses (amplifiers), asPaths, ases." };
         var cert = new Option<FileInfo>("--cert") { Description = "This client's certificate (from 'pki issue --role tc')." };
         var key = new Option<FileInfo>("--key") { Description = "Its private key." };
         var ca = new Option<FileInfo>("--ca") { Description = "The federation CA certificate." };
@@ -156,23 +156,32 @@ internal static class TraceCommand
         : $"--dp {at}: the peer there is AS{other.AsNumber}'s {(other.Role == NodeRole.Client ? "Traceback Client" : other.RoleName.ToUpperInvariant())}, "
             + "not a D Point: point --dp at the D Point's address (dp.listen in its configuration)";
 
-    private static void Print(TextWriter output, TraceResultView view, bool json)
+    internal static void Print(TextWriter output, TraceResultView view, bool json)
     {
         if (json)
         {
+            // reflectorAses and the per-AS reflection fields as the emulator's report names them (docs/reflection.md).
             output.WriteLine(JsonSerializer.Serialize(new
             {
                 messageId = view.MessageId.ToString(),
                 originAses = view.OriginAses,
+                reflectorAses = view.ReflectorAses,
                 asPaths = view.AsPaths,
                 ases = view.Ases.Select(a => new { @as = a.As, depth = a.Depth, status = a.Status.ToString(), state = a.State.ToString().ToLowerInvariant(),
                 degree = a.Degree, tstype = a.TsType,
                     error = a.Error, skipped = a.Skipped, candidateOrigins = a.CandidateCount > 0 ? a.Candidates : null,
-                    candidateCount = a.CandidateCount > 0 ? a.CandidateCount : (int?)null, candidateReason = a.CandidateReason }),
+                    candidateCount = a.CandidateCount > 0 ? a.CandidateCount : (int?)null, candidateReason = a.CandidateReason,
+                    reflectors = a.Status == AsStatus.Amplifier ? a.Reflectors : null,
+                    reflectionServices = a.Status == AsStatus.Amplifier ? a.ReflectionServices : null, reflectionUnmatched = a.ReflectionUnmatched }),
             }));
             return;
         }
         view.WriteTree(output);
+        if (view.ReflectorAses.Count > 0)
+        {
+            // Before the source line, which stays the last (scripts take it with tail -1).
+            output.WriteLine($"amplifier ASes (reflectors): {string.Join(", ", view.ReflectorAses.Select(a => $"AS{a}"))}");
+        }
         output.WriteLine(view.OriginAses.Count == 0
             ? "no source AS found"
             : $"source ASes: {string.Join(", ", view.OriginAses.Select(a => $"AS{a}"))}");

@@ -4,7 +4,11 @@ using System.Xml.Linq;
 namespace InterTrack.Node.Client;
 
 /// <summary>One AS in an attack-tree picture: under <paramref name="Parent"/> (null: a root), drawn with <paramref name="Kind"/>'s colour.</summary>
-public sealed record TreeAs(uint As, uint? Parent, AsKind Kind, string? Note = null);
+public sealed record TreeAs(uint As, uint? Parent, AsKind Kind, string? Note = null)
+{
+    /// <summary>More about the AS for its tooltip (an amplifier's reflectors, and why its requests were not found).</summary>
+    public string? Detail { get; init; }
+}
 
 /// <summary>What an AS is in the attack, as the picture's legend names it.</summary>
 public enum AsKind
@@ -15,6 +19,9 @@ public enum AsKind
     FalseSource,
     Unresolved,
     Transit,
+
+    /// <summary>A reflector's AS: its hosts answered requests forged with the victim's address; the forging ASes are behind it.</summary>
+    Amplifier,
 }
 
 /// <summary>
@@ -38,7 +45,11 @@ public static class AttackTreePicture
         [AsKind.FalseSource] = ("#8e44ad", "false source"),
         [AsKind.Unresolved] = ("#95a5a6", "unresolved (frontier)"),
         [AsKind.Transit] = ("#ecf0f1", "transit"),
+        [AsKind.Amplifier] = ("#2980b9", "amplifier (reflector)"),
     };
+
+    /// <summary>Kinds the legend names only when the picture has one, so pictures of attacks without them stay as they were.</summary>
+    private static readonly HashSet<AsKind> OnlyWhenDrawn = [AsKind.Amplifier];
 
     /// <param name="ases">The tree (each AS's parent must be in it, or the AS is a root) and the ASes outside it
     /// (parent null, listed apart when <paramref name="outside"/> holds).</param>
@@ -96,7 +107,8 @@ public static class AttackTreePicture
         double Y(double r) => Top + r * Row;
 
         XNamespace svg = "http://www.w3.org/2000/svg";
-        double legendWidth = Styles.Values.Sum(s => 34 + s.Text.Length * CharWidth);
+        var legend = Styles.Where(s => !OnlyWhenDrawn.Contains(s.Key) || byAs.Values.Any(a => a.Kind == s.Key)).ToList();
+        double legendWidth = legend.Sum(s => 34 + s.Value.Text.Length * CharWidth);
         double width = Math.Max(columnX[columns] + (outsideList.Count > 0 ? outsideList.Max(LabelWidth) + 2 * Radius + 8 : 0), Left * 2 + legendWidth);
         double height = Y(Math.Max(nextRow, outsideList.Count + 1)) + Row;
         var root = new XElement(svg + "svg",
@@ -104,7 +116,7 @@ public static class AttackTreePicture
             new XAttribute("font-family", "sans-serif"), new XAttribute("font-size", 12),
             new XElement(svg + "rect", new XAttribute("width", "100%"), new XAttribute("height", "100%"), new XAttribute("fill", "white")),
             new XElement(svg + "text", new XAttribute("x", Left), new XAttribute("y", 22), new XAttribute("font-size", 15), title),
-            Legend(svg, Left, 44));
+            Legend(svg, legend, Left, 44));
         // Column headings: the AS-hop depth from the victim.
         for (int c = 0; c < columns; c++)
         {
@@ -141,15 +153,15 @@ public static class AttackTreePicture
 
     private static XElement Node(XNamespace svg, TreeAs a, string label, double x, double y) =>
         new(svg + "g", new XAttribute("class", "as"), new XAttribute("data-as", a.As),
-            new XElement(svg + "title", $"AS{a.As}: {Styles[a.Kind].Text}"),
+            new XElement(svg + "title", $"AS{a.As}: {Styles[a.Kind].Text}{(a.Detail is { } detail ? $"; {detail}" : "")}"),
             new XElement(svg + "circle", new XAttribute("cx", F(x)), new XAttribute("cy", F(y)), new XAttribute("r", Radius),
                 new XAttribute("fill", Styles[a.Kind].Fill), new XAttribute("stroke", "#34495e")),
             new XElement(svg + "text", new XAttribute("x", F(x + Radius + 4)), new XAttribute("y", F(y + 4)), label));
 
-    private static XElement Legend(XNamespace svg, double x, double y)
+    private static XElement Legend(XNamespace svg, IEnumerable<KeyValuePair<AsKind, (string Fill, string Text)>> kinds, double x, double y)
     {
         var group = new XElement(svg + "g", new XAttribute("class", "legend"));
-        foreach (var (kind, (fill, text)) in Styles)
+        foreach (var (_, (fill, text)) in kinds)
         {
             group.Add(new XElement(svg + "circle", new XAttribute("cx", F(x + 6)), new XAttribute("cy", F(y)), new XAttribute("r", 6),
                 new XAttribute("fill", fill), new XAttribute("stroke", "#34495e")),

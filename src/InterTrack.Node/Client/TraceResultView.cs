@@ -1,3 +1,4 @@
+using InterTrack.Node.Tracing;
 using InterTrack.Protocol.Model;
 
 namespace InterTrack.Node.Client;
@@ -20,12 +21,27 @@ public sealed record AsView(uint As, uint Depth, AsStatus Status, TraceState Sta
 
     /// <summary>… and why these (null when the ITM did not say).</summary>
     public string? CandidateReason { get; init; }
+
+    /// <summary>For an amplifier: its reflectors that sent the traced answers, as ADDRESS:PORT (at most 16 listed) …</summary>
+    public IReadOnlyList<string> Reflectors { get; init; } = [];
+
+    /// <summary>… their services (dns, ntp, …) …</summary>
+    public IReadOnlyList<string> ReflectionServices { get; init; } = [];
+
+    /// <summary>… and, when the requests of some answers were not found, how many and why (null when all were found).</summary>
+    public string? ReflectionUnmatched { get; init; }
+
+    /// <summary>What an amplifier's line says after its status: reflectors, services and any requests not found; null for other ASes.</summary>
+    public string? AmplifierNote => Status != AsStatus.Amplifier ? null
+        : string.Join(" ", new[] { Reflectors.Count > 1 ? "reflectors" : "reflector", string.Join(", ", Reflectors), string.Join(", ", ReflectionServices) }
+            .Where(t => t.Length > 0)) + (ReflectionUnmatched is null ? "" : $"; requests not found: {ReflectionUnmatched}");
 }
 
 /// <summary>
 /// A trace result as the attack tree rooted at the victim AS: the ASes, the origin ASes (status
 /// Source) and the AS path from the victim to each origin (following each AS's incoming
-/// neighbours one hop further from the victim).
+/// neighbours one hop further from the victim). Reflected answers reach the origins through an
+/// amplifier (status Amplifier, <see cref="ReflectorAses"/>), which is on those paths but no origin.
 /// </summary>
 /// <param name="RouterPaths">Per AS that disclosed them (its own D Point's AS, or neighbours exporting "all"), the
 /// routers its DTM reached, border first.</param>
@@ -33,6 +49,14 @@ public sealed record TraceResultView(MessageId MessageId, IReadOnlyList<AsView> 
     IReadOnlyList<IReadOnlyList<uint>> AsPaths, IReadOnlyDictionary<uint, IReadOnlyList<SubAgent>> RouterPaths)
 {
     private static string? Option(AsEntry entry, string type) => entry.Options.FirstOrDefault(o => o.Type == type)?.Value;
+
+    private static string[] List(AsEntry entry, string type) => (Option(entry, type) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>The ASes that reflected the traced packets (status Amplifier): the origins behind them forged the requests.</summary>
+    public IReadOnlyList<uint> ReflectorAses => [.. Ases.Where(a => a.Status == AsStatus.Amplifier).Select(a => a.As).Distinct()];
+
+    /// <summary>The path from the victim's AS down to an AS of the tree, as <see cref="WriteTree"/> draws it.</summary>
+    public IReadOnlyList<uint> PathTo(uint asNumber) => new AttackTreeLinks(Ases).PathTo(asNumber);
 
     public static TraceResultView From(MessageId id, ResultExport export)
     {
@@ -51,6 +75,9 @@ public sealed record TraceResultView(MessageId MessageId, IReadOnlyList<AsView> 
                     .Select(t => uint.TryParse(t, System.Globalization.CultureInfo.InvariantCulture, out uint n) ? n : 0).Where(n => n > 0)],
                 CandidateCount = int.TryParse(Option(e, "candidate-count"), System.Globalization.CultureInfo.InvariantCulture, out int count) ? count : 0,
                 CandidateReason = Option(e, "candidate-reason"),
+                Reflectors = List(e, ReflectionAnswer.ReflectorOption),
+                ReflectionServices = List(e, ReflectionAnswer.ServiceOption),
+                ReflectionUnmatched = Option(e, ReflectionAnswer.UnmatchedOption),
             })
             .ToList();
         var links = new AttackTreeLinks(ases);
@@ -82,11 +109,17 @@ public sealed record TraceResultView(MessageId MessageId, IReadOnlyList<AsView> 
             {
                 AsStatus.Destination => AsKind.Victim,
                 AsStatus.Source => AsKind.SourceTraced,
+                AsStatus.Amplifier => AsKind.Amplifier,
                 AsStatus.Transit => AsKind.Transit,
                 _ when a.State == TraceState.Error || a.Skipped is not null => AsKind.Unresolved,
                 _ => AsKind.Transit,
-            }, a.TsType))];
+            }, a.Status == AsStatus.Amplifier ? AmplifierLabel(a) : a.TsType) { Detail = a.AmplifierNote })];
     }
+
+    /// <summary>An amplifier's label in the picture: its system and services, and whether its trace ended there.</summary>
+    private static string AmplifierLabel(AsView a) =>
+        string.Join(" ", new[] { a.TsType, a.ReflectionServices.Count == 0 ? null : string.Join(",", a.ReflectionServices), "reflector",
+            a.ReflectionUnmatched is null ? null : "(requests not found)" }.Where(t => t is not null));
 
     /// <summary>
     /// The tree, one AS a line, each AS indented under the AS it was traced from. An AS reached along two branches (a neighbour
@@ -123,6 +156,10 @@ public sealed record TraceResultView(MessageId MessageId, IReadOnlyList<AsView> 
                 $"{string.Join(", ", view.Candidates.Take(10).Select(a => $"AS{a}"))}{(view.CandidateCount > 10 ? ", …" : "")}" +
                 (view.CandidateReason is null ? "" : $" ({view.CandidateReason})")
                 : $"  skipped: {view.Skipped}";
+        }
+        if (view.AmplifierNote is { } amplifier)
+        {
+            system += $"  {amplifier}";
         }
         output.WriteLine($"{indent}{branch}AS{view.As}  {view.Status}  depth {view.Depth}  degree {view.Degree}{system}{error}");
         string childIndent = isRoot ? indent : indent + (last ? "   " : "│  ");

@@ -80,9 +80,7 @@ internal static class OperatorPages
             "ASes</th><th>client</th></tr>");
         foreach (var (trace, created, finished) in sources.Store.Recent(100))
         {
-            string origins = trace.Result is { } result && trace.MessageId is { } id
-                ? string.Join(", ", TraceResultView.From(MessageId.Parse(id), result).OriginAses.Select(a => $"AS{a}"))
-                : "";
+            string origins = trace.Result is { } result && trace.MessageId is { } id ? Origins(TraceResultView.From(MessageId.Parse(id), result)) : "";
             string took = finished is { } f ? $"{(f - created).TotalSeconds:F0} s" : "";
             string status = trace.State == TraceRecordState.Failed ? $"Failed: {trace.Failure}" : trace.State.ToString();
             html.Append(CultureInfo.InvariantCulture,
@@ -116,6 +114,10 @@ internal static class OperatorPages
         return Page($"InterTrack AS{sources.As}", html.ToString(), refresh: inFlight.Count > 0);
     }
 
+    /// <summary>A trace's origins for the list of traces, and its amplifiers (reflectors) apart when it has any.</summary>
+    internal static string Origins(TraceResultView view) => string.Join(", ", view.OriginAses.Select(a => $"AS{a}")) +
+        (view.ReflectorAses.Count == 0 ? "" : $"; amplifiers: {string.Join(", ", view.ReflectorAses.Select(a => $"AS{a}"))}");
+
     /// <summary>What the ITM did so far for a running trace, one step a line with the seconds since it was asked.</summary>
     private static string Progress(OperatorSources sources, string? messageId, DateTimeOffset started) =>
         messageId is null || sources.Progress is null ? "" : string.Join("<br>", sources.Progress.Of(messageId)
@@ -146,33 +148,46 @@ internal static class OperatorPages
         html.Append("</table>");
         if (trace.State == TraceRecordState.Done && trace.Result is { } result && trace.MessageId is { } id)
         {
-            var view = TraceResultView.From(MessageId.Parse(id), result);
-            html.Append(CultureInfo.InvariantCulture,
-                $"<h2>Origin ASes: <span id=\"origins\">" +
-                $"{E(view.OriginAses.Count == 0 ? "none found" : string.Join(", ", view.OriginAses.Select(a => $"AS{a}")))}</span></h2>");
-            html.Append("<div id=\"tree\">").Append(AttackTreePicture.Svg($"Attack tree of trace {trace.Sequence}", view.TreeAses())).Append("</div>");
-            html.Append("<h2>ASes</h2><table><tr><th>AS</th><th>status</th><th>depth</th><th>degree</th><th>system</th><th>note</th></tr>");
-            foreach (var a in view.Ases.OrderBy(a => a.Depth).ThenBy(a => a.As))
-            {
-                html.Append(CultureInfo.InvariantCulture,
-                    $"<tr><td>AS{a.As}</td><td>{a.Status}</td><td>{a.Depth}</td><td>{a.Degree}</td><td>{E(a.TsType)}</td><td>" +
-                    $"{E(a.Error ?? a.Skipped)}</td></tr>");
-            }
-            html.Append("</table>");
-            if (view.RouterPaths.Count > 0)
-            {
-                html.Append("<h2>Router paths</h2><table><tr><th>AS</th><th>routers, border first</th><th>first hop of the source</th></tr>");
-                foreach (var (asNumber, routers) in view.RouterPaths.OrderBy(r => r.Key))
-                {
-                    var firstHop = routers.FirstOrDefault(r => r.Suspected is not null);
-                    html.Append(CultureInfo.InvariantCulture,
-                        $"<tr><td>AS{asNumber}</td><td>{E(string.Join(" ← ", routers.Select(r => TraceResultView.Name(r.NodeId))))}</td><td>" +
-                        $"{E(firstHop is null ? "" : $"{TraceResultView.Name(firstHop.NodeId)} via {firstHop.Suspected!.LearnedInterface}")}</td></tr>");
-                }
-                html.Append("</table>");
-            }
+            html.Append(Result(TraceResultView.From(MessageId.Parse(id), result), trace.Sequence));
         }
         return Page($"Trace {trace.Sequence}", html.ToString(), refresh: trace.State == TraceRecordState.Pending);
+    }
+
+    /// <summary>A finished trace's part of its page: origins and amplifiers, the attack tree, every AS, the router paths.</summary>
+    internal static string Result(TraceResultView view, long sequence)
+    {
+        var html = new StringBuilder();
+        html.Append(CultureInfo.InvariantCulture,
+            $"<h2>Origin ASes: <span id=\"origins\">" +
+            $"{E(view.OriginAses.Count == 0 ? "none found" : string.Join(", ", view.OriginAses.Select(a => $"AS{a}")))}</span></h2>");
+        if (view.ReflectorAses.Count > 0)
+        {
+            html.Append(CultureInfo.InvariantCulture,
+                $"<h2>Amplifier ASes (reflectors, not origins): <span id=\"amplifiers\">" +
+                $"{E(string.Join(", ", view.ReflectorAses.Select(a => $"AS{a}")))}</span></h2>");
+        }
+        html.Append("<div id=\"tree\">").Append(AttackTreePicture.Svg($"Attack tree of trace {sequence}", view.TreeAses())).Append("</div>");
+        html.Append("<h2>ASes</h2><table><tr><th>AS</th><th>status</th><th>depth</th><th>degree</th><th>system</th><th>note</th></tr>");
+        foreach (var a in view.Ases.OrderBy(a => a.Depth).ThenBy(a => a.As))
+        {
+            html.Append(CultureInfo.InvariantCulture,
+                $"<tr><td>AS{a.As}</td><td>{a.Status}</td><td>{a.Depth}</td><td>{a.Degree}</td><td>{E(a.TsType)}</td><td>" +
+                $"{E(a.Error ?? a.Skipped ?? a.AmplifierNote)}</td></tr>");
+        }
+        html.Append("</table>");
+        if (view.RouterPaths.Count > 0)
+        {
+            html.Append("<h2>Router paths</h2><table><tr><th>AS</th><th>routers, border first</th><th>first hop of the source</th></tr>");
+            foreach (var (asNumber, routers) in view.RouterPaths.OrderBy(r => r.Key))
+            {
+                var firstHop = routers.FirstOrDefault(r => r.Suspected is not null);
+                html.Append(CultureInfo.InvariantCulture,
+                    $"<tr><td>AS{asNumber}</td><td>{E(string.Join(" ← ", routers.Select(r => TraceResultView.Name(r.NodeId))))}</td><td>" +
+                    $"{E(firstHop is null ? "" : $"{TraceResultView.Name(firstHop.NodeId)} via {firstHop.Suspected!.LearnedInterface}")}</td></tr>");
+            }
+            html.Append("</table>");
+        }
+        return html.ToString();
     }
 
     public static string Message(string title, string text) =>
