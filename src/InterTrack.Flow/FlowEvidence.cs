@@ -13,7 +13,8 @@ namespace InterTrack.Flow;
 /// (egress). A packet was seen there when a record of that exporter and interface has the
 /// packet's flow key (<see cref="FlowKey"/>) and its flow's start–end, widened by the tolerance,
 /// holds the packet's time. A record proves a flow, not a packet, so the certainty is below 1:
-/// see <see cref="Certainty"/> and docs/flow.md.
+/// see <see cref="Certainty"/> and docs/flow.md. A reflection request is looked up by the IP and UDP headers the trace carries for it
+/// (victim:port → reflector:service): a sighting is of that flow, not of the request (docs/reflection.md).
 /// </summary>
 public sealed class FlowEvidence(FlowStore store) : ILinkEvidence
 {
@@ -21,6 +22,23 @@ public sealed class FlowEvidence(FlowStore store) : ILinkEvidence
     private readonly ConditionalWeakTable<TracedPacket, Sightings> _sightings = [];
 
     public string TsType => FlowKind.KindName;
+
+    public string RequestSighting =>
+        "flow records match a request by its addresses, ports and time: a sighting is of a flow from the victim's address and port to the " +
+        "reflector's service near that time, not of each request";
+
+    /// <summary>
+    /// A packet needs its IP header, a reflection request the headers the trace carries beside its key's hash (ReflectionKey.RequestHeaders):
+    /// a flow record keys addresses and ports, and neither hash gives them.
+    /// </summary>
+    public string? CannotLookUp(TracedPacket packet) => packet switch
+    {
+        { RequestHash: not null, RequestHeaders: null } =>
+            "flow records look reflection requests up by their addresses and ports, and the request names them only by their key's hash",
+        { RequestHash: null, Ip: null } =>
+            $"flow evidence needs the packet itself, and the request carries only its {packet.Digest?.Encoding.ToString().ToLowerInvariant()} hash",
+        _ => null,
+    };
 
     public LinkAnswer Ask(string link, TracedPacket packet, TimeSpan tolerance)
     {
@@ -39,7 +57,9 @@ public sealed class FlowEvidence(FlowStore store) : ILinkEvidence
             uint interfaceIndex = where.Ingress ? record.IngressInterface : record.EgressInterface;
             if (record.Exporter == where.Exporter && interfaceIndex == where.Interface)
             {
-                best = Math.Max(best, Certainty(sightings.Key.Value, sightings.Tos, record, packet.TimestampNs is not null));
+                // A request's ToS is not known (its headers are built from its key): it does not count against the match.
+                byte tos = packet.Ip is null ? record.Tos : sightings.Tos;
+                best = Math.Max(best, Certainty(sightings.Key.Value, tos, record, packet.TimestampNs is not null));
             }
         }
         return best > 0 ? new LinkAnswer(true, false, best) : sightings.Covered ? LinkAnswer.NotSeen : LinkAnswer.NothingKept;
@@ -57,7 +77,7 @@ public sealed class FlowEvidence(FlowStore store) : ILinkEvidence
         {
             return known;
         }
-        var fresh = Sightings.Of(packet.Ip!, packet.TimestampNs, store, tolerance, version);
+        var fresh = Sightings.Of(packet.Ip ?? packet.RequestHeaders!, packet.TimestampNs, store, tolerance, version);
         _sightings.AddOrUpdate(packet, fresh);
         return fresh;
     }

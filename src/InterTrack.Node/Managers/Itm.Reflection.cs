@@ -8,7 +8,7 @@ namespace InterTrack.Node.Managers;
 /// <summary>
 /// Crossing an amplifier (docs/protocol.md, "Reflection"): when our border says our hosts sent the traced packets as answers to reflection
 /// requests (status Amplifier, Options "requests-from:AS"), the requests are traced upstream to the AS that forged them, one request per
-/// neighbour they came in from, its evidence an AppFootmark naming each distinct request by its key's hash.
+/// neighbour they came in from, its evidence an AppFootmark naming each distinct request by its key's hash and its IP and UDP headers.
 /// </summary>
 public sealed partial class Itm
 {
@@ -34,7 +34,7 @@ public sealed partial class Itm
                 continue;
             }
             long? first = answers.Select(a => a.Packet!.TimestampNs).Min();
-            var evidence = EvidencePackets.RequestEvidence([.. keys.Select(k => EvidencePackets.ToPayloadHash(k.Hash(), k.ToBytes().Length))], AsNumber,
+            var evidence = EvidencePackets.RequestEvidence([.. keys.Select(k => ((PayloadHash, PacketDump?))EvidencePackets.Request(k))], AsNumber,
                 keys[0].Reflector.AddressFamily == AddressFamily.InterNetworkV6, first is { } ns ? TimeVal.FromUnixNs(ns) : TimeVal.Unknown);
             // The requests are another flow, to us: their path list starts here (with our depth), so the ASes the answers crossed
             // may carry the requests too without a loop; TTL, deadline and skip-over go on as for any request.

@@ -178,9 +178,9 @@ public sealed partial class Itm(ItmSettings settings, IBtmClient btm, IReadOnlyL
         }
         if (evidence is AppFootmark app)
         {
-            foreach (var request in EvidencePackets.RequestHashes(app))
+            foreach (var request in EvidencePackets.Requests(app))
             {
-                hash.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes(request.Data.AsSpan()));
+                hash.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes(request.Hash.Data.AsSpan()));
             }
         }
         return hash.GetCurrentHashAsUInt64();

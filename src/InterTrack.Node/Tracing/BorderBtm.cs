@@ -35,6 +35,7 @@ public sealed class BorderBtm(uint asNumber, IReadOnlyList<BorderLink> links, IL
             _ => AsStatus.NotFound,
         };
         var reflection = verdict.Case == BorderCase.Amplifier ? ReflectionAnswer.Of(asNumber, verdict, askable) : null;
+        bool requestsSighted = reflection?.Neighbors.Count > 0 || (verdict.Case != BorderCase.None && askable.Any(p => p.Packet.RequestHash is not null));
         var entered = verdict.IncomingAses.Select(neighbor => EvidencePackets.EnteredFrom(neighbor,
             Enumerable.Range(0, packets.Count).Where(i => verdict.EnteredFrom[i].Contains(neighbor)).Select(i => askable[i].Index)));
         var result = new BorderTraceResult(status, (uint)verdict.Confidence, verdict.Case == BorderCase.None ? TraceState.NotFound : TraceState.Found)
@@ -44,7 +45,8 @@ public sealed class BorderBtm(uint asNumber, IReadOnlyList<BorderLink> links, IL
             Outgoings = [.. verdict.OutgoingAses.Select(NeighborAs.Global)],
             AskDtm = verdict.Case is BorderCase.Outgoing or BorderCase.IncomingOutgoing || (evidence.SightsAggregate && verdict.Case == BorderCase.Transit),
             Translations = reflection?.Evidence ?? [],
-            Options = [.. entered, .. reflection?.Options ?? [], .. EvidencePackets.NotLookedUp(cannot)],
+            Options = [.. entered, .. reflection?.Options ?? [], .. ReflectionAnswer.Sighting(evidence, requestsSighted),
+                .. EvidencePackets.NotLookedUp(cannot)],
         };
         return Task.FromResult(new BtmTraceReply(self, request.MessageId, result));
     }

@@ -117,7 +117,7 @@ internal sealed class BorderClassifier(IReadOnlyList<BorderLink> links, ILinkEvi
     /// <summary>The neighbours a request of <paramref name="key"/> came in from near the answer's time; none when not seen or not kept.</summary>
     private List<uint> RequestsFrom(ReflectionKey key, TracedPacket answer, ref string? notKept)
     {
-        var request = TracedPacket.OfRequestHash(key.Hash(), answer.TimestampNs);
+        var request = TracedPacket.OfRequest(key.Hash(), key.RequestHeaders(), answer.TimestampNs);
         if (evidence.CannotLookUp(request) is { } why)
         {
             notKept ??= why;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using InterTrack.Packets.Capture;
+using InterTrack.Packets.Reflection;
 using InterTrack.Protocol.Model;
 
 namespace InterTrack.Node.Tracing;
@@ -26,44 +27,63 @@ public static class EvidencePackets
 
     /// <summary>
     /// The footmarks' packets as traceback systems look them up (null where a dump holds none); for an AppFootmark, the reflection
-    /// requests it names (<see cref="RequestHashes"/>).
+    /// requests it names (<see cref="Requests"/>).
     /// </summary>
     public static IReadOnlyList<TracedPacket?> Packets(Evidence evidence) => evidence is AppFootmark app
-        ? [.. RequestHashes(app).Select(h => HashBytes(h) is { } bytes ? TracedPacket.OfRequestHash(bytes, At(app.TimeStamp)) : null)]
+        ? [.. Requests(app).Select(r => HashBytes(r.Hash) is { } hash
+            ? TracedPacket.OfRequest(hash, r.Headers is { Header: DumpHeader.Ip } headers ? Bytes(headers) : null, At(app.TimeStamp)) : null)]
         : [.. Footmarks(evidence).Select(Packet)];
 
     /// <summary>How many items the evidence holds: footmarks, or the requests an AppFootmark names.</summary>
-    public static int Count(Evidence evidence) => evidence is AppFootmark app ? RequestHashes(app).Count : Footmarks(evidence).Count;
+    public static int Count(Evidence evidence) => evidence is AppFootmark app ? Requests(app).Count : Footmarks(evidence).Count;
 
     /// <summary>
     /// The reflection requests an AppFootmark names (docs/protocol.md, "Reflection"): its PayloadHash, then the PayloadHash of each
-    /// of its TranslateInfo of Border V4Reflection or V6Reflection.
+    /// other TranslateInfo of Border V4Reflection or V6Reflection; each with the request's IP and UDP headers where a TranslateInfo of its
+    /// hash carries them as its PacketDump.
     /// </summary>
-    public static IReadOnlyList<PayloadHash> RequestHashes(AppFootmark app) =>
-    [
-        app.Hash,
-        .. app.Translations.Where(t => t.Border is TranslationKind.V4Reflection or TranslationKind.V6Reflection && t.PayloadHash is not null)
-            .Select(t => t.PayloadHash!).Where(h => h.Data != app.Hash.Data),
-    ];
+    public static IReadOnlyList<(PayloadHash Hash, PacketDump? Headers)> Requests(AppFootmark app)
+    {
+        var named = app.Translations.Where(t => t.Border is TranslationKind.V4Reflection or TranslationKind.V6Reflection && t.PayloadHash is not null)
+            .ToList();
+        return
+        [
+            (app.Hash, named.FirstOrDefault(t => t.PayloadHash!.Data == app.Hash.Data)?.PacketDump),
+            .. named.Where(t => t.PayloadHash!.Data != app.Hash.Data).Select(t => (t.PayloadHash!, t.PacketDump)),
+        ];
+    }
 
-    /// <summary>The evidence that names reflection requests: the first as the AppFootmark's PayloadHash, the others as its TranslateInfo.</summary>
+    /// <summary>
+    /// The evidence that names reflection requests: the first as the AppFootmark's PayloadHash, each as a TranslateInfo with its headers
+    /// (the first again only to carry its headers).
+    /// </summary>
     /// <param name="amplifierAs">The AS that reflected them, in each TranslateInfo.</param>
-    public static AppFootmark RequestEvidence(IReadOnlyList<PayloadHash> hashes, uint amplifierAs, bool ipv6, TimeVal seen) =>
-        new(hashes[0], seen)
+    public static AppFootmark RequestEvidence(IReadOnlyList<(PayloadHash Hash, PacketDump? Headers)> requests, uint amplifierAs, bool ipv6,
+        TimeVal seen) =>
+        new(requests[0].Hash, seen)
         {
-            Translations = [.. hashes.Skip(1).Select(h => new TranslateInfo(amplifierAs, ipv6 ? TranslationKind.V6Reflection : TranslationKind.V4Reflection)
-            {
-                PayloadHash = h,
-            })],
+            Translations = [.. requests.Where((r, i) => i > 0 || r.Headers is not null).Select(r => Translation(r, amplifierAs, ipv6))],
         };
+
+    /// <summary>A reflection request as the trace names it: its key's hash and its IP and UDP headers (<see cref="ReflectionKey.RequestHeaders"/>).</summary>
+    public static (PayloadHash Hash, PacketDump Headers) Request(ReflectionKey key)
+    {
+        byte[] headers = key.RequestHeaders();
+        return (new PayloadHash(Convert.ToHexStringLower(key.Hash()), DumpEncoding.Sha256, (uint)key.ToBytes().Length),
+            new PacketDump(Convert.ToBase64String(headers), DumpEncoding.Base64, DumpHeader.Ip, 0, (uint)headers.Length));
+    }
+
+    /// <summary>A request's TranslateInfo: Border V4Reflection or V6Reflection, the amplifier's AS, the request's hash and headers.</summary>
+    public static TranslateInfo Translation((PayloadHash Hash, PacketDump? Headers) request, uint amplifierAs, bool ipv6) =>
+        new(amplifierAs, ipv6 ? TranslationKind.V6Reflection : TranslationKind.V4Reflection) { PayloadHash = request.Hash, PacketDump = request.Headers };
 
     /// <summary>The items at <paramref name="indices"/> of the evidence (<see cref="Count"/>), as evidence of the same kind; null for none.</summary>
     public static Evidence? Select(Evidence evidence, IReadOnlyList<int> indices, TimeVal assembled)
     {
         if (evidence is AppFootmark app)
         {
-            var hashes = RequestHashes(app);
-            var chosen = indices.Where(i => i < hashes.Count).Select(i => hashes[i]).ToList();
+            var requests = Requests(app);
+            var chosen = indices.Where(i => i < requests.Count).Select(i => requests[i]).ToList();
             var reflection = app.Translations.FirstOrDefault(t => t.Border is TranslationKind.V4Reflection or TranslationKind.V6Reflection);
             return chosen.Count == 0 ? null : RequestEvidence(chosen, reflection?.AsNumber ?? 0,
                 reflection?.Border == TranslationKind.V6Reflection, app.TimeStamp);
@@ -73,14 +93,24 @@ public static class EvidencePackets
         return picked.Count == 0 ? null : ToEvidence(picked, assembled);
     }
 
-    /// <summary>A request key's hash as a PayloadHash: SHA-256 in hex, PayloadLength the length of the key's encoding.</summary>
-    public static PayloadHash ToPayloadHash(byte[] hash, int keyLength) => new(Convert.ToHexStringLower(hash), DumpEncoding.Sha256, (uint)keyLength);
-
     private static byte[]? HashBytes(PayloadHash hash)
     {
         try
         {
             return hash.Encoding == DumpEncoding.Sha256 && Convert.FromHexString(hash.Data.Trim()) is { Length: 32 } bytes ? bytes : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A dump's bytes as its encoding gives them (the hash, for md5, sha1, sha-256); null when they are not of that encoding.</summary>
+    private static byte[]? Bytes(PacketDump dump)
+    {
+        try
+        {
+            return dump.Encoding is DumpEncoding.Base64 ? Convert.FromBase64String(dump.Data) : Convert.FromHexString(dump.Data.Trim());
         }
         catch (FormatException)
         {
@@ -98,12 +128,7 @@ public static class EvidencePackets
     {
         long? at = footmark.TimeStamp.IsUnknown ? null : footmark.TimeStamp.ToUnixNs();
         var dump = footmark.Dump;
-        byte[] bytes;
-        try
-        {
-            bytes = dump.Encoding is DumpEncoding.Base64 ? Convert.FromBase64String(dump.Data) : Convert.FromHexString(dump.Data.Trim());
-        }
-        catch (FormatException)
+        if (Bytes(dump) is not { } bytes)
         {
             return null;
         }

@@ -41,6 +41,12 @@ public interface ILinkEvidence
         : null;
 
     /// <summary>
+    /// What a sighting of a reflection request shows when it is less than that request (flow records: a flow of its addresses and ports),
+    /// said in the answers about requests (Option <c>reflection-match</c>); null when a sighting is of the request itself.
+    /// </summary>
+    string? RequestSighting => null;
+
+    /// <summary>
     /// Was the packet seen on the link within <paramref name="tolerance"/> of its time? An unknown link has kept
     /// nothing. Ask only packets it can look up (<see cref="CannotLookUp"/>).
     /// </summary>

@@ -26,17 +26,21 @@ public sealed class TracedPacket
         TimestampNs = timestampNs;
     }
 
-    private TracedPacket(byte[] requestHash, long? timestampNs, bool _)
+    private TracedPacket(byte[] requestHash, byte[]? requestHeaders, long? timestampNs)
     {
         RequestHash = requestHash;
+        RequestHeaders = requestHeaders;
         TimestampNs = timestampNs;
     }
 
     /// <summary>A packet known only by a hash of it.</summary>
     public static TracedPacket OfDigest(PacketDigest digest, long? timestampNs) => new(digest, timestampNs);
 
-    /// <summary>The reflection requests an amplifier answered, known by their key's hash (an AppFootmark's PayloadHash): followed upstream.</summary>
-    public static TracedPacket OfRequestHash(byte[] hash, long? timestampNs) => new(hash, timestampNs, true);
+    /// <summary>
+    /// The reflection requests an amplifier answered, known by their key's hash (an AppFootmark's PayloadHash) and, when the trace
+    /// carries them, their IP and UDP headers (<c>ReflectionKey.RequestHeaders</c>): followed upstream.
+    /// </summary>
+    public static TracedPacket OfRequest(byte[] hash, byte[]? headers, long? timestampNs) => new(hash, headers, timestampNs);
 
     /// <summary>The packet from its IP header on; null when only its <see cref="Digest"/> is known.</summary>
     public byte[]? Ip { get; }
@@ -45,6 +49,12 @@ public sealed class TracedPacket
 
     /// <summary>SHA-256 of a reflection request's key (<c>ReflectionKey.Hash</c>) when this stands for requests, not a packet; else null.</summary>
     public byte[]? RequestHash { get; }
+
+    /// <summary>
+    /// The requests' IP and UDP headers, as their key gives them (victim:port → reflector:service, no payload): what systems keyed by
+    /// addresses and ports look requests up by; null when the trace carried only the hash, or this is a packet.
+    /// </summary>
+    public byte[]? RequestHeaders { get; }
 
     public long? TimestampNs { get; }
 

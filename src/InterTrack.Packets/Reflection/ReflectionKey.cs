@@ -98,6 +98,33 @@ public sealed class ReflectionKey : IEquatable<ReflectionKey>
 
     private int IdentityAt => AddressAt + 2 * (AddressLength + 2) + 2;
 
+    /// <summary>
+    /// The request's IPv4 or IPv6 and UDP headers as the key gives them: the victim's address and port to the reflector's service, no
+    /// payload, no IP options (TTL 64, ToS 0, IP ID 0: not the request's). What a system keyed by addresses and ports (flow records)
+    /// looks a request up by; the trace carries it beside the key's hash (docs/protocol.md, "Reflection").
+    /// </summary>
+    public byte[] RequestHeaders()
+    {
+        int a = AddressLength;
+        var victim = _bytes.AsSpan(AddressAt, a);
+        var reflector = _bytes.AsSpan(AddressAt + a + 2, a);
+        if (a == 4)
+        {
+            return Capture.Ipv4Packets.Udp(BinaryPrimitives.ReadUInt32BigEndian(victim), BinaryPrimitives.ReadUInt32BigEndian(reflector), VictimPort,
+                ReflectorPort, 0, []);
+        }
+        byte[] packet = new byte[40 + 8]; // no checksum: nothing checks it, and it would be of a request without payload
+        var b = packet.AsSpan();
+        (b[0], b[6], b[7]) = (0x60, 17, 64);
+        BinaryPrimitives.WriteUInt16BigEndian(b[4..], 8);
+        victim.CopyTo(b[8..]);
+        reflector.CopyTo(b[24..]);
+        BinaryPrimitives.WriteUInt16BigEndian(b[40..], VictimPort);
+        BinaryPrimitives.WriteUInt16BigEndian(b[42..], ReflectorPort);
+        BinaryPrimitives.WriteUInt16BigEndian(b[44..], 8);
+        return packet;
+    }
+
     /// <summary>The key's canonical encoding: equal keys, equal bytes, on every machine and in every version of InterTrack.</summary>
     public byte[] ToBytes() => (byte[])_bytes.Clone();
 

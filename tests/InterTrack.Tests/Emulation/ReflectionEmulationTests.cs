@@ -93,12 +93,38 @@ public sealed class ReflectionEmulationTests : IDisposable
         Assert.Equal([5u], report.InterTrack.ReflectorAses);
     }
 
-    /// <summary>The reflector's AS runs flow records, which keep no requests: it is the amplifier, its requests unfollowed; nobody is a source.</summary>
+    /// <summary>The ASes named run that kind of system, border and inside; the others the default (digests).</summary>
+    private static Dictionary<string, DeploymentOverride> Running(string kind, params uint[] ases) =>
+        ases.ToDictionary(a => a.ToString(System.Globalization.CultureInfo.InvariantCulture), _ => new DeploymentOverride { Bts = kind, Ts = kind });
+
+    /// <summary>The reflector's AS 5 and every AS on the requests' paths (4, 3, 6, 2) and the forging ASes run flow records.</summary>
+    [Theory]
+    [InlineData("memory")]
+    [InlineData("tls")]
+    public async Task Flow_records_at_the_amplifier_and_upstream_find_the_amplifier_and_the_forging_ases(string transport)
+    {
+        var report = await Emulator.RunAsync(Reflected(transport: transport, overrides: Running("flow", 2, 3, 4, 5, 6, 7, 8)), TestKinds.Installed);
+        Assert.Equal([7u, 8u], report.InterTrack.OriginAses);
+        Assert.Equal([5u], report.InterTrack.ReflectorAses);
+        Assert.Equal(1.0, report.InterTrack.Precision);
+        Assert.Equal(1.0, report.InterTrack.Recall);
+    }
+
+    /// <summary>Flows at the amplifier and at 3 and 8, digests at 4, 6, 7 and 2: each finds the requests its own way, the trace crosses both.</summary>
+    [Fact]
+    public async Task Flow_records_and_digests_mixed_on_the_requests_paths_find_the_amplifier_and_the_forging_ases()
+    {
+        var report = await Emulator.RunAsync(Reflected(overrides: Running("flow", 3, 5, 8)), TestKinds.Installed);
+        Assert.Equal([7u, 8u], report.InterTrack.OriginAses);
+        Assert.Equal([5u], report.InterTrack.ReflectorAses);
+        Assert.Equal(1.0, report.InterTrack.Precision);
+    }
+
+    /// <summary>The reflector's AS runs link testing, which keeps no requests: it is the amplifier, its requests unfollowed; nobody is a source.</summary>
     [Fact]
     public async Task Answers_whose_requests_are_not_found_name_the_amplifier_and_no_source()
     {
-        var report = await Emulator.RunAsync(Reflected(overrides: new() { ["5"] = new DeploymentOverride { Bts = "flow", Ts = "flow" } }),
-            TestKinds.Installed);
+        var report = await Emulator.RunAsync(Reflected(overrides: Running("linktest", 5)), TestKinds.Installed);
         Assert.Empty(report.InterTrack.OriginAses);
         Assert.Equal([5u], report.InterTrack.ReflectorAses);
     }
