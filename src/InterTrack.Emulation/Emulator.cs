@@ -106,17 +106,20 @@ public static class Emulator
                 }
             }
         }
-        foreach (var (attacker, hosts) in attackers.Where(_ => scenario.Reflection is null))
+        else
         {
-            var asPath = ValleyFreeRouting.Path(routes, attacker);
-            if (Traceable(asPath))
+            foreach (var (attacker, hosts) in attackers)
             {
-                reachable.Add(attacker);
-            }
-            var noticing = SendsNotices(scenario) ? NoticingHops(graph, asPath, Deployed) : null;
-            for (int i = 0; i < scenario.PacketsPerAttacker * hosts; i++)
-            {
-                received.Add(Forward(asPath, Packet(random, sequence++, 53), t0 + sequence * 1000L, At, noticing));
+                var asPath = ValleyFreeRouting.Path(routes, attacker);
+                if (Traceable(asPath))
+                {
+                    reachable.Add(attacker);
+                }
+                var noticing = SendsNotices(scenario) ? NoticingHops(graph, asPath, Deployed) : null;
+                for (int i = 0; i < scenario.PacketsPerAttacker * hosts; i++)
+                {
+                    received.Add(Forward(asPath, Packet(random, sequence++, 53), t0 + sequence * 1000L, At, noticing));
+                }
             }
         }
         var bystanders = all.Where(a => a != victim && !attackers.ContainsKey(a)).ToList();
