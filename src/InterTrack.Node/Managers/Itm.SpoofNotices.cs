@@ -32,27 +32,27 @@ public sealed partial class Itm
     /// <summary>Takes a spoofing notice another ITM sent; the reason it was refused, or null.</summary>
     public string? Receive(uint sender, ItmTraceResultExport message)
     {
+        // Notices share the limit of requests from other ASes.
+        string? refused = !settings.Admits(sender) ? $"AS{sender} is refused by the path filter"
+            : !_neighborRate.TryTake() ? "rate limit exceeded" : null;
+        SpoofNotice? notice = null;
         try
         {
-            if (!settings.Admits(sender))
-            {
-                throw new FormatException($"AS{sender} is refused by the path filter");
-            }
-            if (!_neighborRate.TryTake())
-            {
-                throw new FormatException("rate limit exceeded"); // notices share the limit of requests from other ASes
-            }
-            var notice = SpoofNotice.FromMessage(sender, message);
-            Notices.Add(notice);
-            ItmLog.Noticed(_logger, message.MessageId.ToString(), sender, notice.EnteredFrom is { } from ? $"AS{from}" : "its hosts",
-                notice.Destination.ToString(), notice.Packets);
-            return null;
+            notice = refused is null ? SpoofNotice.FromMessage(sender, message) : null;
         }
         catch (FormatException e)
         {
-            ItmLog.NoticeRefused(_logger, message.MessageId.ToString(), sender, e.Message);
-            return e.Message;
+            refused = e.Message;
         }
+        if (notice is null)
+        {
+            ItmLog.NoticeRefused(_logger, message.MessageId.ToString(), sender, refused!);
+            return refused;
+        }
+        Notices.Add(notice);
+        ItmLog.Noticed(_logger, message.MessageId.ToString(), sender, notice.EnteredFrom is { } from ? $"AS{from}" : "its hosts",
+            notice.Destination.ToString(), notice.Packets);
+        return null;
     }
 
     /// <summary>
